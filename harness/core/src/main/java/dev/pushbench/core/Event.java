@@ -1,0 +1,109 @@
+package dev.pushbench.core;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One published event, encoded once and shared by every subscriber and every transport.
+ *
+ * <p>The canonical form is the JSON text
+ * {@code {"topic":"t0","seq":42,"intended":<nanos>,"sent":<nanos>,"data":"…"}}; the SSE frame
+ * ({@code id:}, {@code event:}, {@code data:}, blank line) is built around it in the same array, so
+ * that SSE writes the frame and WebSocket and polling write the JSON slice, without copying.
+ * {@code intended} is the schedule's time, {@code sent} the moment the feed published it, both
+ * {@link System#nanoTime()} of the server process.
+ */
+public final class Event {
+    /** The SSE {@code event:} name of every pushed event. */
+    public static final String SSE_EVENT_NAME = "push";
+
+    private final int topic;
+    private final long seq;
+    private final long intendedNanos;
+    private final long sentNanos;
+    private final byte[] sseFrame;
+    private final int jsonOffset;
+    private final int jsonLength;
+    private volatile String jsonText;
+
+    Event(int topic, long seq, long intendedNanos, long sentNanos, byte[] sseFrame, int jsonOffset, int jsonLength) {
+        this.topic = topic;
+        this.seq = seq;
+        this.intendedNanos = intendedNanos;
+        this.sentNanos = sentNanos;
+        this.sseFrame = sseFrame;
+        this.jsonOffset = jsonOffset;
+        this.jsonLength = jsonLength;
+    }
+
+    /** Encodes an event whose {@code data} is {@code payloadBytes} ASCII characters. */
+    public static Event encode(int topic, long seq, long intendedNanos, long sentNanos, int payloadBytes) {
+        String head = "{\"topic\":\"" + FeedSpec.topicName(topic) + "\",\"seq\":" + seq
+                + ",\"intended\":" + intendedNanos + ",\"sent\":" + sentNanos + ",\"data\":\"";
+        String tail = "\"}";
+        String ssePrefix = "id: " + seq + "\nevent: " + SSE_EVENT_NAME + "\ndata: ";
+        String sseSuffix = "\n\n";
+        int jsonLength = head.length() + payloadBytes + tail.length();
+        byte[] frame = new byte[ssePrefix.length() + jsonLength + sseSuffix.length()];
+        int at = put(frame, 0, ssePrefix);
+        int jsonOffset = at;
+        at = put(frame, at, head);
+        for (int i = 0; i < payloadBytes; i++) {
+            frame[at++] = (byte) ('a' + (i % 26));
+        }
+        at = put(frame, at, tail);
+        put(frame, at, sseSuffix);
+        return new Event(topic, seq, intendedNanos, sentNanos, frame, jsonOffset, jsonLength);
+    }
+
+    private static int put(byte[] into, int at, String ascii) {
+        for (int i = 0; i < ascii.length(); i++) {
+            into[at++] = (byte) ascii.charAt(i);
+        }
+        return at;
+    }
+
+    public int topic() {
+        return topic;
+    }
+
+    public long seq() {
+        return seq;
+    }
+
+    public long intendedNanos() {
+        return intendedNanos;
+    }
+
+    public long sentNanos() {
+        return sentNanos;
+    }
+
+    /** The whole SSE frame; callers must not modify it. */
+    public byte[] sseFrame() {
+        return sseFrame;
+    }
+
+    /** The JSON text lies in {@link #sseFrame()} at this offset. */
+    public int jsonOffset() {
+        return jsonOffset;
+    }
+
+    public int jsonLength() {
+        return jsonLength;
+    }
+
+    /** The JSON as a String (for WebSocket text frames), made once on first use. */
+    public String jsonText() {
+        String text = jsonText;
+        if (text == null) {
+            text = new String(sseFrame, jsonOffset, jsonLength, StandardCharsets.US_ASCII);
+            jsonText = text;
+        }
+        return text;
+    }
+
+    @Override
+    public String toString() {
+        return "Event[" + FeedSpec.topicName(topic) + "#" + seq + "]";
+    }
+}

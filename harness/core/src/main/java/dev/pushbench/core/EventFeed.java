@@ -1,0 +1,176 @@
+package dev.pushbench.core;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
+
+/**
+ * Publishes every topic's events on their fixed {@link Schedule}, in the server process, the same
+ * code for every stack: stacks differ in how they deliver bytes, never in what or when they publish.
+ *
+ * <pre>
+ *   EventFeed feed = new EventFeed(spec);
+ *   feed.subscribe(topic, listener);     // any time, from any thread
+ *   feed.start(System.nanoTime());       // t0: event 1 of topic 0 is due then
+ *   …
+ *   feed.close();
+ * </pre>
+ *
+ * <p>One thread ({@code pushbench-feed}) publishes. When it falls behind, it publishes late and the
+ * event keeps its intended time, so lateness shows in the subscribers' latency (coordinated
+ * omission is exposed, not hidden); the lag itself (actual − intended) is recorded here.
+ */
+public final class EventFeed implements AutoCloseable {
+    private final FeedSpec spec;
+    private final TopicRing[] rings;
+    private final CopyOnWriteArrayList<TopicListener>[] listeners;
+    private final Set<TopicListener>[] waiters;
+    private final SingleWriterRecorder lagRecorder = new SingleWriterRecorder(TimeUnit.SECONDS.toNanos(60), 3);
+    private final Histogram lagTotal = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong listenerFailures = new AtomicLong();
+    private volatile Schedule schedule;
+    private volatile boolean running;
+    private Thread thread;
+
+    @SuppressWarnings("unchecked")
+    public EventFeed(FeedSpec spec) {
+        this.spec = spec;
+        this.rings = new TopicRing[spec.topics()];
+        this.listeners = new CopyOnWriteArrayList[spec.topics()];
+        this.waiters = new Set[spec.topics()];
+        for (int i = 0; i < spec.topics(); i++) {
+            rings[i] = new TopicRing(spec.historyEvents());
+            listeners[i] = new CopyOnWriteArrayList<>();
+            waiters[i] = ConcurrentHashMap.newKeySet();
+        }
+    }
+
+    public FeedSpec spec() {
+        return spec;
+    }
+
+    public TopicRing ring(int topic) {
+        return rings[topic];
+    }
+
+    /** The schedule, once {@link #start} has fixed t0; null before. */
+    public Schedule schedule() {
+        return schedule;
+    }
+
+    /** @return a handle that removes the listener */
+    public AutoCloseable subscribe(int topic, TopicListener listener) {
+        listeners[topic].add(listener);
+        return () -> listeners[topic].remove(listener);
+    }
+
+    /**
+     * Tells {@code listener} once, at the next event of {@code topic}: for long polls, which come and
+     * go far more often than streams. A waiter must check the ring again after registering, since an
+     * event may have been published between its check and this call.
+     */
+    public void awaitNext(int topic, TopicListener listener) {
+        waiters[topic].add(listener);
+    }
+
+    /** @return true if the waiter was still registered (and so will not be told) */
+    public boolean cancelAwait(int topic, TopicListener listener) {
+        return waiters[topic].remove(listener);
+    }
+
+    public synchronized void start(long t0Nanos) {
+        if (thread != null) {
+            throw new IllegalStateException("feed already started");
+        }
+        schedule = new Schedule(t0Nanos, spec.topics(), spec.ratePerSecond());
+        running = true;
+        thread = new Thread(this::run, "pushbench-feed");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        Schedule s = schedule;
+        int topics = spec.topics();
+        long seq = 1;
+        int topic = 0;
+        while (running) {
+            long due = s.intendedNanos(topic, seq);
+            long now = System.nanoTime();
+            if (due > now) {
+                LockSupport.parkNanos(due - now);
+                continue;
+            }
+            publish(topic, seq, due);
+            if (++topic == topics) {
+                topic = 0;
+                seq++;
+            }
+        }
+    }
+
+    /** Publishes one event now; public for tests and micro-benchmarks that drive the feed by hand. */
+    public void publish(int topic, long seq, long intendedNanos) {
+        long sentNanos = System.nanoTime();
+        Event event = Event.encode(topic, seq, intendedNanos, sentNanos, spec.payloadBytes());
+        rings[topic].append(event);
+        lagRecorder.recordValue(Math.min(Math.max(0, sentNanos - intendedNanos), TimeUnit.SECONDS.toNanos(60)));
+        published.incrementAndGet();
+        for (TopicListener listener : listeners[topic]) {
+            tell(listener, event);
+        }
+        Set<TopicListener> waiting = waiters[topic];
+        if (!waiting.isEmpty()) {
+            for (TopicListener waiter : waiting) {
+                if (waiting.remove(waiter)) {
+                    tell(waiter, event);
+                }
+            }
+        }
+    }
+
+    private void tell(TopicListener listener, Event event) {
+        try {
+            listener.onPublished(event);
+        } catch (RuntimeException e) {
+            listenerFailures.incrementAndGet();
+        }
+    }
+
+    public long publishedCount() {
+        return published.get();
+    }
+
+    public long listenerFailures() {
+        return listenerFailures.get();
+    }
+
+    /** Publisher lag (actual − intended publish time) since the start, in nanoseconds. */
+    public synchronized Histogram publisherLag() {
+        lagTotal.add(lagRecorder.getIntervalHistogram());
+        return lagTotal.copy();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t != null) {
+            LockSupport.unpark(t);
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.pushbench.core;
+
+/**
+ * Reads {@code seq}, {@code intended} and {@code sent} out of an event's JSON bytes without
+ * allocating: the receive path of the load generator calls it once per delivered event.
+ *
+ * <pre>
+ *   EventFields f = new EventFields();           // one per thread or per connection
+ *   if (f.parse(bytes, offset, length)) record(f.seq(), f.intendedNanos(), f.sentNanos());
+ * </pre>
+ */
+public final class EventFields {
+    private static final byte[] SEQ = "\"seq\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] INTENDED = "\"intended\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] SENT = "\"sent\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private long seq;
+    private long intendedNanos;
+    private long sentNanos;
+    private int end;
+
+    /** @return false when the bytes are not an event of the pushbench format */
+    public boolean parse(byte[] bytes, int offset, int length) {
+        int limit = offset + length;
+        int at = find(bytes, offset, limit, SEQ);
+        if (at < 0) {
+            return false;
+        }
+        seq = number(bytes, at, limit);
+        if (seq < 0) {
+            return false;
+        }
+        at = find(bytes, end, limit, INTENDED);
+        if (at < 0) {
+            return false;
+        }
+        intendedNanos = number(bytes, at, limit);
+        at = find(bytes, end, limit, SENT);
+        if (at < 0) {
+            return false;
+        }
+        sentNanos = number(bytes, at, limit);
+        return true;
+    }
+
+    /** As {@link #parse(byte[], int, int)} for text (WebSocket frames decoded by the client library). */
+    public boolean parse(CharSequence text) {
+        int n = text.length();
+        if (scratch.length < n) {
+            scratch = new byte[Math.max(n, scratch.length * 2)];
+        }
+        for (int i = 0; i < n; i++) {
+            scratch[i] = (byte) text.charAt(i);
+        }
+        return parse(scratch, 0, n);
+    }
+
+    private byte[] scratch = new byte[256];
+
+    public long seq() {
+        return seq;
+    }
+
+    public long intendedNanos() {
+        return intendedNanos;
+    }
+
+    public long sentNanos() {
+        return sentNanos;
+    }
+
+    /** The index just after the last number read; poll batches are scanned event after event with it. */
+    public int end() {
+        return end;
+    }
+
+    /** The index just after {@code key} at or after {@code from}, or -1. */
+    static int find(byte[] bytes, int from, int limit, byte[] key) {
+        outer:
+        for (int i = from; i <= limit - key.length; i++) {
+            for (int j = 0; j < key.length; j++) {
+                if (bytes[i + j] != key[j]) {
+                    continue outer;
+                }
+            }
+            return i + key.length;
+        }
+        return -1;
+    }
+
+    private long number(byte[] bytes, int at, int limit) {
+        boolean negative = at < limit && bytes[at] == '-';
+        if (negative) {
+            at++;
+        }
+        long value = 0;
+        int start = at;
+        while (at < limit && bytes[at] >= '0' && bytes[at] <= '9') {
+            value = value * 10 + (bytes[at] - '0');
+            at++;
+        }
+        end = at;
+        if (at == start) {
+            return -1;
+        }
+        return negative ? -value : value;
+    }
+}

@@ -1,0 +1,247 @@
+package dev.pushbench.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Delivers one topic's events to one streaming subscriber (SSE or WebSocket), one write in flight
+ * at a time, in the same way for every stack. A stack subclasses it with the three byte-level
+ * operations; everything about what to send and when lives here.
+ *
+ * <p>Lifecycle: the stack writes its preamble (headers, {@code retry:}), then calls
+ * {@link #start(long)}; the outbox registers with the feed and the heartbeats, and from then on
+ * drains the topic's {@link TopicRing} from its cursor whenever the feed signals. Each
+ * {@link #send} or {@link #sendHeartbeat} must end in exactly one call to {@link #written(boolean)},
+ * from any thread, synchronously or later. When the connection ends the stack calls {@link #close()}.
+ *
+ * <p>Memory per subscriber is bounded: the events live once, in the shared ring; a subscriber holds a
+ * cursor and at most one batch in flight. One that falls out of the ring is handled by the
+ * {@link Backpressure} policy and counted.
+ */
+public abstract class Outbox implements TopicListener {
+    private static final int IDLE = 0;
+    private static final int WRITING = 1;
+    private static final int PENDING = 2;
+    private static final int COMPLETED = 3;
+
+    private final PushContext context;
+    private final int topic;
+    private final TopicRing ring;
+    private final Executor executor;
+    private final AtomicInteger wip = new AtomicInteger();
+    private final AtomicInteger writeState = new AtomicInteger(IDLE);
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final List<Event> batch = new ArrayList<>();
+    private AutoCloseable subscription;
+    // owned by whichever thread is draining; handed over through wip / writeState
+    private long cursor;
+    private int missed;
+    private boolean resumed;
+    private boolean lastWriteOk;
+    private volatile boolean heartbeatDue;
+    private volatile long lastWriteNanos = System.nanoTime();
+
+    protected Outbox(PushContext context, int topic, Executor executor) {
+        this.context = context;
+        this.topic = topic;
+        this.ring = context.feed().ring(topic);
+        this.executor = executor;
+    }
+
+    /** Writes these events, in order, then calls {@link #written(boolean)} once. The list is reused after that. */
+    protected abstract void send(List<Event> events);
+
+    /** Writes a heartbeat (SSE comment, WebSocket ping), then calls {@link #written(boolean)} once. */
+    protected abstract void sendHeartbeat();
+
+    /** Closes the connection (backpressure or a failed write); the stack's close path then calls {@link #close()}. */
+    protected abstract void disconnect();
+
+    /**
+     * Starts delivery after {@code since} ({@link Route#LIVE}: from the next event published).
+     *
+     * @return the cursor delivery starts after
+     */
+    public final long start(long since) {
+        subscription = context.feed().subscribe(topic, this);
+        // read the cursor after subscribing, so that nothing published in between is missed
+        long latest = ring.latestSeq();
+        cursor = since == Route.LIVE ? latest : since;
+        resumed = since != Route.LIVE;
+        context.heartbeats().add(this);
+        context.counters().subscribes.increment();
+        signal();
+        return cursor;
+    }
+
+    @Override
+    public final void onPublished(Event event) {
+        signal();
+    }
+
+    final void heartbeat() {
+        heartbeatDue = true;
+        signal();
+    }
+
+    final long lastWriteNanos() {
+        return lastWriteNanos;
+    }
+
+    public final int topic() {
+        return topic;
+    }
+
+    private void signal() {
+        if (wip.getAndIncrement() == 0) {
+            executor.execute(() -> {
+                missed = 1;
+                drain();
+            });
+        }
+    }
+
+    private void drain() {
+        for (;;) {
+            if (closed.get()) {
+                return;
+            }
+            if (collect()) {
+                if (!write(true)) {
+                    return;
+                }
+                continue;
+            }
+            if (closed.get()) {
+                return;
+            }
+            if (heartbeatDue) {
+                heartbeatDue = false;
+                if (!write(false)) {
+                    return;
+                }
+                continue;
+            }
+            missed = wip.addAndGet(-missed);
+            if (missed == 0) {
+                return;
+            }
+        }
+    }
+
+    /** @return true to go on draining on this thread, false when a later {@link #written} will (or nothing should) */
+    private boolean write(boolean events) {
+        writeState.set(WRITING);
+        lastWriteNanos = System.nanoTime();
+        if (events) {
+            send(batch);
+        } else {
+            sendHeartbeat();
+        }
+        if (writeState.compareAndSet(WRITING, PENDING)) {
+            return false;
+        }
+        writeState.set(IDLE);
+        return afterWrite();
+    }
+
+    /** Called by the stack when the write started by {@link #send} or {@link #sendHeartbeat} has ended. */
+    protected final void written(boolean ok) {
+        lastWriteOk = ok;
+        if (writeState.compareAndSet(WRITING, COMPLETED)) {
+            return;
+        }
+        writeState.set(IDLE);
+        if (afterWrite()) {
+            drain();
+        }
+    }
+
+    private boolean afterWrite() {
+        ServerCounters counters = context.counters();
+        if (!lastWriteOk) {
+            counters.writeFailures.increment();
+            disconnectOnce();
+            return false;
+        }
+        counters.writes.increment();
+        if (batch.isEmpty()) {
+            counters.heartbeats.increment();
+        } else {
+            counters.eventsWritten.add(batch.size());
+            batch.clear();
+        }
+        return true;
+    }
+
+    /** Fills {@link #batch} with the events after the cursor; false if there are none (or we disconnected). */
+    private boolean collect() {
+        batch.clear();
+        int max = context.config().maxBatchEvents();
+        for (;;) {
+            long latest = ring.latestSeq();
+            long next = cursor + 1;
+            if (next > latest) {
+                return false;
+            }
+            long oldest = ring.oldestSeq();
+            if (next < oldest) {
+                long missing = oldest - next;
+                if (resumed) {
+                    context.counters().historyMisses.add(missing);
+                } else if (context.config().backpressure() == Backpressure.DISCONNECT) {
+                    context.counters().backpressureDisconnects.increment();
+                    disconnectOnce();
+                    return false;
+                } else {
+                    context.counters().backpressureDroppedEvents.add(missing);
+                }
+                next = oldest;
+            }
+            resumed = false;
+            while (next <= latest && batch.size() < max) {
+                Event e = ring.get(next);
+                if (e == null) {
+                    break; // overwritten under us: the next round sees the new oldest
+                }
+                batch.add(e);
+                next++;
+            }
+            if (!batch.isEmpty()) {
+                cursor = next - 1;
+                return true;
+            }
+            cursor = next - 1;
+        }
+    }
+
+    private void disconnectOnce() {
+        if (!closed.get()) {
+            close();
+            disconnect();
+        }
+    }
+
+    /** The connection has ended: stop delivering. Safe to call more than once, from any thread. */
+    public final void close() {
+        if (closed.compareAndSet(false, true)) {
+            AutoCloseable s = subscription;
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (Exception ignored) {
+                    // removing a listener from a list cannot fail
+                }
+            }
+            context.heartbeats().remove(this);
+            context.counters().unsubscribes.increment();
+        }
+    }
+
+    public final boolean isClosed() {
+        return closed.get();
+    }
+}

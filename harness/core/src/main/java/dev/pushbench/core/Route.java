@@ -1,0 +1,86 @@
+package dev.pushbench.core;
+
+/**
+ * A request's transport, topic and cursor, read from its path, query and headers by the one set of
+ * rules every stack uses (so that a 400 or 404 means the same everywhere).
+ *
+ * <pre>
+ *   Route r = Route.parse(feed, request.path(), request.query(), lastEventIdHeader);
+ *   // r.transport(), r.topic(), r.since() (-1: start from now)
+ * </pre>
+ */
+public record Route(Transport transport, int topic, long since) {
+
+    /** {@link #since()} when the client gave no cursor: start from the newest event. */
+    public static final long LIVE = -1;
+
+    /**
+     * @param lastEventId the SSE {@code Last-Event-ID} header or null; it wins over {@code since}
+     * @throws PushRequestException 404 for a path outside the contract, 400 for a bad topic or cursor
+     */
+    public static Route parse(EventFeed feed, String path, String query, String lastEventId) throws PushRequestException {
+        Transport transport = null;
+        for (Transport t : Transport.values()) {
+            if (path.startsWith(t.pathPrefix())) {
+                transport = t;
+                break;
+            }
+        }
+        if (transport == null) {
+            throw new PushRequestException(404, "no such path: " + path
+                    + "; endpoints are /sse/{topic}, /ws/{topic}, /long-poll/{topic}, /poll/{topic}");
+        }
+        String topicName = path.substring(transport.pathPrefix().length());
+        int topic = feed.spec().topicIndex(topicName);
+        if (topic < 0) {
+            throw new PushRequestException(400, "unknown topic '" + topicName + "': topics are t0 to t"
+                    + (feed.spec().topics() - 1));
+        }
+        String cursor = lastEventId != null && transport == Transport.SSE ? lastEventId : queryParam(query, "since");
+        long since = parseCursor(cursor, feed.ring(topic));
+        return new Route(transport, topic, since);
+    }
+
+    static long parseCursor(String raw, TopicRing ring) throws PushRequestException {
+        if (raw == null) {
+            return LIVE;
+        }
+        String value = raw.trim();
+        long cursor;
+        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new PushRequestException(400, "bad cursor '" + raw + "': a cursor is the seq of the last event seen, 0 or more");
+        }
+        cursor = Long.parseLong(value);
+        long latest = ring.latestSeq();
+        if (cursor > latest) {
+            throw new PushRequestException(400, "bad cursor " + cursor + ": the topic's newest event is " + latest);
+        }
+        return cursor;
+    }
+
+    /** The first value of {@code name} in a raw query string, or null. Values are taken as given. */
+    public static String queryParam(String query, String name) {
+        if (query == null || query.isEmpty()) {
+            return null;
+        }
+        int at = 0;
+        while (at <= query.length()) {
+            int amp = query.indexOf('&', at);
+            int end = amp < 0 ? query.length() : amp;
+            int eq = query.indexOf('=', at);
+            if (eq > at && eq < end && query.regionMatches(at, name, 0, name.length()) && eq - at == name.length()) {
+                return query.substring(eq + 1, end);
+            }
+            if (eq < 0 || eq >= end) {
+                if (end - at == name.length() && query.regionMatches(at, name, 0, name.length())) {
+                    return "";
+                }
+            }
+            if (amp < 0) {
+                break;
+            }
+            at = amp + 1;
+        }
+        return null;
+    }
+}

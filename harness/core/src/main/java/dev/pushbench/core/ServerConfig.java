@@ -1,0 +1,63 @@
+package dev.pushbench.core;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a stack serves one cell: where it listens, which HTTP version it speaks, and the
+ * per-transport options of the scenario. Every stack honours every field the same way.
+ *
+ * @param host              address to bind, 127.0.0.1 unless told otherwise
+ * @param port              0 for any free port
+ * @param protocol          the only HTTP version the server accepts for this cell
+ * @param heartbeatInterval SSE comment / WebSocket ping after this long without a write
+ * @param sseRetry          the {@code retry:} value sent at the start of every SSE stream
+ * @param longPollHold      how long a long poll is held before an empty answer
+ * @param maxBatchEvents    most events written to one subscriber in one write or poll answer
+ * @param backpressure      what happens to a subscriber that falls out of history
+ */
+public record ServerConfig(
+        String host,
+        int port,
+        Protocol protocol,
+        Duration heartbeatInterval,
+        Duration sseRetry,
+        Duration longPollHold,
+        int maxBatchEvents,
+        Backpressure backpressure) {
+
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(protocol, "protocol");
+        requirePositive(heartbeatInterval, "heartbeatInterval");
+        requirePositive(sseRetry, "sseRetry");
+        requirePositive(longPollHold, "longPollHold");
+        Objects.requireNonNull(backpressure, "backpressure");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+        }
+        if (maxBatchEvents < 1) {
+            throw new IllegalArgumentException("maxBatchEvents must be at least 1, got " + maxBatchEvents);
+        }
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be a positive duration, got " + d);
+        }
+    }
+
+    /** Defaults for tests: loopback, any port, 15 s heartbeats, 1 s retry, 10 s hold. */
+    public static ServerConfig defaults(Protocol protocol) {
+        return new ServerConfig("127.0.0.1", 0, protocol, Duration.ofSeconds(15), Duration.ofSeconds(1),
+                Duration.ofSeconds(10), 256, Backpressure.DISCONNECT);
+    }
+
+    public ServerConfig withHeartbeat(Duration interval) {
+        return new ServerConfig(host, port, protocol, interval, sseRetry, longPollHold, maxBatchEvents, backpressure);
+    }
+
+    public ServerConfig withLongPollHold(Duration hold) {
+        return new ServerConfig(host, port, protocol, heartbeatInterval, sseRetry, hold, maxBatchEvents, backpressure);
+    }
+}
