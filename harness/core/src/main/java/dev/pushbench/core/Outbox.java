@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * at a time, in the same way for every stack. A stack subclasses it with the three byte-level
  * operations; everything about what to send and when lives here.
  *
- * <p>Lifecycle: the stack writes its preamble (headers, {@code retry:}), then calls
- * {@link #start(long)}; the outbox registers with the feed and the heartbeats, and from then on
+ * <p>Lifecycle: the stack calls {@link #open(long)} to subscribe and learn the start cursor,
+ * writes its preamble (headers, {@link PushContext#ssePreamble(long)} or
+ * {@link PushContext#webSocketPreamble(long)}), then calls {@link #begin()}; from then on the outbox
  * drains the topic's {@link TopicRing} from its cursor whenever the feed signals. Each
  * {@link #send} or {@link #sendHeartbeat} must end in exactly one call to {@link #written(boolean)},
  * from any thread, synchronously or later. When the connection ends the stack calls {@link #close()}.
@@ -61,20 +62,26 @@ public abstract class Outbox implements TopicListener {
     protected abstract void disconnect();
 
     /**
-     * Starts delivery after {@code since} ({@link Route#LIVE}: from the next event published).
+     * Subscribes, and fixes the cursor delivery will start after: {@code since}, or for
+     * {@link Route#LIVE} the newest event now. Nothing is written until {@link #begin()}, so the
+     * stack can first write a preamble that tells the client this cursor.
      *
      * @return the cursor delivery starts after
      */
-    public final long start(long since) {
+    public final long open(long since) {
         subscription = context.feed().subscribe(topic, this);
         // read the cursor after subscribing, so that nothing published in between is missed
         long latest = ring.latestSeq();
         cursor = since == Route.LIVE ? latest : since;
         resumed = since != Route.LIVE;
-        context.heartbeats().add(this);
         context.counters().subscribes.increment();
-        signal();
         return cursor;
+    }
+
+    /** Starts delivering (the preamble has been written): from here on the outbox writes. */
+    public final void begin() {
+        context.heartbeats().add(this);
+        signal();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.pushbench.core;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -49,13 +50,23 @@ public final class PushContext implements AutoCloseable {
         return heartbeats;
     }
 
-    /** The SSE preamble every stream starts with: the client's reconnect delay. */
-    public byte[] ssePreamble() {
-        return ("retry: " + config.sseRetry().toMillis() + "\n\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /**
+     * The start of every SSE stream: the client's reconnect delay, and the cursor the stream starts
+     * after as an {@code id:} without data. An EventSource takes that id as its last event id even
+     * though no event is dispatched, so a reconnect resumes from there, and the load generator
+     * learns exactly which events it is owed.
+     */
+    public byte[] ssePreamble(long cursor) {
+        return ("retry: " + config.sseRetry().toMillis() + "\nid: " + cursor + "\n\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The first text frame of every WebSocket subscription: the cursor it starts after. */
+    public static String webSocketPreamble(long cursor) {
+        return "{\"cursor\":" + cursor + "}";
     }
 
     /** An SSE heartbeat: a comment line, ignored by every EventSource. */
-    public static final byte[] SSE_HEARTBEAT = ":\n\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    public static final byte[] SSE_HEARTBEAT = ":\n\n".getBytes(StandardCharsets.US_ASCII);
 
     @Override
     public void close() {
