@@ -1,0 +1,110 @@
+package dev.pushbench.loadgen;
+
+import dev.pushbench.core.Protocol;
+import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.util.component.LifeCycle;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+
+/**
+ * The one client stack every transport of the load generator uses: Jetty's {@code HttpClient} (and
+ * the {@code WebSocketClient} on top of it) over HTTP/1.1 or HTTP/2 with prior knowledge.
+ *
+ * <p>Why Jetty's client: it is the only JVM client here that speaks all four transports over both
+ * HTTP versions, including WebSocket over HTTP/2 (RFC 8441); one stack for all cells keeps the
+ * client-side cost the same, so cells differ only by what the server and the wire do.
+ *
+ * <p>Each subscriber session tags its requests with its own tag, which gives it its own destination
+ * and so its own TCP connection: a subscriber is one browser, and over HTTP/2 too it does not share a
+ * connection with other subscribers.
+ *
+ * <pre>
+ *   try (ClientStack clients = new ClientStack(Protocol.H2C, Duration.ofSeconds(60))) {
+ *       clients.http().newRequest(uri).tag("s1").send(listener);
+ *   }
+ * </pre>
+ */
+public final class ClientStack implements AutoCloseable {
+    private final HttpClient http;
+    private final WebSocketClient webSocket;
+    private final LongAdder connectionsOpened = new LongAdder();
+    private final LongAdder connectionsClosed = new LongAdder();
+
+    /** @param idleTimeout how long a connection may stay silent (must exceed heartbeats and holds) */
+    public ClientStack(Protocol protocol, Duration idleTimeout) throws Exception {
+        if (protocol.isTls()) {
+            throw new IllegalArgumentException("protocol " + protocol + " is not supported by this load generator yet");
+        }
+        QueuedThreadPool threads = new QueuedThreadPool(Math.max(8, 4 * Runtime.getRuntime().availableProcessors()));
+        threads.setName("pushbench-client");
+        threads.setDaemon(true);
+        ClientConnector connector = new ClientConnector();
+        connector.setSelectors(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        connector.setExecutor(threads);
+        connector.setConnectTimeout(Duration.ofSeconds(10));
+        connector.setIdleTimeout(idleTimeout);
+        http = protocol.isHttp2()
+                ? new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)))
+                : new HttpClient(new HttpClientTransportOverHTTP(connector));
+        http.setExecutor(threads);
+        http.setFollowRedirects(false);
+        http.setMaxConnectionsPerDestination(1);
+        http.setMaxRequestsQueuedPerDestination(16);
+        http.setIdleTimeout(idleTimeout.toMillis());
+        http.setConnectTimeout(10_000);
+        http.setUserAgentField(null);
+        http.getContentDecoderFactories().clear();
+        http.setDestinationIdleTimeout(30_000);
+        http.addBean(new Connection.Listener() {
+            @Override
+            public void onOpened(Connection connection) {
+                connectionsOpened.increment();
+            }
+
+            @Override
+            public void onClosed(Connection connection) {
+                connectionsClosed.increment();
+            }
+        });
+        http.start();
+        webSocket = new WebSocketClient(http);
+        webSocket.setIdleTimeout(idleTimeout);
+        webSocket.setMaxTextMessageSize(32L * 1024 * 1024);
+        webSocket.start();
+    }
+
+    public HttpClient http() {
+        return http;
+    }
+
+    public WebSocketClient webSocket() {
+        return webSocket;
+    }
+
+    /** TCP connections the client has opened (counted by Jetty's connection listener). */
+    public long connectionsOpened() {
+        return connectionsOpened.sum();
+    }
+
+    public long connectionsClosed() {
+        return connectionsClosed.sum();
+    }
+
+    /** "Jetty 12.1.14": the client library, for the run manifest. */
+    public static String description() {
+        return "Jetty HttpClient/WebSocketClient " + org.eclipse.jetty.util.Jetty.VERSION;
+    }
+
+    @Override
+    public void close() {
+        LifeCycle.stop(webSocket);
+        LifeCycle.stop(http);
+    }
+}

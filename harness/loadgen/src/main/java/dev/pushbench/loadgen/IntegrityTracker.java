@@ -1,0 +1,163 @@
+package dev.pushbench.loadgen;
+
+import dev.pushbench.core.Schedule;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One subscriber's delivery accounting: which events it was owed and which arrived, lost,
+ * duplicated or out of order. What is owed comes from the feed's {@link Schedule} and the cursor the
+ * server said the subscription starts after, never from what arrived.
+ *
+ * <p>A <em>session</em> is one subscription, from the cursor it starts after ({@code S}) to the last
+ * event it wants ({@code E}: {@code S + eventsPerConnection} for short-lived subscriptions, unbounded
+ * otherwise). Reconnects that resume (Last-Event-ID, cursor) stay in the session; the subscriber is
+ * owed every event of {@code (S, E]} whose intended time falls in the {@link Window}.
+ *
+ * <p>Calls for one subscriber come from one connection at a time; the methods are synchronized so
+ * the final read on another thread sees everything (uncontended, so cheap).
+ */
+public final class IntegrityTracker {
+    /** {@link #onEvent} result: a new event of the window, to be recorded. */
+    public static final int COUNTED = 0;
+    /** A new event outside the window or the session: fine, not recorded. */
+    public static final int OUTSIDE = 1;
+    /** Seen before. */
+    public static final int DUPLICATE = 2;
+
+    private static final int MAX_GAPS = 4096;
+
+    private final Schedule schedule;
+    private final int topic;
+    private final Window window;
+    private final List<long[]> gaps = new ArrayList<>();
+    private long sessionStart = -1;
+    private long sessionEnd = Long.MAX_VALUE;
+    private long highest;
+    private long expected;
+    private long delivered;
+    private long duplicated;
+    private long reordered;
+    private long scheduleMismatches;
+    private long sessions;
+
+    public IntegrityTracker(Schedule schedule, int topic, Window window) {
+        this.schedule = schedule;
+        this.topic = topic;
+        this.window = window;
+    }
+
+    /** A new subscription, live after {@code startCursor}, wanting {@code eventsWanted} events (0 = unbounded). */
+    public synchronized void startSession(long startCursor, int eventsWanted) {
+        closeSession();
+        sessionStart = startCursor;
+        sessionEnd = eventsWanted > 0 ? startCursor + eventsWanted : Long.MAX_VALUE;
+        sessions++;
+        if (startCursor >= highest) {
+            // events up to the start were never owed to this session: they are not gaps
+            highest = startCursor;
+            gaps.clear();
+        }
+    }
+
+    /** Ends the current session, adding what it was owed. */
+    public synchronized void endSession() {
+        closeSession();
+    }
+
+    private void closeSession() {
+        if (sessionStart < 0) {
+            return;
+        }
+        if (window.isSet()) {
+            long first = Math.max(sessionStart + 1, schedule.firstSeqAtOrAfter(topic, window.startNanos()));
+            long last = Math.min(sessionEnd, schedule.firstSeqAtOrAfter(topic, window.endNanos()) - 1);
+            expected += Math.max(0, last - first + 1);
+        }
+        sessionStart = -1;
+        sessionEnd = Long.MAX_VALUE;
+    }
+
+    /** True when a bounded session has everything up to its last wanted event (time to close it). */
+    public synchronized boolean sessionDone() {
+        return sessionStart >= 0 && sessionEnd != Long.MAX_VALUE && highest >= sessionEnd;
+    }
+
+    /** The cursor to resume from after a lost connection: the highest seq seen. */
+    public synchronized long resumeCursor() {
+        return highest;
+    }
+
+    /** @return {@link #COUNTED}, {@link #OUTSIDE} or {@link #DUPLICATE} */
+    public synchronized int onEvent(long seq, long intendedNanos) {
+        if (intendedNanos != schedule.intendedNanos(topic, seq)) {
+            scheduleMismatches++;
+        }
+        boolean fresh;
+        if (seq == highest + 1) {
+            highest = seq;
+            fresh = true;
+        } else if (seq > highest) {
+            if (gaps.size() == MAX_GAPS) {
+                gaps.remove(0); // those stay lost; only reorder/duplicate telling gets less exact
+            }
+            gaps.add(new long[] {highest + 1, seq - 1});
+            highest = seq;
+            fresh = true;
+        } else {
+            fresh = fillGap(seq);
+            if (fresh) {
+                reordered++;
+            }
+        }
+        if (!fresh) {
+            duplicated++;
+            return DUPLICATE;
+        }
+        if (sessionStart >= 0 && seq > sessionStart && seq <= sessionEnd && window.contains(intendedNanos)) {
+            delivered++;
+            return COUNTED;
+        }
+        return OUTSIDE;
+    }
+
+    private boolean fillGap(long seq) {
+        for (int i = gaps.size() - 1; i >= 0; i--) {
+            long[] g = gaps.get(i);
+            if (seq >= g[0] && seq <= g[1]) {
+                if (g[0] == g[1]) {
+                    gaps.remove(i);
+                } else if (seq == g[0]) {
+                    g[0]++;
+                } else if (seq == g[1]) {
+                    g[1]--;
+                } else {
+                    gaps.add(i + 1, new long[] {seq + 1, g[1]});
+                    g[1] = seq - 1;
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Closes the open session and returns the totals. */
+    public synchronized Delivery finish() {
+        closeSession();
+        return new Delivery(expected, delivered, Math.max(0, expected - delivered), duplicated, reordered,
+                scheduleMismatches, sessions);
+    }
+
+    /** One subscriber's (or, summed, a cell's) delivery figures. */
+    public record Delivery(long expected, long delivered, long lost, long duplicated, long reordered,
+                           long scheduleMismatches, long sessions) {
+
+        public static final Delivery NONE = new Delivery(0, 0, 0, 0, 0, 0, 0);
+
+        public Delivery plus(Delivery o) {
+            return new Delivery(expected + o.expected, delivered + o.delivered, lost + o.lost,
+                    duplicated + o.duplicated, reordered + o.reordered,
+                    scheduleMismatches + o.scheduleMismatches, sessions + o.sessions);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.pushbench.loadgen;
+
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.LongAdder;
+
+/** What every subscriber of one run shares: the spec, the client stack, the recorders and counters. */
+final class LoadContext {
+    final LoadSpec spec;
+    final ClientStack clients;
+    final Recorders recorders;
+    final Window window;
+    final ScheduledExecutorService timer;
+    final LongAdder live = new LongAdder();
+    final LongAdder everLive = new LongAdder();
+    final LongAdder connectFailures = new LongAdder();
+    final LongAdder disconnects = new LongAdder();
+    final LongAdder reconnects = new LongAdder();
+    final LongAdder subscriptions = new LongAdder();
+    final LongAdder pollRequests = new LongAdder();
+    final LongAdder emptyPolls = new LongAdder();
+    final LongAdder protocolErrors = new LongAdder();
+    volatile boolean stopping;
+    volatile String lastError;
+
+    LoadContext(LoadSpec spec, ClientStack clients, Recorders recorders, Window window, ScheduledExecutorService timer) {
+        this.spec = spec;
+        this.clients = clients;
+        this.recorders = recorders;
+        this.window = window;
+        this.timer = timer;
+    }
+
+    String baseUri() {
+        return spec.protocol().scheme() + "://" + spec.host() + ":" + spec.port();
+    }
+
+    void error(String message) {
+        lastError = message;
+    }
+}

@@ -1,0 +1,264 @@
+package dev.pushbench.loadgen;
+
+import dev.pushbench.core.HistogramSummary;
+import dev.pushbench.core.Transport;
+import dev.pushbench.loadgen.IntegrityTracker.Delivery;
+import dev.pushbench.loadgen.Recorders.Metric;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+
+/**
+ * Runs one cell's load: ramps the subscribers open-loop, warms up, measures a window, drains, and
+ * returns what it saw. Drivers ({@link Subscriber} per transport) emit; {@link IntegrityTracker} and
+ * {@link Recorders} record; this class only sequences the phases and writes the interval log.
+ *
+ * <pre>
+ *   Map&lt;String, Object&gt; result = new LoadGenerator(spec, progress -&gt; print(progress)).run();
+ * </pre>
+ *
+ * <p>Phases, all on the load generator's clock (the server shares it, see the runner's clock check):
+ * subscription {@code i} is planned at {@code rampStart + i / rampRate} and its connect time counts
+ * from that plan; when all are live (or the ramp has timed out) the warm-up runs; the window is then
+ * {@code [start, start + duration)} by intended publish time; after it, {@code drain} lets late
+ * events arrive; then everything is closed and counted.
+ */
+public final class LoadGenerator {
+    private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final LoadSpec spec;
+    private final Consumer<Map<String, Object>> progress;
+
+    public LoadGenerator(LoadSpec spec, Consumer<Map<String, Object>> progress) {
+        this.spec = spec;
+        this.progress = progress;
+    }
+
+    public Map<String, Object> run() throws Exception {
+        Recorders recorders = new Recorders();
+        Window window = new Window();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pushbench-load-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        Files.createDirectories(spec.hlogFile().toAbsolutePath().getParent());
+        try (ClientStack clients = new ClientStack(spec.protocol(), spec.idleTimeout());
+             PrintStream hlogOut = new PrintStream(Files.newOutputStream(spec.hlogFile()), false, "UTF-8")) {
+            HistogramLogWriter hlog = new HistogramLogWriter(hlogOut);
+            long startMillis = System.currentTimeMillis();
+            hlog.outputComment("pushbench load generator: values in nanoseconds; tags: latency, latency-actual, connect, poll");
+            hlog.outputLogFormatVersion();
+            hlog.outputStartTime(startMillis);
+            hlog.setBaseTime(startMillis);
+            hlog.outputLegend();
+
+            LoadContext context = new LoadContext(spec, clients, recorders, window, timer);
+            Subscriber[] subscribers = new Subscriber[spec.connections()];
+            for (int i = 0; i < subscribers.length; i++) {
+                subscribers[i] = newSubscriber(context, i);
+            }
+            CpuClock cpu = new CpuClock();
+
+            // ramp: open loop, each start on its own planned time
+            long rampStart = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+            double gapNanos = 1e9 / spec.rampPerSecond();
+            for (int i = 0; i < subscribers.length; i++) {
+                Subscriber s = subscribers[i];
+                long planned = rampStart + Math.round(i * gapNanos);
+                timer.schedule(() -> s.start(planned), planned - System.nanoTime(), TimeUnit.NANOSECONDS);
+            }
+            long rampPlannedEnd = rampStart + Math.round(subscribers.length * gapNanos);
+            long rampDeadline = rampPlannedEnd + TimeUnit.SECONDS.toNanos(30);
+            phase("ramp", context);
+            while (context.everLive.sum() < spec.connections() && System.nanoTime() < rampDeadline) {
+                tick(hlog, recorders, context, "ramp", Math.min(rampDeadline, System.nanoTime() + PROGRESS_NANOS));
+            }
+            long rampNanos = System.nanoTime() - rampStart;
+            long connectedAfterRamp = context.everLive.sum();
+
+            long measureStart = System.nanoTime() + spec.warmup().toNanos();
+            long measureEnd = measureStart + spec.duration().toNanos();
+            window.set(measureStart, measureEnd);
+            phase("warmup", context);
+            tickUntil(hlog, recorders, context, "warmup", measureStart);
+            CpuClock.Reading cpuAtStart = cpu.read();
+            phase("measure", context);
+            tickUntil(hlog, recorders, context, "measure", measureEnd);
+            CpuClock.Reading cpuAtEnd = cpu.read();
+            phase("drain", context);
+            tickUntil(hlog, recorders, context, "drain", measureEnd + spec.drain().toNanos());
+
+            context.stopping = true;
+            for (Subscriber s : subscribers) {
+                s.stop();
+            }
+            writeInterval(hlog, recorders);
+            Delivery delivery = Delivery.NONE;
+            long subscribersWithLoss = 0;
+            for (Subscriber s : subscribers) {
+                Delivery d = s.integrity.finish();
+                delivery = delivery.plus(d);
+                if (d.lost() > 0) {
+                    subscribersWithLoss++;
+                }
+            }
+            timer.shutdownNow();
+            return result(context, delivery, subscribersWithLoss, connectedAfterRamp, rampNanos, cpuAtStart, cpuAtEnd);
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    private Subscriber newSubscriber(LoadContext context, int index) {
+        Transport t = spec.transport();
+        switch (t) {
+            case SSE:
+                return new SseSubscriber(context, index);
+            case WEBSOCKET:
+                return new WebSocketSubscriber(context, index);
+            case LONG_POLLING:
+                return new LongPollSubscriber(context, index);
+            case SHORT_POLLING:
+                return new ShortPollSubscriber(context, index);
+            default:
+                throw new IllegalArgumentException("no subscriber for transport " + t);
+        }
+    }
+
+    private void phase(String name, LoadContext context) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("event", "phase");
+        m.put("phase", name);
+        m.put("nanoTime", System.nanoTime());
+        m.put("live", context.live.sum());
+        progress.accept(m);
+    }
+
+    private void tickUntil(HistogramLogWriter hlog, Recorders recorders, LoadContext context, String phase, long untilNanos)
+            throws InterruptedException {
+        while (System.nanoTime() < untilNanos) {
+            tick(hlog, recorders, context, phase, Math.min(untilNanos, System.nanoTime() + PROGRESS_NANOS));
+        }
+    }
+
+
+    /** Sleeps to {@code untilNanos}, then writes an interval to the log and a progress line. */
+    private void tick(HistogramLogWriter hlog, Recorders recorders, LoadContext context, String phase, long untilNanos)
+            throws InterruptedException {
+        long sleep = untilNanos - System.nanoTime();
+        if (sleep > 0) {
+            TimeUnit.NANOSECONDS.sleep(sleep);
+        }
+        Map<Metric, Histogram> interval = writeInterval(hlog, recorders);
+        long events = interval.get(Metric.LATENCY).getTotalCount();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("event", "progress");
+        m.put("phase", phase);
+        m.put("live", context.live.sum());
+        m.put("connected", context.everLive.sum());
+        m.put("connectFailures", context.connectFailures.sum());
+        m.put("eventsInInterval", events);
+        m.put("p99Micros", events == 0 ? 0 : interval.get(Metric.LATENCY).getValueAtPercentile(99) / 1000.0);
+
+        progress.accept(m);
+    }
+
+    private static Map<Metric, Histogram> writeInterval(HistogramLogWriter hlog, Recorders recorders) {
+        Map<Metric, Histogram> interval = recorders.collectInterval();
+        for (Histogram h : interval.values()) {
+            if (h.getTotalCount() > 0) {
+                hlog.outputIntervalHistogram(h);
+            }
+        }
+        return interval;
+    }
+
+    private Map<String, Object> result(LoadContext context, Delivery d, long subscribersWithLoss, long connectedAfterRamp,
+                                       long rampNanos, CpuClock.Reading cpuStart, CpuClock.Reading cpuEnd) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("event", "result");
+        Map<String, Object> connections = new LinkedHashMap<>();
+        connections.put("target", spec.connections());
+        connections.put("connected", connectedAfterRamp);
+        connections.put("connectFailures", context.connectFailures.sum());
+        connections.put("disconnects", context.disconnects.sum());
+        connections.put("reconnects", context.reconnects.sum());
+        connections.put("subscriptions", context.subscriptions.sum());
+        connections.put("tcpConnectionsOpened", context.clients.connectionsOpened());
+        connections.put("rampSeconds", rampNanos / 1e9);
+        r.put("connections", connections);
+        Map<String, Object> delivery = new LinkedHashMap<>();
+        delivery.put("expected", d.expected());
+        delivery.put("delivered", d.delivered());
+        delivery.put("lost", d.lost());
+        delivery.put("duplicated", d.duplicated());
+        delivery.put("reordered", d.reordered());
+        delivery.put("subscribersWithLoss", subscribersWithLoss);
+        delivery.put("scheduleMismatches", d.scheduleMismatches());
+        r.put("delivery", delivery);
+        Recorders rec = context.recorders;
+        r.put("latencyMicros", HistogramSummary.ofNanos(rec.total(Metric.LATENCY)).toMap());
+        r.put("latencyActualMicros", HistogramSummary.ofNanos(rec.total(Metric.LATENCY_ACTUAL)).toMap());
+        r.put("connectMicros", HistogramSummary.ofNanos(rec.total(Metric.CONNECT)).toMap());
+        if (spec.transport().isPolling()) {
+            if (spec.transport() == Transport.SHORT_POLLING) {
+                r.put("pollMicros", HistogramSummary.ofNanos(rec.total(Metric.POLL)).toMap());
+            }
+            Map<String, Object> polling = new LinkedHashMap<>();
+            long requests = context.pollRequests.sum();
+            polling.put("requests", requests);
+            polling.put("emptyAnswers", context.emptyPolls.sum());
+            polling.put("emptyResponseRatio", requests == 0 ? 0.0 : (double) context.emptyPolls.sum() / requests);
+            r.put("polling", polling);
+        }
+        Map<String, Object> window = new LinkedHashMap<>();
+        window.put("startNanos", context.window.startNanos());
+        window.put("endNanos", context.window.endNanos());
+        window.put("warmupSeconds", spec.warmup().toMillis() / 1000.0);
+        window.put("measureSeconds", spec.duration().toMillis() / 1000.0);
+        r.put("window", window);
+        Map<String, Object> health = new LinkedHashMap<>();
+        double wallSeconds = (cpuEnd.wallNanos() - cpuStart.wallNanos()) / 1e9;
+        double cpuSeconds = (cpuEnd.cpuNanos() - cpuStart.cpuNanos()) / 1e9;
+        int cores = Runtime.getRuntime().availableProcessors();
+        double cpuPercent = wallSeconds <= 0 ? 0 : 100.0 * cpuSeconds / wallSeconds;
+        health.put("cpuSecondsInWindow", round3(cpuSeconds));
+        health.put("cpuPercent", round3(cpuPercent));
+        health.put("cores", cores);
+        // saturated: the generator used nearly all the machine's CPU, so its timestamps may be late
+        health.put("saturated", cpuPercent >= 85.0 * cores);
+        health.put("protocolErrors", context.protocolErrors.sum());
+        health.put("clampedValues", rec.clampedValues());
+        health.put("lastError", context.lastError);
+        health.put("client", ClientStack.description());
+        r.put("loadgen", health);
+        return r;
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000.0) / 1000.0;
+    }
+
+    /** Process CPU time next to wall time, from the JVM's OperatingSystemMXBean. */
+    static final class CpuClock {
+        private final com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+        record Reading(long wallNanos, long cpuNanos) {
+        }
+
+        Reading read() {
+            return new Reading(System.nanoTime(), os.getProcessCpuTime());
+        }
+    }
+
+}

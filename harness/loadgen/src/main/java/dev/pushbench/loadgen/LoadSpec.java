@@ -1,0 +1,82 @@
+package dev.pushbench.loadgen;
+
+import dev.pushbench.core.Protocol;
+import dev.pushbench.core.Schedule;
+import dev.pushbench.core.Transport;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything one load-generator run needs, resolved: where the server is, what to subscribe to and
+ * how, and the phases. The runner writes it as JSON beside the cell; {@code pushbench load} reads it,
+ * so the same run can be repeated by hand or from another machine.
+ *
+ * @param host                where the server listens
+ * @param port                its port
+ * @param protocol            the HTTP version to speak
+ * @param transport           how to subscribe
+ * @param connections         subscribers, one connection each
+ * @param rampPerSecond       subscriptions started per second, on a fixed schedule (open loop)
+ * @param eventsPerConnection after this many events a subscriber closes and subscribes anew; 0 = never
+ * @param schedule            the server feed's schedule, to count what each subscriber is owed
+ * @param warmup              from the end of the ramp to the start of measuring
+ * @param duration            the measured window, by intended publish time
+ * @param drain               after the window, how long events of the window may still arrive
+ * @param shortPollInterval   short polling: time between planned polls
+ * @param longPollHold        long polling: the server's hold, to size the request timeout
+ * @param heartbeat           the server's heartbeat interval, to size the idle timeout
+ * @param reconnectDelay      before a lost connection is tried again
+ * @param hlogFile            where interval histograms are written
+ */
+public record LoadSpec(
+        String host,
+        int port,
+        Protocol protocol,
+        Transport transport,
+        int connections,
+        double rampPerSecond,
+        int eventsPerConnection,
+        Schedule schedule,
+        Duration warmup,
+        Duration duration,
+        Duration drain,
+        Duration shortPollInterval,
+        Duration longPollHold,
+        Duration heartbeat,
+        Duration reconnectDelay,
+        Path hlogFile) {
+
+    public LoadSpec {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(hlogFile, "hlogFile");
+        if (connections < 1) {
+            throw new IllegalArgumentException("connections must be at least 1, got " + connections);
+        }
+        if (!(rampPerSecond > 0)) {
+            throw new IllegalArgumentException("rampPerSecond must be above 0, got " + rampPerSecond);
+        }
+        if (eventsPerConnection < 0) {
+            throw new IllegalArgumentException("eventsPerConnection must be 0 (never) or more, got " + eventsPerConnection);
+        }
+    }
+
+    /** How long a connection may be silent before the client gives it up: well past heartbeats and holds. */
+    public Duration idleTimeout() {
+        Duration idle = Duration.ofSeconds(60);
+        Duration hold = longPollHold.multipliedBy(2).plusSeconds(10);
+        Duration beats = heartbeat.multipliedBy(3);
+        if (hold.compareTo(idle) > 0) {
+            idle = hold;
+        }
+        return beats.compareTo(idle) > 0 ? beats : idle;
+    }
+
+    /** The topic subscriber {@code index} listens to: subscribers are spread round-robin over topics. */
+    public int topicOf(int index) {
+        return index % schedule.topics();
+    }
+}

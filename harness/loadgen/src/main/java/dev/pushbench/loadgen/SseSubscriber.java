@@ -1,0 +1,131 @@
+package dev.pushbench.loadgen;
+
+import dev.pushbench.core.Event;
+import dev.pushbench.core.EventFields;
+import dev.pushbench.loadgen.sse.SseParser;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpHeader;
+
+/**
+ * An EventSource, as a browser runs one: {@code GET /sse/{topic}} with {@code Accept:
+ * text/event-stream}, parsed by the WHATWG rules, and on a lost connection a reconnect after the
+ * server's {@code retry:} delay carrying {@code Last-Event-ID}.
+ */
+final class SseSubscriber extends Subscriber {
+    private volatile Attempt current;
+
+    SseSubscriber(LoadContext context, int index) {
+        super(context, index);
+    }
+
+    @Override
+    protected void connect(long resumeCursor) {
+        Attempt attempt = new Attempt();
+        current = attempt;
+        attempt.send(resumeCursor);
+    }
+
+    @Override
+    protected void disconnect() {
+        Attempt attempt = current;
+        if (attempt != null) {
+            attempt.close();
+        }
+    }
+
+    /** One connection: its own parser state, so a late callback of an old one cannot confuse a new one. */
+    private final class Attempt implements SseParser.Listener, Response.ContentListener {
+        private final SseParser parser = new SseParser(this);
+        private final EventFields fields = new EventFields();
+        private volatile boolean closed;
+        private volatile Request request;
+        private boolean live;
+        private long chunkNanos;
+
+        void send(long resumeCursor) {
+            Request r = context.clients.http().newRequest(context.baseUri() + "/sse/" + topicName())
+                    .tag(connectionTag())
+                    .idleTimeout(context.spec.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .headers(h -> {
+                        h.put(HttpHeader.ACCEPT, "text/event-stream");
+                        h.put(HttpHeader.CACHE_CONTROL, "no-cache");
+                        if (resumeCursor >= 0) {
+                            h.put("Last-Event-ID", Long.toString(resumeCursor));
+                        }
+                    })
+                    .onResponseHeaders(this::checkHeaders)
+                    .onResponseContent(this);
+            request = r;
+            r.send(this::complete);
+        }
+
+        private void checkHeaders(Response response) {
+            String type = response.getHeaders().get(HttpHeader.CONTENT_TYPE);
+            if (response.getStatus() != 200 || type == null || !type.startsWith("text/event-stream")) {
+                context.protocolErrors.increment();
+                response.abort(new IllegalStateException("SSE answer " + response.getStatus() + " " + type));
+            }
+        }
+
+        @Override
+        public void onContent(Response response, ByteBuffer content) {
+            if (closed) {
+                return;
+            }
+            chunkNanos = System.nanoTime();
+            parser.feed(content);
+        }
+
+        @Override
+        public void onEvent(SseParser event) {
+            if (closed) {
+                return;
+            }
+            if (!live || !event.eventTypeIs(Event.SSE_EVENT_NAME)
+                    || !fields.parse(event.data(), 0, event.dataLength())) {
+                context.protocolErrors.increment();
+                return;
+            }
+            event(fields.seq(), fields.intendedNanos(), fields.sentNanos(), chunkNanos);
+        }
+
+        @Override
+        public void onIdWithoutData(SseParser event) {
+            // the preamble: "id: <cursor>" before any event says where this stream starts
+            if (!live && event.lastEventIdIsNumber()) {
+                live = true;
+                live(event.lastEventIdAsLong());
+            }
+        }
+
+        @Override
+        public void onRetry(long millis) {
+            // the load generator reconnects after the scenario's delay, which the server sends as retry:
+        }
+
+        private void complete(Result result) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            lost(result.getFailure());
+        }
+
+        void close() {
+            closed = true;
+            Request r = request;
+            if (r != null) {
+                org.eclipse.jetty.client.Connection c = r.getConnection();
+                r.abort(new CancellationException("subscriber closed"));
+                if (c != null) {
+                    c.close();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.pushbench.loadgen;
+
+import dev.pushbench.loadgen.Recorders.Metric;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One simulated subscriber: one connection (at a time) to one topic. Transport clients extend it and
+ * only move bytes: they call {@link #live(long)} when the subscription is live, {@link #event} for
+ * each event with the raw nanosecond timestamps, and {@link #lost(Throwable)} when the connection
+ * ends unasked. Accounting and recording happen here and in {@link IntegrityTracker}.
+ */
+abstract class Subscriber {
+    final LoadContext context;
+    final int index;
+    final int topic;
+    final IntegrityTracker integrity;
+    private long plannedStartNanos;
+    private boolean isLive;
+    private int sessionNumber;
+
+    Subscriber(LoadContext context, int index) {
+        this.context = context;
+        this.index = index;
+        this.topic = context.spec.topicOf(index);
+        this.integrity = new IntegrityTracker(context.spec.schedule(), topic, context.window);
+    }
+
+    /** Opens a new connection and subscribes from now ({@code resumeCursor} &lt; 0) or after a cursor. */
+    protected abstract void connect(long resumeCursor);
+
+    /** Closes the connection, expecting no {@link #lost} for it. */
+    protected abstract void disconnect();
+
+    /** A tag that gives each session its own connection (and so its own connect cost). */
+    final String connectionTag() {
+        return "s" + index + "." + sessionNumber;
+    }
+
+    final String topicName() {
+        return dev.pushbench.core.FeedSpec.topicName(topic);
+    }
+
+    /** Starts the first session; its connect time counts from {@code plannedNanos} (open-loop ramp). */
+    final void start(long plannedNanos) {
+        synchronized (this) {
+            plannedStartNanos = plannedNanos;
+        }
+        context.subscriptions.increment();
+        connect(-1);
+    }
+
+    /** The subscription is live after {@code startCursor}: for a new session, or again after a reconnect. */
+    final void live(long startCursor) {
+        boolean newSession;
+        long planned;
+        synchronized (this) {
+            newSession = plannedStartNanos != 0;
+            planned = plannedStartNanos;
+            plannedStartNanos = 0;
+            if (!isLive) {
+                isLive = true;
+                context.live.increment();
+            }
+        }
+        if (newSession) {
+            context.recorders.record(Metric.CONNECT, System.nanoTime() - planned);
+            context.everLive.increment();
+            integrity.startSession(startCursor, context.spec.eventsPerConnection());
+        }
+    }
+
+    /** An event arrived; {@code receivedNanos} is when its bytes were read. */
+    final void event(long seq, long intendedNanos, long sentNanos, long receivedNanos) {
+        if (integrity.onEvent(seq, intendedNanos) == IntegrityTracker.COUNTED) {
+            Recorders r = context.recorders;
+            r.record(Metric.LATENCY, receivedNanos - intendedNanos);
+            r.record(Metric.LATENCY_ACTUAL, receivedNanos - sentNanos);
+        }
+        if (integrity.sessionDone() && !context.stopping) {
+            churn();
+        }
+    }
+
+    /** A short-lived subscription got all it wanted: close it and subscribe anew, on a new connection. */
+    private void churn() {
+        integrity.endSession();
+        synchronized (this) {
+            markDown();
+            sessionNumber++;
+            plannedStartNanos = System.nanoTime();
+        }
+        disconnect();
+        context.subscriptions.increment();
+        connect(-1);
+    }
+
+    /** The connection ended without being asked to: try again after the reconnect delay, resuming. */
+    final void lost(Throwable cause) {
+        boolean wasLive;
+        synchronized (this) {
+            wasLive = isLive;
+            markDown();
+        }
+        if (context.stopping) {
+            return;
+        }
+        if (wasLive) {
+            context.disconnects.increment();
+        } else {
+            context.connectFailures.increment();
+        }
+        if (cause != null) {
+            context.error(getClass().getSimpleName() + " " + index + ": " + cause);
+        }
+        context.timer.schedule(() -> {
+            if (!context.stopping) {
+                context.reconnects.increment();
+                boolean resume;
+                synchronized (this) {
+                    resume = plannedStartNanos == 0;
+                }
+                connect(resume ? integrity.resumeCursor() : -1);
+            }
+        }, context.spec.reconnectDelay().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void markDown() {
+        if (isLive) {
+            isLive = false;
+            context.live.decrement();
+        }
+    }
+
+    /** Stops for good at the end of the run. */
+    final void stop() {
+        synchronized (this) {
+            markDown();
+        }
+        disconnect();
+    }
+}

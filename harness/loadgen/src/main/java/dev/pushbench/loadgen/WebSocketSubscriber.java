@@ -1,0 +1,140 @@
+package dev.pushbench.loadgen;
+
+import dev.pushbench.core.EventFields;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.JettyUpgradeListener;
+
+/**
+ * A WebSocket subscriber: upgrades {@code /ws/{topic}} (RFC 6455 over HTTP/1.1, RFC 8441 extended
+ * CONNECT over HTTP/2), reads the cursor frame, then one text frame per event. A lost connection is
+ * resumed with {@code ?since=} the highest seq seen.
+ */
+final class WebSocketSubscriber extends Subscriber {
+    private volatile Attempt current;
+
+    WebSocketSubscriber(LoadContext context, int index) {
+        super(context, index);
+    }
+
+    @Override
+    protected void connect(long resumeCursor) {
+        Attempt attempt = new Attempt();
+        current = attempt;
+        attempt.open(resumeCursor);
+    }
+
+    @Override
+    protected void disconnect() {
+        Attempt attempt = current;
+        if (attempt != null) {
+            attempt.close();
+        }
+    }
+
+    private final class Attempt implements Session.Listener.AutoDemanding, JettyUpgradeListener {
+        private final EventFields fields = new EventFields();
+        private final String tag = connectionTag();
+        private volatile boolean closed;
+        private volatile Session session;
+        private volatile org.eclipse.jetty.client.Connection connection;
+        private volatile CompletableFuture<Session> pending;
+        private boolean live;
+
+        void open(long resumeCursor) {
+            String scheme = context.spec.protocol().isTls() ? "wss" : "ws";
+            URI uri = URI.create(scheme + "://" + context.spec.host() + ":" + context.spec.port() + "/ws/" + topicName()
+                    + (resumeCursor >= 0 ? "?since=" + resumeCursor : ""));
+            try {
+                pending = context.clients.webSocket().connect(this, uri, new ClientUpgradeRequest(), this);
+                pending.whenComplete((s, failure) -> {
+                    if (failure != null) {
+                        fail(failure);
+                    }
+                });
+            } catch (Exception e) {
+                fail(e);
+            }
+        }
+
+        @Override
+        public void onHandshakeRequest(Request request) {
+            request.tag(tag); // its own connection, over HTTP/2 too
+        }
+
+        @Override
+        public void onHandshakeResponse(Request request, Response response) {
+            connection = request.getConnection();
+        }
+
+        @Override
+        public void onWebSocketOpen(Session s) {
+            session = s;
+            if (closed) {
+                s.close(StatusCode.NORMAL, "closed", org.eclipse.jetty.websocket.api.Callback.NOOP);
+            }
+        }
+
+        @Override
+        public void onWebSocketText(String text) {
+            long receivedNanos = System.nanoTime();
+            if (closed) {
+                return;
+            }
+            if (!fields.parse(text)) {
+                if (!live && text.startsWith("{\"cursor\":")) {
+                    live = true;
+                    live(Long.parseLong(text.substring(10, text.length() - 1)));
+                } else {
+                    context.protocolErrors.increment();
+                }
+                return;
+            }
+            if (!live) {
+                context.protocolErrors.increment();
+                return;
+            }
+            event(fields.seq(), fields.intendedNanos(), fields.sentNanos(), receivedNanos);
+        }
+
+        @Override
+        public void onWebSocketClose(int statusCode, String reason) {
+            fail(statusCode == StatusCode.NORMAL ? null : new IllegalStateException("closed " + statusCode + " " + reason));
+        }
+
+        @Override
+        public void onWebSocketError(Throwable cause) {
+            fail(cause);
+        }
+
+        private void fail(Throwable cause) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            lost(cause);
+        }
+
+        void close() {
+            closed = true;
+            Session s = session;
+            if (s != null) {
+                s.close(StatusCode.NORMAL, "done", org.eclipse.jetty.websocket.api.Callback.NOOP);
+            } else {
+                CompletableFuture<Session> p = pending;
+                if (p != null) {
+                    p.cancel(true);
+                }
+            }
+            org.eclipse.jetty.client.Connection c = connection;
+            if (c != null && context.spec.protocol().isHttp2()) {
+                c.close(); // the stream ends with the session; the HTTP/2 connection must go too
+            }
+        }
+    }
+}

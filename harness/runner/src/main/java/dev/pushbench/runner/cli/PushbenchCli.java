@@ -1,0 +1,33 @@
+package dev.pushbench.runner.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code pushbench} command. Exit codes, the same for every subcommand:
+ * <ul>
+ *   <li>0 — done; every cell ok (or unsupported, with its reason)</li>
+ *   <li>1 — a run, a cell or a check failed (the results say which and why)</li>
+ *   <li>2 — bad input: a scenario, a file or an option; nothing was started</li>
+ * </ul>
+ */
+@Command(name = "pushbench", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        description = "Compare server-push transports (SSE, WebSocket, long and short polling) across HTTP versions and server stacks.",
+        subcommands = {RunCommand.class, ServeCommand.class, LoadCommand.class, VerifyCommand.class,
+                ReportCommand.class, EstimateCommand.class, ClockCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done; every cell ok or unsupported", "1:a run, cell or check failed", "2:bad input (scenario, file, option)"})
+public final class PushbenchCli {
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code (for tests and for main). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new PushbenchCli());
+        cli.setExitCodeOnInvalidInput(Cli.BAD_INPUT);
+        cli.setExecutionExceptionHandler(Cli::handle);
+        return cli.execute(args);
+    }
+}

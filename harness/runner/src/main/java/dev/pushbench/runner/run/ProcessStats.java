@@ -1,0 +1,67 @@
+package dev.pushbench.runner.run;
+
+import java.io.IOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * This process's CPU time, memory and threads, as each child reports them about itself: CPU from
+ * the JVM's OperatingSystemMXBean, heap from the MemoryMXBean (after a full GC when asked, so that
+ * heap per connection is live data, not garbage), direct buffers from the buffer pools, RSS from
+ * {@code /proc/self/status} where Linux has it.
+ */
+public final class ProcessStats {
+    private final com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    public Map<String, Object> read(boolean gcFirst) {
+        if (gcFirst) {
+            System.gc();
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("nanoTime", System.nanoTime());
+        m.put("cpuNanos", os.getProcessCpuTime());
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        m.put("heapUsedBytes", heap.getUsed());
+        long direct = 0;
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            direct += pool.getMemoryUsed();
+        }
+        m.put("directBytes", direct);
+        m.put("rssBytes", rssBytes());
+        m.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
+        if (os instanceof com.sun.management.UnixOperatingSystemMXBean) {
+            m.put("openFiles", ((com.sun.management.UnixOperatingSystemMXBean) os).getOpenFileDescriptorCount());
+        }
+        return m;
+    }
+
+    /** Resident set size in bytes, or -1 where /proc is not there. */
+    static long rssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    String[] parts = line.trim().split("\\s+");
+                    return Long.parseLong(parts[1]) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** The most files this process may have open (the children inherit the same limit), or -1 if unknown. */
+    public static long maxOpenFiles() {
+        Object os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.UnixOperatingSystemMXBean) {
+            return ((com.sun.management.UnixOperatingSystemMXBean) os).getMaxFileDescriptorCount();
+        }
+        return -1;
+    }
+}

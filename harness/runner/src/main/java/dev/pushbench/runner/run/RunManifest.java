@@ -1,0 +1,140 @@
+package dev.pushbench.runner.run;
+
+import dev.pushbench.runner.scenario.Scenario;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * {@code run.json}: what produced this run (the resolved scenario, commit, JDK, OS, cores, library
+ * versions, the clock check) and how far it got. Rewritten at each change so that it is valid at any
+ * moment, even after a crash.
+ */
+final class RunManifest {
+    private static final String[][] LIBRARIES = {
+        {"jetty", "org.eclipse.jetty", "jetty-server"},
+        {"jetty-client", "org.eclipse.jetty", "jetty-client"},
+        {"hdrhistogram", "org.hdrhistogram", "HdrHistogram"},
+        {"picocli", "info.picocli", "picocli"},
+        {"jackson", "com.fasterxml.jackson.core", "jackson-databind"},
+        {"snakeyaml", "org.yaml", "snakeyaml"},
+    };
+
+    private final Path file;
+    private final Map<String, Object> m = new LinkedHashMap<>();
+
+    RunManifest(Path runDir, Scenario scenario, List<CellPlan> cells) {
+        this.file = runDir.resolve("run.json");
+        m.put("runId", runDir.getFileName().toString());
+        m.put("status", "running");
+        m.put("startedAt", ScenarioRunner.now());
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("name", scenario.name());
+        s.put("description", scenario.description());
+        s.put("file", scenario.source() == null ? null : scenario.source().toString());
+        s.put("resolved", ScenarioJson.toMap(scenario));
+        m.put("scenario", s);
+        m.put("git", git());
+        Map<String, Object> jdk = new LinkedHashMap<>();
+        jdk.put("version", System.getProperty("java.version"));
+        jdk.put("vendor", System.getProperty("java.vendor"));
+        jdk.put("vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
+        jdk.put("home", System.getProperty("java.home"));
+        m.put("jdk", jdk);
+        Map<String, Object> os = new LinkedHashMap<>();
+        os.put("name", System.getProperty("os.name"));
+        os.put("version", System.getProperty("os.version"));
+        os.put("arch", System.getProperty("os.arch"));
+        m.put("os", os);
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        Object osBean = ManagementFactory.getOperatingSystemMXBean();
+        if (osBean instanceof com.sun.management.OperatingSystemMXBean) {
+            m.put("memoryBytes", ((com.sun.management.OperatingSystemMXBean) osBean).getTotalMemorySize());
+        }
+        m.put("maxOpenFilesPerProcess", ProcessStats.maxOpenFiles());
+        m.put("libraries", libraries());
+        m.put("loadgenClient", dev.pushbench.loadgen.ClientStack.description());
+        m.put("cells", cells.stream().map(CellPlan::name).collect(Collectors.toList()));
+        write();
+    }
+
+    void clockCheck(ClockCheck.Result result) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("ok", result.ok());
+        c.put("method", result.method());
+        c.put("detail", result.detail());
+        m.put("clockCheck", c);
+        write();
+    }
+
+    void finish(String status) {
+        m.put("status", status);
+        m.put("finishedAt", ScenarioRunner.now());
+        write();
+    }
+
+    private void write() {
+        Json.write(file, m);
+    }
+
+    private static Map<String, Object> libraries() {
+        Map<String, Object> libs = new LinkedHashMap<>();
+        for (String[] lib : LIBRARIES) {
+            libs.put(lib[0], mavenVersion(lib[1], lib[2]));
+        }
+        return libs;
+    }
+
+    /** The version in a dependency's pom.properties (kept in the shaded jar), or "unknown". */
+    static String mavenVersion(String group, String artifact) {
+        String resource = "/META-INF/maven/" + group + "/" + artifact + "/pom.properties";
+        try (InputStream in = RunManifest.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static Map<String, Object> git() {
+        Map<String, Object> g = new LinkedHashMap<>();
+        String commit = command("git", "rev-parse", "HEAD");
+        g.put("commit", commit == null ? "unknown (not a git checkout)" : commit);
+        String status = commit == null ? null : command("git", "status", "--porcelain", "--untracked-files=no");
+        g.put("dirty", status != null && !status.isEmpty());
+        return g;
+    }
+
+    private static String command(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out;
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                out = r.lines().collect(Collectors.joining("\n")).trim();
+            }
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                return null;
+            }
+            return out;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}

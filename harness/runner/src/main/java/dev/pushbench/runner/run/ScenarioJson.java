@@ -1,0 +1,54 @@
+package dev.pushbench.runner.run;
+
+import dev.pushbench.core.Protocol;
+import dev.pushbench.core.Transport;
+import dev.pushbench.runner.scenario.Scenario;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The resolved scenario (defaults filled in) as JSON for {@code run.json}: what was really run. */
+final class ScenarioJson {
+    private ScenarioJson() {
+    }
+
+    static Map<String, Object> toMap(Scenario s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", s.name());
+        m.put("description", s.description());
+        Map<String, Object> matrix = new LinkedHashMap<>();
+        matrix.put("stacks", s.matrix().stacks());
+        matrix.put("transports", s.matrix().transports().stream().map(Transport::id).collect(Collectors.toList()));
+        matrix.put("protocols", s.matrix().protocols().stream().map(Protocol::id).collect(Collectors.toList()));
+        m.put("matrix", matrix);
+        Map<String, Object> clients = new LinkedHashMap<>();
+        clients.put("connections", s.clients().connections());
+        clients.put("rampPerSecond", s.clients().rampPerSecond());
+        clients.put("eventsPerConnection", s.clients().eventsPerConnection());
+        m.put("clients", clients);
+        Map<String, Object> feed = new LinkedHashMap<>();
+        feed.put("topics", s.feed().topics());
+        feed.put("ratePerSecond", s.feed().ratePerSecond());
+        feed.put("payloadBytes", s.feed().payloadBytes());
+        feed.put("historyEvents", s.feed().historyEvents());
+        m.put("feed", feed);
+        Map<String, Object> timing = new LinkedHashMap<>();
+        timing.put("warmupMillis", s.timing().warmup().toMillis());
+        timing.put("durationMillis", s.timing().duration().toMillis());
+        timing.put("drainMillis", s.timing().drain().toMillis());
+        timing.put("repeats", s.timing().repeats());
+        m.put("timing", timing);
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("sseRetryMillis", s.transports().sseRetry().toMillis());
+        t.put("sseHeartbeatMillis", s.transports().sseHeartbeat().toMillis());
+        t.put("webSocketHeartbeatMillis", s.transports().webSocketHeartbeat().toMillis());
+        t.put("longPollHoldMillis", s.transports().longPollHold().toMillis());
+        t.put("shortPollIntervalMillis", s.transports().shortPollInterval().toMillis());
+        m.put("transports", t);
+        Map<String, Object> server = new LinkedHashMap<>();
+        server.put("backpressure", s.server().backpressure().id());
+        server.put("maxBatchEvents", s.server().maxBatchEvents());
+        m.put("server", server);
+        return m;
+    }
+}

@@ -1,0 +1,316 @@
+package dev.pushbench.runner.run;
+
+import dev.pushbench.core.FeedSpec;
+import dev.pushbench.core.Protocol;
+import dev.pushbench.core.Schedule;
+import dev.pushbench.core.ServerConfig;
+import dev.pushbench.core.ServerStack;
+import dev.pushbench.core.Transport;
+import dev.pushbench.loadgen.LoadSpec;
+import dev.pushbench.runner.run.ChildProcess.ChildException;
+import dev.pushbench.runner.scenario.Scenario;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a scenario: every cell (stack × transport × protocol × repeat) with its server and its load
+ * generator each in their own JVM, one cell after the other, writing each cell's files as soon as it
+ * ends so that a crash or Ctrl-C loses nothing already measured.
+ *
+ * <pre>
+ *   int exit = new ScenarioRunner(scenario, Path.of("results"), System.out).run();
+ * </pre>
+ *
+ * <p>Per cell: start the server → same-clock check → quick conformance verify → server stats at
+ * idle → load (ramp, warm-up, measure, drain) with server stats at the window's edges → stop →
+ * {@code summary.json}. A cell whose server dies, hangs or fails verification is written
+ * {@code failed} with the reason, and the run goes on.
+ */
+public final class ScenarioRunner {
+    /** Loopback only: the benchmarked endpoints are the only listeners, and they are local. */
+    public static final String HOST = "127.0.0.1";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration ASK_TIMEOUT = Duration.ofSeconds(30);
+    /** Files a process needs beside its connections: JVM jars, selectors, pipes, logs. */
+    static final int FILE_MARGIN = 256;
+
+    private final Scenario scenario;
+    private final Path resultsRoot;
+    private final PrintStream out;
+    private final List<String> jvmOptions;
+    private final Verifier verifier;
+    private volatile boolean interrupted;
+    private volatile ChildProcess[] running = new ChildProcess[0];
+
+    /** Told of each cell's phases as they begin, with the server's PID (progress display, fault tests). */
+    @FunctionalInterface
+    public interface PhaseListener {
+        void onPhase(CellPlan cell, String phase, long serverPid);
+    }
+
+    private volatile PhaseListener phaseListener = (cell, phase, pid) -> { };
+
+    public ScenarioRunner onPhase(PhaseListener listener) {
+        this.phaseListener = listener;
+        return this;
+    }
+
+    /** Checks a freshly started server before it is measured; returns the failures (empty = passed). */
+    @FunctionalInterface
+    public interface Verifier {
+        List<String> verify(String host, int port, Protocol protocol, Transport transport, FeedSpec feed) throws Exception;
+    }
+
+    public ScenarioRunner(Scenario scenario, Path resultsRoot, PrintStream out, Verifier verifier) {
+        this(scenario, resultsRoot, out, verifier,
+                List.of("-Xms256m", "-Xmx2g", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData"));
+    }
+
+    public ScenarioRunner(Scenario scenario, Path resultsRoot, PrintStream out, Verifier verifier, List<String> jvmOptions) {
+        this.scenario = scenario;
+        this.resultsRoot = resultsRoot;
+        this.out = out;
+        this.verifier = verifier;
+        this.jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    public List<CellPlan> cells() {
+        List<CellPlan> cells = new ArrayList<>();
+        int repeats = scenario.timing().repeats();
+        for (String stack : scenario.matrix().stacks()) {
+            for (Transport transport : scenario.matrix().transports()) {
+                for (Protocol protocol : scenario.matrix().protocols()) {
+                    for (int r = 1; r <= repeats; r++) {
+                        cells.add(new CellPlan(stack, transport, protocol, r, repeats));
+                    }
+                }
+            }
+        }
+        return cells;
+    }
+
+    /** Fails up front, naming the limit, when this machine cannot hold the scenario's connections. */
+    public void checkLimits() throws BadInputException {
+        long maxFiles = ProcessStats.maxOpenFiles();
+        int connections = scenario.clients().connections();
+        if (maxFiles > 0 && connections + FILE_MARGIN > maxFiles) {
+            throw new BadInputException(scenario.source() + ": clients.connections is " + connections
+                    + ", but each connection needs an open file in the server and in the load generator, and this"
+                    + " machine allows " + maxFiles + " open files per process (ulimit -n) with about " + FILE_MARGIN
+                    + " needed besides; use at most " + (maxFiles - FILE_MARGIN) + " connections or raise the limit");
+        }
+    }
+
+    /** Runs every cell; returns the exit code (0 all ok or unsupported, 1 some cell failed). */
+    public int run() throws IOException, BadInputException {
+        checkLimits();
+        List<CellPlan> cells = cells();
+        Path runDir = createRunDir();
+        RunManifest manifest = new RunManifest(runDir, scenario, cells);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            interrupted = true;
+            for (ChildProcess child : running) {
+                child.kill();
+            }
+            try {
+                finished.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "pushbench-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        boolean anyFailed = false;
+        try {
+            if (scenario.source() != null && Files.isRegularFile(scenario.source())) {
+                Files.copy(scenario.source(), runDir.resolve("scenario.yaml"), StandardCopyOption.REPLACE_EXISTING);
+            }
+            ClockCheck.Result clock = ClockCheck.run(jvmOptions, runDir.resolve("clock.log"));
+            manifest.clockCheck(clock);
+            if (!clock.ok()) {
+                manifest.finish("failed");
+                Reports.write(runDir, out);
+                throw new IllegalStateException("clock check failed: " + clock.detail()
+                        + "; the server's and the load generator's System.nanoTime() are not one clock, so latency cannot be measured");
+            }
+            out.printf("run %s: %d cells, results in %s%n", runDir.getFileName(), cells.size(), runDir);
+            int i = 0;
+            for (CellPlan cell : cells) {
+                i++;
+                if (interrupted) {
+                    break;
+                }
+                Map<String, Object> summary = runCell(runDir, cell, i, cells.size());
+                anyFailed |= "failed".equals(summary.get("status"));
+                Reports.write(runDir, null);
+            }
+            manifest.finish(interrupted ? "interrupted" : "complete");
+            Path report = Reports.write(runDir, out);
+            Reports.writeIndex(resultsRoot);
+            out.println(report);
+            return anyFailed || interrupted ? 1 : 0;
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: Ctrl-C; the files are written, let it end
+            }
+        }
+    }
+
+    private Path createRunDir() throws IOException {
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path dir = resultsRoot.resolve(stamp + "-" + scenario.name());
+        for (int n = 2; Files.exists(dir); n++) {
+            dir = resultsRoot.resolve(stamp + "-" + scenario.name() + "-" + n);
+        }
+        Files.createDirectories(dir.resolve("cells"));
+        return dir;
+    }
+
+    private Map<String, Object> runCell(Path runDir, CellPlan cell, int index, int total) throws IOException {
+        Path cellDir = runDir.resolve("cells").resolve(cell.name());
+        Files.createDirectories(cellDir);
+        CellSummary summary = new CellSummary(cell);
+        String prefix = String.format("[%d/%d] %-34s", index, total, cell.name());
+        out.println(prefix + " starting");
+        long started = System.nanoTime();
+        try {
+            ServerStack stack = ServerStack.named(cell.stack());
+            Optional<String> unsupported = stack.unsupported(cell.transport(), cell.protocol());
+            if (unsupported.isPresent()) {
+                summary.unsupported(unsupported.get());
+            } else {
+                measure(cell, cellDir, summary);
+            }
+        } catch (ChildException e) {
+            summary.failed(interrupted ? "interrupted (Ctrl-C) while running: " + e.getMessage() : e.getMessage());
+        } catch (InterruptedException e) {
+            summary.failed("interrupted");
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            summary.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            running = new ChildProcess[0];
+        }
+        summary.durationSeconds((System.nanoTime() - started) / 1e9);
+        Map<String, Object> written = summary.write(cellDir.resolve("summary.json"));
+        out.println(prefix + " " + CellSummary.oneLine(written));
+        return written;
+    }
+
+    private void measure(CellPlan cell, Path cellDir, CellSummary summary) throws Exception {
+        ServerConfig serverConfig = scenario.serverConfig(cell.transport(), cell.protocol(), HOST);
+        FeedSpec feed = scenario.feed().toFeedSpec();
+        ChildSpecs.Serve serve = new ChildSpecs.Serve(cell.stack(), serverConfig, feed);
+        Path serverJson = cellDir.resolve("server.json");
+        Json.write(serverJson, ChildSpecs.toJson(serve));
+        try (ChildProcess server = ChildProcess.start("server", jvmOptions,
+                List.of("serve", "--config", serverJson.toString()), cellDir.resolve("server.log"))) {
+            running = new ChildProcess[] {server};
+            Map<String, Object> listening = server.await("listening", START_TIMEOUT, ignored -> { });
+            int port = (int) Json.longOf(listening, "port");
+            long t0 = Json.longOf(listening, "t0Nanos");
+            summary.server("description", listening.get("description"));
+
+            long before = System.nanoTime();
+            Map<String, Object> clock = server.ask(Map.of("cmd", "clock"), "clock", ASK_TIMEOUT);
+            long after = System.nanoTime();
+            long theirs = Json.longOf(clock, "nanoTime");
+            summary.clock(before <= theirs && theirs <= after, before, theirs, after);
+            if (!(before <= theirs && theirs <= after)) {
+                summary.failed("clock check failed: the server's System.nanoTime() " + theirs
+                        + " is not between the runner's " + before + " and " + after);
+                return;
+            }
+
+            List<String> failures = verifier.verify(HOST, port, cell.protocol(), cell.transport(), feed);
+            summary.verify(failures);
+            if (!failures.isEmpty()) {
+                summary.failed("verify failed: " + String.join("; ", failures));
+                return;
+            }
+
+            summary.serverProcess("idle", askStats(server, true));
+            LoadSpec load = loadSpec(cell, serverConfig, port, new Schedule(t0, feed.topics(), feed.ratePerSecond()), cellDir);
+            Path loadJson = cellDir.resolve("load.json");
+            Json.write(loadJson, ChildSpecs.toJson(load));
+            try (ChildProcess loadgen = ChildProcess.start("loadgen", jvmOptions,
+                    List.of("load", "--config", loadJson.toString()), cellDir.resolve("loadgen.log"))) {
+                running = new ChildProcess[] {server, loadgen};
+                Duration budget = scenario.clients().rampTime().plus(scenario.timing().phases()).plusSeconds(90);
+                Map<String, Object> result = loadgen.await("result", budget, line -> {
+                    if (!server.isAlive()) {
+                        throw new ServerDied();
+                    }
+                    if ("phase".equals(line.get("event"))) {
+                        String phase = String.valueOf(line.get("phase"));
+                        phaseListener.onPhase(cell, phase, server.pid());
+                        if (phase.equals("measure") || phase.equals("drain")) {
+                            try {
+                                summary.serverProcess(phase.equals("measure") ? "measureStart" : "measureEnd", askStats(server, false));
+                            } catch (ChildException | InterruptedException e) {
+                                throw new ServerDied();
+                            }
+                        }
+                    }
+                });
+                summary.load(result);
+            } catch (ServerDied e) {
+                throw new ChildException("server exited during the load (" + (server.isAlive() ? "not answering" : "process gone")
+                        + "); see server.log");
+            }
+            if (!server.isAlive()) {
+                throw new ChildException("server exited during the load; see server.log");
+            }
+            Map<String, Object> end = askStats(server, false);
+            summary.serverEnd(end);
+            summary.ok();
+        }
+    }
+
+    private static Map<String, Object> askStats(ChildProcess server, boolean gc) throws ChildException, InterruptedException {
+        return server.ask(Map.of("cmd", "stats", "gc", gc), "stats", ASK_TIMEOUT);
+    }
+
+    private LoadSpec loadSpec(CellPlan cell, ServerConfig server, int port, Schedule schedule, Path cellDir) {
+        return new LoadSpec(HOST, port, cell.protocol(), cell.transport(),
+                scenario.clients().connections(), scenario.clients().rampPerSecond(),
+                scenario.clients().eventsPerConnection(), schedule,
+                scenario.timing().warmup(), scenario.timing().duration(), scenario.timing().drain(),
+                scenario.transports().shortPollInterval(), server.longPollHold(), server.heartbeatInterval(),
+                server.sseRetry(), cellDir.resolve("latency.hlog"));
+    }
+
+    /** Thrown from the line handler when the server process is gone mid-load. */
+    private static final class ServerDied extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ServerDied() {
+            super(null, null, false, false);
+        }
+    }
+
+    static String now() {
+        return Instant.now().toString();
+    }
+
+    static Map<String, Object> newMap() {
+        return new LinkedHashMap<>();
+    }
+}
