@@ -1,0 +1,55 @@
+package dev.pushbench.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class UnitsTest {
+    @Test
+    void microsecondsReadAsMicrosMillisOrSecondsWithThreeDigits() {
+        assertEquals("0 µs", Units.micros(0));
+        assertEquals("1 µs", Units.micros(1));
+        assertEquals("0.5 µs", Units.micros(0.5));
+        assertEquals("700 µs", Units.micros(700));
+        assertEquals("813 µs", Units.micros(812.5));
+        assertEquals("999 µs", Units.micros(999));
+        assertEquals("1.00 ms", Units.micros(999.7), "rounding decides the unit");
+        assertEquals("1.10 ms", Units.micros(1100));
+        assertEquals("12.3 ms", Units.micros(12_345));
+        assertEquals("123 ms", Units.micros(123_456));
+        assertEquals("1.00 s", Units.micros(999_999));
+        assertEquals("60.0 s", Units.micros(60_000_000));
+        assertEquals("1500 s", Units.micros(1_500_000_000));
+        assertEquals("-2.50 ms", Units.micros(-2_500));
+        assertEquals("—", Units.micros((Num) null));
+    }
+
+    @Test
+    void countsGroupThousandsAndKeepFractionsAsStored() {
+        assertEquals("5,000", Units.count(Num.of(5000)));
+        assertEquals("0", Units.count(Num.of(0)));
+        assertEquals("2.5", Units.count(new Num("2.5", 2.5)));
+        assertEquals("—", Units.count(null));
+    }
+
+    @Test
+    void bytesUseBinaryUnits() {
+        assertEquals("512 B", Units.bytes(Num.of(512)));
+        assertEquals("4.0 KiB", Units.bytes(Num.of(4096)));
+        assertEquals("7.8 GiB", Units.bytes(Num.of(8_321_499_136L)));
+    }
+
+    @Test
+    void htmlEscapesMarkupAndQuotes() {
+        assertEquals("&lt;script&gt;alert(&quot;x&quot;&amp;&#39;y&#39;)&lt;/script&gt;",
+                Html.text("<script>alert(\"x\"&'y')</script>"));
+        assertEquals("", Html.text(null));
+    }
+
+    @Test
+    void linkSegmentsArePercentEncoded() {
+        assertEquals("jetty-sse-http1.1", Html.pathSegment("jetty-sse-http1.1"));
+        assertEquals("a%2Fb%20c%3A%3Cd%3E%C2%B5", Html.pathSegment("a/b c:<d>µ"));
+        assertEquals("cells/x/summary.json", Html.relativeLink("cells", "x", "summary.json"));
+    }
+}
