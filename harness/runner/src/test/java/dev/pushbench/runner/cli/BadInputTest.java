@@ -1,0 +1,110 @@
+package dev.pushbench.runner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushbench.runner.run.ProcessStats;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input gets exit 2 and a message that says where and what, never a stack trace, and starts nothing. */
+class BadInputTest {
+    @TempDir
+    Path dir;
+
+    record Outcome(int exit, String err, String out) {
+    }
+
+    Outcome pushbench(String... args) {
+        PrintStream oldErr = System.err;
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            int exit = PushbenchCli.execute(args);
+            return new Outcome(exit, err.toString(StandardCharsets.UTF_8), out.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(oldErr);
+            System.setOut(oldOut);
+        }
+    }
+
+    Path scenario(String... lines) throws Exception {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, String.join("\n", lines) + "\n");
+        return file;
+    }
+
+    @Test
+    void aMisspeltKeyNamesFileLineColumnAndTheKeyMeant() throws Exception {
+        Path file = scenario(
+                "name: typo",
+                "matrix: {stacks: [jetty]}",
+                "clients: {connections: 10}",
+                "feed:",
+                "  rate: 10/s",
+                "  paylod: 1KiB",
+                "timing: {duration: 5s}");
+        Path results = dir.resolve("results");
+        Outcome o = pushbench("run", "--results", results.toString(), file.toString());
+        assertEquals(2, o.exit(), o.err());
+        assertTrue(o.err().contains(file + ":6:3"), o.err());
+        assertTrue(o.err().contains("payload"), o.err());
+        assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
+        assertFalse(Files.exists(results), "nothing was started");
+    }
+
+    @Test
+    void estimateChecksTheFileToo() throws Exception {
+        Path file = scenario("name: x", "clients: {connections: ten}");
+        Outcome o = pushbench("estimate", file.toString());
+        assertEquals(2, o.exit(), o.err());
+        assertTrue(o.err().contains(file + ":2:"), o.err());
+    }
+
+    @Test
+    void aMissingFileIsBadInput() {
+        Outcome o = pushbench("run", dir.resolve("nope.yaml").toString());
+        assertEquals(2, o.exit(), o.err());
+        assertFalse(o.err().contains("\tat "), o.err());
+    }
+
+    @Test
+    void moreConnectionsThanOpenFilesAllowFailsUpFrontNamingTheLimit() throws Exception {
+        long limit = ProcessStats.maxOpenFiles();
+        Path file = scenario(
+                "name: many",
+                "matrix: {stacks: [jetty], transports: [sse], protocols: [http1.1]}",
+                "clients: {connections: " + (limit + 1) + "}",
+                "feed: {rate: 1/s}",
+                "timing: {duration: 5s}");
+        Path results = dir.resolve("results");
+        Outcome o = pushbench("run", "--results", results.toString(), file.toString());
+        assertEquals(2, o.exit(), o.err());
+        assertTrue(o.err().contains(Long.toString(limit)), "names the limit " + limit + ": " + o.err());
+        assertFalse(Files.exists(results), "nothing was started");
+    }
+
+    @Test
+    void anUnknownOptionIsBadInput() {
+        Outcome o = pushbench("run", "--no-such-option", "x.yaml");
+        assertEquals(2, o.exit(), o.err());
+    }
+
+    @Test
+    void everySubcommandHasHelp() {
+        for (String cmd : new String[] {"run", "serve", "load", "verify", "report", "estimate"}) {
+            Outcome o = pushbench(cmd, "--help");
+            assertEquals(0, o.exit(), cmd);
+            assertTrue(o.out().contains("Usage: pushbench " + cmd), cmd + ": " + o.out());
+        }
+    }
+}

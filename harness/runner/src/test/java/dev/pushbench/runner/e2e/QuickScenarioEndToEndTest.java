@@ -1,0 +1,119 @@
+package dev.pushbench.runner.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushbench.runner.cli.PushbenchCli;
+import dev.pushbench.runner.run.Json;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.HistogramLogReader;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole suite, for real: {@code pushbench run benchmarks/scenarios/quick.yaml} with real server
+ * and load-generator JVMs on loopback, then every cell's files are checked. One run, one assertion
+ * set applied to every cell of the matrix.
+ */
+class QuickScenarioEndToEndTest {
+    static final Path QUICK = Repo.root().resolve("benchmarks/scenarios/quick.yaml");
+
+    @TempDir
+    static Path results;
+    static int exitCode;
+    static Path runDir;
+
+    @BeforeAll
+    static void runQuickScenario() throws IOException {
+        exitCode = PushbenchCli.execute("run", "--results", results.toString(), QUICK.toString());
+        try (Stream<Path> dirs = Files.list(results)) {
+            runDir = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyCellDeliversEverythingOnce() throws IOException {
+        assertEquals(0, exitCode, "pushbench run exit code");
+        Map<String, Object> run = Json.read(runDir.resolve("run.json"));
+        assertEquals("complete", run.get("status"));
+        assertEquals(Boolean.TRUE, Json.map(run, "clockCheck").get("ok"));
+        assertTrue(Files.isRegularFile(runDir.resolve("report.html")));
+        assertTrue(Files.isRegularFile(results.resolve("index.html")));
+        @SuppressWarnings("unchecked")
+        List<String> cells = (List<String>) run.get("cells");
+        assertEquals(8, cells.size(), "jetty x 4 transports x 2 protocols");
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String cell : cells) {
+            tests.add(DynamicTest.dynamicTest(cell, () -> checkCell(runDir.resolve("cells").resolve(cell))));
+        }
+        return tests.stream();
+    }
+
+    static void checkCell(Path cellDir) throws IOException {
+        Map<String, Object> s = Json.read(cellDir.resolve("summary.json"));
+        assertEquals("ok", s.get("status"), () -> "status of " + cellDir.getFileName() + ": " + s.get("reason"));
+        Map<String, Object> d = Json.map(s, "delivery");
+        long expected = Json.longOf(d, "expected");
+        assertTrue(expected > 0, "expected > 0");
+        assertEquals(expected, Json.longOf(d, "delivered"), "delivered == expected");
+        assertEquals(0, Json.longOf(d, "lost"), "lost");
+        assertEquals(0, Json.longOf(d, "duplicated"), "duplicated");
+        assertEquals(0, Json.longOf(d, "scheduleMismatches"), "events carry their scheduled intended time");
+        Map<String, Object> latency = Json.map(s, "latencyMicros");
+        assertEquals(expected, Json.longOf(latency, "count"), "one latency sample per delivered event");
+        assertTrue(Json.doubleOf(latency, "p50") > 0);
+        assertTrue(Json.doubleOf(Json.map(s, "latencyActualMicros"), "p50") > 0);
+        assertTrue(Json.longOf(Json.map(s, "connectMicros"), "count") > 0);
+        // the interval log is HdrHistogram's own format: its reader takes it
+        long events = 0;
+        try (FileInputStream in = new FileInputStream(cellDir.resolve("latency.hlog").toFile())) {
+            HistogramLogReader reader = new HistogramLogReader(in);
+            EncodableHistogram h;
+            while ((h = reader.nextIntervalHistogram()) != null) {
+                if ("latency".equals(h.getTag())) {
+                    events += ((org.HdrHistogram.Histogram) h).getTotalCount();
+                }
+            }
+        }
+        assertEquals(expected, events, "latency samples in latency.hlog");
+    }
+
+    @TestFactory
+    Stream<DynamicTest> shortPollingShowsItsStalenessAndPushDoesNot() throws IOException {
+        double intervalMicros = 500_000; // quick.yaml: short-polling.interval 500ms
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String protocol : List.of("http1.1", "h2c")) {
+            tests.add(DynamicTest.dynamicTest(protocol, () -> {
+                double shortPoll = p50(protocol, "short-polling");
+                assertTrue(shortPoll >= 0.3 * intervalMicros, "short-polling p50 " + shortPoll + " us >= 0.3 x interval");
+                for (String push : List.of("sse", "websocket")) {
+                    double p = p50(protocol, push);
+                    assertTrue(p < 0.1 * intervalMicros, push + " p50 " + p + " us is far below the poll interval");
+                }
+            }));
+        }
+        return tests.stream();
+    }
+
+    static double p50(String protocol, String transport) throws IOException {
+        Map<String, Object> s = Json.read(runDir.resolve("cells").resolve("jetty-" + transport + "-" + protocol).resolve("summary.json"));
+        return Json.doubleOf(Json.map(s, "latencyMicros"), "p50");
+    }
+
+    static String list(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).collect(Collectors.joining(", "));
+        }
+    }
+}
