@@ -42,6 +42,9 @@ public abstract class Outbox implements TopicListener {
     private int missed;
     private boolean resumed;
     private boolean lastWriteOk;
+    // set by begin(); until then a publish must not start a drain (the preamble is not written yet),
+    // and its volatile write hands the cursor fixed by open() to the draining thread
+    private volatile boolean begun;
     private volatile boolean heartbeatDue;
     private volatile long lastWriteNanos = System.nanoTime();
 
@@ -80,6 +83,7 @@ public abstract class Outbox implements TopicListener {
 
     /** Starts delivering (the preamble has been written): from here on the outbox writes. */
     public final void begin() {
+        begun = true;
         context.heartbeats().add(this);
         signal();
     }
@@ -103,6 +107,9 @@ public abstract class Outbox implements TopicListener {
     }
 
     private void signal() {
+        if (!begun) {
+            return;
+        }
         if (wip.getAndIncrement() == 0) {
             executor.execute(() -> {
                 missed = 1;
