@@ -85,6 +85,11 @@ public abstract class Outbox implements TopicListener {
     public final void begin() {
         begun = true;
         context.heartbeats().add(this);
+        if (closed.get()) {
+            // closed while the preamble was written: close() may have run before add()
+            context.heartbeats().remove(this);
+            return;
+        }
         signal();
     }
 
