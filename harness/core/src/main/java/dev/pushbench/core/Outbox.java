@@ -204,6 +204,8 @@ public abstract class Outbox implements TopicListener {
             long latest = ring.latestSeq();
             long next = cursor + 1;
             if (next > latest) {
+                // caught up: whatever leaves history from now on was lost to backpressure, not to the resume
+                resumed = false;
                 return false;
             }
             long oldest = ring.oldestSeq();
