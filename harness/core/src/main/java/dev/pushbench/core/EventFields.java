@@ -18,28 +18,26 @@ public final class EventFields {
     private long intendedNanos;
     private long sentNanos;
     private int end;
+    private long value;
 
     /** @return false when the bytes are not an event of the pushbench format */
     public boolean parse(byte[] bytes, int offset, int length) {
         int limit = offset + length;
         int at = find(bytes, offset, limit, SEQ);
-        if (at < 0) {
+        if (at < 0 || !number(bytes, at, limit) || value < 0) {
             return false;
         }
-        seq = number(bytes, at, limit);
-        if (seq < 0) {
-            return false;
-        }
+        seq = value;
         at = find(bytes, end, limit, INTENDED);
-        if (at < 0) {
+        if (at < 0 || !number(bytes, at, limit)) {
             return false;
         }
-        intendedNanos = number(bytes, at, limit);
+        intendedNanos = value;
         at = find(bytes, end, limit, SENT);
-        if (at < 0) {
+        if (at < 0 || !number(bytes, at, limit)) {
             return false;
         }
-        sentNanos = number(bytes, at, limit);
+        sentNanos = value;
         return true;
     }
 
@@ -50,7 +48,9 @@ public final class EventFields {
             scratch = new byte[Math.max(n, scratch.length * 2)];
         }
         for (int i = 0; i < n; i++) {
-            scratch[i] = (byte) text.charAt(i);
+            char c = text.charAt(i);
+            // a cast alone would fold non-ASCII chars onto ASCII ones ('\u0131' onto '1')
+            scratch[i] = c < 0x80 ? (byte) c : (byte) '?';
         }
         return parse(scratch, 0, n);
     }
@@ -88,21 +88,31 @@ public final class EventFields {
         return -1;
     }
 
-    private long number(byte[] bytes, int at, int limit) {
+    /**
+     * Reads an optionally signed integer at {@code at} into {@link #value}, and sets {@link #end}.
+     * False unless there are digits, they fit a long, and a JSON separator follows (so that a
+     * number cut short by the end of the bytes is not taken for a smaller one).
+     */
+    private boolean number(byte[] bytes, int at, int limit) {
         boolean negative = at < limit && bytes[at] == '-';
         if (negative) {
             at++;
         }
-        long value = 0;
+        long magnitude = 0;
         int start = at;
         while (at < limit && bytes[at] >= '0' && bytes[at] <= '9') {
-            value = value * 10 + (bytes[at] - '0');
+            int digit = bytes[at] - '0';
+            if (magnitude > (Long.MAX_VALUE - digit) / 10) {
+                return false;
+            }
+            magnitude = magnitude * 10 + digit;
             at++;
         }
         end = at;
-        if (at == start) {
-            return -1;
+        if (at == start || at == limit || (bytes[at] != ',' && bytes[at] != '}')) {
+            return false;
         }
-        return negative ? -value : value;
+        value = negative ? -magnitude : magnitude;
+        return true;
     }
 }

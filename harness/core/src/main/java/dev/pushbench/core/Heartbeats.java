@@ -32,6 +32,11 @@ public final class Heartbeats implements AutoCloseable {
         outboxes.remove(outbox);
     }
 
+    /** How many outboxes are kept for heartbeats (tests check that closed ones are not). */
+    int size() {
+        return outboxes.size();
+    }
+
     private void tick() {
         long now = System.nanoTime();
         for (Outbox o : outboxes) {

@@ -8,7 +8,8 @@ import java.util.function.Consumer;
 
 /**
  * One held long poll: answers with the events after {@code since} as soon as there are any, or
- * with an empty answer when the hold ends. Exactly one answer is given, on {@code executor}.
+ * with an empty answer when the hold ends. Exactly one answer is given: on the calling thread when
+ * {@link #start} finds events (or a live start) at once, otherwise on {@code executor}.
  *
  * <pre>
  *   LongPoll poll = LongPoll.start(context, topic, since, executor, body -> respond(200, body));
@@ -41,7 +42,9 @@ public final class LongPoll implements TopicListener {
             return poll;
         }
         context.feed().awaitNext(topic, poll);
-        poll.timeout = context.timer().schedule(poll::finish, context.config().longPollHold().toNanos(), TimeUnit.NANOSECONDS);
+        // the answer goes through the executor, never on the one timer thread every poll shares
+        poll.timeout = context.timer().schedule(() -> executor.execute(poll::finish),
+                context.config().longPollHold().toNanos(), TimeUnit.NANOSECONDS);
         if (PollAnswer.ready(ring, since)) {
             // published between the first look and awaitNext: nobody will tell us
             context.feed().cancelAwait(topic, poll);

@@ -42,6 +42,9 @@ public abstract class Outbox implements TopicListener {
     private int missed;
     private boolean resumed;
     private boolean lastWriteOk;
+    // set by begin(); until then a publish must not start a drain (the preamble is not written yet),
+    // and its volatile write hands the cursor fixed by open() to the draining thread
+    private volatile boolean begun;
     private volatile boolean heartbeatDue;
     private volatile long lastWriteNanos = System.nanoTime();
 
@@ -80,7 +83,13 @@ public abstract class Outbox implements TopicListener {
 
     /** Starts delivering (the preamble has been written): from here on the outbox writes. */
     public final void begin() {
+        begun = true;
         context.heartbeats().add(this);
+        if (closed.get()) {
+            // closed while the preamble was written: close() may have run before add()
+            context.heartbeats().remove(this);
+            return;
+        }
         signal();
     }
 
@@ -103,6 +112,9 @@ public abstract class Outbox implements TopicListener {
     }
 
     private void signal() {
+        if (!begun) {
+            return;
+        }
         if (wip.getAndIncrement() == 0) {
             executor.execute(() -> {
                 missed = 1;
@@ -192,6 +204,8 @@ public abstract class Outbox implements TopicListener {
             long latest = ring.latestSeq();
             long next = cursor + 1;
             if (next > latest) {
+                // caught up: whatever leaves history from now on was lost to backpressure, not to the resume
+                resumed = false;
                 return false;
             }
             long oldest = ring.oldestSeq();

@@ -1,0 +1,164 @@
+package dev.pushbench.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+class EventFeedTest {
+
+    @Test
+    void publishAppendsToTheRingAndTellsListenersOfThatTopic() throws Exception {
+        EventFeed feed = Fixtures.feed(2, 8);
+        List<Event> heard0 = new ArrayList<>();
+        List<Event> heard1 = new ArrayList<>();
+        AutoCloseable s0 = feed.subscribe(0, heard0::add);
+        feed.subscribe(1, heard1::add);
+
+        feed.publish(0, 1, 100);
+        feed.publish(0, 2, 200);
+        feed.publish(1, 1, 150);
+        assertEquals(List.of(1L, 2L), heard0.stream().map(Event::seq).toList());
+        assertEquals(List.of(1L), heard1.stream().map(Event::seq).toList());
+        assertSame(feed.ring(0).get(2), heard0.get(1), "listeners get the event held in the ring");
+        assertEquals(200, heard0.get(1).intendedNanos());
+        assertEquals(16, heard0.get(0).jsonLength() - Event.encode(0, 1, 100, heard0.get(0).sentNanos(), 0).jsonLength());
+        assertEquals(3, feed.publishedCount());
+        assertNull(feed.schedule(), "no schedule before start");
+
+        s0.close();
+        feed.publish(0, 3, 300);
+        assertEquals(2, heard0.size(), "unsubscribed");
+        assertEquals(3, feed.ring(0).latestSeq());
+    }
+
+    @Test
+    void waitersAreToldOnceAndForgotten() {
+        EventFeed feed = Fixtures.feed(2, 8);
+        List<Long> told = new ArrayList<>();
+        TopicListener waiter = e -> told.add(e.seq());
+        feed.awaitNext(0, waiter);
+        feed.publish(1, 1, 0);
+        assertEquals(List.of(), told, "another topic's event does not wake it");
+        feed.publish(0, 1, 0);
+        feed.publish(0, 2, 0);
+        assertEquals(List.of(1L), told);
+        assertFalse(feed.cancelAwait(0, waiter), "already told and removed");
+
+        feed.awaitNext(0, waiter);
+        assertTrue(feed.cancelAwait(0, waiter));
+        feed.publish(0, 3, 0);
+        assertEquals(List.of(1L), told, "cancelled");
+    }
+
+    @Test
+    void aThrowingListenerIsCountedAndOthersAreStillTold() {
+        EventFeed feed = Fixtures.feed(1, 8);
+        List<Long> told = new ArrayList<>();
+        feed.subscribe(0, e -> {
+            throw new IllegalStateException("boom");
+        });
+        feed.subscribe(0, e -> told.add(e.seq()));
+        feed.awaitNext(0, e -> {
+            throw new IllegalStateException("boom");
+        });
+        List<Long> waited = new ArrayList<>();
+        feed.awaitNext(0, e -> waited.add(e.seq()));
+
+        feed.publish(0, 1, 0);
+        feed.publish(0, 2, 0);
+        assertEquals(List.of(1L, 2L), told);
+        assertEquals(List.of(1L), waited);
+        assertEquals(3, feed.listenerFailures());
+        assertEquals(2, feed.ring(0).latestSeq());
+    }
+
+    @Test
+    void publisherLagIsActualMinusIntendedClampedAndCumulative() {
+        EventFeed feed = Fixtures.feed(1, 8);
+        feed.publish(0, 1, System.nanoTime() - TimeUnit.SECONDS.toNanos(2));
+        Histogram first = feed.publisherLag();
+        assertEquals(1, first.getTotalCount());
+        assertTrue(first.highestEquivalentValue(first.getMinValue()) >= TimeUnit.SECONDS.toNanos(2),
+                "at least the 2 s it was late: " + first.getMinValue());
+
+        feed.publish(0, 2, System.nanoTime() + TimeUnit.HOURS.toNanos(1));
+        feed.publish(0, 3, System.nanoTime() - TimeUnit.HOURS.toNanos(1));
+        Histogram all = feed.publisherLag();
+        assertEquals(3, all.getTotalCount(), "totals since the start, not since the last call");
+        assertEquals(0, all.getMinValue(), "early counts as no lag");
+        assertTrue(all.getMaxValue() >= TimeUnit.SECONDS.toNanos(59), "clamped near 60 s: " + all.getMaxValue());
+        assertTrue(all.getMaxValue() <= TimeUnit.SECONDS.toNanos(61), "clamped near 60 s: " + all.getMaxValue());
+        assertEquals(3, feed.publisherLag().getTotalCount(), "reading twice does not count twice");
+    }
+
+    @Test
+    void startedWithAPastT0PublishesWhatIsDueInOrderAndCloseStopsTheThread() throws Exception {
+        FeedSpec spec = new FeedSpec(3, 10, 8, 1024);
+        EventFeed feed = new EventFeed(spec);
+        int due = 3 * 50;
+        CountDownLatch heard = new CountDownLatch(due);
+        List<Event> events = new CopyOnWriteArrayList<>();
+        AtomicReference<Thread> publisher = new AtomicReference<>();
+        for (int topic = 0; topic < 3; topic++) {
+            feed.subscribe(topic, e -> {
+                publisher.set(Thread.currentThread());
+                events.add(e);
+                heard.countDown();
+            });
+        }
+        long t0 = System.nanoTime() - TimeUnit.SECONDS.toNanos(10); // 100 events per topic are due already
+        try {
+            feed.start(t0);
+            assertTrue(heard.await(30, TimeUnit.SECONDS), "the due events were published");
+            assertThrows(IllegalStateException.class, () -> feed.start(t0));
+        } finally {
+            feed.close();
+        }
+        Thread thread = publisher.get();
+        assertNotNull(thread);
+        assertEquals("pushbench-feed", thread.getName());
+        assertTrue(thread.isDaemon());
+        assertFalse(thread.isAlive(), "close() ends the feed thread");
+
+        Schedule schedule = feed.schedule();
+        assertEquals(new Schedule(t0, 3, 10), schedule);
+        long[] nextSeq = {1, 1, 1};
+        long previousIntended = Long.MIN_VALUE;
+        for (Event e : events) {
+            assertEquals(nextSeq[e.topic()]++, e.seq(), "each topic in seq order from 1");
+            assertEquals(schedule.intendedNanos(e.topic(), e.seq()), e.intendedNanos());
+            assertTrue(e.intendedNanos() >= previousIntended, "published in intended order");
+            assertTrue(e.sentNanos() >= e.intendedNanos(), "never early");
+            previousIntended = e.intendedNanos();
+        }
+        long published = feed.publishedCount();
+        assertEquals(events.size(), published);
+        assertTrue(published >= due);
+        assertEquals(published, feed.publisherLag().getTotalCount());
+        assertTrue(feed.publisherLag().getMaxValue() >= TimeUnit.SECONDS.toNanos(9), "the first events were ~10 s late");
+        for (int topic = 0; topic < 3; topic++) {
+            assertEquals(nextSeq[topic] - 1, feed.ring(topic).latestSeq());
+        }
+    }
+
+    @Test
+    void closeBeforeStartIsHarmless() {
+        EventFeed feed = Fixtures.feed(1, 8);
+        feed.close();
+        feed.close();
+        assertEquals(0, feed.publishedCount());
+    }
+}
