@@ -54,6 +54,13 @@ public final class SseParser {
 
         /** A comment line (starts with ':'), e.g. a heartbeat. */
         default void onComment() {}
+
+        /**
+         * A blank line ended a block that had an {@code id:} field but no data: the last event ID is
+         * set, no event is dispatched. The pushbench server opens every stream so, to say which
+         * cursor it starts after.
+         */
+        default void onIdWithoutData(SseParser parser) {}
     }
 
     private static final byte LF = '\n';
@@ -112,6 +119,8 @@ public final class SseParser {
     private byte[] idBuffer = new byte[16];
     private int idBufferLength;
     private long idBufferNumber = -1;
+    /** An id: field was taken since the last dispatch. */
+    private boolean idInBlock;
     /** The standard's "last event ID string", set from the buffer on every dispatch. */
     private byte[] lastId = new byte[16];
     private int lastIdLength;
@@ -238,6 +247,7 @@ public final class SseParser {
         dataLength = 0;
         typeLength = 0;
         idValueLength = 0;
+        idInBlock = false;
         idBuffer = ensure(idBuffer, 0, lastIdLength, "last event ID");
         System.arraycopy(lastId, 0, idBuffer, 0, lastIdLength);
         idBufferLength = lastIdLength;
@@ -395,6 +405,7 @@ public final class SseParser {
                     idValue = swap;
                     idBufferLength = idValueLength;
                     idBufferNumber = decimal(idBuffer, idBufferLength);
+                    idInBlock = true;
                 }
                 break;
             case RETRY:
@@ -417,8 +428,13 @@ public final class SseParser {
             lastIdNumber = idBufferNumber;
             lastIdText = null;
         }
+        boolean idSet = idInBlock;
+        idInBlock = false;
         if (dataLength == 0) {
             typeLength = 0;
+            if (idSet) {
+                listener.onIdWithoutData(this);
+            }
             return;
         }
         dataLength--; // the LF after the last data line; every data line ends in one

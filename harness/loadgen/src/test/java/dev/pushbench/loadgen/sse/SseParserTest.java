@@ -232,7 +232,7 @@ class SseParserTest {
     void pushbenchPreambleSetsTheCursorBeforeAnyEvent() {
         Event event = Event.encode(0, 42, 1_000, 1_500, 32);
         EventFields fields = new EventFields();
-        long[] seen = new long[4]; // events, last seq, comments, retry
+        long[] seen = new long[5]; // events, last seq, comments, retry, cursor from an id without data
         SseParser parser = new SseParser(new SseParser.Listener() {
             @Override
             public void onEvent(SseParser e) {
@@ -252,10 +252,16 @@ class SseParserTest {
             public void onRetry(long millis) {
                 seen[3] = millis;
             }
+
+            @Override
+            public void onIdWithoutData(SseParser p) {
+                seen[4] = p.lastEventIdAsLong();
+            }
         });
 
         feed(parser, "retry: 1000\nid: 41\n\n");
         assertEquals(0, seen[0], "the preamble dispatches no event");
+        assertEquals(41, seen[4], "the preamble's id is announced as it is dispatched");
         assertEquals(1000, seen[3]);
         assertEquals(1000, parser.retryMillis());
         assertEquals("41", parser.lastEventId());
@@ -264,6 +270,7 @@ class SseParserTest {
 
         parser.feed(event.sseFrame(), 0, event.sseFrame().length);
         parser.feed(PushContext.SSE_HEARTBEAT, 0, PushContext.SSE_HEARTBEAT.length);
+        assertEquals(41, seen[4], "events and comments are not ids without data");
         assertEquals(1, seen[0]);
         assertEquals(42, seen[1]);
         assertEquals(1, seen[2], "one heartbeat comment");
