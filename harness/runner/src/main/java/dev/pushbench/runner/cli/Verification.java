@@ -1,0 +1,23 @@
+package dev.pushbench.runner.cli;
+
+import dev.pushbench.core.FeedSpec;
+import dev.pushbench.core.Protocol;
+import dev.pushbench.core.Transport;
+import dev.pushbench.loadgen.verify.CheckResult;
+import dev.pushbench.loadgen.verify.Conformance;
+import dev.pushbench.loadgen.verify.Level;
+import java.net.URI;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The runner's verify step: the quick conformance level against a freshly started server. */
+public final class Verification {
+    private Verification() {
+    }
+
+    /** @return the failed checks, one message each (empty: the server may be measured) */
+    public static List<String> quick(String host, int port, Protocol protocol, Transport transport, FeedSpec feed) throws Exception {
+        List<CheckResult> results = Conformance.run(URI.create("http://" + host + ":" + port), protocol, feed, Level.QUICK);
+        return results.stream().filter(CheckResult::failed).map(CheckResult::toString).collect(Collectors.toList());
+    }
+}
