@@ -1,0 +1,45 @@
+package dev.pushbench.runner.scenario;
+
+import dev.pushbench.core.Protocol;
+import dev.pushbench.core.Transport;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Which cells a scenario measures: every stack × transport × protocol combination, in the order
+ * listed.
+ *
+ * <pre>
+ *   Matrix m = new Matrix(List.of("jetty"), List.of(Transport.SSE), List.of(Protocol.H2C));
+ *   m.cellCount();   // 1
+ * </pre>
+ */
+public record Matrix(List<String> stacks, List<Transport> transports, List<Protocol> protocols) {
+
+    public Matrix {
+        stacks = distinctNonEmpty(stacks, "stacks");
+        transports = distinctNonEmpty(transports, "transports");
+        protocols = distinctNonEmpty(protocols, "protocols");
+    }
+
+    public int cellCount() {
+        return stacks.size() * transports.size() * protocols.size();
+    }
+
+    public boolean has(Transport transport) {
+        return transports.contains(transport);
+    }
+
+    private static <T> List<T> distinctNonEmpty(List<T> values, String name) {
+        Objects.requireNonNull(values, name);
+        List<T> copy = List.copyOf(values);
+        if (copy.isEmpty()) {
+            throw new IllegalArgumentException("matrix." + name + " must list at least one, got []");
+        }
+        if (new HashSet<>(copy).size() != copy.size()) {
+            throw new IllegalArgumentException("matrix." + name + " must list each value once, got " + copy);
+        }
+        return copy;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.pushbench.runner.scenario;
+
+import dev.pushbench.core.Backpressure;
+import dev.pushbench.core.FeedSpec;
+import dev.pushbench.core.Protocol;
+import dev.pushbench.core.Transport;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The one place where scenario defaults and limits live. The loader fills absent keys from here,
+ * the records check their limits against here, and {@link ScenarioKeys} prints the reference table
+ * from here, so the README and the loader cannot disagree.
+ *
+ * <pre>
+ *   Duration warmup = ScenarioDefaults.WARMUP;                  // what an absent timing.warmup means
+ *   int max = ScenarioDefaults.MAX_CONNECTIONS;                  // the largest clients.connections
+ * </pre>
+ */
+public final class ScenarioDefaults {
+
+    // ---- defaults of optional keys
+
+    /** matrix.transports: all four. */
+    public static final List<Transport> TRANSPORTS = List.of(Transport.values());
+    /** matrix.protocols: every protocol the harness speaks. */
+    public static final List<Protocol> PROTOCOLS = List.of(Protocol.values());
+    /** clients.rampRate, connections opened per second. */
+    public static final double RAMP_PER_SECOND = 1000;
+    /** clients.eventsPerConnection: 0 means a connection lives for the whole run. */
+    public static final int EVENTS_PER_CONNECTION = 0;
+    public static final int TOPICS = 1;
+    public static final int PAYLOAD_BYTES = 256;
+    public static final int HISTORY_EVENTS = 1024;
+    public static final Duration WARMUP = Duration.ofSeconds(5);
+    public static final Duration DRAIN = Duration.ofSeconds(2);
+    public static final int REPEATS = 1;
+    public static final Duration SSE_RETRY = Duration.ofSeconds(1);
+    public static final Duration SSE_HEARTBEAT = Duration.ofSeconds(15);
+    public static final Duration WEBSOCKET_HEARTBEAT = Duration.ofSeconds(15);
+    public static final Duration LONG_POLL_HOLD = Duration.ofSeconds(30);
+    public static final Duration SHORT_POLL_INTERVAL = Duration.ofSeconds(1);
+    public static final Backpressure BACKPRESSURE = Backpressure.DISCONNECT;
+    public static final int MAX_BATCH_EVENTS = 256;
+
+    // ---- limits (inclusive unless the name says otherwise)
+
+    /** A name becomes part of the run id and of directory names: lower case, digits, dashes. */
+    public static final Pattern NAME_PATTERN = Pattern.compile("[a-z0-9][a-z0-9-]*");
+    public static final int MAX_NAME_LENGTH = 40;
+    /** The runner checks the operating system's open-file limits separately. */
+    public static final int MAX_CONNECTIONS = 1_000_000;
+    public static final double MAX_RAMP_PER_SECOND = 1_000_000;
+    public static final int MAX_EVENTS_PER_CONNECTION = 1_000_000_000;
+    /** The {@link FeedSpec} limits, repeated here so the reference table can print them. */
+    public static final int MAX_TOPICS = 1_000_000;
+    public static final double MAX_RATE_PER_SECOND = 1_000_000;
+    public static final int MAX_PAYLOAD_BYTES = FeedSpec.MAX_PAYLOAD_BYTES;
+    public static final int MAX_HISTORY_EVENTS = 1 << 24;
+    /** topics × rate: one feed thread publishes every topic. */
+    public static final double MAX_TOTAL_RATE_PER_SECOND = 1_000_000;
+    public static final int MAX_REPEATS = 20;
+    /** Longest warmup, duration or drain. */
+    public static final Duration MAX_PHASE = Duration.ofHours(24);
+    /** Longest heartbeat interval or SSE retry. */
+    public static final Duration MAX_INTERVAL = Duration.ofHours(1);
+    /** Exclusive: a poll held an hour is a stuck poll. */
+    public static final Duration LONG_POLL_HOLD_BELOW = Duration.ofHours(1);
+    public static final int MAX_MAX_BATCH_EVENTS = 65_536;
+
+    private ScenarioDefaults() {
+    }
+}

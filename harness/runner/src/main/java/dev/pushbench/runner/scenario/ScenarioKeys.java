@@ -1,0 +1,219 @@
+package dev.pushbench.runner.scenario;
+
+import static dev.pushbench.runner.scenario.ScenarioDefaults.*;
+import static dev.pushbench.runner.scenario.Units.formatDuration;
+import static dev.pushbench.runner.scenario.Units.formatRate;
+import static dev.pushbench.runner.scenario.Units.formatSize;
+
+import dev.pushbench.core.Protocol;
+import dev.pushbench.core.Transport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Every key a scenario file may hold, with its meaning, type, default and allowed values. The
+ * loader accepts exactly these keys and quotes their "allowed" text in its errors; the reference
+ * table in {@code docs/scenarios.md} is {@link #markdownTable()} (a test keeps the two equal).
+ *
+ * <pre>
+ *   ScenarioKeys.key("feed.payload").defaultValue();   // "256B"
+ *   ScenarioKeys.namesIn("feed");                       // [topics, rate, payload, history]
+ * </pre>
+ */
+public final class ScenarioKeys {
+
+    /**
+     * One key. {@code path} is {@code section.name}, or just {@code name} at the top level;
+     * {@code defaultValue} is null for a required key.
+     */
+    public record Key(String path, String type, String defaultValue, String allowed, String meaning) {
+
+        public boolean required() {
+            return defaultValue == null;
+        }
+
+        /** The section, or "" for a top-level key. */
+        public String section() {
+            int dot = path.indexOf('.');
+            return dot < 0 ? "" : path.substring(0, dot);
+        }
+
+        public String name() {
+            return path.substring(path.indexOf('.') + 1);
+        }
+    }
+
+    /** A top-level mapping; required if it holds a required key. */
+    public record Section(String name, String meaning) {
+
+        public boolean required() {
+            return KEYS.stream().anyMatch(k -> k.section().equals(name) && k.required());
+        }
+    }
+
+    private static final String DURATION = "duration (" + Units.DURATION_UNITS + ")";
+    private static final String RATE = "rate (" + Units.RATE_UNITS + ")";
+    private static final String INTERVAL_ALLOWED = "a duration above 0s and at most " + formatDuration(MAX_INTERVAL);
+
+    private static final List<Section> SECTIONS = List.of(
+            new Section("matrix", "which cells to run: every stack × transport × protocol"),
+            new Section("clients", "the subscribers the load generator opens"),
+            new Section("feed", "what the server publishes"),
+            new Section("timing", "the phases of every cell"),
+            new Section("sse", "Server-Sent Events options"),
+            new Section("websocket", "WebSocket options"),
+            new Section("long-polling", "long-polling options"),
+            new Section("short-polling", "short-polling options"),
+            new Section("server", "how every stack treats subscribers"));
+
+    private static final List<Key> KEYS = List.of(
+            new Key("name", "text", null,
+                    "lower-case letters, digits and dashes ([a-z0-9][a-z0-9-]*), at most " + MAX_NAME_LENGTH + " characters",
+                    "the scenario's name; part of the run id and of result directory names"),
+            new Key("description", "text", "",
+                    "any text",
+                    "what the workload stands for; shown in the report"),
+            new Key("matrix.stacks", "list of stack ids", "every known stack",
+                    "the server stacks the runner knows (today: jetty), each at most once",
+                    "server stacks to measure"),
+            new Key("matrix.transports", "list of transport ids", ids(TRANSPORTS.stream().map(Transport::id)),
+                    Transport.allowed() + ", each at most once",
+                    "transports to measure"),
+            new Key("matrix.protocols", "list of protocol ids", ids(PROTOCOLS.stream().map(Protocol::id)),
+                    Protocol.allowed() + ", each at most once",
+                    "HTTP versions to measure; h2c is HTTP/2 over cleartext with prior knowledge"),
+            new Key("clients.connections", "whole number", null,
+                    "1 to " + MAX_CONNECTIONS + " (the runner also checks the open-file limit)",
+                    "subscribers, each on its own connection, spread round-robin over the topics"),
+            new Key("clients.rampRate", RATE, formatRate(RAMP_PER_SECOND),
+                    "above 0/s, at most " + formatRate(MAX_RAMP_PER_SECOND) + ", e.g. 500/s",
+                    "connections opened per second, on a fixed schedule (open loop), before the warm-up"),
+            new Key("clients.eventsPerConnection", "whole number", String.valueOf(EVENTS_PER_CONNECTION),
+                    "0 (never) to " + MAX_EVENTS_PER_CONNECTION,
+                    "a subscriber closes its connection after this many events and connects anew, resuming"
+                            + " from its cursor (churn); 0: connections live for the whole run"),
+            new Key("feed.topics", "whole number", String.valueOf(TOPICS),
+                    "1 to " + MAX_TOPICS,
+                    "topics published, named t0, t1, …; each has its own schedule and history"),
+            new Key("feed.rate", RATE, null,
+                    "above 0/s, at most " + formatRate(MAX_RATE_PER_SECOND) + " per topic and "
+                            + formatRate(MAX_TOTAL_RATE_PER_SECOND) + " over all topics, e.g. 10/s, 0.5/s, 600/min",
+                    "events per second, per topic; event k is due at start + k/rate, whatever happens"),
+            new Key("feed.payload", "size (" + Units.SIZE_UNITS + ")", formatSize(PAYLOAD_BYTES),
+                    "0B to " + formatSize(MAX_PAYLOAD_BYTES) + ", e.g. 256B, 4KiB, 1MiB",
+                    "size of each event's data field (the JSON around it adds about 100 bytes)"),
+            new Key("feed.history", "whole number of events", String.valueOf(HISTORY_EVENTS),
+                    "a power of two from 1 to " + MAX_HISTORY_EVENTS,
+                    "events kept per topic, for polling and resume; a subscriber further behind loses events"),
+            new Key("timing.warmup", DURATION, formatDuration(WARMUP),
+                    "0s to " + formatDuration(MAX_PHASE) + ", e.g. 5s",
+                    "after the ramp, events are delivered but not recorded (JIT, pools, caches settle)"),
+            new Key("timing.duration", DURATION, null,
+                    "above 0s, at most " + formatDuration(MAX_PHASE) + ", e.g. 20s",
+                    "the measured window: events due in it are expected and recorded"),
+            new Key("timing.drain", DURATION, formatDuration(DRAIN),
+                    "0s to " + formatDuration(MAX_PHASE) + "; at least short-polling.interval when short-polling is"
+                            + " in the matrix",
+                    "after the window, how long its late events may still arrive and count"),
+            new Key("timing.repeats", "whole number", String.valueOf(REPEATS),
+                    "1 to " + MAX_REPEATS,
+                    "how many times each cell is run"),
+            new Key("sse.retry", DURATION, formatDuration(SSE_RETRY),
+                    INTERVAL_ALLOWED + ", whole milliseconds",
+                    "the retry: field sent at the start of every stream: the client's reconnect delay"),
+            new Key("sse.heartbeat", DURATION, formatDuration(SSE_HEARTBEAT),
+                    INTERVAL_ALLOWED,
+                    "a comment line (:) is sent after this long without a write"),
+            new Key("websocket.heartbeat", DURATION, formatDuration(WEBSOCKET_HEARTBEAT),
+                    INTERVAL_ALLOWED,
+                    "a ping frame is sent after this long without a write"),
+            new Key("long-polling.hold", DURATION, formatDuration(LONG_POLL_HOLD),
+                    "a duration above 0s and shorter than " + formatDuration(LONG_POLL_HOLD_BELOW),
+                    "how long the server holds a poll with nothing new before an empty answer"),
+            new Key("short-polling.interval", DURATION, formatDuration(SHORT_POLL_INTERVAL),
+                    "a duration above 0s, shorter than timing.duration; one interval of events"
+                            + " (feed.rate × interval) must fit in feed.history and server.maxBatchEvents",
+                    "a client polls on this fixed schedule; staleness is about half of it"),
+            new Key("server.backpressure", "disconnect | drop", BACKPRESSURE.id(),
+                    "disconnect, drop",
+                    "what happens to a subscriber whose next event has left history: disconnect (it resumes"
+                            + " and sees the gap) or drop (skip to the oldest held event, count the skipped)"),
+            new Key("server.maxBatchEvents", "whole number", String.valueOf(MAX_BATCH_EVENTS),
+                    "1 to " + MAX_MAX_BATCH_EVENTS,
+                    "most events written to one subscriber at once, or returned by one poll"));
+
+    private ScenarioKeys() {
+    }
+
+    public static List<Key> all() {
+        return KEYS;
+    }
+
+    public static List<Section> sections() {
+        return SECTIONS;
+    }
+
+    /** @throws IllegalArgumentException if no key has this path */
+    public static Key key(String path) {
+        for (Key k : KEYS) {
+            if (k.path().equals(path)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("no scenario key '" + path + "'");
+    }
+
+    public static Section section(String name) {
+        for (Section s : SECTIONS) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("no scenario section '" + name + "'");
+    }
+
+    /** The keys allowed in {@code section}, in reference order; for "" the top-level keys and sections. */
+    public static List<String> namesIn(String section) {
+        List<String> names = new ArrayList<>();
+        for (Key k : KEYS) {
+            if (k.section().equals(section)) {
+                names.add(k.name());
+            }
+        }
+        if (section.isEmpty()) {
+            SECTIONS.forEach(s -> names.add(s.name()));
+        }
+        return names;
+    }
+
+    /** The reference table of every key, in Markdown, as it appears in {@code docs/scenarios.md}. */
+    public static String markdownTable() {
+        StringBuilder out = new StringBuilder();
+        out.append("| Key | Meaning | Type / unit | Default | Allowed |\n");
+        out.append("|-----|---------|-------------|---------|---------|\n");
+        String section = "";
+        for (Key k : KEYS) {
+            if (!k.section().equals(section)) {
+                section = k.section();
+                Section s = section(section);
+                out.append("| **").append(section).append("** | ").append(cell(s.meaning()))
+                        .append(" | mapping | ").append(s.required() ? "**required**" : "(all defaults)")
+                        .append(" | the keys below |\n");
+            }
+            out.append("| `").append(k.path()).append("` | ").append(cell(k.meaning()))
+                    .append(" | ").append(cell(k.type()))
+                    .append(" | ").append(k.required() ? "**required**" : k.defaultValue().isEmpty() ? "(none)" : cell(k.defaultValue()))
+                    .append(" | ").append(cell(k.allowed())).append(" |\n");
+        }
+        return out.toString();
+    }
+
+    private static String cell(String text) {
+        return text.replace("|", "\\|").replace("*", "\\*");
+    }
+
+    private static String ids(java.util.stream.Stream<String> ids) {
+        return ids.collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,664 @@
+package dev.pushbench.runner.scenario;
+
+import dev.pushbench.core.Backpressure;
+import dev.pushbench.core.Protocol;
+import dev.pushbench.core.Transport;
+import java.io.IOException;
+import java.io.StringReader;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.yaml.snakeyaml.DumperOptions.ScalarStyle;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.reader.ReaderException;
+
+/**
+ * Reads a scenario file strictly: every key must be known, every value well-typed and within its
+ * limits, and every problem is reported as a {@link ScenarioException} that names the file, the
+ * 1-based line and column, the bad value and what is allowed, with a suggestion for near misses.
+ * Absent optional keys take their {@link ScenarioDefaults}.
+ *
+ * <pre>
+ *   try {
+ *       Scenario s = ScenarioLoader.load(Path.of("benchmarks/scenarios/quick.yaml"), Set.of("jetty"));
+ *   } catch (ScenarioException e) {
+ *       System.err.println(e.getMessage());   // quick.yaml:14:3: unknown key in feed, got 'paylod'; …
+ *   }
+ * </pre>
+ *
+ * <p>The file is read with SnakeYAML's node API (compose), never bound to maps, so that every value
+ * keeps its position. The first problem found stops the load: unknown and duplicate keys first
+ * (anywhere in the file), then values section by section, then the rules between sections.
+ */
+public final class ScenarioLoader {
+
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?(0|[1-9][0-9]*(_[0-9]+)*)");
+    private static final int SHOWN_VALUE_CHARS = 60;
+
+    private final String file;
+    private final String text;
+    private final Set<String> knownStacks;
+    private Mapping root;
+    private final Map<String, Mapping> sections = new HashMap<>();
+
+    private ScenarioLoader(String file, String text, Set<String> knownStacks) {
+        this.file = file;
+        this.text = text;
+        this.knownStacks = new TreeSet<>(knownStacks);
+    }
+
+    /**
+     * Reads and checks the scenario in {@code file}.
+     *
+     * @param knownStacks the ids {@code matrix.stacks} may name; also its default
+     * @throws ScenarioException for a missing, unreadable or invalid file
+     */
+    public static Scenario load(Path file, Set<String> knownStacks) {
+        String name = file.toString();
+        if (Files.isDirectory(file)) {
+            throw new ScenarioException(name, 0, 0, "is a directory, not a scenario file", null,
+                    yamlFilesIn(file), null);
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ScenarioException(name, 0, 0, "no such file", null, null, null);
+        } catch (IOException | SecurityException e) {
+            throw new ScenarioException(name, 0, 0, "cannot be read (" + e + ")", null, null, null);
+        }
+        return new ScenarioLoader(name, decodeUtf8(bytes, name), knownStacks).read(file);
+    }
+
+    /**
+     * Checks the scenario {@code text}, naming it {@code fileName} in errors and in
+     * {@link Scenario#source()}.
+     *
+     * @param knownStacks the ids {@code matrix.stacks} may name; also its default
+     * @throws ScenarioException for invalid text
+     */
+    public static Scenario parse(String text, String fileName, Set<String> knownStacks) {
+        Path source;
+        try {
+            source = Path.of(fileName);
+        } catch (InvalidPathException e) {
+            source = Path.of("scenario.yaml");
+        }
+        return new ScenarioLoader(fileName, text, knownStacks).read(source);
+    }
+
+    private Scenario read(Path source) {
+        if (knownStacks.isEmpty()) {
+            throw new IllegalArgumentException("knownStacks must name at least one server stack, got none");
+        }
+        Node document = compose();
+        if (document == null) {
+            throw new ScenarioException(file, 1, 1, "the scenario is empty", "no YAML document",
+                    "a mapping with at least the keys " + requiredTopLevel(), null);
+        }
+        // every mapping's keys before any value: a misspelt key explains a "missing key" that follows
+        root = mapping(document, "", null);
+        for (ScenarioKeys.Section s : ScenarioKeys.sections()) {
+            NodeTuple entry = root.entries.get(s.name());
+            sections.put(s.name(), entry == null
+                    ? Mapping.absent(s.name(), root.mark)
+                    : mapping(entry.getValueNode(), s.name(), entry.getKeyNode().getStartMark()));
+        }
+
+        String name = requiredText(root, "name");
+        checkName(name);
+        String description = optionalText(root, "description", "");
+
+        Mapping m = sections.get("matrix");
+        List<String> stacks = idList(m, "stacks", List.copyOf(knownStacks), knownStacks,
+                id -> knownStacks.contains(id) ? id : null);
+        List<Transport> transports = idList(m, "transports", ScenarioDefaults.TRANSPORTS, ids(Transport.values(), Transport::id),
+                id -> find(Transport.values(), Transport::id, id));
+        List<Protocol> protocols = idList(m, "protocols", ScenarioDefaults.PROTOCOLS, ids(Protocol.values(), Protocol::id),
+                id -> find(Protocol.values(), Protocol::id, id));
+
+        Mapping c = sections.get("clients");
+        int connections = wholeNumber(c, "connections", null, 1, ScenarioDefaults.MAX_CONNECTIONS);
+        double rampPerSecond = rate(c, "rampRate", ScenarioDefaults.RAMP_PER_SECOND, ScenarioDefaults.MAX_RAMP_PER_SECOND);
+        int eventsPerConnection = wholeNumber(c, "eventsPerConnection", ScenarioDefaults.EVENTS_PER_CONNECTION,
+                0, ScenarioDefaults.MAX_EVENTS_PER_CONNECTION);
+
+        Mapping f = sections.get("feed");
+        int topics = wholeNumber(f, "topics", ScenarioDefaults.TOPICS, 1, ScenarioDefaults.MAX_TOPICS);
+        double ratePerSecond = rate(f, "rate", null, ScenarioDefaults.MAX_RATE_PER_SECOND);
+        int payloadBytes = size(f, "payload", ScenarioDefaults.PAYLOAD_BYTES, ScenarioDefaults.MAX_PAYLOAD_BYTES);
+        int historyEvents = wholeNumber(f, "history", ScenarioDefaults.HISTORY_EVENTS, 1, ScenarioDefaults.MAX_HISTORY_EVENTS);
+        if (Integer.bitCount(historyEvents) != 1) {
+            int next = Integer.highestOneBit(historyEvents) << 1;
+            throw error(f.value("history"), "feed.history must be a power of two", String.valueOf(historyEvents),
+                    ScenarioKeys.key("feed.history").allowed(), String.valueOf(next));
+        }
+
+        Mapping t = sections.get("timing");
+        Duration warmup = duration(t, "warmup", ScenarioDefaults.WARMUP, false, ScenarioDefaults.MAX_PHASE);
+        Duration duration = duration(t, "duration", null, true, ScenarioDefaults.MAX_PHASE);
+        Duration drain = duration(t, "drain", ScenarioDefaults.DRAIN, false, ScenarioDefaults.MAX_PHASE);
+        int repeats = wholeNumber(t, "repeats", ScenarioDefaults.REPEATS, 1, ScenarioDefaults.MAX_REPEATS);
+
+        Mapping sse = sections.get("sse");
+        Duration sseRetry = duration(sse, "retry", ScenarioDefaults.SSE_RETRY, true, ScenarioDefaults.MAX_INTERVAL);
+        if (sseRetry.toNanos() % 1_000_000 != 0) {
+            throw error(sse.value("retry"), "sse.retry must be whole milliseconds (the retry: field counts milliseconds)",
+                    shown(sse.value("retry")), ScenarioKeys.key("sse.retry").allowed(), null);
+        }
+        Duration sseHeartbeat = duration(sse, "heartbeat", ScenarioDefaults.SSE_HEARTBEAT, true, ScenarioDefaults.MAX_INTERVAL);
+        Duration webSocketHeartbeat = duration(sections.get("websocket"), "heartbeat", ScenarioDefaults.WEBSOCKET_HEARTBEAT,
+                true, ScenarioDefaults.MAX_INTERVAL);
+        Mapping longPolling = sections.get("long-polling");
+        Duration hold = duration(longPolling, "hold", ScenarioDefaults.LONG_POLL_HOLD, true, ScenarioDefaults.MAX_PHASE);
+        if (hold.compareTo(ScenarioDefaults.LONG_POLL_HOLD_BELOW) >= 0) {
+            throw error(longPolling.value("hold"), "long-polling.hold must be shorter than "
+                    + Units.formatDuration(ScenarioDefaults.LONG_POLL_HOLD_BELOW), shown(longPolling.value("hold")),
+                    ScenarioKeys.key("long-polling.hold").allowed(), null);
+        }
+        Duration interval = duration(sections.get("short-polling"), "interval", ScenarioDefaults.SHORT_POLL_INTERVAL,
+                true, ScenarioDefaults.MAX_PHASE);
+
+        Mapping s = sections.get("server");
+        Backpressure backpressure = choice(s, "backpressure", ScenarioDefaults.BACKPRESSURE,
+                ids(Backpressure.values(), Backpressure::id), id -> find(Backpressure.values(), Backpressure::id, id));
+        int maxBatchEvents = wholeNumber(s, "maxBatchEvents", ScenarioDefaults.MAX_BATCH_EVENTS, 1,
+                ScenarioDefaults.MAX_MAX_BATCH_EVENTS);
+
+        try {
+            Matrix matrix = new Matrix(stacks, transports, protocols);
+            Feed feed = new Feed(topics, ratePerSecond, payloadBytes, historyEvents);
+            Timing timing = new Timing(warmup, duration, drain, repeats);
+            TransportOptions transportOptions = new TransportOptions(sseRetry, sseHeartbeat, webSocketHeartbeat, hold, interval);
+            ServerOptions server = new ServerOptions(backpressure, maxBatchEvents);
+            ScenarioRules.check(matrix, feed, timing, transportOptions, server).ifPresent(v -> {
+                throw error(markOfFirstWritten(v.key(), v.involved()), v.problem(), v.got(), v.allowed(), v.suggestion());
+            });
+            return new Scenario(name, description, source, matrix, new Clients(connections, rampPerSecond, eventsPerConnection),
+                    feed, timing, transportOptions, server);
+        } catch (IllegalArgumentException e) {
+            // a record refused what the checks above let through: still a positioned message, never a trace
+            throw error(root.mark, e.getMessage(), null, null, null);
+        }
+    }
+
+    // ---- YAML structure
+
+    /** A mapping whose keys have been checked: each known and given once. */
+    private static final class Mapping {
+        final String path;
+        /** Where errors about the mapping as a whole point: its key in the parent, or the document start. */
+        final Mark mark;
+        final Map<String, NodeTuple> entries = new LinkedHashMap<>();
+
+        Mapping(String path, Mark mark) {
+            this.path = path;
+            this.mark = mark;
+        }
+
+        static Mapping absent(String path, Mark parentMark) {
+            return new Mapping(path, parentMark);
+        }
+
+        Node value(String key) {
+            NodeTuple t = entries.get(key);
+            return t == null ? null : t.getValueNode();
+        }
+
+        String pathOf(String key) {
+            return path.isEmpty() ? key : path + "." + key;
+        }
+    }
+
+    private Mapping mapping(Node node, String path, Mark keyMark) {
+        List<String> allowedKeys = ScenarioKeys.namesIn(path);
+        String where = path.isEmpty() ? "the scenario" : path;
+        if (!(node instanceof MappingNode mappingNode)) {
+            throw error(node.getStartMark(), where + " must be a mapping of keys to values", shown(node),
+                    "the keys " + String.join(", ", allowedKeys), null);
+        }
+        Mapping m = new Mapping(path, keyMark != null ? keyMark : node.getStartMark());
+        for (NodeTuple entry : mappingNode.getValue()) {
+            Node keyNode = entry.getKeyNode();
+            if (!(keyNode instanceof ScalarNode scalarKey) || keyNode.getTag().equals(Tag.NULL)) {
+                throw error(keyNode.getStartMark(), "a key in " + where + " must be a plain name", shown(keyNode),
+                        String.join(", ", allowedKeys), null);
+            }
+            String key = scalarKey.getValue();
+            NodeTuple first = m.entries.get(key);
+            if (first != null) {
+                Mark firstMark = first.getKeyNode().getStartMark();
+                throw error(keyNode.getStartMark(), m.pathOf(key) + " is given twice (first at line "
+                                + (firstMark.getLine() + 1) + ", column " + (firstMark.getColumn() + 1) + ")",
+                        shown(entry.getValueNode()), "each key at most once", null);
+            }
+            if (!allowedKeys.contains(key)) {
+                throw unknownKey(scalarKey, path, where, allowedKeys);
+            }
+            m.entries.put(key, entry);
+        }
+        return m;
+    }
+
+    private ScenarioException unknownKey(ScalarNode keyNode, String path, String where, List<String> allowedKeys) {
+        String key = keyNode.getValue();
+        String suggestion = Suggestions.closest(key, allowedKeys);
+        String problem = "unknown key in " + where;
+        if (suggestion == null) {
+            // right name, wrong place: say where it belongs
+            for (ScenarioKeys.Key k : ScenarioKeys.all()) {
+                if (k.name().equals(key) && !k.section().equals(path)) {
+                    problem += " ('" + key + "' belongs " + (k.section().isEmpty() ? "at the top level" : "in " + k.section()) + ")";
+                    break;
+                }
+            }
+        }
+        return error(keyNode.getStartMark(), problem, "'" + shorten(key) + "'", String.join(", ", allowedKeys), suggestion);
+    }
+
+    // ---- values
+
+    /** The value of {@code key}: a non-null scalar, or null if the key is absent. */
+    private ScalarNode scalar(Mapping m, String key) {
+        Node node = m.value(key);
+        if (node == null) {
+            return null;
+        }
+        ScenarioKeys.Key k = ScenarioKeys.key(m.pathOf(key));
+        if (!(node instanceof ScalarNode scalar)) {
+            throw error(node.getStartMark(), m.pathOf(key) + " must be a single value, not "
+                    + (node instanceof SequenceNode ? "a list" : "a mapping"), shown(node), k.allowed(), null);
+        }
+        if (scalar.getTag().equals(Tag.NULL)) {
+            throw error(node.getStartMark(), m.pathOf(key) + " needs a value", shown(node), k.allowed(), null);
+        }
+        return scalar;
+    }
+
+    private ScalarNode required(Mapping m, String key) {
+        ScalarNode s = scalar(m, key);
+        if (s == null) {
+            ScenarioKeys.Key k = ScenarioKeys.key(m.pathOf(key));
+            if (!m.path.isEmpty() && !root.entries.containsKey(m.path)) {
+                throw error(m.mark, "missing required section '" + m.path + "'", null,
+                        "a mapping with at least " + requiredIn(m.path), null);
+            }
+            throw error(m.mark, "missing required key '" + m.pathOf(key) + "'", null, k.allowed(), null);
+        }
+        return s;
+    }
+
+    private String requiredText(Mapping m, String key) {
+        return required(m, key).getValue();
+    }
+
+    private String optionalText(Mapping m, String key, String defaultValue) {
+        ScalarNode s = scalar(m, key);
+        return s == null ? defaultValue : s.getValue();
+    }
+
+    private void checkName(String name) {
+        if (ScenarioDefaults.NAME_PATTERN.matcher(name).matches() && name.length() <= ScenarioDefaults.MAX_NAME_LENGTH) {
+            return;
+        }
+        String slug = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        if (slug.length() > ScenarioDefaults.MAX_NAME_LENGTH) {
+            slug = slug.substring(0, ScenarioDefaults.MAX_NAME_LENGTH).replaceAll("-+$", "");
+        }
+        throw error(root.value("name"), name.length() > ScenarioDefaults.MAX_NAME_LENGTH
+                        ? "name is too long for a run id (" + name.length() + " characters)"
+                        : "name must be usable in a run id and a directory name",
+                shown(root.value("name")), ScenarioKeys.key("name").allowed(), slug.isEmpty() ? null : slug);
+    }
+
+    /** A whole number in [min, max]; {@code defaultValue} null means required. */
+    private int wholeNumber(Mapping m, String key, Integer defaultValue, long min, long max) {
+        ScalarNode s = defaultValue == null ? required(m, key) : scalar(m, key);
+        if (s == null) {
+            return defaultValue;
+        }
+        String path = m.pathOf(key);
+        String allowed = ScenarioKeys.key(path).allowed();
+        if (!s.isPlain()) {
+            throw error(s, path + " must be a whole number, not quoted text", shown(s), allowed, s.getValue());
+        }
+        if (!WHOLE_NUMBER.matcher(s.getValue()).matches()) {
+            throw error(s, path + " must be a whole number", shown(s), allowed, null);
+        }
+        BigInteger value = new BigInteger(s.getValue().replace("_", "").replace("+", ""));
+        if (value.compareTo(BigInteger.valueOf(min)) < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
+            throw error(s, path + " must be between " + min + " and " + max, shown(s), allowed, null);
+        }
+        return value.intValueExact();
+    }
+
+    private Duration duration(Mapping m, String key, Duration defaultValue, boolean positive, Duration max) {
+        ScalarNode s = defaultValue == null ? required(m, key) : scalar(m, key);
+        if (s == null) {
+            return defaultValue;
+        }
+        String path = m.pathOf(key);
+        String allowed = ScenarioKeys.key(path).allowed();
+        Duration d;
+        try {
+            d = Units.parseDuration(s.getValue());
+        } catch (Units.UnitException e) {
+            throw error(s, path + " " + e.problem(), shown(s), allowed, e.suggestion());
+        }
+        if (positive && d.isZero()) {
+            throw error(s, path + " must be above 0s", shown(s), allowed, null);
+        }
+        if (d.compareTo(max) > 0) {
+            throw error(s, path + " must be at most " + Units.formatDuration(max), shown(s), allowed, null);
+        }
+        return d;
+    }
+
+    private int size(Mapping m, String key, int defaultValue, int max) {
+        ScalarNode s = scalar(m, key);
+        if (s == null) {
+            return defaultValue;
+        }
+        String path = m.pathOf(key);
+        String allowed = ScenarioKeys.key(path).allowed();
+        long bytes;
+        try {
+            bytes = Units.parseSize(s.getValue());
+        } catch (Units.UnitException e) {
+            throw error(s, path + " " + e.problem(), shown(s), allowed, e.suggestion());
+        }
+        if (bytes > max) {
+            throw error(s, path + " must be at most " + Units.formatSize(max), shown(s), allowed, null);
+        }
+        return (int) bytes;
+    }
+
+    /** Events per second, above 0 and at most {@code max}; {@code defaultValue} null means required. */
+    private double rate(Mapping m, String key, Double defaultValue, double max) {
+        ScalarNode s = defaultValue == null ? required(m, key) : scalar(m, key);
+        if (s == null) {
+            return defaultValue;
+        }
+        String path = m.pathOf(key);
+        String allowed = ScenarioKeys.key(path).allowed();
+        double perSecond;
+        try {
+            perSecond = Units.parseRate(s.getValue());
+        } catch (Units.UnitException e) {
+            throw error(s, path + " " + e.problem(), shown(s), allowed, e.suggestion());
+        }
+        if (!(perSecond > 0)) {
+            throw error(s, path + " must be above 0/s", shown(s), allowed, null);
+        }
+        if (perSecond > max) {
+            throw error(s, path + " must be at most " + Units.formatRate(max), shown(s), allowed, null);
+        }
+        return perSecond;
+    }
+
+    private <T> T choice(Mapping m, String key, T defaultValue, List<String> ids, Function<String, T> lookup) {
+        ScalarNode s = scalar(m, key);
+        if (s == null) {
+            return defaultValue;
+        }
+        T value = lookup.apply(s.getValue());
+        if (value == null) {
+            throw error(s, m.pathOf(key) + " has an unknown value", shown(s), String.join(", ", ids),
+                    Suggestions.closest(s.getValue(), ids));
+        }
+        return value;
+    }
+
+    /** A list of distinct ids, at least one. */
+    private <T> List<T> idList(Mapping m, String key, List<T> defaultValue, java.util.Collection<String> ids,
+            Function<String, T> lookup) {
+        Node node = m.value(key);
+        if (node == null) {
+            return defaultValue;
+        }
+        String path = m.pathOf(key);
+        String allowed = path.equals("matrix.stacks")
+                ? String.join(", ", ids) + ", each at most once"
+                : ScenarioKeys.key(path).allowed();
+        if (!(node instanceof SequenceNode sequence)) {
+            throw error(node.getStartMark(), path + " must be a list, e.g. [" + String.join(", ", ids) + "]",
+                    shown(node), allowed, null);
+        }
+        if (sequence.getValue().isEmpty()) {
+            throw error(node.getStartMark(), path + " must list at least one; leave the key out for all",
+                    shown(node), allowed, null);
+        }
+        List<T> values = new ArrayList<>();
+        Map<String, Mark> seen = new HashMap<>();
+        for (Node item : sequence.getValue()) {
+            if (!(item instanceof ScalarNode scalar) || item.getTag().equals(Tag.NULL)) {
+                throw error(item.getStartMark(), path + " must list plain ids", shown(item), allowed, null);
+            }
+            String id = scalar.getValue();
+            T value = lookup.apply(id);
+            if (value == null) {
+                throw error(item.getStartMark(), path + " has an unknown value", shown(item), allowed,
+                        Suggestions.closest(id, ids));
+            }
+            Mark first = seen.putIfAbsent(id, item.getStartMark());
+            if (first != null) {
+                throw error(item.getStartMark(), path + " lists " + id + " twice (first at line " + (first.getLine() + 1)
+                        + ", column " + (first.getColumn() + 1) + ")", shown(item), allowed, null);
+            }
+            values.add(value);
+        }
+        return List.copyOf(values);
+    }
+
+    // ---- errors and positions
+
+    private Mark markOfFirstWritten(String key, List<String> involved) {
+        for (String path : Stream.concat(Stream.of(key), involved.stream()).toList()) {
+            int dot = path.indexOf('.');
+            Mapping m = dot < 0 ? root : sections.get(path.substring(0, dot));
+            Node node = m.value(path.substring(dot + 1));
+            if (node != null) {
+                return node.getStartMark();
+            }
+        }
+        int dot = key.indexOf('.');
+        return dot < 0 ? root.mark : sections.get(key.substring(0, dot)).mark;
+    }
+
+    private ScenarioException error(Node node, String problem, String got, String allowed, String suggestion) {
+        return error(node.getStartMark(), problem, got, allowed, suggestion);
+    }
+
+    private ScenarioException error(Mark mark, String problem, String got, String allowed, String suggestion) {
+        return new ScenarioException(file, mark.getLine() + 1, mark.getColumn() + 1, problem, got, allowed, suggestion);
+    }
+
+    /** A node as the user wrote it, short enough for one line of an error message. */
+    static String shown(Node node) {
+        if (node instanceof SequenceNode sequence) {
+            return sequence.getValue().isEmpty() ? "[]" : "a list";
+        }
+        if (node instanceof MappingNode mapping) {
+            return mapping.getValue().isEmpty() ? "{}" : "a mapping";
+        }
+        ScalarNode s = (ScalarNode) node;
+        if (s.getTag().equals(Tag.NULL) && s.isPlain()) {
+            return "nothing";
+        }
+        String value = shorten(s.getValue());
+        if (s.getScalarStyle() == ScalarStyle.DOUBLE_QUOTED) {
+            return '"' + value + '"';
+        }
+        if (s.getScalarStyle() == ScalarStyle.SINGLE_QUOTED) {
+            return "'" + value + "'";
+        }
+        return value;
+    }
+
+    private static String shorten(String value) {
+        String oneLine = value.replace("\n", "\\n").replace("\t", "\\t");
+        return oneLine.length() <= SHOWN_VALUE_CHARS ? oneLine : oneLine.substring(0, SHOWN_VALUE_CHARS) + "…";
+    }
+
+    private static String requiredTopLevel() {
+        List<String> required = new ArrayList<>(ScenarioKeys.all().stream()
+                .filter(k -> k.section().isEmpty() && k.required()).map(ScenarioKeys.Key::name).toList());
+        ScenarioKeys.sections().stream().filter(ScenarioKeys.Section::required).forEach(s -> required.add(s.name()));
+        return String.join(", ", required);
+    }
+
+    private static String requiredIn(String section) {
+        return ScenarioKeys.all().stream().filter(k -> k.section().equals(section) && k.required())
+                .map(ScenarioKeys.Key::name).collect(Collectors.joining(", "));
+    }
+
+    // ---- text and YAML syntax
+
+    private Node compose() {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowRecursiveKeys(false);
+        options.setMaxAliasesForCollections(50);
+        options.setNestingDepthLimit(20);
+        options.setCodePointLimit(1 << 20);
+        String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        try {
+            return new Yaml(options).compose(new StringReader(body));
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String problem = "not valid YAML: " + syntaxProblem(e);
+            if (mark == null) {
+                throw new ScenarioException(file, 0, 0, problem, null, null, null);
+            }
+            throw new ScenarioException(file, mark.getLine() + 1, mark.getColumn() + 1, problem, lineAt(body, mark.getLine()),
+                    null, null);
+        } catch (ReaderException e) {
+            int[] lineColumn = lineColumnOfCodePoint(body, e.getPosition());
+            throw new ScenarioException(file, lineColumn[0], lineColumn[1], "not valid YAML: a character YAML does not allow",
+                    String.format("U+%04X", e.getCodePoint()), "printable Unicode text", null);
+        } catch (YAMLException e) {
+            throw new ScenarioException(file, 0, 0, "not valid YAML: " + oneLine(String.valueOf(e.getMessage())), null, null, null);
+        }
+    }
+
+    /** SnakeYAML's problem and context, in the order they read as one sentence. */
+    private static String syntaxProblem(MarkedYAMLException e) {
+        String problem = e.getProblem() == null ? null : oneLine(e.getProblem());
+        String context = e.getContext() == null ? null : oneLine(e.getContext());
+        if (problem == null || context == null) {
+            return problem != null ? problem : String.valueOf(context);
+        }
+        Mark c = e.getContextMark();
+        String at = c == null ? "" : " at line " + (c.getLine() + 1) + ", column " + (c.getColumn() + 1);
+        if (problem.startsWith("but ")) {
+            // "expected a single document in the stream", "but found another document"
+            return context + " (started" + at + "), " + problem;
+        }
+        return problem + " (" + context + at + ")";
+    }
+
+    private static String oneLine(String s) {
+        return s.strip().replaceAll("\\s+", " ");
+    }
+
+    /** The 0-based line of {@code text}, trimmed, or null if it is blank. */
+    private static String lineAt(String text, int line) {
+        String[] lines = text.split("\r\n|\r|\n", -1);
+        if (line < 0 || line >= lines.length || lines[line].isBlank()) {
+            return null;
+        }
+        return "'" + shorten(lines[line].strip()) + "'";
+    }
+
+    private static int[] lineColumnOfCodePoint(String text, int codePointIndex) {
+        int line = 1;
+        int column = 1;
+        int seen = 0;
+        for (int i = 0; i < text.length() && seen < codePointIndex; i += Character.charCount(text.codePointAt(i)), seen++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+        }
+        return new int[] {line, column};
+    }
+
+    private static String decodeUtf8(byte[] bytes, String name) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+        CoderResult result = decoder.decode(in, out, true);
+        if (result.isError()) {
+            int at = in.position();
+            int line = 1;
+            int lineStart = 0;
+            for (int i = 0; i < at; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+            throw new ScenarioException(name, line, at - lineStart + 1, "the file is not UTF-8 text",
+                    String.format("the byte 0x%02X", bytes[at] & 0xff), "a UTF-8 text file", null);
+        }
+        decoder.flush(out);
+        return out.flip().toString();
+    }
+
+    private static String yamlFilesIn(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<String> yaml = files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".yaml") || n.endsWith(".yml")).sorted().toList();
+            return yaml.isEmpty() ? "a .yaml file" : "one of the files in it: " + String.join(", ", yaml);
+        } catch (IOException e) {
+            return "a .yaml file";
+        }
+    }
+
+    private static <T> List<String> ids(T[] values, Function<T, String> id) {
+        return Stream.of(values).map(id).toList();
+    }
+
+    private static <T> T find(T[] values, Function<T, String> id, String wanted) {
+        for (T v : values) {
+            if (id.apply(v).equals(wanted)) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.pushbench.runner.scenario;
+
+import dev.pushbench.core.Transport;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The checks that involve keys of more than one section. {@link Scenario} runs them on
+ * construction; {@link ScenarioLoader} runs them first, to point at the offending line.
+ */
+final class ScenarioRules {
+
+    /**
+     * A broken rule. {@code key} is the key to change; {@code involved} are the other keys the rule
+     * reads, in the order an error should point at them when {@code key} was not written.
+     */
+    record Violation(String key, List<String> involved, String problem, String got, String allowed, String suggestion) {
+
+        String message() {
+            return problem + ", got " + got + "; allowed: " + allowed
+                    + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?");
+        }
+    }
+
+    private ScenarioRules() {
+    }
+
+    static Optional<Violation> check(Matrix matrix, Feed feed, Timing timing, TransportOptions transports, ServerOptions server) {
+        if (feed.totalRatePerSecond() > ScenarioDefaults.MAX_TOTAL_RATE_PER_SECOND) {
+            return Optional.of(new Violation("feed.rate", List.of("feed.topics"),
+                    "feed.topics × feed.rate must be at most " + Units.formatRate(ScenarioDefaults.MAX_TOTAL_RATE_PER_SECOND)
+                            + " (one thread publishes every topic)",
+                    feed.topics() + " × " + Units.formatRate(feed.ratePerSecond()) + " = "
+                            + Units.formatRate(feed.totalRatePerSecond()),
+                    "a rate of at most " + Units.formatRate(Math.floor(ScenarioDefaults.MAX_TOTAL_RATE_PER_SECOND / feed.topics() * 1000) / 1000)
+                            + " per topic with " + feed.topics() + " topics", null));
+        }
+        double eventsPerTopic = feed.ratePerSecond() * seconds(timing.duration());
+        if (eventsPerTopic < 1) {
+            return Optional.of(new Violation("feed.rate", List.of("timing.duration"),
+                    "feed.rate publishes less than one event per topic during timing.duration ("
+                            + Units.formatDuration(timing.duration()) + "), so nothing would be measured",
+                    Units.formatRate(feed.ratePerSecond()),
+                    "at least " + Units.formatRate(Math.ceil(1000 / seconds(timing.duration())) / 1000) + ", or a longer timing.duration", null));
+        }
+        if (!matrix.has(Transport.SHORT_POLLING)) {
+            return Optional.empty();
+        }
+        Duration interval = transports.shortPollInterval();
+        if (interval.compareTo(timing.duration()) >= 0) {
+            return Optional.of(new Violation("short-polling.interval", List.of("timing.duration"),
+                    "short-polling.interval must be shorter than timing.duration (" + Units.formatDuration(timing.duration())
+                            + ") when short-polling is in the matrix, or a client polls once or never while measured",
+                    Units.formatDuration(interval), "a duration above 0s and below " + Units.formatDuration(timing.duration()), null));
+        }
+        if (timing.drain().compareTo(interval) < 0) {
+            return Optional.of(new Violation("timing.drain", List.of("short-polling.interval"),
+                    "timing.drain must be at least short-polling.interval (" + Units.formatDuration(interval)
+                            + ") when short-polling is in the matrix, or the last measured events are never polled",
+                    Units.formatDuration(timing.drain()), "a duration of at least " + Units.formatDuration(interval),
+                    Units.formatDuration(interval)));
+        }
+        long eventsPerPoll = (long) Math.ceil(feed.ratePerSecond() * seconds(interval));
+        String perPoll = "feed.rate × short-polling.interval = " + Units.formatRate(feed.ratePerSecond()) + " × "
+                + Units.formatDuration(interval) + " = " + eventsPerPoll + " events";
+        if (eventsPerPoll > feed.historyEvents()) {
+            long enough = Long.highestOneBit(eventsPerPoll - 1) << 1;
+            return Optional.of(new Violation("feed.history", List.of("short-polling.interval", "feed.rate"),
+                    "feed.history must hold the events of one short-poll interval (" + perPoll
+                            + "), or every short poll loses events",
+                    String.valueOf(feed.historyEvents()),
+                    "a power of two of at least " + eventsPerPoll + ", or a shorter short-polling.interval",
+                    enough <= ScenarioDefaults.MAX_HISTORY_EVENTS ? String.valueOf(enough) : null));
+        }
+        if (eventsPerPoll > server.maxBatchEvents()) {
+            return Optional.of(new Violation("server.maxBatchEvents", List.of("short-polling.interval", "feed.rate"),
+                    "server.maxBatchEvents must hold the events of one short-poll interval (" + perPoll
+                            + "), or a client polling on a fixed schedule falls further behind with every poll",
+                    String.valueOf(server.maxBatchEvents()),
+                    "at least " + eventsPerPoll + " and at most " + ScenarioDefaults.MAX_MAX_BATCH_EVENTS
+                            + ", or a shorter short-polling.interval", null));
+        }
+        return Optional.empty();
+    }
+
+    /** Rates in messages are rounded to thousandths, in the direction that keeps the advice true. */
+    private static double seconds(Duration d) {
+        return d.toNanos() / 1e9;
+    }
+}

@@ -1,0 +1,165 @@
+package dev.pushbench.runner.scenario;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+/** The scenario files in benchmarks/scenarios and the reference in docs/scenarios.md. */
+class ScenarioFilesTest {
+
+    private static final Set<String> STACKS = Set.of("jetty");
+    /** Starting and stopping a server JVM and a load-generator JVM, per cell, on the two-core machine. */
+    private static final Duration CELL_OVERHEAD = Duration.ofSeconds(5);
+    private static final List<String> DEFAULT_SUITE = List.of("notifications", "live-status", "feed", "job-progress");
+
+    static Path repoRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("benchmarks/scenarios"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("no benchmarks/scenarios above " + Path.of("").toAbsolutePath());
+    }
+
+    static List<Path> scenarioFiles() throws IOException {
+        try (Stream<Path> files = Files.list(repoRoot().resolve("benchmarks/scenarios"))) {
+            return files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("scenarioFiles")
+    void loadsCleanlyAndIsNamedAfterItsFile(Path file) {
+        Scenario s = ScenarioLoader.load(file, STACKS);
+        assertEquals(file.getFileName().toString(), s.name() + ".yaml");
+        assertFalse(s.description().isBlank(), "every preset says what it stands for");
+        // the load generator opens one connection per subscriber: stay well inside 20,000 open files
+        assertTrue(s.clients().connections() <= 5_000, s.name());
+    }
+
+    @Test
+    void theFivePresetsAreThere() throws IOException {
+        List<String> names = scenarioFiles().stream().map(p -> p.getFileName().toString()).toList();
+        assertEquals(List.of("feed.yaml", "job-progress.yaml", "live-status.yaml", "notifications.yaml", "quick.yaml"), names);
+    }
+
+    @Test
+    void quickRunsEveryCellInUnderTwoMinutes() {
+        Scenario quick = ScenarioLoader.load(repoRoot().resolve("benchmarks/scenarios/quick.yaml"), STACKS);
+        assertEquals(8, quick.matrix().cellCount());
+        Duration eta = quick.estimatedRunTime(CELL_OVERHEAD);
+        assertTrue(eta.compareTo(Duration.ofMinutes(2)) < 0, "quick takes " + eta);
+    }
+
+    @Test
+    void theDefaultSuiteFitsInFifteenMinutes() {
+        Duration total = Duration.ZERO;
+        for (String name : DEFAULT_SUITE) {
+            Scenario s = ScenarioLoader.load(repoRoot().resolve("benchmarks/scenarios/" + name + ".yaml"), STACKS);
+            Duration eta = s.estimatedRunTime(CELL_OVERHEAD);
+            assertTrue(eta.compareTo(Duration.ofMinutes(3)) <= 0, name + " takes " + eta);
+            total = total.plus(eta);
+        }
+        assertTrue(total.compareTo(Duration.ofMinutes(15)) <= 0, "the default suite takes " + total);
+    }
+
+    /** Each key must appear, with a comment on its line or just above it, in at least one preset. */
+    @Test
+    void everyKeyIsWrittenAndCommentedSomewhere() throws IOException {
+        List<String> missing = new ArrayList<>();
+        for (ScenarioKeys.Key key : ScenarioKeys.all()) {
+            boolean found = false;
+            for (Path file : scenarioFiles()) {
+                String text = Files.readString(file);
+                Integer line = lineOfKey(text, key.section(), key.name());
+                if (line != null && commented(text.split("\n", -1), line)) {
+                    found = true;
+                    break;
+                }
+            }
+            if (!found) {
+                missing.add(key.path());
+            }
+        }
+        assertEquals(List.of(), missing, "keys never written with a comment in benchmarks/scenarios");
+    }
+
+    private static Integer lineOfKey(String text, String section, String name) {
+        Node root = new Yaml().compose(new StringReader(text));
+        MappingNode mapping = (MappingNode) root;
+        if (!section.isEmpty()) {
+            Node sectionNode = valueOf(mapping, section);
+            if (!(sectionNode instanceof MappingNode m)) {
+                return null;
+            }
+            mapping = m;
+        }
+        for (NodeTuple t : mapping.getValue()) {
+            if (((ScalarNode) t.getKeyNode()).getValue().equals(name)) {
+                return t.getKeyNode().getStartMark().getLine();
+            }
+        }
+        return null;
+    }
+
+    private static Node valueOf(MappingNode mapping, String key) {
+        for (NodeTuple t : mapping.getValue()) {
+            if (((ScalarNode) t.getKeyNode()).getValue().equals(key)) {
+                return t.getValueNode();
+            }
+        }
+        return null;
+    }
+
+    private static boolean commented(String[] lines, int line) {
+        return lines[line].contains(" #") || (line > 0 && lines[line - 1].strip().startsWith("#"));
+    }
+
+    @Test
+    void referenceTableInTheDocsIsTheGeneratedOne() throws IOException {
+        String docs = Files.readString(repoRoot().resolve("docs/scenarios.md"));
+        String table = ScenarioKeys.markdownTable();
+        assertTrue(docs.contains(table), "docs/scenarios.md must contain, verbatim, ScenarioKeys.markdownTable():\n\n" + table);
+    }
+
+    /** Any prefix of a valid file is valid or fails with a positioned message; nothing else escapes. */
+    @Test
+    void everyTruncationOfQuickFailsCleanly() throws IOException {
+        String text = Files.readString(repoRoot().resolve("benchmarks/scenarios/quick.yaml"));
+        Pattern positioned = Pattern.compile("quick\\.yaml:(\\d+):(\\d+): \\S.*");
+        long lines = text.lines().count() + 1;
+        for (int end = 0; end <= text.length(); end++) {
+            String prefix = text.substring(0, end);
+            try {
+                ScenarioLoader.parse(prefix, "quick.yaml", STACKS);
+            } catch (ScenarioException e) {
+                Matcher m = positioned.matcher(e.getMessage());
+                assertTrue(m.matches(), "at " + end + ": " + e.getMessage());
+                assertTrue(Integer.parseInt(m.group(1)) <= lines, "at " + end + ": " + e.getMessage());
+            } catch (RuntimeException e) {
+                fail("cut at character " + end + " escaped as " + e, e);
+            }
+        }
+    }
+}
