@@ -32,13 +32,15 @@ public abstract class Outbox implements TopicListener {
     private final int topic;
     private final TopicRing ring;
     private final Executor executor;
-    private final AtomicInteger wip = new AtomicInteger();
+    // starts at 1: signals before begin() only count up, so nothing is written ahead of the preamble
+    private final AtomicInteger wip = new AtomicInteger(1);
     private final AtomicInteger writeState = new AtomicInteger(IDLE);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<Event> batch = new ArrayList<>();
     private AutoCloseable subscription;
-    // owned by whichever thread is draining; handed over through wip / writeState
-    private long cursor;
+    // owned by whichever thread is draining; handed over through wip / writeState. Volatile only so
+    // that onPublished can see how far a stalled write has fallen behind.
+    private volatile long cursor;
     private int missed;
     private boolean resumed;
     private boolean lastWriteOk;
@@ -81,11 +83,24 @@ public abstract class Outbox implements TopicListener {
     /** Starts delivering (the preamble has been written): from here on the outbox writes. */
     public final void begin() {
         context.heartbeats().add(this);
-        signal();
+        executor.execute(() -> {
+            missed = 1;
+            drain();
+        });
     }
 
     @Override
     public final void onPublished(Event event) {
+        if (writeState.get() == PENDING && event.seq() - cursor > ring.capacity()
+                && context.config().backpressure() == Backpressure.DISCONNECT) {
+            // A write that never completes (a client that stopped reading) would otherwise hide the
+            // fall out of history until the connection's idle timeout: apply the policy now.
+            if (closeOnce()) {
+                context.counters().backpressureDisconnects.increment();
+                executor.execute(this::disconnect);
+            }
+            return;
+        }
         signal();
     }
 
@@ -226,14 +241,18 @@ public abstract class Outbox implements TopicListener {
     }
 
     private void disconnectOnce() {
-        if (!closed.get()) {
-            close();
+        if (closeOnce()) {
             disconnect();
         }
     }
 
     /** The connection has ended: stop delivering. Safe to call more than once, from any thread. */
     public final void close() {
+        closeOnce();
+    }
+
+    /** @return true for the one call that closed */
+    private boolean closeOnce() {
         if (closed.compareAndSet(false, true)) {
             AutoCloseable s = subscription;
             if (s != null) {
@@ -245,7 +264,9 @@ public abstract class Outbox implements TopicListener {
             }
             context.heartbeats().remove(this);
             context.counters().unsubscribes.increment();
+            return true;
         }
+        return false;
     }
 
     public final boolean isClosed() {
