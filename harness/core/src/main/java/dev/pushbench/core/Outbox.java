@@ -37,8 +37,9 @@ public abstract class Outbox implements TopicListener {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<Event> batch = new ArrayList<>();
     private AutoCloseable subscription;
-    // owned by whichever thread is draining; handed over through wip / writeState
-    private long cursor;
+    // owned by whichever thread is draining; handed over through wip / writeState. Volatile only so
+    // that onPublished can see how far a stalled write has fallen behind.
+    private volatile long cursor;
     private int missed;
     private boolean resumed;
     private boolean lastWriteOk;
@@ -95,6 +96,16 @@ public abstract class Outbox implements TopicListener {
 
     @Override
     public final void onPublished(Event event) {
+        if (writeState.get() == PENDING && event.seq() - cursor > ring.capacity()
+                && context.config().backpressure() == Backpressure.DISCONNECT) {
+            // A write that never completes (a client that stopped reading) would otherwise hide the
+            // fall out of history until the connection's idle timeout: apply the policy now.
+            if (closeOnce()) {
+                context.counters().backpressureDisconnects.increment();
+                executor.execute(this::disconnect);
+            }
+            return;
+        }
         signal();
     }
 
@@ -240,14 +251,18 @@ public abstract class Outbox implements TopicListener {
     }
 
     private void disconnectOnce() {
-        if (!closed.get()) {
-            close();
+        if (closeOnce()) {
             disconnect();
         }
     }
 
     /** The connection has ended: stop delivering. Safe to call more than once, from any thread. */
     public final void close() {
+        closeOnce();
+    }
+
+    /** @return true for the one call that closed */
+    private boolean closeOnce() {
         if (closed.compareAndSet(false, true)) {
             AutoCloseable s = subscription;
             if (s != null) {
@@ -259,7 +274,9 @@ public abstract class Outbox implements TopicListener {
             }
             context.heartbeats().remove(this);
             context.counters().unsubscribes.increment();
+            return true;
         }
+        return false;
     }
 
     public final boolean isClosed() {

@@ -1,0 +1,84 @@
+package dev.pushbench.servers.jetty;
+
+import dev.pushbench.core.EventFeed;
+import dev.pushbench.core.PushRequestException;
+import dev.pushbench.core.Route;
+import dev.pushbench.core.ServerCounters;
+import dev.pushbench.core.Transport;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Routes every request with {@link Route#parse} (so 404 and 400 mean the same in every stack) and
+ * hands it to the handler of its transport. A refused request is answered with its status and a
+ * {@code text/plain} message saying why.
+ */
+final class PushHandler extends Handler.Abstract.NonBlocking {
+    private static final String LAST_EVENT_ID = "Last-Event-ID";
+
+    private final EventFeed feed;
+    private final ServerCounters counters;
+    private final SseHandler sse;
+    private final WebSocketHandler webSocket;
+    private final LongPollHandler longPoll;
+    private final ShortPollHandler shortPoll;
+
+    PushHandler(EventFeed feed, ServerCounters counters, SseHandler sse, WebSocketHandler webSocket,
+            LongPollHandler longPoll, ShortPollHandler shortPoll) {
+        this.feed = feed;
+        this.counters = counters;
+        this.sse = sse;
+        this.webSocket = webSocket;
+        this.longPoll = longPoll;
+        this.shortPoll = shortPoll;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        try {
+            Route route = Route.parse(feed, Request.getPathInContext(request), request.getHttpURI().getQuery(),
+                    request.getHeaders().get(LAST_EVENT_ID));
+            requireMethod(request, route.transport());
+            switch (route.transport()) {
+                case SSE -> sse.handle(route, request, response, callback);
+                case WEBSOCKET -> webSocket.handle(route, request, response, callback);
+                case LONG_POLLING -> longPoll.handle(route, request, response, callback);
+                case SHORT_POLLING -> shortPoll.handle(route, response, callback);
+            }
+        } catch (PushRequestException e) {
+            refuse(response, callback, counters, e);
+        }
+        return true;
+    }
+
+    /** GET only; WebSocket over HTTP/2 opens with an extended CONNECT (RFC 8441) instead. */
+    private static void requireMethod(Request request, Transport transport) throws PushRequestException {
+        String method = request.getMethod();
+        if (HttpMethod.GET.is(method)) {
+            return;
+        }
+        if (transport == Transport.WEBSOCKET && HttpMethod.CONNECT.is(method)
+                && request.getConnectionMetaData().getHttpVersion().getVersion() >= 20) {
+            return;
+        }
+        throw new PushRequestException(405, "method " + method + " not allowed on " + transport.pathPrefix()
+                + "{topic}: only GET");
+    }
+
+    static void refuse(Response response, Callback callback, ServerCounters counters, PushRequestException e) {
+        counters.badRequests.increment();
+        response.setStatus(e.status());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain;charset=utf-8");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        if (e.status() == 405) {
+            response.getHeaders().put(HttpHeader.ALLOW, "GET");
+        }
+        response.write(true, ByteBuffer.wrap((e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8)), callback);
+    }
+}

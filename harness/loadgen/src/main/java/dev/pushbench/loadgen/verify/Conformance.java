@@ -1,0 +1,191 @@
+package dev.pushbench.loadgen.verify;
+
+import dev.pushbench.core.FeedSpec;
+import dev.pushbench.core.Protocol;
+import dev.pushbench.core.Transport;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Checks that a running server keeps the push contract (DESIGN §3, §6) over one HTTP version, with
+ * Jetty's HTTP client: HTTP/2 with prior knowledge for h2c, and WebSocket over h2c by RFC 8441
+ * extended CONNECT. The runner calls the {@link Level#QUICK quick} level before measuring every cell
+ * and refuses to measure a server that fails it; each stack's tests run the {@link Level#FULL full}
+ * level through the TCK.
+ *
+ * <pre>
+ *   List&lt;CheckResult&gt; results = Conformance.run(URI.create("http://127.0.0.1:" + port), Protocol.H2C, feedSpec, Level.QUICK);
+ *   results.stream().filter(CheckResult::failed).forEach(System.err::println);
+ *
+ *   // one check at a time (the TCK names a test after each):
+ *   try (Conformance conformance = Conformance.open(target)) {
+ *       CheckResult r = conformance.run(Conformance.check("sse.resume"));
+ *   }
+ * </pre>
+ *
+ * <p>Checks run one after another on the calling thread and never take longer than their own
+ * deadlines: a quick run takes about a second, whatever the feed's rate; a full run a few seconds
+ * with a feed of 20 events/s or more per topic. Each check names what it expected and what it saw.
+ */
+public final class Conformance implements AutoCloseable {
+
+    @FunctionalInterface
+    private interface Body {
+        String run(Probe probe) throws Exception;
+    }
+
+    private record Entry(Check check, Body body) {
+    }
+
+    private static final Map<String, Entry> CHECKS = new LinkedHashMap<>();
+
+    static {
+        Level q = Level.QUICK;
+        Level f = Level.FULL;
+        add("protocol.version", q, null, "answers come over the requested HTTP version (HTTP/2 for h2c, never HTTP/1.1 under its label)",
+                QuickChecks::protocolVersion);
+        add("protocol.strict", q, null, "a client of the other HTTP version is refused: the server speaks only the cell's version",
+                QuickChecks::protocolStrict);
+        add("sse.headers", q, Transport.SSE, "200, Content-Type: text/event-stream, Cache-Control: no-cache, headers flushed at once",
+                QuickChecks::sseHeaders);
+        add("sse.preamble", q, Transport.SSE, "the stream opens at once with retry: <ms> and id: <cursor>, without data",
+                QuickChecks::ssePreamble);
+        add("sse.since", q, Transport.SSE, "?since=<cursor> starts the stream after that cursor (preamble id: <cursor>)",
+                QuickChecks::sseSince);
+        add("websocket.upgrade", q, Transport.WEBSOCKET, "the upgrade succeeds (101, or 200 by RFC 8441 over HTTP/2), then a {\"cursor\":n} frame",
+                QuickChecks::webSocketUpgrade);
+        add("websocket.since", q, Transport.WEBSOCKET, "?since=<cursor> starts the subscription after that cursor",
+                QuickChecks::webSocketSince);
+        add("websocket.refused", q, Transport.WEBSOCKET, "a bad topic or cursor is refused with 400 before upgrading",
+                QuickChecks::webSocketRefused);
+        add("short-poll.answer", q, Transport.SHORT_POLLING, "200 application/json, Cache-Control: no-store, {topic, cursor, lost, events}",
+                QuickChecks::shortPollAnswer);
+        add("long-poll.ready", q, Transport.LONG_POLLING, "without a cursor, or behind the newest event, a long poll is answered at once",
+                QuickChecks::longPollReady);
+        add("errors.unknown-topic", q, null, "400 with a text/plain reason for a topic the feed does not have, on every transport",
+                QuickChecks::errorsUnknownTopic);
+        add("errors.bad-cursor", q, null, "400 with a text/plain reason for a malformed or future cursor (?since=, Last-Event-ID)",
+                QuickChecks::errorsBadCursor);
+        add("errors.unknown-path", q, null, "404 with a text/plain reason outside /sse/, /ws/, /long-poll/, /poll/",
+                QuickChecks::errorsUnknownPath);
+        add("errors.method", q, null, "405 with a text/plain reason for methods other than GET",
+                QuickChecks::errorsMethod);
+        add("sse.framing", f, Transport.SSE, "events as id: <seq> / event: push / data: <event JSON>, in order from the cursor",
+                FullChecks::sseFraming);
+        add("sse.heartbeat", f, Transport.SSE, "a comment line after a heartbeat interval without events",
+                FullChecks::sseHeartbeat);
+        add("sse.resume", f, Transport.SSE, "Last-Event-ID (winning over ?since=) resumes with exactly the events after it",
+                FullChecks::sseResume);
+        add("websocket.events", f, Transport.WEBSOCKET, "one text frame of event JSON per event, in order from the cursor",
+                FullChecks::webSocketEvents);
+        add("websocket.resume", f, Transport.WEBSOCKET, "?since=<cursor> delivers exactly the events after it",
+                FullChecks::webSocketResume);
+        add("websocket.ping", f, Transport.WEBSOCKET, "a ping after a heartbeat interval without events",
+                FullChecks::webSocketPing);
+        add("long-poll.hold", f, Transport.LONG_POLLING, "a poll at the newest cursor is held until an event is published, then answered with it",
+                FullChecks::longPollHold);
+        add("long-poll.timeout", f, Transport.LONG_POLLING, "a poll that sees no event is answered empty once the hold ends, cursor kept",
+                FullChecks::longPollTimeout);
+        add("long-poll.lost", f, Transport.LONG_POLLING, "a cursor that has left history gets the oldest held events and lost = the skipped count",
+                FullChecks::longPollLost);
+        add("short-poll.cursor", f, Transport.SHORT_POLLING, "following the cursor yields every event once, empty answers keep the cursor",
+                FullChecks::shortPollCursor);
+        add("short-poll.lost", f, Transport.SHORT_POLLING, "a cursor that has left history gets the oldest held events and lost = the skipped count",
+                FullChecks::shortPollLost);
+    }
+
+    private static void add(String name, Level level, Transport transport, String description, Body body) {
+        CHECKS.put(name, new Entry(new Check(name, level, transport, description), body));
+    }
+
+    private final Target target;
+    private final Probe probe;
+
+    private Conformance(Target target, Probe probe) {
+        this.target = target;
+        this.probe = probe;
+    }
+
+    /** Starts the clients for {@code target}; close them with {@link #close()}. */
+    public static Conformance open(Target target) throws Exception {
+        Objects.requireNonNull(target, "target");
+        return new Conformance(target, Probe.open(target));
+    }
+
+    /** Every check that {@code level} runs, in running order (quick ones first). */
+    public static List<Check> checks(Level level) {
+        List<Check> list = new ArrayList<>();
+        for (Entry e : CHECKS.values()) {
+            if (e.check.level().includedIn(level)) {
+                list.add(e.check);
+            }
+        }
+        return List.copyOf(list);
+    }
+
+    /** @throws IllegalArgumentException naming the known checks */
+    public static Check check(String name) {
+        Entry e = CHECKS.get(name);
+        if (e == null) {
+            throw new IllegalArgumentException("unknown conformance check '" + name + "', known: " + String.join(", ", CHECKS.keySet()));
+        }
+        return e.check;
+    }
+
+    /** Runs {@code level} against a server whose heartbeat interval and hold are unknown (checks needing them are skipped). */
+    public static List<CheckResult> run(URI base, Protocol protocol, FeedSpec feed, Level level) throws Exception {
+        return run(Target.of(base, protocol, feed), level);
+    }
+
+    /** Runs every check of {@code level}, in order, each to its end. */
+    public static List<CheckResult> run(Target target, Level level) throws Exception {
+        try (Conformance conformance = open(target)) {
+            List<CheckResult> results = new ArrayList<>();
+            for (Check c : checks(level)) {
+                results.add(conformance.run(c));
+            }
+            return results;
+        }
+    }
+
+    public Target target() {
+        return target;
+    }
+
+    /** Runs one check; never throws for what the server does, only reports it. */
+    public CheckResult run(Check check) throws InterruptedException {
+        Entry entry = CHECKS.get(check.name());
+        if (entry == null) {
+            throw new IllegalArgumentException("unknown conformance check '" + check.name() + "'");
+        }
+        long start = System.nanoTime();
+        CheckResult.Outcome outcome;
+        String message;
+        try {
+            message = entry.body.run(probe);
+            outcome = CheckResult.Outcome.PASS;
+        } catch (CheckFailure e) {
+            outcome = CheckResult.Outcome.FAIL;
+            message = e.getMessage();
+        } catch (CheckSkipped e) {
+            outcome = CheckResult.Outcome.SKIP;
+            message = e.getMessage();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            outcome = CheckResult.Outcome.FAIL;
+            message = "the check could not run: " + Probe.describe(e);
+        }
+        return new CheckResult(check, target.protocol(), outcome, message, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    @Override
+    public void close() {
+        probe.close();
+    }
+}
