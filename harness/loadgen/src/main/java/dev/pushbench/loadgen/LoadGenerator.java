@@ -33,6 +33,7 @@ import org.HdrHistogram.HistogramLogWriter;
  */
 public final class LoadGenerator {
     private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final int WARM_UP_SUBSCRIPTIONS = 32;
 
     private final LoadSpec spec;
     private final Consumer<Map<String, Object>> progress;
@@ -67,6 +68,7 @@ public final class LoadGenerator {
                 subscribers[i] = newSubscriber(context, i);
             }
             CpuClock cpu = new CpuClock();
+            warmUpClients(clients, timer);
 
             // ramp: open loop, each start on its own planned time
             long rampStart = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
@@ -79,8 +81,14 @@ public final class LoadGenerator {
             long rampPlannedEnd = rampStart + Math.round(subscribers.length * gapNanos);
             long rampDeadline = rampPlannedEnd + TimeUnit.SECONDS.toNanos(30);
             phase("ramp", context);
+            long nextTick = System.nanoTime() + PROGRESS_NANOS;
             while (context.everLive.sum() < spec.connections() && System.nanoTime() < rampDeadline) {
-                tick(hlog, recorders, context, "ramp", Math.min(rampDeadline, System.nanoTime() + PROGRESS_NANOS));
+                if (System.nanoTime() >= nextTick) {
+                    tick(hlog, recorders, context, "ramp", nextTick);
+                    nextTick += PROGRESS_NANOS;
+                } else {
+                    TimeUnit.MILLISECONDS.sleep(2);
+                }
             }
             long rampNanos = System.nanoTime() - rampStart;
             long connectedAfterRamp = context.everLive.sum();
@@ -115,6 +123,30 @@ public final class LoadGenerator {
             return result(context, delivery, subscribersWithLoss, connectedAfterRamp, rampNanos, cpuAtStart, cpuAtEnd);
         } finally {
             timer.shutdownNow();
+        }
+    }
+
+    /**
+     * Opens and closes a few throw-away subscriptions before the ramp, unrecorded: the first
+     * connections of a cold JVM pay for class loading and JIT on both sides, which would otherwise
+     * land in the measured connect times of the first subscribers.
+     */
+    private void warmUpClients(ClientStack clients, ScheduledExecutorService timer) throws InterruptedException {
+        LoadContext warm = new LoadContext(spec, clients, new Recorders(), new Window(), timer);
+        int n = Math.min(spec.connections(), WARM_UP_SUBSCRIPTIONS);
+        Subscriber[] subscribers = new Subscriber[n];
+        long now = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            subscribers[i] = newSubscriber(warm, i);
+            subscribers[i].start(now);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (warm.everLive.sum() < n && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+        warm.stopping = true;
+        for (Subscriber s : subscribers) {
+            s.stop();
         }
     }
 

@@ -15,7 +15,7 @@ import org.eclipse.jetty.websocket.client.JettyUpgradeListener;
  * CONNECT over HTTP/2), reads the cursor frame, then one text frame per event. A lost connection is
  * resumed with {@code ?since=} the highest seq seen.
  */
-final class WebSocketSubscriber extends Subscriber {
+public final class WebSocketSubscriber extends Subscriber {
     private volatile Attempt current;
 
     WebSocketSubscriber(LoadContext context, int index) {
@@ -37,7 +37,8 @@ final class WebSocketSubscriber extends Subscriber {
         }
     }
 
-    private final class Attempt implements Session.Listener.AutoDemanding, JettyUpgradeListener {
+    /** Public only because Jetty's WebSocket client calls endpoints through public method handles. */
+    public final class Attempt implements Session.Listener.AutoDemanding, JettyUpgradeListener {
         private final EventFields fields = new EventFields();
         private final String tag = connectionTag();
         private volatile boolean closed;
@@ -51,7 +52,9 @@ final class WebSocketSubscriber extends Subscriber {
             URI uri = URI.create(scheme + "://" + context.spec.host() + ":" + context.spec.port() + "/ws/" + topicName()
                     + (resumeCursor >= 0 ? "?since=" + resumeCursor : ""));
             try {
-                pending = context.clients.webSocket().connect(this, uri, new ClientUpgradeRequest(), this);
+                ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
+                upgrade.tag(tag); // its own connection, over HTTP/2 too
+                pending = context.clients.webSocket().connect(this, uri, upgrade, this);
                 pending.whenComplete((s, failure) -> {
                     if (failure != null) {
                         fail(failure);
@@ -60,11 +63,6 @@ final class WebSocketSubscriber extends Subscriber {
             } catch (Exception e) {
                 fail(e);
             }
-        }
-
-        @Override
-        public void onHandshakeRequest(Request request) {
-            request.tag(tag); // its own connection, over HTTP/2 too
         }
 
         @Override
@@ -91,12 +89,12 @@ final class WebSocketSubscriber extends Subscriber {
                     live = true;
                     live(Long.parseLong(text.substring(10, text.length() - 1)));
                 } else {
-                    context.protocolErrors.increment();
+                    protocolError("not an event: " + text);
                 }
                 return;
             }
             if (!live) {
-                context.protocolErrors.increment();
+                protocolError("an event before the cursor frame: " + text);
                 return;
             }
             event(fields.seq(), fields.intendedNanos(), fields.sentNanos(), receivedNanos);
@@ -110,6 +108,11 @@ final class WebSocketSubscriber extends Subscriber {
         @Override
         public void onWebSocketError(Throwable cause) {
             fail(cause);
+        }
+
+        private void protocolError(String what) {
+            context.protocolErrors.increment();
+            context.error("WebSocket subscriber " + index + ": " + (what.length() > 120 ? what.substring(0, 120) + "…" : what));
         }
 
         private void fail(Throwable cause) {

@@ -26,8 +26,15 @@ public final class PushbenchCli {
     /** Runs the command line and returns its exit code (for tests and for main). */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new PushbenchCli());
-        cli.setExitCodeOnInvalidInput(Cli.BAD_INPUT);
+        badInputIsTwo(cli);
         cli.setExecutionExceptionHandler(Cli::handle);
         return cli.execute(args);
+    }
+
+    private static void badInputIsTwo(CommandLine cli) {
+        cli.getCommandSpec().exitCodeOnInvalidInput(Cli.BAD_INPUT);
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            badInputIsTwo(sub);
+        }
     }
 }

@@ -43,6 +43,30 @@ final class CellSummary {
         m.put("reason", null);
     }
 
+    /**
+     * A cell whose subscribers did not all connect, or that was owed no event at all, measured
+     * something else than the scenario asked for: it is failed, with its figures kept for diagnosis.
+     */
+    void checkValidity() {
+        Map<String, Object> c = Json.map(m, "connections");
+        Map<String, Object> d = Json.map(m, "delivery");
+        if (c.isEmpty() || d.isEmpty()) {
+            failed("the load generator reported no connection or delivery figures");
+            return;
+        }
+        long target = Json.longOf(c, "target");
+        long connected = Json.longOf(c, "connected");
+        if (connected < target) {
+            Object error = Json.map(m, "loadgen").get("lastError");
+            failed("only " + connected + " of " + target + " subscribers were live by the end of the ramp ("
+                    + Json.longOf(c, "connectFailures") + " connect failures" + (error == null ? "" : "; last: " + error) + ")");
+            return;
+        }
+        if (Json.longOf(d, "expected") == 0) {
+            failed("no event was owed to any subscriber in the measured window: the feed rate or the duration is too low to measure");
+        }
+    }
+
     void durationSeconds(double seconds) {
         m.put("finishedAt", ScenarioRunner.now());
         m.put("durationSeconds", Math.round(seconds * 10) / 10.0);

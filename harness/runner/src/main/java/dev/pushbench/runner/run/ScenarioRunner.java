@@ -281,6 +281,7 @@ public final class ScenarioRunner {
             Map<String, Object> end = askStats(server, false);
             summary.serverEnd(end);
             summary.ok();
+            summary.checkValidity();
         }
     }
 
