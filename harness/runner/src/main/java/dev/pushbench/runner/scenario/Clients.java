@@ -13,7 +13,7 @@ import java.time.Duration;
  * </pre>
  *
  * @param eventsPerConnection after this many events a subscriber closes its connection and opens
- *                            a new one, resuming from its cursor (churn); 0 = never
+ *                            a new one, from the newest event (churn); 0 = never
  */
 public record Clients(int connections, double rampPerSecond, int eventsPerConnection) {
 

@@ -91,8 +91,9 @@ public final class ScenarioKeys {
                     "connections opened per second, on a fixed schedule (open loop), before the warm-up"),
             new Key("clients.eventsPerConnection", "whole number", String.valueOf(EVENTS_PER_CONNECTION),
                     "0 (never) to " + MAX_EVENTS_PER_CONNECTION,
-                    "a subscriber closes its connection after this many events and connects anew, resuming"
-                            + " from its cursor (churn); 0: connections live for the whole run"),
+                    "a subscriber closes its connection after this many events and opens a new subscription"
+                            + " on a new connection, from the newest event (churn: short-lived streams); 0: connections"
+                            + " live for the whole run"),
             new Key("feed.topics", "whole number", String.valueOf(TOPICS),
                     "1 to " + MAX_TOPICS,
                     "topics published, named t0, t1, …; each has its own schedule and history"),
