@@ -57,7 +57,7 @@ public final class Conformance implements AutoCloseable {
                 QuickChecks::ssePreamble);
         add("sse.since", q, Transport.SSE, "?since=<cursor> starts the stream after that cursor (preamble id: <cursor>)",
                 QuickChecks::sseSince);
-        add("websocket.upgrade", q, Transport.WEBSOCKET, "the upgrade succeeds (101, or 200 by RFC 8441 over HTTP/2), then a {\"cursor\":n} frame",
+        add("websocket.upgrade", q, Transport.WEBSOCKET, "the upgrade succeeds (101, or 200 by RFC 8441 over HTTP/2) without compression, then a {\"cursor\":n} frame",
                 QuickChecks::webSocketUpgrade);
         add("websocket.since", q, Transport.WEBSOCKET, "?since=<cursor> starts the subscription after that cursor",
                 QuickChecks::webSocketSince);

@@ -108,8 +108,12 @@ final class Probe implements AutoCloseable {
         }
     }
 
+    /** The failure's type and message, cut short: Jetty's messages can carry whole endpoint dumps. */
     static String describe(Throwable t) {
         String message = t.getMessage();
+        if (message != null && message.length() > 120) {
+            message = message.substring(0, 120) + "…";
+        }
         return t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 

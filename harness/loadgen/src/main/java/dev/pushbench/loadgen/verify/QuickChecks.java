@@ -127,9 +127,14 @@ final class QuickChecks {
                     + (probe.target.protocol().isHttp2() ? " (RFC 8441 extended CONNECT)" : "")
                     + ", got " + ws.handshakeStatus() + " over " + ws.handshakeVersion());
         }
-        return probe.target.protocol().isHttp2()
+        String extensions = ws.handshakeExtensions();
+        if (extensions != null && !extensions.isBlank()) {
+            throw new CheckFailure(ws.label() + ": the server accepted the extensions '" + extensions
+                    + "'; frames must go uncompressed, so that every stack sends the same bytes");
+        }
+        return (probe.target.protocol().isHttp2()
                 ? "upgraded by RFC 8441 extended CONNECT (200 over HTTP/2)"
-                : "upgraded (101 over HTTP/1.1)";
+                : "upgraded (101 over HTTP/1.1)") + ", permessage-deflate declined";
     }
 
     /** The first frame must be exactly {@code {"cursor":<n>}}. */

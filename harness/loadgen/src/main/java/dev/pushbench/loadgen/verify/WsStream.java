@@ -44,6 +44,7 @@ public final class WsStream implements Session.Listener.AutoDemanding, AutoClose
     private volatile Session session;
     private volatile int handshakeStatus = -1;
     private volatile HttpVersion handshakeVersion;
+    private volatile String handshakeExtensions;
 
     private WsStream(String label) {
         this.label = label;
@@ -77,6 +78,8 @@ public final class WsStream implements Session.Listener.AutoDemanding, AutoClose
     private Handshake open(Probe probe, String pathAndQuery, long timeoutMillis) throws CheckFailure, InterruptedException {
         URI uri = probe.target.ws(pathAndQuery);
         ClientUpgradeRequest upgrade = new ClientUpgradeRequest(uri);
+        // offered so that a server that would compress shows it: the contract sends plain frames
+        upgrade.addExtensions("permessage-deflate");
         JettyUpgradeListener listener = new JettyUpgradeListener() {
             @Override
             public void onHandshakeRequest(Request request) {
@@ -96,6 +99,7 @@ public final class WsStream implements Session.Listener.AutoDemanding, AutoClose
             public void onHandshakeResponse(Request request, Response response) {
                 handshakeStatus = response.getStatus();
                 handshakeVersion = response.getVersion();
+                handshakeExtensions = response.getHeaders().get("Sec-WebSocket-Extensions");
             }
         };
         CompletableFuture<Session> connecting;
@@ -146,6 +150,11 @@ public final class WsStream implements Session.Listener.AutoDemanding, AutoClose
 
     HttpVersion handshakeVersion() {
         return handshakeVersion;
+    }
+
+    /** The extensions the server accepted, or null for none. */
+    String handshakeExtensions() {
+        return handshakeExtensions;
     }
 
     /** The next frame or end, failing the check if nothing comes within the deadline. */

@@ -5,7 +5,9 @@ import dev.pushbench.core.PushContext;
 import dev.pushbench.core.PushServer;
 import dev.pushbench.core.ServerConfig;
 import dev.pushbench.core.ServerStack;
+import dev.pushbench.core.Transport;
 import java.time.Duration;
+import java.util.Optional;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -44,6 +46,13 @@ public final class JettyStack implements ServerStack {
     @Override
     public String description() {
         return "Jetty " + Jetty.VERSION;
+    }
+
+    @Override
+    public Optional<String> unsupported(Transport transport, Protocol protocol) {
+        return protocol.isTls()
+                ? Optional.of("the Jetty stack has no TLS connector yet; it serves " + Protocol.HTTP_1_1 + " and " + Protocol.H2C)
+                : Optional.empty();
     }
 
     @Override
