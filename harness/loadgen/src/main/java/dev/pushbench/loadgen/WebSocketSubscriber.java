@@ -66,6 +66,11 @@ public final class WebSocketSubscriber extends Subscriber {
         }
 
         @Override
+        public void onHandshakeRequest(Request request) {
+            WebSocketOverHttp2.leaveDataToWebSocket(request);
+        }
+
+        @Override
         public void onHandshakeResponse(Request request, Response response) {
             connection = request.getConnection();
         }

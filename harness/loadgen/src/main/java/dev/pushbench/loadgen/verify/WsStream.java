@@ -1,5 +1,6 @@
 package dev.pushbench.loadgen.verify;
 
+import dev.pushbench.loadgen.WebSocketOverHttp2;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.concurrent.BlockingQueue;
@@ -10,9 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
-import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
@@ -83,16 +82,7 @@ public final class WsStream implements Session.Listener.AutoDemanding, AutoClose
         JettyUpgradeListener listener = new JettyUpgradeListener() {
             @Override
             public void onHandshakeRequest(Request request) {
-                // Jetty 12.1's HTTP/2 client receiver demands stream data after the 200 of an
-                // extended CONNECT, racing the WebSocket connection for the first DATA frames: about
-                // 1 in 25 subscriptions lost its cursor frame. A content listener that never demands
-                // leaves every frame to the WebSocket (a no-op over HTTP/1.1, which has no such race).
-                // A refusal's body is read to its end, so that the refused exchange completes.
-                request.onResponseContentSource((response, source) -> {
-                    if (response.getStatus() != 200 || !HttpMethod.CONNECT.is(request.getMethod())) {
-                        discard(source);
-                    }
-                });
+                WebSocketOverHttp2.leaveDataToWebSocket(request);
             }
 
             @Override
@@ -123,20 +113,6 @@ public final class WsStream implements Session.Listener.AutoDemanding, AutoClose
                 status = u.getResponseStatusCode();
             }
             return new Handshake(status, Probe.describe(cause));
-        }
-    }
-
-    private static void discard(Content.Source source) {
-        for (;;) {
-            Content.Chunk chunk = source.read();
-            if (chunk == null) {
-                source.demand(() -> discard(source));
-                return;
-            }
-            chunk.release();
-            if (chunk.isLast() || Content.Chunk.isFailure(chunk)) {
-                return;
-            }
         }
     }
 
