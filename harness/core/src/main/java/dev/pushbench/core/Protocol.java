@@ -10,10 +10,18 @@ import java.util.stream.Collectors;
  * sends the connection preface at once, as load generators and gRPC do. The {@code Upgrade: h2c}
  * dance of RFC 7540 was removed from RFC 9113 and no browser ever spoke h2c, so prior knowledge is
  * the only h2c a server-to-server or test client meets in practice.
+ *
+ * <p>The TLS protocols use a certificate made at run time ({@link TlsMaterial}); the server's ALPN
+ * offers only the cell's protocol, so a cell labelled {@code h2} cannot silently fall back to
+ * HTTP/1.1.
  */
 public enum Protocol {
     HTTP_1_1("http1.1", false, false),
-    H2C("h2c", true, false);
+    H2C("h2c", true, false),
+    /** HTTP/1.1 over TLS, ALPN offering only {@code http/1.1}. */
+    HTTPS_1_1("https1.1", false, true),
+    /** HTTP/2 over TLS, ALPN offering only {@code h2}. */
+    H2("h2", true, true);
 
     private final String id;
     private final boolean http2;

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param longPollHold      how long a long poll is held before an empty answer
  * @param maxBatchEvents    most events written to one subscriber in one write or poll answer
  * @param backpressure      what happens to a subscriber that falls out of history
+ * @param tls               the certificate and key for a TLS protocol (made in the server process,
+ *                          see {@link #withTls}); null for cleartext, and in the runner's copy
  */
 public record ServerConfig(
         String host,
@@ -24,7 +26,8 @@ public record ServerConfig(
         Duration sseRetry,
         Duration longPollHold,
         int maxBatchEvents,
-        Backpressure backpressure) {
+        Backpressure backpressure,
+        TlsMaterial tls) {
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -50,14 +53,24 @@ public record ServerConfig(
     /** Defaults for tests: loopback, any port, 15 s heartbeats, 1 s retry, 10 s hold. */
     public static ServerConfig defaults(Protocol protocol) {
         return new ServerConfig("127.0.0.1", 0, protocol, Duration.ofSeconds(15), Duration.ofSeconds(1),
-                Duration.ofSeconds(10), 256, Backpressure.DISCONNECT);
+                Duration.ofSeconds(10), 256, Backpressure.DISCONNECT,
+                protocol.isTls() ? TlsMaterial.selfSigned("127.0.0.1") : null);
     }
 
     public ServerConfig withHeartbeat(Duration interval) {
-        return new ServerConfig(host, port, protocol, interval, sseRetry, longPollHold, maxBatchEvents, backpressure);
+        return new ServerConfig(host, port, protocol, interval, sseRetry, longPollHold, maxBatchEvents, backpressure, tls);
+    }
+
+    /** This config with a fresh self-signed certificate when its protocol needs TLS. */
+    public ServerConfig withTls() {
+        if (!protocol.isTls() || tls != null) {
+            return this;
+        }
+        return new ServerConfig(host, port, protocol, heartbeatInterval, sseRetry, longPollHold, maxBatchEvents, backpressure,
+                TlsMaterial.selfSigned(host));
     }
 
     public ServerConfig withLongPollHold(Duration hold) {
-        return new ServerConfig(host, port, protocol, heartbeatInterval, sseRetry, hold, maxBatchEvents, backpressure);
+        return new ServerConfig(host, port, protocol, heartbeatInterval, sseRetry, hold, maxBatchEvents, backpressure, tls);
     }
 }

@@ -25,7 +25,7 @@ final class Fixtures {
     /** A config whose heartbeats never fire during a test (1 h), so that only the test asks for them. */
     static ServerConfig config(int maxBatchEvents, Backpressure backpressure) {
         return new ServerConfig("127.0.0.1", 0, Protocol.HTTP_1_1, Duration.ofHours(1), Duration.ofSeconds(1),
-                Duration.ofHours(1), maxBatchEvents, backpressure);
+                Duration.ofHours(1), maxBatchEvents, backpressure, null);
     }
 
     static final Executor DIRECT = Runnable::run;

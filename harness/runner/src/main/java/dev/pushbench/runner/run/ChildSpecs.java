@@ -59,7 +59,7 @@ public final class ChildSpecs {
                 Duration.ofMillis(Json.longOf(server, "sseRetryMillis")),
                 Duration.ofMillis(Json.longOf(server, "longPollHoldMillis")),
                 (int) Json.longOf(server, "maxBatchEvents"),
-                Backpressure.fromId(Json.stringOf(server, "backpressure")));
+                Backpressure.fromId(Json.stringOf(server, "backpressure")), null);
         FeedSpec spec = new FeedSpec((int) Json.longOf(feed, "topics"), Json.doubleOf(feed, "ratePerSecond"),
                 (int) Json.longOf(feed, "payloadBytes"), (int) Json.longOf(feed, "historyEvents"));
         return new Serve(Json.stringOf(m, "stack"), config, spec);

@@ -48,7 +48,7 @@ public record Scenario(String name, String description, Path source, Matrix matr
     /** The server side of one cell: loopback or {@code host}, any free port, this scenario's options. */
     public ServerConfig serverConfig(Transport transport, Protocol protocol, String host) {
         return new ServerConfig(host, 0, protocol, transports.heartbeat(transport), transports.sseRetry(),
-                transports.longPollHold(), server.maxBatchEvents(), server.backpressure());
+                transports.longPollHold(), server.maxBatchEvents(), server.backpressure(), null);
     }
 
     /**

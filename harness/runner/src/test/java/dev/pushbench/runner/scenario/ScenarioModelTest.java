@@ -33,7 +33,7 @@ class ScenarioModelTest {
         Scenario s = scenario(ALL, new Clients(50, 500, 0), TIMING);
         ServerConfig sse = s.serverConfig(Transport.SSE, Protocol.H2C, "127.0.0.1");
         assertEquals(new ServerConfig("127.0.0.1", 0, Protocol.H2C, Duration.ofSeconds(15), Duration.ofSeconds(1),
-                Duration.ofSeconds(10), 128, Backpressure.DROP), sse);
+                Duration.ofSeconds(10), 128, Backpressure.DROP, null), sse);
         assertEquals(Duration.ofSeconds(7), s.serverConfig(Transport.WEBSOCKET, Protocol.HTTP_1_1, "::1").heartbeatInterval());
         assertEquals(new FeedSpec(5, 20, 256, 1024), s.feed().toFeedSpec());
     }

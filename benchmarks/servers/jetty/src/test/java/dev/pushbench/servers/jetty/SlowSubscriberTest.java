@@ -45,7 +45,7 @@ class SlowSubscriberTest {
 
     private static ServerConfig config(Protocol protocol, Backpressure policy) {
         return new ServerConfig("127.0.0.1", 0, protocol, Duration.ofSeconds(15), Duration.ofSeconds(1),
-                Duration.ofSeconds(10), 256, policy);
+                Duration.ofSeconds(10), 256, policy, null);
     }
 
     @Test
