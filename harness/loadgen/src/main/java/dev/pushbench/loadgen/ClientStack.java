@@ -7,7 +7,6 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
-import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -34,6 +33,7 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
 public final class ClientStack implements AutoCloseable {
     private final HttpClient http;
     private final WebSocketClient webSocket;
+    private final MeasuredClientConnector connector;
     private final LongAdder connectionsOpened = new LongAdder();
     private final LongAdder connectionsClosed = new LongAdder();
 
@@ -45,7 +45,7 @@ public final class ClientStack implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(8, 4 * Runtime.getRuntime().availableProcessors()));
         threads.setName("pushbench-client");
         threads.setDaemon(true);
-        ClientConnector connector = new ClientConnector();
+        connector = new MeasuredClientConnector();
         connector.setSelectors(Math.max(1, Runtime.getRuntime().availableProcessors()));
         connector.setExecutor(threads);
         connector.setConnectTimeout(Duration.ofSeconds(10));
@@ -95,6 +95,21 @@ public final class ClientStack implements AutoCloseable {
 
     public long connectionsClosed() {
         return connectionsClosed.sum();
+    }
+
+    /** Bytes read from all TCP connections so far (server to client), as the socket saw them. */
+    public long bytesIn() {
+        return connector.bytesIn.sum();
+    }
+
+    /** Bytes written to all TCP connections so far (client to server). */
+    public long bytesOut() {
+        return connector.bytesOut.sum();
+    }
+
+    /** Where each TCP connect's duration goes from now on (nanoseconds). */
+    public void onTcpConnect(java.util.function.LongConsumer sink) {
+        connector.onTcpConnect(sink);
     }
 
     /** "Jetty 12.1.14": the client library, for the run manifest. */

@@ -7,7 +7,9 @@ import dev.pushbench.loadgen.Recorders.Metric;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,10 +39,28 @@ public final class LoadGenerator {
 
     private final LoadSpec spec;
     private final Consumer<Map<String, Object>> progress;
+    private final Coordinator coordinator;
+
+    /**
+     * Lets the runner measure the server at the same moments as the load generator measures itself:
+     * the memory points, each with a known number of live connections.
+     */
+    @FunctionalInterface
+    public interface Coordinator {
+        /** {@code connections} subscriptions are live and the generator's own stats (after GC) taken; returns when the runner is done. */
+        void memoryPoint(long connections, Map<String, Object> loadgenStats) throws InterruptedException;
+
+        Coordinator NONE = (connections, stats) -> { };
+    }
 
     public LoadGenerator(LoadSpec spec, Consumer<Map<String, Object>> progress) {
+        this(spec, progress, Coordinator.NONE);
+    }
+
+    public LoadGenerator(LoadSpec spec, Consumer<Map<String, Object>> progress, Coordinator coordinator) {
         this.spec = spec;
         this.progress = progress;
+        this.coordinator = coordinator;
     }
 
     public Map<String, Object> run() throws Exception {
@@ -69,6 +89,8 @@ public final class LoadGenerator {
             }
             CpuClock cpu = new CpuClock();
             warmUpClients(clients, timer);
+            clients.onTcpConnect(nanos -> recorders.record(Metric.TCP_CONNECT, nanos));
+            Map<String, Object> idle = PROCESS.read(true);
 
             // ramp: open loop, each start on its own planned time
             long rampStart = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
@@ -98,18 +120,19 @@ public final class LoadGenerator {
             window.set(measureStart, measureEnd);
             phase("warmup", context);
             tickUntil(hlog, recorders, context, "warmup", measureStart);
-            CpuClock.Reading cpuAtStart = cpu.read();
+            Snapshot atStart = new Snapshot(cpu.read(), context);
             phase("measure", context);
             tickUntil(hlog, recorders, context, "measure", measureEnd);
-            CpuClock.Reading cpuAtEnd = cpu.read();
+            Snapshot atEnd = new Snapshot(cpu.read(), context);
             phase("drain", context);
             tickUntil(hlog, recorders, context, "drain", measureEnd + spec.drain().toNanos());
 
             context.stopping = true;
+            writeInterval(hlog, recorders);
+            List<Map<String, Object>> memory = memoryPoints(context, subscribers);
             for (Subscriber s : subscribers) {
                 s.stop();
             }
-            writeInterval(hlog, recorders);
             Delivery delivery = Delivery.NONE;
             long subscribersWithLoss = 0;
             for (Subscriber s : subscribers) {
@@ -120,7 +143,12 @@ public final class LoadGenerator {
                 }
             }
             timer.shutdownNow();
-            return result(context, delivery, subscribersWithLoss, connectedAfterRamp, rampNanos, cpuAtStart, cpuAtEnd);
+            Map<String, Object> result = result(context, delivery, subscribersWithLoss, connectedAfterRamp, rampNanos,
+                    atStart.cpu, atEnd.cpu);
+            result.put("costs", costs(delivery, atStart, atEnd));
+            result.put("memoryPoints", memory);
+            result.put("idle", idle);
+            return result;
         } finally {
             timer.shutdownNow();
         }
@@ -149,6 +177,85 @@ public final class LoadGenerator {
             s.stop();
         }
     }
+
+    /** Counters read at the edges of the measured window. */
+    private static final class Snapshot {
+        final CpuClock.Reading cpu;
+        final long bytesIn;
+        final long bytesOut;
+        final long pollRequests;
+        final long emptyPolls;
+
+        Snapshot(CpuClock.Reading cpu, LoadContext context) {
+            this.cpu = cpu;
+            this.bytesIn = context.clients.bytesIn();
+            this.bytesOut = context.clients.bytesOut();
+            this.pollRequests = context.pollRequests.sum();
+            this.emptyPolls = context.emptyPolls.sum();
+        }
+    }
+
+    /**
+     * The load generator's side of the cost ledger, per delivered message of the window: its CPU,
+     * the bytes its sockets read and wrote (everything on the wire: HTTP framing, TLS records,
+     * heartbeats, and for polling every request and empty answer), and for polling the requests.
+     */
+    private static Map<String, Object> costs(Delivery d, Snapshot start, Snapshot end) {
+        double delivered = d.delivered();
+        Map<String, Object> costs = new LinkedHashMap<>();
+        Map<String, Object> loadgen = new LinkedHashMap<>();
+        loadgen.put("cpuMicrosPerMessage", perMessage((end.cpu.cpuNanos() - start.cpu.cpuNanos()) / 1000.0, delivered));
+        costs.put("loadgen", loadgen);
+        Map<String, Object> wire = new LinkedHashMap<>();
+        wire.put("bytesDownPerMessage", perMessage(end.bytesIn - start.bytesIn, delivered));
+        wire.put("bytesUpPerMessage", perMessage(end.bytesOut - start.bytesOut, delivered));
+        wire.put("bytesDownInWindow", end.bytesIn - start.bytesIn);
+        wire.put("bytesUpInWindow", end.bytesOut - start.bytesOut);
+        costs.put("wire", wire);
+        long requests = end.pollRequests - start.pollRequests;
+        if (requests > 0) {
+            Map<String, Object> polling = new LinkedHashMap<>();
+            polling.put("requestsPerMessage", perMessage(requests, delivered));
+            polling.put("emptyResponseRatio", round3((double) (end.emptyPolls - start.emptyPolls) / requests));
+            polling.put("requestsInWindow", requests);
+            costs.put("polling", polling);
+        }
+        return costs;
+    }
+
+    private static Object perMessage(double total, double messages) {
+        return messages == 0 ? null : round3(total / messages);
+    }
+
+    /**
+     * Memory at several connection counts, after the window (so GC pauses never touch a measured
+     * event): with all subscribers live, then with a half, then none closed… each point after a GC
+     * here and, through the coordinator, in the server. The slope over the points is the memory per
+     * connection; one point alone would be mostly the JVM's own baseline.
+     */
+    private List<Map<String, Object>> memoryPoints(LoadContext context, Subscriber[] subscribers) throws InterruptedException {
+        List<Map<String, Object>> points = new ArrayList<>();
+        int n = subscribers.length;
+        int[] targets = n >= 2 ? new int[] {n, n / 2, 0} : new int[] {n, 0};
+        int open = n;
+        for (int target : targets) {
+            for (int i = target; i < open; i++) {
+                subscribers[i].stop();
+            }
+            open = target;
+            TimeUnit.MILLISECONDS.sleep(300); // let both sides see the closes
+            Map<String, Object> stats = PROCESS.read(true);
+            long live = context.live.sum();
+            Map<String, Object> point = new LinkedHashMap<>();
+            point.put("connections", live);
+            point.put("loadgen", stats);
+            coordinator.memoryPoint(live, stats);
+            points.add(point);
+        }
+        return points;
+    }
+
+    private static final dev.pushbench.core.ProcessStats PROCESS = new dev.pushbench.core.ProcessStats();
 
     private Subscriber newSubscriber(LoadContext context, int index) {
         Transport t = spec.transport();

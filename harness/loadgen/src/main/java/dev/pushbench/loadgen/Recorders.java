@@ -29,6 +29,10 @@ public final class Recorders {
         LATENCY_ACTUAL("latency-actual"),
         /** Planned start of a subscription − the moment it was live. */
         CONNECT("connect"),
+        /** A TCP connect: from the connect call to the established socket. */
+        TCP_CONNECT("tcp-connect"),
+        /** A TLS handshake: from the established socket to the finished handshake. */
+        TLS_HANDSHAKE("tls-handshake"),
         /** Polling: answer time − planned poll time (short) or − request time (long). */
         POLL("poll");
 

@@ -4,13 +4,16 @@ import dev.pushbench.loadgen.LoadGenerator;
 import dev.pushbench.loadgen.LoadSpec;
 import dev.pushbench.runner.run.ChildSpecs;
 import dev.pushbench.runner.run.Json;
-import dev.pushbench.runner.run.ProcessStats;
+import dev.pushbench.core.ProcessStats;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,12 +36,15 @@ final class LoadCommand implements Callable<Integer> {
         LoadSpec spec = ChildSpecs.loadFromJson(Cli.readJsonFile(config));
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         ProcessStats stats = new ProcessStats();
+        Semaphore next = new Semaphore(0);
         Thread watcher = new Thread(() -> {
-            // the parent is gone or asks us to stop: end the JVM; the runner writes what it has
+            // "next" releases a memory point; "stop" or the end of input (the runner is gone) ends the JVM
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
-                    if (line.contains("\"stop\"")) {
+                    if (line.contains("\"next\"")) {
+                        next.release();
+                    } else if (line.contains("\"stop\"")) {
                         break;
                     }
                 }
@@ -49,7 +55,17 @@ final class LoadCommand implements Callable<Integer> {
         }, "pushbench-stdin");
         watcher.setDaemon(true);
         watcher.start();
-        Map<String, Object> result = new LoadGenerator(spec, progress -> out.println(Json.line(progress))).run();
+        LoadGenerator.Coordinator coordinator = (connections, loadgenStats) -> {
+            Map<String, Object> point = new LinkedHashMap<>();
+            point.put("event", "memory-point");
+            point.put("connections", connections);
+            point.put("process", loadgenStats);
+            out.println(Json.line(point));
+            if (!next.tryAcquire(60, TimeUnit.SECONDS)) {
+                System.err.println("pushbench load: the runner did not answer a memory point within 60 s; going on");
+            }
+        };
+        Map<String, Object> result = new LoadGenerator(spec, progress -> out.println(Json.line(progress)), coordinator).run();
         result.put("process", stats.read(false));
         out.println(Json.line(result));
         return 0;

@@ -7,7 +7,7 @@ import dev.pushbench.core.PushServer;
 import dev.pushbench.core.ServerStack;
 import dev.pushbench.runner.run.ChildSpecs;
 import dev.pushbench.runner.run.Json;
-import dev.pushbench.runner.run.ProcessStats;
+import dev.pushbench.core.ProcessStats;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;

@@ -14,6 +14,9 @@ final class CellSummary {
     private final Map<String, Object> m = new LinkedHashMap<>();
     private final Map<String, Object> server = new LinkedHashMap<>();
     private final Map<String, Object> serverProcess = new LinkedHashMap<>();
+    private final List<Map<String, Object>> memoryPoints = new ArrayList<>();
+    private Map<String, Object> loadCosts = Map.of();
+    private Map<String, Object> loadgenIdle = Map.of();
 
     CellSummary(CellPlan cell) {
         Map<String, Object> c = new LinkedHashMap<>();
@@ -96,8 +99,19 @@ final class CellSummary {
         serverProcess.put(when, Json.map(stats, "process"));
     }
 
+    /** One memory point: the load generator's stats (after GC) and the server's, at the same connection count. */
+    void memoryPoint(Map<String, Object> line, Map<String, Object> serverStats) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("connections", line.get("connections"));
+        p.put("server", Json.map(serverStats, "process"));
+        p.put("loadgen", Json.map(line, "process"));
+        memoryPoints.add(p);
+    }
+
     /** The load generator's result: connections, delivery, latency, polling, window, loadgen health. */
     void load(Map<String, Object> result) {
+        loadCosts = Json.map(result, "costs");
+        loadgenIdle = Json.map(result, "idle");
         for (String key : List.of("connections", "delivery", "latencyMicros", "latencyActualMicros", "connectMicros",
                 "pollMicros", "polling", "window")) {
             if (result.containsKey(key)) {
@@ -117,7 +131,107 @@ final class CellSummary {
         serverProcess.put("end", Json.map(stats, "process"));
     }
 
+    /**
+     * The cost ledger (DESIGN §5 {@code costs}): CPU per delivered message for each process over the
+     * measured window, memory per connection as the least-squares slope over the memory points, and
+     * the wire and polling figures the load generator counted at its sockets.
+     */
+    private Map<String, Object> costs() {
+        Map<String, Object> costs = new LinkedHashMap<>();
+        Map<String, Object> d = Json.map(m, "delivery");
+        Object delivered = d.get("delivered");
+        Map<String, Object> server = new LinkedHashMap<>();
+        Map<String, Object> start = Json.map(serverProcess, "measureStart");
+        Map<String, Object> end = Json.map(serverProcess, "measureEnd");
+        if (delivered instanceof Number && ((Number) delivered).longValue() > 0 && start.containsKey("cpuNanos") && end.containsKey("cpuNanos")) {
+            double cpuMicros = (Json.longOf(end, "cpuNanos") - Json.longOf(start, "cpuNanos")) / 1000.0;
+            server.put("cpuMicrosPerMessage", round3(cpuMicros / ((Number) delivered).longValue()));
+        }
+        Map<String, Object> loadgen = new LinkedHashMap<>(Json.map(loadCosts, "loadgen"));
+        // heap and direct memory are freed when connections close: the slope over the memory points
+        putSlope(server, "heapBytesPerConnection", "server", "heapUsedBytes");
+        putSlope(loadgen, "heapBytesPerConnection", "loadgen", "heapUsedBytes");
+        putSlope(server, "directBytesPerConnection", "server", "directBytes");
+        putSlope(loadgen, "directBytesPerConnection", "loadgen", "directBytes");
+        if (!memoryPoints.isEmpty()) {
+            Map<String, Object> top = memoryPoints.get(0);
+            // RSS rarely shrinks when memory is freed, so it is read on the way up: idle (before any
+            // subscriber) to all connected; it includes whatever else the process grew by in between
+            putRssPerConnection(server, Json.map(serverProcess, "idle"), Json.map(top, "server"), top.get("connections"));
+            putRssPerConnection(loadgen, loadgenIdle, Json.map(top, "loadgen"), top.get("connections"));
+            server.put("threadsAtLoad", Json.map(top, "server").get("threads"));
+            loadgen.put("threadsAtLoad", Json.map(top, "loadgen").get("threads"));
+        }
+        costs.put("server", server);
+        costs.put("loadgen", loadgen);
+        if (loadCosts.containsKey("wire")) {
+            costs.put("wire", loadCosts.get("wire"));
+        }
+        if (loadCosts.containsKey("polling")) {
+            costs.put("polling", loadCosts.get("polling"));
+        }
+        return costs;
+    }
+
+    /** Puts the slope of {@code side.key} over the memory points' connection counts, if there are two or more. */
+    private void putSlope(Map<String, Object> into, String name, String side, String key) {
+        List<double[]> xy = new ArrayList<>();
+        for (Map<String, Object> p : memoryPoints) {
+            Object x = p.get("connections");
+            Object y = Json.map(p, side).get(key);
+            if (x instanceof Number && y instanceof Number && ((Number) y).longValue() >= 0) {
+                xy.add(new double[] {((Number) x).doubleValue(), ((Number) y).doubleValue()});
+            }
+        }
+        Double slope = slope(xy);
+        if (slope != null) {
+            into.put(name, Math.round(slope));
+        }
+    }
+
+    private static void putRssPerConnection(Map<String, Object> into, Map<String, Object> idle, Map<String, Object> loaded, Object connections) {
+        Object before = idle.get("rssBytes");
+        Object after = loaded.get("rssBytes");
+        if (before instanceof Number && after instanceof Number && connections instanceof Number
+                && ((Number) connections).longValue() > 0 && ((Number) before).longValue() > 0) {
+            into.put("rssBytesPerConnection",
+                    Math.round((((Number) after).doubleValue() - ((Number) before).doubleValue()) / ((Number) connections).doubleValue()));
+        }
+    }
+
+    /** Least-squares slope of y over x; null when x does not vary. */
+    static Double slope(List<double[]> xy) {
+        if (xy.size() < 2) {
+            return null;
+        }
+        double mx = 0;
+        double my = 0;
+        for (double[] p : xy) {
+            mx += p[0];
+            my += p[1];
+        }
+        mx /= xy.size();
+        my /= xy.size();
+        double sxy = 0;
+        double sxx = 0;
+        for (double[] p : xy) {
+            sxy += (p[0] - mx) * (p[1] - my);
+            sxx += (p[0] - mx) * (p[0] - mx);
+        }
+        return sxx == 0 ? null : sxy / sxx;
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000.0) / 1000.0;
+    }
+
     Map<String, Object> write(Path file) {
+        if ("ok".equals(m.get("status")) || !loadCosts.isEmpty()) {
+            m.put("costs", costs());
+        }
+        if (!memoryPoints.isEmpty()) {
+            m.put("memoryPoints", memoryPoints);
+        }
         if (!serverProcess.isEmpty()) {
             server.put("process", serverProcess);
         }

@@ -1,5 +1,6 @@
 package dev.pushbench.runner.run;
 
+import dev.pushbench.core.ProcessStats;
 import dev.pushbench.runner.scenario.Scenario;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import dev.pushbench.core.FeedSpec;
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.Schedule;
 import dev.pushbench.core.ServerConfig;
+import dev.pushbench.core.ProcessStats;
 import dev.pushbench.core.ServerStack;
 import dev.pushbench.core.Transport;
 import dev.pushbench.loadgen.LoadSpec;
@@ -257,6 +258,14 @@ public final class ScenarioRunner {
                 Map<String, Object> result = loadgen.await("result", budget, line -> {
                     if (!server.isAlive()) {
                         throw new ServerDied();
+                    }
+                    if ("memory-point".equals(line.get("event"))) {
+                        try {
+                            summary.memoryPoint(line, askStats(server, true));
+                            loadgen.send(Map.of("cmd", "next"));
+                        } catch (ChildException | InterruptedException e) {
+                            throw new ServerDied();
+                        }
                     }
                     if ("phase".equals(line.get("event"))) {
                         String phase = String.valueOf(line.get("phase"));

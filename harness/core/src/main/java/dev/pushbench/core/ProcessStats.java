@@ -1,4 +1,4 @@
-package dev.pushbench.runner.run;
+package dev.pushbench.core;
 
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;

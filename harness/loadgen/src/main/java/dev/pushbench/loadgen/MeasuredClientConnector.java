@@ -1,0 +1,89 @@
+package dev.pushbench.loadgen;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
+
+/**
+ * Jetty's {@link ClientConnector}, measuring at the socket: every byte read from and written to a
+ * TCP connection (so TLS records, HTTP/2 frames, chunked encoding and WebSocket frame headers are all
+ * counted, as the network sees them), and each TCP connect's duration, from the connect call to the
+ * established socket.
+ */
+final class MeasuredClientConnector extends ClientConnector {
+    private static final String CONNECT_START = MeasuredClientConnector.class.getName() + ".start";
+
+    final LongAdder bytesIn = new LongAdder();
+    final LongAdder bytesOut = new LongAdder();
+    private volatile LongConsumer tcpConnectNanos = nanos -> { };
+
+    void onTcpConnect(LongConsumer sink) {
+        this.tcpConnectNanos = sink;
+    }
+
+    @Override
+    public void connect(SocketAddress address, Map<String, Object> context) {
+        context.put(CONNECT_START, System.nanoTime());
+        super.connect(address, context);
+    }
+
+    @Override
+    protected EndPoint newEndPoint(SelectableChannel channel, ManagedSelector selector, SelectionKey key) {
+        CountingEndPoint endPoint = new CountingEndPoint((SocketChannel) channel, selector, key, this);
+        endPoint.setIdleTimeout(getIdleTimeout().toMillis());
+        return endPoint;
+    }
+
+    @Override
+    protected Connection newConnection(EndPoint endPoint, Map<String, Object> context) throws IOException {
+        Object start = context.get(CONNECT_START);
+        if (start instanceof Long) {
+            tcpConnectNanos.accept(System.nanoTime() - (Long) start);
+        }
+        return super.newConnection(endPoint, context);
+    }
+
+    private static final class CountingEndPoint extends SocketChannelEndPoint {
+        private final MeasuredClientConnector connector;
+
+        CountingEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, MeasuredClientConnector connector) {
+            super(channel, selector, key, connector.getScheduler());
+            this.connector = connector;
+        }
+
+        @Override
+        public int fill(ByteBuffer buffer) throws IOException {
+            int n = super.fill(buffer);
+            if (n > 0) {
+                connector.bytesIn.add(n);
+            }
+            return n;
+        }
+
+        @Override
+        public boolean flush(ByteBuffer... buffers) throws IOException {
+            long before = 0;
+            for (ByteBuffer b : buffers) {
+                before += b.remaining();
+            }
+            boolean done = super.flush(buffers);
+            long after = 0;
+            for (ByteBuffer b : buffers) {
+                after += b.remaining();
+            }
+            connector.bytesOut.add(before - after);
+            return done;
+        }
+    }
+}
