@@ -12,8 +12,6 @@ import picocli.CommandLine.Parameters;
 @Command(name = "estimate", mixinStandardHelpOptions = true,
         description = "Check scenario files and print how long running them takes (cells x (ramp + warm-up + duration + drain + process overhead)).")
 final class EstimateCommand implements Callable<Integer> {
-    /** Starting and stopping two JVMs, the clock check and the verify: measured at about 5 s here. */
-    static final Duration OVERHEAD_PER_CELL = Duration.ofSeconds(6);
 
     @Parameters(arity = "1..*", paramLabel = "SCENARIO", description = "scenario YAML files")
     List<Path> files;
@@ -24,7 +22,7 @@ final class EstimateCommand implements Callable<Integer> {
         Duration total = Duration.ZERO;
         int cells = 0;
         for (Scenario s : scenarios) {
-            Duration d = s.estimatedRunTime(OVERHEAD_PER_CELL);
+            Duration d = s.estimatedRunTime(dev.pushbench.runner.run.ScenarioRunner.OVERHEAD_PER_CELL);
             int n = s.matrix().cellCount() * s.timing().repeats();
             System.out.printf("%-28s %3d cells  ~%s%n", s.name(), n, format(d));
             total = total.plus(d);

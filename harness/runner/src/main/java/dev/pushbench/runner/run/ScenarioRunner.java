@@ -54,6 +54,7 @@ public final class ScenarioRunner {
     private final PrintStream out;
     private final List<String> jvmOptions;
     private final Verifier verifier;
+    private final Progress progress;
     private volatile boolean interrupted;
     private volatile ChildProcess[] running = new ChildProcess[0];
 
@@ -87,7 +88,14 @@ public final class ScenarioRunner {
         this.out = out;
         this.verifier = verifier;
         this.jvmOptions = List.copyOf(jvmOptions);
+        int cellCount = Math.max(1, scenario.matrix().cellCount() * scenario.timing().repeats());
+        this.progress = new Progress(out, out == System.out && System.console() != null,
+                scenario.estimatedRunTime(OVERHEAD_PER_CELL).dividedBy(cellCount),
+                scenario.timing().warmup(), scenario.timing().duration(), scenario.timing().drain());
     }
+
+    /** Starting and stopping two JVMs, the clock check, the verify and the memory points of one cell. */
+    public static final Duration OVERHEAD_PER_CELL = Duration.ofSeconds(6);
 
     public List<CellPlan> cells() {
         List<CellPlan> cells = new ArrayList<>();
@@ -149,6 +157,7 @@ public final class ScenarioRunner {
                         + "; the server's and the load generator's System.nanoTime() are not one clock, so latency cannot be measured");
             }
             out.printf("run %s: %d cells, results in %s%n", runDir.getFileName(), cells.size(), runDir);
+            progress.runStarted(cells.size());
             int i = 0;
             for (CellPlan cell : cells) {
                 i++;
@@ -188,8 +197,7 @@ public final class ScenarioRunner {
         Path cellDir = runDir.resolve("cells").resolve(cell.name());
         Files.createDirectories(cellDir);
         CellSummary summary = new CellSummary(cell);
-        String prefix = String.format("[%d/%d] %-34s", index, total, cell.name());
-        out.println(prefix + " starting");
+        progress.cellStarted(index, cell.name());
         long started = System.nanoTime();
         try {
             ServerStack stack = ServerStack.named(cell.stack());
@@ -211,7 +219,7 @@ public final class ScenarioRunner {
         }
         summary.durationSeconds((System.nanoTime() - started) / 1e9);
         Map<String, Object> written = summary.write(cellDir.resolve("summary.json"));
-        out.println(prefix + " " + CellSummary.oneLine(written));
+        progress.cellFinished(CellSummary.oneLine(written));
         return written;
     }
 
@@ -259,8 +267,10 @@ public final class ScenarioRunner {
                     if (!server.isAlive()) {
                         throw new ServerDied();
                     }
+                    progress.onLine(line);
                     if ("memory-point".equals(line.get("event"))) {
                         try {
+                            settle(server, Json.longOf(line, "connections"), cell.transport());
                             summary.memoryPoint(line, askStats(server, true));
                             loadgen.send(Map.of("cmd", "next"));
                         } catch (ChildException | InterruptedException e) {
@@ -291,6 +301,28 @@ public final class ScenarioRunner {
             summary.serverEnd(end);
             summary.ok();
             summary.checkValidity();
+        }
+    }
+
+    /**
+     * Waits (at most 10 s) until the server has seen the load generator's closes: its streaming
+     * subscribers are down to {@code connections} and its open files no longer fall, so that the
+     * memory read next belongs to that many connections.
+     */
+    private static void settle(ChildProcess server, long connections, Transport transport) throws ChildException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long lastOpen = Long.MAX_VALUE;
+        while (System.nanoTime() < deadline) {
+            Map<String, Object> stats = askStats(server, false);
+            long open = Json.map(stats, "process").get("openFiles") instanceof Number
+                    ? ((Number) Json.map(stats, "process").get("openFiles")).longValue() : -1;
+            long active = Json.longOf(Json.map(stats, "counters"), "activeSubscribers");
+            boolean streamsDown = transport.isPolling() || active <= connections;
+            if (streamsDown && open >= lastOpen) {
+                return;
+            }
+            lastOpen = open;
+            TimeUnit.MILLISECONDS.sleep(100);
         }
     }
 
