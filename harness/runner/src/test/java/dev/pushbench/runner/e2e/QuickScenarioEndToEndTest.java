@@ -106,6 +106,24 @@ class QuickScenarioEndToEndTest {
         return tests.stream();
     }
 
+    /** Short polling's staleness: mean latency = half the interval + the poll's round trip (within 15 %). */
+    @TestFactory
+    Stream<DynamicTest> shortPollingStalenessIsHalfTheIntervalPlusTheRoundTrip() {
+        double halfInterval = 250_000; // quick.yaml: short-polling.interval 500ms
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String protocol : List.of("http1.1", "h2c")) {
+            tests.add(DynamicTest.dynamicTest(protocol, () -> {
+                Map<String, Object> s = Json.read(runDir.resolve("cells").resolve("jetty-short-polling-" + protocol).resolve("summary.json"));
+                double mean = Json.doubleOf(Json.map(s, "latencyMicros"), "mean");
+                double roundTrip = Json.doubleOf(Json.map(s, "pollMicros"), "mean");
+                double expected = halfInterval + roundTrip;
+                assertTrue(Math.abs(mean - expected) <= 0.15 * expected,
+                        "mean latency " + mean + " us vs interval/2 + poll round trip " + expected + " us");
+            }));
+        }
+        return tests.stream();
+    }
+
     static double p50(String protocol, String transport) throws IOException {
         Map<String, Object> s = Json.read(runDir.resolve("cells").resolve("jetty-" + transport + "-" + protocol).resolve("summary.json"));
         return Json.doubleOf(Json.map(s, "latencyMicros"), "p50");

@@ -1,0 +1,109 @@
+package dev.pushbench.runner.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pushbench.core.Event;
+import dev.pushbench.runner.cli.PushbenchCli;
+import dev.pushbench.runner.run.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cost ledger checked against what it must be: bytes on the wire per message against the
+ * framing rules (chunked encoding, SSE fields, the WebSocket frame header, the HTTP/2 DATA frame
+ * header), and heap per connection reproducible across two runs of the same cell. Real server and
+ * load-generator JVMs, as a user runs them.
+ */
+class CostValidityTest {
+    @TempDir
+    Path dir;
+
+    @TestFactory
+    Stream<DynamicTest> bytesPerMessageFollowTheFramingRules() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String payload : List.of("64B", "1KiB")) {
+            Path runDir = run("bytes-" + payload.toLowerCase(), String.join("\n",
+                    "name: bytes-" + payload.toLowerCase(),
+                    "matrix: {stacks: [jetty], transports: [sse, websocket], protocols: [http1.1, h2c]}",
+                    // one topic at 20/s: 50 ms between events, so each is written on its own (no batching)
+                    "clients: {connections: 10, rampRate: 100/s}",
+                    "feed: {topics: 1, rate: 20/s, payload: " + payload + "}",
+                    "timing: {warmup: 1s, duration: 5s, drain: 1s}",
+                    ""));
+            int payloadBytes = payload.equals("64B") ? 64 : 1024;
+            for (String cell : List.of("jetty-sse-http1.1", "jetty-sse-h2c", "jetty-websocket-http1.1", "jetty-websocket-h2c")) {
+                Path cellDir = runDir.resolve("cells").resolve(cell);
+                tests.add(DynamicTest.dynamicTest(cell + " " + payload, () -> checkBytes(cellDir, cell, payloadBytes)));
+            }
+        }
+        return tests.stream();
+    }
+
+    static void checkBytes(Path cellDir, String cell, int payloadBytes) throws IOException {
+        Map<String, Object> s = Json.read(cellDir.resolve("summary.json"));
+        assertEquals("ok", s.get("status"), () -> String.valueOf(s.get("reason")));
+        Map<String, Object> load = Json.read(cellDir.resolve("load.json"));
+        Map<String, Object> window = Json.map(s, "window");
+        long mid = (Json.longOf(window, "startNanos") + Json.longOf(window, "endNanos")) / 2;
+        long seq = Math.round((mid - Json.longOf(load, "t0Nanos")) / 1e9 * Json.doubleOf(load, "ratePerSecond"));
+        // an event of the middle of the window: its digits are what the window's events carry
+        Event e = Event.encode(0, seq, mid, mid, payloadBytes);
+        int json = e.jsonLength();
+        int sse = e.sseFrame().length;
+        boolean h2 = cell.endsWith("h2c");
+        double expected;
+        if (cell.contains("-sse-")) {
+            // HTTP/1.1: one chunk per write, "<hex size>\r\n" + frame + "\r\n"; HTTP/2: a 9-byte DATA frame header
+            expected = h2 ? sse + 9 : sse + Integer.toHexString(sse).length() + 4;
+        } else {
+            // RFC 6455 server frame, unmasked: 2 header bytes up to 125 bytes of payload, 4 up to 65535
+            int ws = json + (json <= 125 ? 2 : 4);
+            expected = h2 ? ws + 9 : ws;
+        }
+        double measured = Json.doubleOf(Json.map(Json.map(s, "costs"), "wire"), "bytesDownPerMessage");
+        assertTrue(Math.abs(measured - expected) <= 0.05 * expected,
+                cell + ": " + measured + " bytes per message down, framing rules say " + expected + " (±5 %)");
+    }
+
+    @Test
+    void heapPerConnectionIsReproducible() throws IOException {
+        Path runDir = run("heap", String.join("\n",
+                "name: heap",
+                "matrix: {stacks: [jetty], transports: [sse], protocols: [http1.1]}",
+                "clients: {connections: 1000, rampRate: 1000/s}",
+                "feed: {topics: 100, rate: 1/s, payload: 64B}",
+                "timing: {warmup: 1s, duration: 3s, drain: 1s, repeats: 2}",
+                ""));
+        long a = heapPerConnection(runDir.resolve("cells/jetty-sse-http1.1-r1"));
+        long b = heapPerConnection(runDir.resolve("cells/jetty-sse-http1.1-r2"));
+        assertTrue(a > 0 && b > 0, "heap per connection is positive: " + a + ", " + b);
+        assertTrue(Math.abs(a - b) <= 0.2 * Math.max(a, b), "two runs agree within 20 %: " + a + " and " + b + " bytes");
+    }
+
+    static long heapPerConnection(Path cellDir) throws IOException {
+        Map<String, Object> s = Json.read(cellDir.resolve("summary.json"));
+        assertEquals("ok", s.get("status"), () -> String.valueOf(s.get("reason")));
+        return Json.longOf(Json.map(Json.map(s, "costs"), "server"), "heapBytesPerConnection");
+    }
+
+    private Path run(String name, String yaml) throws IOException {
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, yaml);
+        Path results = dir.resolve("results-" + name);
+        int exit = PushbenchCli.execute("run", "--results", results.toString(), file.toString());
+        assertEquals(0, exit, "pushbench run " + name);
+        try (Stream<Path> runs = Files.list(results)) {
+            return runs.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+    }
+}
