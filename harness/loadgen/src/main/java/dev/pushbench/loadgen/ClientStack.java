@@ -8,13 +8,16 @@ import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /**
  * The one client stack every transport of the load generator uses: Jetty's {@code HttpClient} (and
- * the {@code WebSocketClient} on top of it) over HTTP/1.1 or HTTP/2 with prior knowledge.
+ * the {@code WebSocketClient} on top of it) over HTTP/1.1 or HTTP/2 with prior knowledge, and over
+ * TLS for {@code https1.1} and {@code h2}: trusting exactly the server's certificate and offering
+ * only the cell's protocol by ALPN ({@link ClientTls}).
  *
  * <p>Why Jetty's client: it is the only JVM client here that speaks all four transports over both
  * HTTP versions, including WebSocket over HTTP/2 (RFC 8441); one stack for all cells keeps the
@@ -25,7 +28,7 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * connection with other subscribers.
  *
  * <pre>
- *   try (ClientStack clients = new ClientStack(Protocol.H2C, Duration.ofSeconds(60))) {
+ *   try (ClientStack clients = new ClientStack(Protocol.H2, certificatePem, Duration.ofSeconds(60))) {
  *       clients.http().newRequest(uri).tag("s1").send(listener);
  *   }
  * </pre>
@@ -37,10 +40,21 @@ public final class ClientStack implements AutoCloseable {
     private final LongAdder connectionsOpened = new LongAdder();
     private final LongAdder connectionsClosed = new LongAdder();
 
-    /** @param idleTimeout how long a connection may stay silent (must exceed heartbeats and holds) */
+    /** A cleartext ({@code http1.1} or {@code h2c}) client stack. */
     public ClientStack(Protocol protocol, Duration idleTimeout) throws Exception {
-        if (protocol.isTls()) {
-            throw new IllegalArgumentException("protocol " + protocol + " is not supported by this load generator yet");
+        this(protocol, null, idleTimeout);
+    }
+
+    /**
+     * @param serverCertificatePem for {@code https1.1} and {@code h2}, the server's certificate, the only one trusted;
+     *                             null for cleartext
+     * @param idleTimeout          how long a connection may stay silent (must exceed heartbeats and holds)
+     */
+    public ClientStack(Protocol protocol, String serverCertificatePem, Duration idleTimeout) throws Exception {
+        if (protocol.isTls() != (serverCertificatePem != null)) {
+            throw new IllegalArgumentException(protocol.isTls()
+                    ? "protocol " + protocol + " needs the server's certificate (PEM) to trust, got none"
+                    : "protocol " + protocol + " is cleartext, but a server certificate was given");
         }
         QueuedThreadPool threads = new QueuedThreadPool(Math.max(8, 4 * Runtime.getRuntime().availableProcessors()));
         threads.setName("pushbench-client");
@@ -50,6 +64,9 @@ public final class ClientStack implements AutoCloseable {
         connector.setExecutor(threads);
         connector.setConnectTimeout(Duration.ofSeconds(10));
         connector.setIdleTimeout(idleTimeout);
+        if (protocol.isTls()) {
+            connector.setSslContextFactory(ClientTls.forServer(protocol, serverCertificatePem));
+        }
         http = protocol.isHttp2()
                 ? new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client(connector)))
                 : new HttpClient(new HttpClientTransportOverHTTP(connector));
@@ -65,12 +82,24 @@ public final class ClientStack implements AutoCloseable {
         http.addBean(new Connection.Listener() {
             @Override
             public void onOpened(Connection connection) {
-                connectionsOpened.increment();
+                if (onTcp(connection)) {
+                    connectionsOpened.increment();
+                }
             }
 
             @Override
             public void onClosed(Connection connection) {
-                connectionsClosed.increment();
+                if (onTcp(connection)) {
+                    connectionsClosed.increment();
+                }
+            }
+
+            /*
+             * Over TLS one TCP connection carries a stack of Jetty connections (TLS, then ALPN, then
+             * HTTP), each announced here; only the TLS one sits on the socket itself.
+             */
+            private boolean onTcp(Connection connection) {
+                return !(connection.getEndPoint() instanceof SslConnection.SslEndPoint);
             }
         });
         http.start();

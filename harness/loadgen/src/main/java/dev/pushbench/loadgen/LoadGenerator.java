@@ -72,7 +72,7 @@ public final class LoadGenerator {
             return t;
         });
         Files.createDirectories(spec.hlogFile().toAbsolutePath().getParent());
-        try (ClientStack clients = new ClientStack(spec.protocol(), spec.idleTimeout());
+        try (ClientStack clients = new ClientStack(spec.protocol(), spec.serverCertificatePem(), spec.idleTimeout());
              PrintStream hlogOut = new PrintStream(Files.newOutputStream(spec.hlogFile()), false, "UTF-8")) {
             HistogramLogWriter hlog = new HistogramLogWriter(hlogOut);
             long startMillis = System.currentTimeMillis();

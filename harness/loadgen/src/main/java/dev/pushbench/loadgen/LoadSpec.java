@@ -28,6 +28,8 @@ import java.util.Objects;
  * @param heartbeat           the server's heartbeat interval, to size the idle timeout
  * @param reconnectDelay      before a lost connection is tried again
  * @param hlogFile            where interval histograms are written
+ * @param serverCertificatePem for {@code https1.1} and {@code h2}: the server's certificate (PEM), the only
+ *                            one the subscribers trust; null for cleartext
  */
 public record LoadSpec(
         String host,
@@ -45,7 +47,8 @@ public record LoadSpec(
         Duration longPollHold,
         Duration heartbeat,
         Duration reconnectDelay,
-        Path hlogFile) {
+        Path hlogFile,
+        String serverCertificatePem) {
 
     public LoadSpec {
         Objects.requireNonNull(host, "host");
@@ -58,6 +61,13 @@ public record LoadSpec(
         }
         if (!(rampPerSecond > 0)) {
             throw new IllegalArgumentException("rampPerSecond must be above 0, got " + rampPerSecond);
+        }
+        if (protocol.isTls() && serverCertificatePem == null) {
+            throw new IllegalArgumentException("serverCertificatePem is required for protocol " + protocol
+                    + " (the load generator trusts only the server's own certificate), got none");
+        }
+        if (!protocol.isTls() && serverCertificatePem != null) {
+            throw new IllegalArgumentException("serverCertificatePem must be null for cleartext protocol " + protocol);
         }
         if (eventsPerConnection < 0) {
             throw new IllegalArgumentException("eventsPerConnection must be 0 (never) or more, got " + eventsPerConnection);

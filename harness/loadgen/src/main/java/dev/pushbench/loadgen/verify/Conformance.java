@@ -47,9 +47,9 @@ public final class Conformance implements AutoCloseable {
     static {
         Level q = Level.QUICK;
         Level f = Level.FULL;
-        add("protocol.version", q, null, "answers come over the requested HTTP version (HTTP/2 for h2c, never HTTP/1.1 under its label)",
+        add("protocol.version", q, null, "answers come over the requested HTTP version (HTTP/2 for h2c and h2, never HTTP/1.1 under its label); over TLS, ALPN negotiated exactly the cell's protocol",
                 QuickChecks::protocolVersion);
-        add("protocol.strict", q, null, "a client of the other HTTP version is refused: the server speaks only the cell's version",
+        add("protocol.strict", q, null, "a client of the other HTTP version is refused: the server speaks only the cell's version (over TLS: ALPN offering only the other protocol fails the handshake)",
                 QuickChecks::protocolStrict);
         add("sse.headers", q, Transport.SSE, "200, Content-Type: text/event-stream, Cache-Control: no-cache, headers flushed at once",
                 QuickChecks::sseHeaders);

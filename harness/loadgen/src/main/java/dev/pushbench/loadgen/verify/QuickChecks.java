@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushbench.core.FeedSpec;
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.Transport;
+import dev.pushbench.loadgen.ClientTls;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -28,12 +30,39 @@ final class QuickChecks {
             throw new CheckFailure(answer.request() + " was answered over " + answer.version() + " under the "
                     + probe.target.protocol() + " label, expected " + probe.expectedVersion());
         }
-        return answer.request() + " answered over " + answer.version();
+        if (!probe.target.protocol().isTls()) {
+            return answer.request() + " answered over " + answer.version();
+        }
+        // the client offers only the cell's protocol, so any other result (or none) means the server ignored ALPN
+        String expected = ClientTls.alpnId(probe.target.protocol());
+        Set<String> negotiated = Probe.negotiatedAlpn(probe.http);
+        if (!negotiated.equals(Set.of(expected))) {
+            throw new CheckFailure("TLS handshakes negotiated ALPN " + negotiated + " (\"\" = none) under the "
+                    + probe.target.protocol() + " label, expected exactly [" + expected + "]");
+        }
+        return answer.request() + " answered over " + answer.version() + ", ALPN negotiated " + expected;
+    }
+
+    /** The protocol of the same security whose HTTP version is the other one: h2c for http1.1, h2 for https1.1, … */
+    static Protocol otherVersion(Protocol protocol) {
+        switch (protocol) {
+            case HTTP_1_1:
+                return Protocol.H2C;
+            case H2C:
+                return Protocol.HTTP_1_1;
+            case HTTPS_1_1:
+                return Protocol.H2;
+            case H2:
+                return Protocol.HTTPS_1_1;
+            default:
+                throw new IllegalArgumentException("no other version known for protocol " + protocol);
+        }
     }
 
     static String protocolStrict(Probe probe) throws Exception {
-        Protocol other = probe.target.protocol() == Protocol.HTTP_1_1 ? Protocol.H2C : Protocol.HTTP_1_1;
-        HttpClient client = Probe.newHttpClient(other, "pushbench-verify-" + other.id());
+        Protocol other = otherVersion(probe.target.protocol());
+        // over TLS the other client trusts the server too: a refusal is ALPN's, not the certificate's
+        HttpClient client = Probe.newHttpClient(other, probe.target.certificatePem(), "pushbench-verify-" + other.id());
         Answer answer;
         try {
             answer = probe.exchange(client, "GET", "/poll/" + TOPIC, Map.of(), AT_ONCE_MILLIS);

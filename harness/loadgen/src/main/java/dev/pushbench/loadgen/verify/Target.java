@@ -9,32 +9,48 @@ import java.util.Objects;
 /**
  * The running server a {@link Conformance} run checks, and what it was configured with.
  *
- * @param base              {@code http://host:port}, no path
+ * <pre>
+ *   new Target(URI.create("https://127.0.0.1:8443"), Protocol.H2, feed, heartbeat, hold, certificatePem);
+ * </pre>
+ *
+ * @param base              {@code http://host:port} for {@code http1.1} and {@code h2c}, {@code https://host:port}
+ *                          for {@code https1.1} and {@code h2}; no path
  * @param protocol          the HTTP version to speak (and to expect in every answer)
  * @param feed              what the server's feed publishes: topics, rate, payload, history
  * @param heartbeatInterval the server's heartbeat interval, or null if unknown (heartbeat checks are then skipped)
  * @param longPollHold      the server's long-poll hold, or null if unknown (hold checks are then skipped)
+ * @param certificatePem    for an https base: the server's certificate (PEM), the only one trusted; null for http
  */
-public record Target(URI base, Protocol protocol, FeedSpec feed, Duration heartbeatInterval, Duration longPollHold) {
+public record Target(URI base, Protocol protocol, FeedSpec feed, Duration heartbeatInterval, Duration longPollHold,
+                     String certificatePem) {
 
     public Target {
         Objects.requireNonNull(base, "base");
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(feed, "feed");
-        if (!"http".equals(base.getScheme()) || base.getHost() == null || base.getPort() < 1) {
-            throw new IllegalArgumentException("base must be http://host:port, got " + base);
+        if (!protocol.scheme().equals(base.getScheme()) || base.getHost() == null || base.getPort() < 1) {
+            throw new IllegalArgumentException("base must be " + protocol.scheme() + "://host:port for protocol " + protocol
+                    + ", got " + base);
         }
         if (base.getPath() != null && !base.getPath().isEmpty() && !"/".equals(base.getPath())) {
             throw new IllegalArgumentException("base must have no path, got " + base);
         }
-        if (protocol.isTls()) {
-            throw new IllegalArgumentException("protocol " + protocol + " needs TLS, which conformance does not speak yet");
+        if (protocol.isTls() && certificatePem == null) {
+            throw new IllegalArgumentException("protocol " + protocol + " needs the server's certificate (PEM) to trust, got none");
+        }
+        if (!protocol.isTls() && certificatePem != null) {
+            throw new IllegalArgumentException("a certificate to trust is for https targets only, got one for protocol " + protocol);
         }
         requirePositive(heartbeatInterval, "heartbeatInterval");
         requirePositive(longPollHold, "longPollHold");
     }
 
-    /** A target whose heartbeat interval and long-poll hold are unknown. */
+    /** A cleartext target. */
+    public Target(URI base, Protocol protocol, FeedSpec feed, Duration heartbeatInterval, Duration longPollHold) {
+        this(base, protocol, feed, heartbeatInterval, longPollHold, null);
+    }
+
+    /** A cleartext target whose heartbeat interval and long-poll hold are unknown. */
     public static Target of(URI base, Protocol protocol, FeedSpec feed) {
         return new Target(base, protocol, feed, null, null);
     }
@@ -45,14 +61,14 @@ public record Target(URI base, Protocol protocol, FeedSpec feed, Duration heartb
         }
     }
 
-    /** {@code http://host:port} + {@code pathAndQuery}. */
+    /** {@code http(s)://host:port} + {@code pathAndQuery}. */
     URI http(String pathAndQuery) {
-        return URI.create("http://" + base.getHost() + ":" + base.getPort() + pathAndQuery);
+        return URI.create(protocol.scheme() + "://" + base.getHost() + ":" + base.getPort() + pathAndQuery);
     }
 
-    /** {@code ws://host:port} + {@code pathAndQuery}. */
+    /** {@code ws(s)://host:port} + {@code pathAndQuery}. */
     URI ws(String pathAndQuery) {
-        return URI.create("ws://" + base.getHost() + ":" + base.getPort() + pathAndQuery);
+        return URI.create((protocol.isTls() ? "wss" : "ws") + "://" + base.getHost() + ":" + base.getPort() + pathAndQuery);
     }
 
     /** Nanoseconds between two events of one topic. */

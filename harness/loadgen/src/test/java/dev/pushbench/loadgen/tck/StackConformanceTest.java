@@ -45,6 +45,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *   }
  * </pre>
  *
+ * <p>Over {@code https1.1} and {@code h2} the server gets a certificate made at run time
+ * ({@link ServerConfig#defaults}) and the checks' clients trust exactly that certificate.
+ *
  * <p>Per protocol it starts the stack twice: once on a fast feed ({@link #FEED}: 20 events/s per
  * topic, a 16-event history that overflows within a second, a heartbeat interval shorter than the gap
  * between events and a hold shorter than that gap, so that every full check applies), and once on a
@@ -91,13 +94,13 @@ public abstract class StackConformanceTest {
     }
 
     private Target start(EventFeed feed, Protocol protocol) throws Exception {
-        ServerConfig config = config(protocol);
+        ServerConfig config = config(protocol).withTls();
         PushContext context = new PushContext(feed, config);
         resources.add(context);
         PushServer server = stack().start(context);
         resources.add(server);
-        return new Target(URI.create("http://" + config.host() + ":" + server.port()), protocol, FEED,
-                config.heartbeatInterval(), config.longPollHold());
+        return new Target(URI.create(protocol.scheme() + "://" + config.host() + ":" + server.port()), protocol, FEED,
+                config.heartbeatInterval(), config.longPollHold(), config.tls() == null ? null : config.tls().certificatePem());
     }
 
     @AfterAll

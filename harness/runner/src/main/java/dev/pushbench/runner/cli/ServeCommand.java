@@ -4,6 +4,7 @@ import dev.pushbench.core.EventFeed;
 import dev.pushbench.core.HistogramSummary;
 import dev.pushbench.core.PushContext;
 import dev.pushbench.core.PushServer;
+import dev.pushbench.core.ServerConfig;
 import dev.pushbench.core.ServerStack;
 import dev.pushbench.runner.run.ChildSpecs;
 import dev.pushbench.runner.run.Json;
@@ -21,8 +22,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code pushbench serve}: one stack serving one cell, in its own JVM, so that its CPU and memory are
- * its own. Talks JSON lines: prints {@code listening} (port, t0), then answers {@code stats},
- * {@code clock} and {@code stop} read from standard input; ends when input ends.
+ * its own. Talks JSON lines: prints {@code listening} (port, t0, and for {@code https1.1} and
+ * {@code h2} the {@code certificatePem} made at start, which the load generator and the verify step
+ * trust; the key never leaves this process), then answers {@code stats}, {@code clock} and
+ * {@code stop} read from standard input; ends when input ends.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve one cell: a server stack and the event feed, controlled over stdin/stdout (JSON lines).",
@@ -36,9 +39,10 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ChildSpecs.Serve serve = ChildSpecs.serveFromJson(Cli.readJsonFile(config));
         ServerStack stack = ServerStack.named(serve.stack());
+        ServerConfig config = serve.server().withTls();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (EventFeed feed = new EventFeed(serve.feed());
-             PushContext context = new PushContext(feed, serve.server());
+             PushContext context = new PushContext(feed, config);
              PushServer server = stack.start(context)) {
             ProcessStats stats = new ProcessStats();
             long t0 = System.nanoTime();
@@ -50,6 +54,7 @@ final class ServeCommand implements Callable<Integer> {
             listening.put("pid", ProcessHandle.current().pid());
             listening.put("stack", stack.id());
             listening.put("description", stack.description());
+            listening.put("certificatePem", config.tls() == null ? null : config.tls().certificatePem());
             out.println(Json.line(listening));
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;

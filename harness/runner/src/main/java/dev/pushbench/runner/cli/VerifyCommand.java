@@ -7,7 +7,11 @@ import dev.pushbench.loadgen.verify.Conformance;
 import dev.pushbench.loadgen.verify.Level;
 import dev.pushbench.loadgen.verify.Target;
 import dev.pushbench.runner.run.BadInputException;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,11 +24,15 @@ import picocli.CommandLine.Option;
                 "The feed options must match the server's feed. Exit 0 when every check passes, 1 otherwise."})
 final class VerifyCommand implements Callable<Integer> {
 
-    @Option(names = "--url", required = true, description = "the server, http://host:port")
+    @Option(names = "--url", required = true, description = "the server, http://host:port (https://host:port for https1.1 and h2)")
     URI url;
 
-    @Option(names = "--protocol", defaultValue = "http1.1", description = "http1.1 or h2c (default: ${DEFAULT-VALUE})")
+    @Option(names = "--protocol", defaultValue = "http1.1", description = "http1.1, h2c, https1.1 or h2 (default: ${DEFAULT-VALUE})")
     String protocol;
+
+    @Option(names = "--trust-pem", paramLabel = "FILE",
+            description = "for an https URL: the server's certificate (PEM), the only one trusted (the certificatePem of 'pushbench serve')")
+    Path trustPem;
 
     @Option(names = "--level", defaultValue = "quick", description = "quick (structure, ~1 s) or full (delivery semantics; needs >= 20 events/s per topic); default: ${DEFAULT-VALUE}")
     String level;
@@ -53,9 +61,17 @@ final class VerifyCommand implements Callable<Integer> {
         Level lvl;
         try {
             FeedSpec feed = new FeedSpec(topics, rate, payload, history);
-            target = new Target(url, Protocol.fromId(protocol), feed,
+            Protocol p = Protocol.fromId(protocol);
+            if (p.isTls() && trustPem == null) {
+                throw new IllegalArgumentException("--protocol " + p + " needs --trust-pem FILE, the server's certificate to trust");
+            }
+            if (!p.isTls() && trustPem != null) {
+                throw new IllegalArgumentException("--trust-pem is for https1.1 and h2, got --protocol " + p);
+            }
+            target = new Target(url, p, feed,
                     heartbeatMillis == null ? null : Duration.ofMillis(heartbeatMillis),
-                    holdMillis == null ? null : Duration.ofMillis(holdMillis));
+                    holdMillis == null ? null : Duration.ofMillis(holdMillis),
+                    trustPem == null ? null : readPem(trustPem));
             lvl = Level.fromId(level);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
@@ -70,5 +86,18 @@ final class VerifyCommand implements Callable<Integer> {
         }
         System.out.printf("verify: %d checks passed, %d failed%n", results.size() - failed, failed);
         return failed == 0 ? Cli.OK : Cli.FAILED;
+    }
+
+    private static String readPem(Path file) {
+        String pem;
+        try {
+            pem = Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--trust-pem " + file + ": cannot read it: " + e.getMessage());
+        }
+        if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
+            throw new IllegalArgumentException("--trust-pem " + file + ": not a PEM certificate (no -----BEGIN CERTIFICATE----- line)");
+        }
+        return pem;
     }
 }

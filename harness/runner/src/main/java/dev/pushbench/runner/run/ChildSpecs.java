@@ -85,6 +85,8 @@ public final class ChildSpecs {
         m.put("heartbeatMillis", s.heartbeat().toMillis());
         m.put("reconnectDelayMillis", s.reconnectDelay().toMillis());
         m.put("hlogFile", s.hlogFile().toString());
+        // public: a certificate, not a key; null for cleartext
+        m.put("serverCertificatePem", s.serverCertificatePem());
         return m;
     }
 
@@ -105,6 +107,12 @@ public final class ChildSpecs {
                 Duration.ofMillis(Json.longOf(m, "longPollHoldMillis")),
                 Duration.ofMillis(Json.longOf(m, "heartbeatMillis")),
                 Duration.ofMillis(Json.longOf(m, "reconnectDelayMillis")),
-                Path.of(Json.stringOf(m, "hlogFile")));
+                Path.of(Json.stringOf(m, "hlogFile")),
+                optionalString(m, "serverCertificatePem"));
+    }
+
+    /** The text at {@code key}, or null when it is absent or null (a cleartext cell). */
+    private static String optionalString(Map<String, Object> m, String key) {
+        return m.get(key) == null ? null : Json.stringOf(m, key);
     }
 }

@@ -74,7 +74,8 @@ public final class ScenarioRunner {
     /** Checks a freshly started server before it is measured; returns the failures (empty = passed). */
     @FunctionalInterface
     public interface Verifier {
-        List<String> verify(String host, int port, Protocol protocol, Transport transport, FeedSpec feed) throws Exception;
+        List<String> verify(String host, int port, Protocol protocol, Transport transport, FeedSpec feed, String certificatePem)
+                throws Exception;
     }
 
     public ScenarioRunner(Scenario scenario, Path resultsRoot, PrintStream out, Verifier verifier) {
@@ -235,6 +236,7 @@ public final class ScenarioRunner {
             Map<String, Object> listening = server.await("listening", START_TIMEOUT, ignored -> { });
             int port = (int) Json.longOf(listening, "port");
             long t0 = Json.longOf(listening, "t0Nanos");
+            String certificatePem = certificatePem(listening, cell.protocol());
             summary.server("description", listening.get("description"));
 
             long before = System.nanoTime();
@@ -248,7 +250,7 @@ public final class ScenarioRunner {
                 return;
             }
 
-            List<String> failures = verifier.verify(HOST, port, cell.protocol(), cell.transport(), feed);
+            List<String> failures = verifier.verify(HOST, port, cell.protocol(), cell.transport(), feed, certificatePem);
             summary.verify(failures);
             if (!failures.isEmpty()) {
                 summary.failed("verify failed: " + String.join("; ", failures));
@@ -256,7 +258,8 @@ public final class ScenarioRunner {
             }
 
             summary.serverProcess("idle", askStats(server, true));
-            LoadSpec load = loadSpec(cell, serverConfig, port, new Schedule(t0, feed.topics(), feed.ratePerSecond()), cellDir);
+            LoadSpec load = loadSpec(cell, serverConfig, port, new Schedule(t0, feed.topics(), feed.ratePerSecond()), cellDir,
+                    certificatePem);
             Path loadJson = cellDir.resolve("load.json");
             Json.write(loadJson, ChildSpecs.toJson(load));
             try (ChildProcess loadgen = ChildProcess.start("loadgen", jvmOptions,
@@ -330,13 +333,23 @@ public final class ScenarioRunner {
         return server.ask(Map.of("cmd", "stats", "gc", gc), "stats", ASK_TIMEOUT);
     }
 
-    private LoadSpec loadSpec(CellPlan cell, ServerConfig server, int port, Schedule schedule, Path cellDir) {
+    /** The certificate the server made at start, for a TLS cell; null for cleartext. */
+    private static String certificatePem(Map<String, Object> listening, Protocol protocol) throws ChildException {
+        Object pem = listening.get("certificatePem");
+        if (protocol.isTls() && !(pem instanceof String)) {
+            throw new ChildException("the server's listening line has no certificatePem for TLS protocol " + protocol + ", got " + pem);
+        }
+        return protocol.isTls() ? (String) pem : null;
+    }
+
+    private LoadSpec loadSpec(CellPlan cell, ServerConfig server, int port, Schedule schedule, Path cellDir,
+                              String certificatePem) {
         return new LoadSpec(HOST, port, cell.protocol(), cell.transport(),
                 scenario.clients().connections(), scenario.clients().rampPerSecond(),
                 scenario.clients().eventsPerConnection(), schedule,
                 scenario.timing().warmup(), scenario.timing().duration(), scenario.timing().drain(),
                 scenario.transports().shortPollInterval(), server.longPollHold(), server.heartbeatInterval(),
-                server.sseRetry(), cellDir.resolve("latency.hlog"));
+                server.sseRetry(), cellDir.resolve("latency.hlog"), certificatePem);
     }
 
     /** Thrown from the line handler when the server process is gone mid-load. */

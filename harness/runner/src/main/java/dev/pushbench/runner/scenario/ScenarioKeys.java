@@ -82,7 +82,8 @@ public final class ScenarioKeys {
                     "transports to measure"),
             new Key("matrix.protocols", "list of protocol ids", ids(PROTOCOLS.stream().map(Protocol::id)),
                     Protocol.allowed() + ", each at most once",
-                    "HTTP versions to measure; h2c is HTTP/2 over cleartext with prior knowledge"),
+                    "HTTP versions to measure; h2c is HTTP/2 over cleartext with prior knowledge; https1.1 and h2 run over TLS"
+                            + " (a certificate made at run time, ALPN offering only the cell's protocol)"),
             new Key("clients.connections", "whole number", null,
                     "1 to " + MAX_CONNECTIONS + " (the runner also checks the open-file limit)",
                     "subscribers, each on its own connection, spread round-robin over the topics"),

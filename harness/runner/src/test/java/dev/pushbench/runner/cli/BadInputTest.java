@@ -94,6 +94,24 @@ class BadInputTest {
     }
 
     @Test
+    void verifyOverTlsNeedsTheCertificateToTrust() throws Exception {
+        Outcome none = pushbench("verify", "--url", "https://127.0.0.1:1", "--protocol", "h2");
+        assertEquals(2, none.exit(), none.err());
+        assertTrue(none.err().contains("--protocol h2 needs --trust-pem FILE"), none.err());
+
+        Path notPem = dir.resolve("key.txt");
+        Files.writeString(notPem, "not a certificate\n");
+        Outcome bad = pushbench("verify", "--url", "https://127.0.0.1:1", "--protocol", "https1.1", "--trust-pem", notPem.toString());
+        assertEquals(2, bad.exit(), bad.err());
+        assertTrue(bad.err().contains("not a PEM certificate"), bad.err());
+
+        Outcome cleartext = pushbench("verify", "--url", "http://127.0.0.1:1", "--protocol", "h2c", "--trust-pem", notPem.toString());
+        assertEquals(2, cleartext.exit(), cleartext.err());
+        assertTrue(cleartext.err().contains("--trust-pem is for https1.1 and h2"), cleartext.err());
+        assertFalse(cleartext.err().contains("\tat "), "no stack trace: " + cleartext.err());
+    }
+
+    @Test
     void anUnknownOptionIsBadInput() {
         Outcome o = pushbench("run", "--no-such-option", "x.yaml");
         assertEquals(2, o.exit(), o.err());

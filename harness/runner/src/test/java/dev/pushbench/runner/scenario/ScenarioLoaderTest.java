@@ -389,7 +389,7 @@ class ScenarioLoaderTest {
     @Test
     void unknownIdsSuggestTheIdMeant() {
         assertError(MINIMAL + "matrix: {protocols: [HTTP/1.1]}\n",
-                "s.yaml:5:22: matrix.protocols has an unknown value, got HTTP/1.1; allowed: http1.1, h2c, each at most"
+                "s.yaml:5:22: matrix.protocols has an unknown value, got HTTP/1.1; allowed: http1.1, h2c, https1.1, h2, each at most"
                         + " once; did you mean 'http1.1'?");
         assertError(MINIMAL + "matrix: {stacks: [jety]}\n",
                 "s.yaml:5:19: matrix.stacks has an unknown value, got jety; allowed: jetty, vertx, each at most once;"

@@ -41,8 +41,8 @@ class ScenarioModelTest {
     @Test
     void estimatedRunTimeCountsEveryCellAndRepeat() {
         Scenario once = scenario(ALL, new Clients(50, 500, 0), TIMING);
-        // 8 cells × (5s overhead + 0.1s ramp + 2s + 5s + 2s)
-        assertEquals(Duration.ofMillis(8 * 14_100), once.estimatedRunTime(Duration.ofSeconds(5)));
+        // 16 cells (4 transports × 4 protocols) × (5s overhead + 0.1s ramp + 2s + 5s + 2s)
+        assertEquals(Duration.ofMillis(16 * 14_100), once.estimatedRunTime(Duration.ofSeconds(5)));
         Scenario thrice = scenario(new Matrix(List.of("jetty"), List.of(Transport.SSE), List.of(Protocol.H2C)),
                 new Clients(1, 1, 0), new Timing(Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(1), 3));
         assertEquals(Duration.ofSeconds(3 * (1 + 1 + 5 + 1)), thrice.estimatedRunTime(Duration.ofSeconds(1)));

@@ -5,17 +5,24 @@ import dev.pushbench.core.PushContext;
 import dev.pushbench.core.PushServer;
 import dev.pushbench.core.ServerConfig;
 import dev.pushbench.core.ServerStack;
-import dev.pushbench.core.Transport;
+import dev.pushbench.core.TlsMaterial;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.Locale;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.HTTP2Cipher;
+import org.eclipse.jetty.http2.server.AbstractHTTP2ServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Jetty;
 import org.eclipse.jetty.util.component.LifeCycle;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
@@ -32,7 +39,12 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * <p>{@code http1.1} gets an {@link HttpConnectionFactory} only, {@code h2c} an
  * {@link HTTP2CServerConnectionFactory} only (prior knowledge, with RFC 8441 extended CONNECT so
  * that WebSocket runs over HTTP/2 streams): a client speaking the other version is refused, never
- * served under the wrong label. Request handling and delivery never block a thread.
+ * served under the wrong label. The TLS protocols put {@link SslConnectionFactory} and an
+ * {@link ALPNServerConnectionFactory} offering exactly one protocol in front of the same factories
+ * ({@code https1.1}: {@code http/1.1}; {@code h2}: {@code h2}), so a client whose ALPN offers only
+ * the other protocol fails the TLS handshake ({@code no_application_protocol}) instead of falling
+ * back. The key and certificate are {@code config.tls()}'s, made at run time. Request handling and
+ * delivery never block a thread.
  */
 public final class JettyStack implements ServerStack {
     /** The shortest connector idle timeout: quiet streams live on heartbeats, not on this. */
@@ -49,13 +61,6 @@ public final class JettyStack implements ServerStack {
     }
 
     @Override
-    public Optional<String> unsupported(Transport transport, Protocol protocol) {
-        return protocol.isTls()
-                ? Optional.of("the Jetty stack has no TLS connector yet; it serves " + Protocol.HTTP_1_1 + " and " + Protocol.H2C)
-                : Optional.empty();
-    }
-
-    @Override
     public PushServer start(PushContext context) throws Exception {
         ServerConfig config = context.config();
         Duration idleTimeout = idleTimeout(config);
@@ -64,7 +69,7 @@ public final class JettyStack implements ServerStack {
         threads.setName("pushbench-jetty");
         Server server = new Server(threads);
 
-        ServerConnector connector = new ServerConnector(server, connectionFactory(config.protocol(), idleTimeout));
+        ServerConnector connector = new ServerConnector(server, connectionFactories(config, idleTimeout));
         connector.setHost(config.host());
         connector.setPort(config.port());
         connector.setIdleTimeout(idleTimeout.toMillis());
@@ -106,22 +111,57 @@ public final class JettyStack implements ServerStack {
         return timeout;
     }
 
-    private static ConnectionFactory connectionFactory(Protocol protocol, Duration idleTimeout) {
+    private static ConnectionFactory[] connectionFactories(ServerConfig config, Duration idleTimeout) {
+        Protocol protocol = config.protocol();
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         switch (protocol) {
             case HTTP_1_1:
-                return new HttpConnectionFactory(http);
+                return new ConnectionFactory[] {new HttpConnectionFactory(http)};
             case H2C:
                 HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(http);
-                h2c.setConnectProtocolEnabled(true);
-                h2c.setStreamIdleTimeout(idleTimeout.toMillis());
-                return h2c;
+                return new ConnectionFactory[] {http2(h2c, idleTimeout)};
+            case HTTPS_1_1:
+                http.addCustomizer(new SecureRequestCustomizer());
+                return overTls(config, new HttpConnectionFactory(http));
+            case H2:
+                http.addCustomizer(new SecureRequestCustomizer());
+                return overTls(config, http2(new HTTP2ServerConnectionFactory(http), idleTimeout));
             default:
                 throw new IllegalArgumentException("protocol " + protocol + " is not served by the Jetty stack; allowed: "
                         + Protocol.allowed());
         }
+    }
+
+    /** RFC 8441 extended CONNECT on, so that WebSocket runs over HTTP/2 streams; streams idle as long as connections. */
+    private static ConnectionFactory http2(AbstractHTTP2ServerConnectionFactory h2, Duration idleTimeout) {
+        h2.setConnectProtocolEnabled(true);
+        h2.setStreamIdleTimeout(idleTimeout.toMillis());
+        return h2;
+    }
+
+    /**
+     * TLS, then ALPN offering only {@code application}'s protocol, then {@code application}. ALPN's
+     * own default (for a client that sends no ALPN extension at all) is that same protocol: such a
+     * client gets what the cell is labelled, never something else.
+     */
+    private static ConnectionFactory[] overTls(ServerConfig config, ConnectionFactory application) {
+        TlsMaterial tls = config.tls();
+        if (tls == null) {
+            throw new IllegalArgumentException("protocol " + config.protocol() + " needs config.tls() (a key and certificate),"
+                    + " got none; use ServerConfig.withTls()");
+        }
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(tls.keyStore());
+        ssl.setKeyStorePassword(new String(tls.password()));
+        ssl.setCertAlias(TlsMaterial.ALIAS);
+        // HTTP/2 forbids the TLS 1.2 ciphers on its block list (RFC 9113 §9.2.2): prefer the allowed ones
+        ssl.setCipherComparator(HTTP2Cipher.COMPARATOR);
+        String alpnId = application.getProtocol().toLowerCase(Locale.ROOT);
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory(alpnId);
+        alpn.setDefaultProtocol(alpnId);
+        return new ConnectionFactory[] {new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, application};
     }
 
     private static final class JettyPushServer implements PushServer {
