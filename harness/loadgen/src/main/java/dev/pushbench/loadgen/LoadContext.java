@@ -19,10 +19,13 @@ final class LoadContext {
     final LongAdder pollRequests = new LongAdder();
     final LongAdder emptyPolls = new LongAdder();
     final LongAdder protocolErrors = new LongAdder();
+    /** Starts every connection tag of this context: warm-up and measured subscribers never share a connection. */
+    final String tagPrefix;
     volatile boolean stopping;
     volatile String lastError;
 
-    LoadContext(LoadSpec spec, ClientStack clients, Recorders recorders, Window window, ScheduledExecutorService timer) {
+    LoadContext(String tagPrefix, LoadSpec spec, ClientStack clients, Recorders recorders, Window window, ScheduledExecutorService timer) {
+        this.tagPrefix = tagPrefix;
         this.spec = spec;
         this.clients = clients;
         this.recorders = recorders;

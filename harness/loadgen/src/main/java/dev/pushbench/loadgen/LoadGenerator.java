@@ -82,7 +82,7 @@ public final class LoadGenerator {
             hlog.setBaseTime(startMillis);
             hlog.outputLegend();
 
-            LoadContext context = new LoadContext(spec, clients, recorders, window, timer);
+            LoadContext context = new LoadContext("s", spec, clients, recorders, window, timer);
             Subscriber[] subscribers = new Subscriber[spec.connections()];
             for (int i = 0; i < subscribers.length; i++) {
                 subscribers[i] = newSubscriber(context, i);
@@ -160,7 +160,7 @@ public final class LoadGenerator {
      * land in the measured connect times of the first subscribers.
      */
     private void warmUpClients(ClientStack clients, ScheduledExecutorService timer) throws InterruptedException {
-        LoadContext warm = new LoadContext(spec, clients, new Recorders(), new Window(), timer);
+        LoadContext warm = new LoadContext("warm-up-", spec, clients, new Recorders(), new Window(), timer);
         int n = Math.min(spec.connections(), WARM_UP_SUBSCRIPTIONS);
         Subscriber[] subscribers = new Subscriber[n];
         long now = System.nanoTime();

@@ -33,7 +33,7 @@ abstract class Subscriber {
 
     /** A tag that gives each session its own connection (and so its own connect cost). */
     final String connectionTag() {
-        return "s" + index + "." + sessionNumber;
+        return context.tagPrefix + index + "." + sessionNumber;
     }
 
     final String topicName() {
