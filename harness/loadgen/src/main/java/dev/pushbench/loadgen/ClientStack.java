@@ -8,6 +8,7 @@ import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -37,6 +38,8 @@ public final class ClientStack implements AutoCloseable {
     private final HttpClient http;
     private final WebSocketClient webSocket;
     private final MeasuredClientConnector connector;
+    private final java.util.Map<javax.net.ssl.SSLEngine, Long> handshakeStarts = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile java.util.function.LongConsumer tlsHandshakeNanos = nanos -> { };
     private final LongAdder connectionsOpened = new LongAdder();
     private final LongAdder connectionsClosed = new LongAdder();
 
@@ -85,6 +88,10 @@ public final class ClientStack implements AutoCloseable {
                 if (onTcp(connection)) {
                     connectionsOpened.increment();
                 }
+                if (connection instanceof SslConnection) {
+                    // the client starts its handshake as its TLS connection opens, right after the TCP connect
+                    handshakeStarts.put(((SslConnection) connection).getSSLEngine(), System.nanoTime());
+                }
             }
 
             @Override
@@ -100,6 +107,20 @@ public final class ClientStack implements AutoCloseable {
              */
             private boolean onTcp(Connection connection) {
                 return !(connection.getEndPoint() instanceof SslConnection.SslEndPoint);
+            }
+        });
+        http.addBean(new SslHandshakeListener() {
+            @Override
+            public void handshakeSucceeded(Event event) {
+                Long start = handshakeStarts.remove(event.getSSLEngine());
+                if (start != null) {
+                    tlsHandshakeNanos.accept(System.nanoTime() - start);
+                }
+            }
+
+            @Override
+            public void handshakeFailed(Event event, Throwable failure) {
+                handshakeStarts.remove(event.getSSLEngine());
             }
         });
         http.start();
@@ -134,6 +155,11 @@ public final class ClientStack implements AutoCloseable {
     /** Bytes written to all TCP connections so far (client to server). */
     public long bytesOut() {
         return connector.bytesOut.sum();
+    }
+
+    /** Where each TLS handshake's duration goes from now on (nanoseconds): from the TLS connection's open to the finished handshake. */
+    public void onTlsHandshake(java.util.function.LongConsumer sink) {
+        tlsHandshakeNanos = sink;
     }
 
     /** Where each TCP connect's duration goes from now on (nanoseconds). */

@@ -90,6 +90,7 @@ public final class LoadGenerator {
             CpuClock cpu = new CpuClock();
             warmUpClients(clients, timer);
             clients.onTcpConnect(nanos -> recorders.record(Metric.TCP_CONNECT, nanos));
+            clients.onTlsHandshake(nanos -> recorders.record(Metric.TLS_HANDSHAKE, nanos));
             Map<String, Object> idle = PROCESS.read(true);
 
             // ramp: open loop, each start on its own planned time
@@ -348,6 +349,10 @@ public final class LoadGenerator {
         r.put("latencyMicros", HistogramSummary.ofNanos(rec.total(Metric.LATENCY)).toMap());
         r.put("latencyActualMicros", HistogramSummary.ofNanos(rec.total(Metric.LATENCY_ACTUAL)).toMap());
         r.put("connectMicros", HistogramSummary.ofNanos(rec.total(Metric.CONNECT)).toMap());
+        r.put("tcpConnectMicros", HistogramSummary.ofNanos(rec.total(Metric.TCP_CONNECT)).toMap());
+        if (spec.protocol().isTls()) {
+            r.put("tlsHandshakeMicros", HistogramSummary.ofNanos(rec.total(Metric.TLS_HANDSHAKE)).toMap());
+        }
         if (spec.transport().isPolling()) {
             if (spec.transport() == Transport.SHORT_POLLING) {
                 r.put("pollMicros", HistogramSummary.ofNanos(rec.total(Metric.POLL)).toMap());

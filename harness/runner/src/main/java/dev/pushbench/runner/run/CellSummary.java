@@ -113,6 +113,7 @@ final class CellSummary {
         loadCosts = Json.map(result, "costs");
         loadgenIdle = Json.map(result, "idle");
         for (String key : List.of("connections", "delivery", "latencyMicros", "latencyActualMicros", "connectMicros",
+                "tcpConnectMicros", "tlsHandshakeMicros",
                 "pollMicros", "polling", "window")) {
             if (result.containsKey(key)) {
                 m.put(key, result.get(key));
