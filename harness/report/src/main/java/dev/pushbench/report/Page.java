@@ -68,6 +68,11 @@ final class Page {
             td.note { font-size: .85rem; color: var(--muted); padding-top: .1rem; }
             td.note div.warn { color: var(--warn); }
             .files a { margin-right: .5rem; white-space: nowrap; }
+            .banner.ok { border-color: var(--ok); background: var(--ok-bg); color: var(--ok); }
+            table.compare tr.worse td { background: var(--bad-bg); }
+            table.compare tr.better td { background: var(--ok-bg); }
+            table.compare tr.exceeded td { background: #ffd8d3; font-weight: 600; }
+            span.good { color: var(--ok); font-weight: 600; }
             .table-wrap { overflow-x: auto; max-width: 100%; }
             td.verdict-line { font-size: .85rem; max-width: 40rem; }
             .workload { font-size: .95rem; }
