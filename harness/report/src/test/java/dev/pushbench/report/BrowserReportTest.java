@@ -137,6 +137,18 @@ class BrowserReportTest {
                 assertTrue(seriesDrawn >= Math.min(2, distinctColours), id + ": its series are drawn: " + chart);
             }
 
+            JsonNode sorted = browser.evaluate(page, """
+                    (() => {
+                      const first = () => document.querySelector('table.matrix tbody').id;
+                      const th = document.querySelector('table.matrix th[data-sort="p99"]');
+                      th.click();
+                      const ascending = first();
+                      th.click();
+                      return [ascending, first(), th.getAttribute('aria-sort')];
+                    })()""");
+            assertEquals("[\"cell-jetty-websocket-http1.1\",\"cell-jetty-short-polling-h2c\",\"descending\"]",
+                    sorted.toString(), "clicking p99 sorts the cells by it, twice reverses");
+
             JsonNode shot = browser.send(page, "Page.captureScreenshot",
                     Map.of("format", "png", "captureBeyondViewport", true));
             assertNotNull(shot.get("data"));

@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
         description = {"Compare two runs cell by cell (cells matched by name, repeats by their median): latency"
                 + " p50/p99/p99.9/max, delivered/lost/duplicated, connect p99 and cost figures. Writes compare.html"
                 + " and prints its path last.",
-                "A change is marked beyond noise when it exceeds --noise % of A and, when both runs repeat a cell,"
+                "A change is marked beyond noise when it exceeds --noise %% of A and, when both runs repeat a cell,"
                         + " their min-max spreads do not overlap."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:no threshold exceeded", "1:a threshold exceeded", "2:bad input (run directory, metric, threshold)"})
@@ -40,14 +40,15 @@ final class CompareCommand implements Callable<Integer> {
     Path runB;
 
     @Option(names = "--threshold", paramLabel = "METRIC=LIMIT",
-            description = {"fail (exit 1) when crossed; repeatable. p99=+10% (B at most 10 % above A),"
-                    + " delivered=-1% (at most 1 % below), p99=+2ms (at most 2 ms above), lost=0 or p99=50ms"
+            description = {"fail (exit 1) when crossed; repeatable. p99=+10%% (B at most 10 %% above A),"
+                    + " delivered=-1%% (at most 1 %% below), p99=+2ms (at most 2 ms above), lost=0 or p99=50ms"
                     + " (a ceiling for B). A cell that has the metric in A but not in B exceeds it.",
                     "Metrics: p50, p99, p999, max, actual-p99, delivered, lost, duplicated, reordered, connect-p99,"
                             + " server-cpu, loadgen-cpu, heap-per-connection, rss-per-connection, bytes-down,"
                             + " bytes-up, requests."})
     List<String> thresholds = new ArrayList<>();
 
+    // Descriptions are format strings for picocli: a literal percent sign is written %%.
     @Option(names = "--noise", paramLabel = "PERCENT", defaultValue = "10%",
             description = "smallest relative change marked as beyond noise (default: ${DEFAULT-VALUE})")
     String noise;
