@@ -37,11 +37,16 @@ record CellSummary(
         Stats publisherLag,
         Num loadgenCpuPercent,
         Boolean loadgenSaturated,
+        Costs costs,
+        Integer repeat,
         List<String> files,
         List<String> notes) {
 
     /** The raw files linked from a row, in this order; any other file in the cell directory follows. */
     static final List<String> KNOWN_FILES = List.of("summary.json", "latency.hlog", "server.log", "loadgen.log");
+
+    /** The suffix the runner gives a repeated cell: {@code jetty-sse-http1.1-r2}. */
+    private static final Pattern REPEAT_SUFFIX = Pattern.compile("-r([1-9][0-9]*)$");
 
     /** Cell names become directory names; anything else could walk out of {@code cells/}. */
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -57,6 +62,34 @@ record CellSummary(
     /** True when there are figures to show; otherwise the row is the reason alone. */
     boolean hasFigures() {
         return delivery != null || latency != null || latencyActual != null || connect != null;
+    }
+
+    /** True when this cell was measured and its figures stand. */
+    boolean isMeasured() {
+        return state == CellState.OK && hasFigures();
+    }
+
+    /**
+     * The configuration this cell measures, the same for every repeat: the name without its
+     * {@code -r<n>} suffix ({@code jetty-sse-http1.1-r2} → {@code jetty-sse-http1.1}).
+     */
+    String configuration() {
+        return configurationOf(name);
+    }
+
+    static String configurationOf(String name) {
+        return name == null ? null : REPEAT_SUFFIX.matcher(name).replaceFirst("");
+    }
+
+    /** Events lost, plus events owed but never delivered that {@code lost} does not already count. */
+    boolean hadLoss() {
+        if (delivery == null) {
+            return false;
+        }
+        boolean lost = delivery.lost() != null && delivery.lost().isPositive();
+        boolean shortOf = delivery.expected() != null && delivery.delivered() != null
+                && delivery.delivered().value() < delivery.expected().value();
+        return lost || shortOf;
     }
 
     static boolean isSafeName(String name) {
@@ -112,7 +145,7 @@ record CellSummary(
         if (storedName != null && !storedName.equals(name)) {
             notes.add("summary.json names this cell \"" + storedName + "\"");
         }
-        String[] parsed = splitName(name);
+        String[] parsed = splitName(configurationOf(name));
         String stack = orElse(f.text("cell.stack"), parsed[0]);
         String transport = orElse(f.text("cell.transport"), parsed[1]);
         String protocol = orElse(f.text("cell.protocol"), parsed[2]);
@@ -144,6 +177,9 @@ record CellSummary(
         Stats publisherLag = Stats.read(f, "server.publisherLagMicros");
         Num cpuPercent = f.number("loadgen.cpuPercent");
         Boolean saturated = f.bool("loadgen.saturated");
+        Costs costs = Costs.read(f, delivery);
+        Num repeatNumber = f.number("repeat");
+        Integer repeat = repeatNumber == null ? null : (int) repeatNumber.value();
 
         if (Boolean.TRUE.equals(saturated)) {
             notes.add("the load generator was saturated"
@@ -166,14 +202,14 @@ record CellSummary(
         }
         return new CellSummary(name, stack, transport, protocol, state, status, reason, connections, delivery,
                 latency, latencyActual, connect, poll, warmupSeconds, measureSeconds, publisherLag,
-                cpuPercent, saturated, files, List.copyOf(notes));
+                cpuPercent, saturated, costs, repeat, files, List.copyOf(notes));
     }
 
     private static CellSummary withoutFigures(String name, CellState state, String status, String reason,
                                               List<String> files, Set<String> notes) {
-        String[] parsed = splitName(name);
+        String[] parsed = splitName(configurationOf(name));
         return new CellSummary(name, parsed[0], parsed[1], parsed[2], state, status, reason, null, null,
-                null, null, null, null, null, null, null, null, null, files, List.copyOf(notes));
+                null, null, null, null, null, null, null, null, null, Costs.NONE, null, files, List.copyOf(notes));
     }
 
     /**

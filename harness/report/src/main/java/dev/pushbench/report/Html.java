@@ -1,5 +1,7 @@
 package dev.pushbench.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -8,6 +10,7 @@ import java.nio.charset.StandardCharsets;
  * every path in a link through {@link #pathSegment}; nothing from a file is written raw.
  */
 final class Html {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private Html() {
@@ -27,6 +30,34 @@ final class Html {
                 case '>' -> escaped.append("&gt;");
                 case '"' -> escaped.append("&quot;");
                 case '\'' -> escaped.append("&#39;");
+                default -> escaped.append(c);
+            }
+        }
+        return escaped.toString();
+    }
+
+    /**
+     * Serializes {@code value} as JSON that is safe inside a {@code <script type="application/json">}
+     * element: {@code <}, {@code >} and {@code &} become {@code \\u003c} … (they only ever occur inside
+     * JSON strings, where the escape means the same), so no text from a file can close the element
+     * ({@code </script>}) or open a comment; U+2028/9 are escaped for older JavaScript parsers.
+     */
+    static String scriptJson(Object value) {
+        String json;
+        try {
+            json = JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot serialize the chart data: " + e.getOriginalMessage(), e);
+        }
+        StringBuilder escaped = new StringBuilder(json.length() + 64);
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            switch (c) {
+                case '<' -> escaped.append("\\u003c");
+                case '>' -> escaped.append("\\u003e");
+                case '&' -> escaped.append("\\u0026");
+                case '\u2028' -> escaped.append("\\u2028");
+                case '\u2029' -> escaped.append("\\u2029");
                 default -> escaped.append(c);
             }
         }

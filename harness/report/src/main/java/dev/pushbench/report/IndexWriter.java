@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 
 /**
  * Renders {@code results/index.html}: every run directory (a directory holding run.json), newest first,
- * with its scenario, start time, status, cell counts and a link to its report.
+ * with its scenario, start time, status, its verdict in one line, cell counts and a link to its report.
  *
  * <pre>
  *   ReportWriter.write(runDir);                    // the run's own report first
@@ -104,6 +104,7 @@ public final class IndexWriter {
         out.append("<p class=\"sub\">").append(entries.size()).append(entries.size() == 1 ? " run" : " runs")
                 .append(", newest first.</p>\n");
         out.append("<table>\n<thead>\n<tr><th>Run</th><th>Scenario</th><th>Started</th><th>Status</th>")
+                .append("<th>Verdict</th>")
                 .append("<th class=\"num\">Cells</th><th class=\"num\">ok</th><th class=\"num\">failed</th>")
                 .append("<th class=\"num\">unsupported</th><th class=\"num\" title=\"not run, unreadable or")
                 .append(" unknown status\">other</th></tr>\n</thead>\n<tbody>\n");
@@ -128,7 +129,8 @@ public final class IndexWriter {
                 css = "failed";
             }
             out.append("<span class=\"status ").append(css).append("\">").append(Html.text(report.statusLabel()))
-                    .append("</span></td>");
+                    .append("</span></td><td class=\"verdict-line\">").append(Html.text(verdictLine(report)))
+                    .append("</td>");
             int other = report.count(CellState.NOT_RUN) + report.count(CellState.UNREADABLE)
                     + report.count(CellState.UNKNOWN);
             count(out, report.cells().size(), false);
@@ -141,6 +143,15 @@ public final class IndexWriter {
         out.append("</tbody>\n</table>\n");
         Page.close(out);
         return out.toString();
+    }
+
+    /** The run's answer in one line: the latency verdict, or what a micro-benchmark run holds. */
+    static String verdictLine(RunReport report) {
+        if (report.isMicroOnly()) {
+            int results = report.micro().results().size();
+            return "micro-benchmarks: " + results + (results == 1 ? " result" : " results");
+        }
+        return report.verdict().oneLine();
     }
 
     private static void count(StringBuilder out, int count, boolean badWhenPositive) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,7 +41,37 @@ record RunManifest(
         String clockMethod,
         String clockDetail,
         List<String> cells,
+        Workload workload,
         List<String> problems) {
+
+    /** The resolved scenario's shape, for the line above the verdict; any figure may be absent. */
+    record Workload(Num connections, Num topics, Num ratePerSecond, Num payloadBytes, Num warmupMillis,
+                    Num durationMillis, Num repeats) {
+
+        /** {@code 20 connections · 2 topics × 20/s · 64 B payload · measured 3 s after 1 s warm-up}, or null. */
+        String describe() {
+            List<String> parts = new ArrayList<>();
+            if (connections != null) {
+                parts.add(Units.count(connections) + " connections");
+            }
+            if (topics != null) {
+                parts.add(Units.count(topics) + (topics.value() == 1 ? " topic" : " topics")
+                        + (ratePerSecond == null ? "" : " \u00d7 " + ratePerSecond.raw() + " events/s"));
+            }
+            if (payloadBytes != null) {
+                parts.add(Units.bytes(payloadBytes) + " payload");
+            }
+            if (durationMillis != null) {
+                parts.add("measured " + Units.micros(durationMillis.value() * 1_000)
+                        + (warmupMillis == null ? "" : " after " + Units.micros(warmupMillis.value() * 1_000)
+                        + " warm-up"));
+            }
+            if (repeats != null && repeats.value() > 1) {
+                parts.add(repeats.raw() + " repeats per cell");
+            }
+            return parts.isEmpty() ? null : String.join(" \u00b7 ", parts);
+        }
+    }
 
     static final String FILE = "run.json";
 
@@ -99,11 +130,20 @@ record RunManifest(
                 f.text("clockCheck.method"),
                 f.text("clockCheck.detail"),
                 f.texts("cells"),
+                new Workload(
+                        f.number("scenario.resolved.clients.connections"),
+                        f.number("scenario.resolved.feed.topics"),
+                        f.number("scenario.resolved.feed.ratePerSecond"),
+                        f.number("scenario.resolved.feed.payloadBytes"),
+                        f.number("scenario.resolved.timing.warmupMillis"),
+                        f.number("scenario.resolved.timing.durationMillis"),
+                        f.number("scenario.resolved.timing.repeats")),
                 List.copyOf(problems));
     }
 
     private static RunManifest unreadable(String problem) {
         return new RunManifest(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, List.of(problem));
+                null, null, null, null, null, null, null, null, null, null, null,
+                new Workload(null, null, null, null, null, null, null), List.of(problem));
     }
 }

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * </pre>
  */
 record RunReport(String runId, RunManifest manifest, List<CellSummary> cells, boolean hasScenarioYaml,
-                 List<String> notes) {
+                 MicroBenchmarks micro, List<String> notes) {
 
     static final String CELLS_DIR = "cells";
     static final String SCENARIO_FILE = "scenario.yaml";
@@ -73,7 +73,17 @@ record RunReport(String runId, RunManifest manifest, List<CellSummary> cells, bo
         }
         String runId = manifest.runId() != null ? manifest.runId() : runDir.getFileName().toString();
         return new RunReport(runId, manifest, List.copyOf(cells),
-                Files.isRegularFile(runDir.resolve(SCENARIO_FILE)), List.copyOf(notes));
+                Files.isRegularFile(runDir.resolve(SCENARIO_FILE)), MicroBenchmarks.read(runDir), List.copyOf(notes));
+    }
+
+    /** Which configuration is best on latency, CPU and memory, computed from the cells' figures. */
+    Verdict verdict() {
+        return Verdict.of(cells);
+    }
+
+    /** True for a run of micro-benchmarks only: it holds jmh.json and no cells. */
+    boolean isMicroOnly() {
+        return micro != null && cells.isEmpty();
     }
 
     String scenarioName() {
@@ -171,6 +181,7 @@ record RunReport(String runId, RunManifest manifest, List<CellSummary> cells, bo
         if (m.libraries() != null) {
             m.libraries().forEach((library, version) -> line(out, "", "library " + library, version));
         }
+        line(out, "", "workload", m.workload().describe());
         line(out, "", "clock check", m.clockOk() == null ? null
                 : (m.clockOk() ? "ok" : "FAILED") + " " + join(m.clockMethod(), m.clockDetail()));
         for (String note : notes) {
@@ -180,6 +191,10 @@ record RunReport(String runId, RunManifest manifest, List<CellSummary> cells, bo
                 .filter(e -> e.getValue() > 0)
                 .map(e -> e.getValue() + " " + e.getKey().label())
                 .reduce((a, b) -> a + ", " + b).orElse("none"));
+        out.append(verdict().describe());
+        if (micro != null) {
+            out.append(micro.describe());
+        }
         for (CellSummary cell : cells) {
             out.append('\n');
             line(out, "", "cell", cell.name());
@@ -214,6 +229,10 @@ record RunReport(String runId, RunManifest manifest, List<CellSummary> cells, bo
                 line(out, "  ", "load generator", "CPU " + Units.percent(cell.loadgenCpuPercent())
                         + ", saturated " + (cell.loadgenSaturated() == null ? Units.ABSENT : cell.loadgenSaturated()));
             }
+            if (!cell.costs().isEmpty()) {
+                line(out, "  ", "costs", cell.costs().describe());
+            }
+            line(out, "  ", "repeat", cell.repeat() == null ? null : cell.repeat().toString());
             line(out, "  ", "files", cell.files().isEmpty() ? null : String.join(", ", cell.files()));
             for (String note : cell.notes()) {
                 line(out, "  ", "note", note);

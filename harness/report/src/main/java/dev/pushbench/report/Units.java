@@ -85,6 +85,21 @@ final class Units {
                 : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 
+    /** A measured figure with three significant digits and thousands separators: {@code 1,234}, {@code 12.3}. */
+    static String significant(Num number) {
+        if (number == null) {
+            return ABSENT;
+        }
+        double value = number.value();
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return number.raw();
+        }
+        if (Math.abs(value) >= 1_000) {
+            return String.format(Locale.ROOT, "%,d", Math.round(value));
+        }
+        return new BigDecimal(value).round(THREE_DIGITS).stripTrailingZeros().toPlainString();
+    }
+
     /** Seconds as stored in a window ({@code 5} → {@code 5 s}). */
     static String seconds(Num seconds) {
         return seconds == null ? ABSENT : seconds.raw() + " s";

@@ -62,6 +62,16 @@ class IndexWriterTest {
     }
 
     @Test
+    void eachRunShowsItsVerdictInOneLine() throws IOException {
+        ResultsTree.copyFixture(ResultsTree.MINI_RUN, results);
+
+        String html = Files.readString(IndexWriter.write(results), StandardCharsets.UTF_8);
+
+        assertTrue(html.contains("<td class=\"verdict-line\">lowest p99: jetty-websocket-http1.1 3.01 ms; runner-up"
+                + " jetty-websocket-h2c 3.71 ms (+23 %)</td>"), html);
+    }
+
+    @Test
     void anEmptyResultsDirectorySaysSo() throws IOException {
         String html = Files.readString(IndexWriter.write(results), StandardCharsets.UTF_8);
 

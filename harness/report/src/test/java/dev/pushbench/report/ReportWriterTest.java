@@ -51,22 +51,17 @@ class ReportWriterTest {
         assertTrue(ok.contains("<span class=\"status ok\">ok</span>"), ok);
         assertTrue(ok.contains(">4,998 / 5,000</td>"), "delivered / expected: " + ok);
         assertTrue(ok.contains("title=\"99.96 % delivered\""), ok);
-        assertTrue(ok.contains("<td rowspan=\"2\" class=\"num bad\" title=\"2\">2</td>"), "lost shown as bad: " + ok);
-        // intended: p50 p90 p99 p99.9 max, each humane with the stored value on hover
-        assertTrue(ok.contains(">intended</td>"
-                + "<td class=\"num\" title=\"700 µs\">700 µs</td>"
-                + "<td class=\"num\" title=\"1100 µs\">1.10 ms</td>"
-                + "<td class=\"num\" title=\"2900 µs\">2.90 ms</td>"
-                + "<td class=\"num\" title=\"4100 µs\">4.10 ms</td>"
-                + "<td class=\"num\" title=\"5200 µs\">5.20 ms</td>"), ok);
-        assertTrue(ok.contains(">actual send</td>"
-                + "<td class=\"num\" title=\"610 µs\">610 µs</td>"
-                + "<td class=\"num\" title=\"950 µs\">950 µs</td>"
-                + "<td class=\"num\" title=\"2300 µs\">2.30 ms</td>"
-                + "<td class=\"num\" title=\"3400 µs\">3.40 ms</td>"
-                + "<td class=\"num\" title=\"4800 µs\">4.80 ms</td>"), ok);
-        assertTrue(ok.contains("<td rowspan=\"2\" class=\"num\" title=\"980 µs\">980 µs</td>"
-                + "<td rowspan=\"2\" class=\"num\" title=\"3900 µs\">3.90 ms</td>"), "connect p50, p99: " + ok);
+        assertEquals("2", figure(ok, "lost"));
+        assertTrue(figureTag(ok, "lost").contains("class=\"num bad"), "lost shown as bad: " + ok);
+        // intended: p50 p90 p99 p99.9 max, each humane with the stored value on hover and for sorting
+        assertEquals(List.of("700 µs", "1.10 ms", "2.90 ms", "4.10 ms", "5.20 ms"),
+                figures(ok, "p50", "p90", "p99", "p999", "max"));
+        assertTrue(figureTag(ok, "p90").contains("data-v=\"1100\" title=\"1100 µs\""), ok);
+        assertTrue(ok.indexOf(">intended</td>") < ok.indexOf("data-k=\"p50\""), ok);
+        assertEquals(List.of("610 µs", "950 µs", "2.30 ms", "3.40 ms", "4.80 ms"),
+                figures(ok, "actual-p50", "actual-p90", "actual-p99", "actual-p999", "actual-max"));
+        assertTrue(ok.indexOf(">actual send</td>") < ok.indexOf("data-k=\"actual-p50\""), ok);
+        assertEquals(List.of("980 µs", "3.90 ms"), figures(ok, "connect-p50", "connect-p99"), "connect p50, p99");
         assertTrue(ok.contains("subscribers that lost events: 1"), ok);
 
         String failed = cellBody(html, "jetty-long-polling-h2c");
@@ -81,7 +76,7 @@ class ReportWriterTest {
 
         String missing = cellBody(html, "jetty-short-polling-http1.1");
         assertTrue(missing.contains("<span class=\"status not-run\">not run</span>"), missing);
-        assertTrue(missing.contains(">jetty</td><td>short-polling</td><td>http1.1</td>"), missing);
+        assertTrue(missing.contains("<b>short-polling</b><div class=\"stack\">http1.1 \u00b7 jetty</div>"), missing);
         assertTrue(missing.contains("not run: no summary.json"), missing);
     }
 
@@ -105,15 +100,24 @@ class ReportWriterTest {
 
     @Test
     void isSelfContained() throws IOException {
-        Path runDir = ResultsTree.copyFixture(QUICK_RUN, results);
+        Path runDir = ResultsTree.copyFixture(ResultsTree.MINI_RUN, results);
 
         String html = read(ReportWriter.write(runDir));
 
-        assertFalse(html.contains("<script"), "no scripts");
-        assertFalse(html.contains("<link"), "no stylesheets or fonts fetched");
-        assertFalse(html.contains("src=\""), "no embedded resources fetched");
-        assertFalse(html.contains("url("), "no CSS fetches");
-        assertFalse(html.contains("//"), "no absolute or protocol-relative address");
+        // Only the page's own inline scripts: uPlot, the report's script, and the chart data block.
+        assertEquals(3, count(html, "<script"), "scripts");
+        assertTrue(html.contains("<script>" + Assets.uplotJs() + "</script>"), "uPlot inlined");
+        assertTrue(html.contains("<script>" + Assets.reportJs() + "</script>"), "report.js inlined");
+        assertTrue(html.contains("<script type=\"application/json\" id=\"chart-data\">{\"charts\":["));
+        assertTrue(html.contains("script-src " + Assets.cspHash(Assets.uplotJs()) + " "
+                + Assets.cspHash(Assets.reportJs()) + ";"), "the CSP allows exactly these two scripts");
+        assertFalse(html.contains("unsafe-eval") || html.contains("script-src 'unsafe-inline'"));
+        String ownText = html.replace(Assets.uplotJs(), "").replace(Assets.uplotCss(), "")
+                .replace(Assets.reportJs(), "");
+        assertFalse(ownText.contains("<link"), "no stylesheets or fonts fetched");
+        assertFalse(ownText.contains("src=\""), "no embedded resources fetched");
+        assertFalse(ownText.contains("url("), "no CSS fetches");
+        assertFalse(ownText.contains("//"), "no absolute or protocol-relative address");
         assertTrue(html.contains("<style>"));
         assertTrue(html.contains("default-src 'none'"), "a CSP forbids every fetch, as a second line of defence");
         assertTrue(html.contains("thead { position: sticky; top: 0;"), "the header stays in view");
@@ -140,9 +144,12 @@ class ReportWriterTest {
         assertTrue(row.contains("<span class=\"status failed\">failed</span>"), row);
         assertTrue(row.contains("<div class=\"reason\">failed: server exited with code 137 during measurement</div>"),
                 row);
-        assertTrue(row.contains(">intended (staleness)</td><td class=\"num\" title=\"250000 µs\">250 ms</td>"), row);
-        assertTrue(row.contains(">1.50 s</td>"), row);
-        assertTrue(row.contains("class=\"num bad\" title=\"connect failures 10, reconnects 3\">40 / 50</td>"), row);
+        assertTrue(row.contains(">staleness</td>"), row);
+        assertEquals("250 ms", figure(row, "p50"));
+        assertEquals("1.50 s", figure(row, "max"));
+        assertEquals("40 / 50", figure(row, "connected"));
+        assertTrue(figureTag(row, "connected").contains("class=\"num bad\""), row);
+        assertTrue(figureTag(row, "connected").contains("title=\"connect failures 10, reconnects 3\""), row);
         assertTrue(row.contains("the load generator was saturated (CPU 99.1 %)"), row);
         assertTrue(row.contains("failed connection attempts: 10"), row);
         assertTrue(row.contains("only 40 of 50 connections were established"), row);
@@ -217,9 +224,10 @@ class ReportWriterTest {
 
         String html = read(ReportWriter.write(runDir));
 
+        String fromFiles = html.substring(0, html.indexOf("</main>"));
         for (String raw : List.of("<script", "<img", "<b>odd", "<i>evil", "<i>fast", "<u>c", "<s>jetty",
                 "<blink>", "<x>", "<detail>", "</pre><script")) {
-            assertFalse(html.contains(raw), raw + " must appear only escaped");
+            assertFalse(fromFiles.contains(raw), raw + " must appear only escaped");
         }
         assertTrue(html.contains("<title>&lt;script&gt;alert(1)&lt;/script&gt; \u00b7 20261125-160000-&lt;i&gt;evil"));
         assertTrue(html.contains("<h1>&lt;script&gt;alert(1)&lt;/script&gt;</h1>"));
@@ -303,7 +311,7 @@ class ReportWriterTest {
         assertNull(cell.latencyActual().p99(), "null is absent, not zero");
         String row = cellBody(html, "jetty-sse-http1.1");
         assertTrue(row.contains("delivery should be an object, found 5"), row);
-        assertTrue(row.contains("<td class=\"num\" title=\"610 µs\">610 µs</td>"), row);
+        assertEquals("610 µs", figure(row, "actual-p50"));
     }
 
     @Test
@@ -358,7 +366,37 @@ class ReportWriterTest {
         return runDir;
     }
 
-    private static String cellBody(String html, String cell) {
+    /** The shown text of the figure {@code key} (its {@code data-k}) in a row group. */
+    static String figure(String body, String key) {
+        Matcher m = Pattern.compile("<td[^>]*data-k=\"" + Pattern.quote(key) + "\"[^>]*>(.*?)</td>").matcher(body);
+        assertTrue(m.find(), "no figure " + key + " in " + body);
+        return m.group(1);
+    }
+
+    static List<String> figures(String body, String... keys) {
+        List<String> shown = new ArrayList<>();
+        for (String key : keys) {
+            shown.add(figure(body, key));
+        }
+        return shown;
+    }
+
+    /** The opening tag of the figure {@code key}, with its classes, sort value and title. */
+    static String figureTag(String body, String key) {
+        Matcher m = Pattern.compile("<td[^>]*data-k=\"" + Pattern.quote(key) + "\"[^>]*>").matcher(body);
+        assertTrue(m.find(), "no figure " + key + " in " + body);
+        return m.group();
+    }
+
+    static int count(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    static String cellBody(String html, String cell) {
         Matcher body = CELL_BODY.matcher(html);
         while (body.find()) {
             if (body.group(1).equals(cell)) {

@@ -12,6 +12,8 @@ import java.util.stream.Stream;
 final class ResultsTree {
     /** The committed interrupted run: cells ok, failed, unsupported, and one listed but never run. */
     static final String QUICK_RUN = "20261125-153000-quick";
+    /** A real run of the Jetty stack, copied as written: 8 ok cells with hlogs, process snapshots, no costs. */
+    static final String MINI_RUN = "20261125-154641-mini";
 
     private ResultsTree() {
     }

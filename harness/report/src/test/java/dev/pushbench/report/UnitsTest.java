@@ -47,6 +47,14 @@ class UnitsTest {
     }
 
     @Test
+    void jsonForAScriptElementCannotCloseItOrOpenAComment() {
+        String json = Html.scriptJson(java.util.Map.of("label", "</script><script>alert(1)</script><!-- & \u2028"));
+
+        assertEquals("{\"label\":\"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"
+                + "\\u003c!-- \\u0026 \\u2028\"}", json);
+    }
+
+    @Test
     void linkSegmentsArePercentEncoded() {
         assertEquals("jetty-sse-http1.1", Html.pathSegment("jetty-sse-http1.1"));
         assertEquals("a%2Fb%20c%3A%3Cd%3E%C2%B5", Html.pathSegment("a/b c:<d>µ"));

@@ -1,0 +1,112 @@
+package dev.pushbench.report;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The table's heat colouring: per column, where each measured cell's figure lies between the column's
+ * best and worst, in {@link #STEPS} + 1 classes ({@code heat-0} best, greenest … {@code heat-5} worst).
+ * Relative within the column, so it says which cell is better here, not whether a figure is good.
+ * Durations and costs are placed on a log scale (short polling's half-second staleness would otherwise
+ * paint every streaming cell the same green); counts linearly. A column with fewer than two distinct
+ * figures is not coloured; cells that were not measured ({@code ok}) never are.
+ *
+ * <pre>
+ *   Heat heat = Heat.of(cells, Map.of("cpu-server", c -> c.costs().serverCpuMicrosPerMessage()));
+ *   heat.css(cell, "p99");   // " heat-2", or "" when the cell or column is not coloured
+ * </pre>
+ */
+final class Heat {
+    static final int STEPS = 5;
+
+    private enum Scale { LOG_LOWER_BETTER, LINEAR_LOWER_BETTER, LINEAR_HIGHER_BETTER }
+
+    private record Column(Function<CellSummary, Num> value, Scale scale) {
+    }
+
+    private final Map<String, Map<String, Integer>> classes;
+
+    private Heat(Map<String, Map<String, Integer>> classes) {
+        this.classes = classes;
+    }
+
+    /**
+     * @param extraColumns further columns (costs), keyed as in the table; lower is better, log scale
+     */
+    static Heat of(List<CellSummary> cells, Map<String, Function<CellSummary, Num>> extraColumns) {
+        Map<String, Column> columns = new LinkedHashMap<>();
+        columns.put("delivered", new Column(Heat::deliveredRatio, Scale.LINEAR_HIGHER_BETTER));
+        columns.put("lost", new Column(c -> c.delivery() == null ? null : c.delivery().lost(), Scale.LINEAR_LOWER_BETTER));
+        columns.put("duplicated", new Column(c -> c.delivery() == null ? null : c.delivery().duplicated(),
+                Scale.LINEAR_LOWER_BETTER));
+        columns.put("reordered", new Column(c -> c.delivery() == null ? null : c.delivery().reordered(),
+                Scale.LINEAR_LOWER_BETTER));
+        percentileColumns(columns, "", CellSummary::latency);
+        percentileColumns(columns, "actual-", CellSummary::latencyActual);
+        columns.put("connect-p50", new Column(c -> c.connect() == null ? null : c.connect().p50(), Scale.LOG_LOWER_BETTER));
+        columns.put("connect-p99", new Column(c -> c.connect() == null ? null : c.connect().p99(), Scale.LOG_LOWER_BETTER));
+        extraColumns.forEach((key, value) -> columns.put(key, new Column(value, Scale.LOG_LOWER_BETTER)));
+
+        List<CellSummary> measured = cells.stream().filter(CellSummary::isMeasured).toList();
+        Map<String, Map<String, Integer>> classes = new HashMap<>();
+        columns.forEach((key, column) -> classes.put(key, classify(measured, column)));
+        return new Heat(classes);
+    }
+
+    /** {@code " heat-N"} for {@code cell} in column {@code key}, or {@code ""}. */
+    String css(CellSummary cell, String key) {
+        Integer step = classes.getOrDefault(key, Map.of()).get(cell.name());
+        return step == null ? "" : " heat-" + step;
+    }
+
+    /** Delivered ÷ expected, or {@code null} when either is absent or nothing was expected. */
+    static Num deliveredRatio(CellSummary cell) {
+        CellSummary.Delivery d = cell.delivery();
+        if (d == null || d.delivered() == null || d.expected() == null || d.expected().value() <= 0) {
+            return null;
+        }
+        return Costs.derived(d.delivered().value() / d.expected().value());
+    }
+
+    private static void percentileColumns(Map<String, Column> columns, String prefix,
+                                          Function<CellSummary, Stats> stats) {
+        columns.put(prefix + "p50", new Column(c -> stats.apply(c) == null ? null : stats.apply(c).p50(), Scale.LOG_LOWER_BETTER));
+        columns.put(prefix + "p90", new Column(c -> stats.apply(c) == null ? null : stats.apply(c).p90(), Scale.LOG_LOWER_BETTER));
+        columns.put(prefix + "p99", new Column(c -> stats.apply(c) == null ? null : stats.apply(c).p99(), Scale.LOG_LOWER_BETTER));
+        columns.put(prefix + "p999", new Column(c -> stats.apply(c) == null ? null : stats.apply(c).p999(), Scale.LOG_LOWER_BETTER));
+        columns.put(prefix + "max", new Column(c -> stats.apply(c) == null ? null : stats.apply(c).max(), Scale.LOG_LOWER_BETTER));
+    }
+
+    private static Map<String, Integer> classify(List<CellSummary> measured, Column column) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (CellSummary cell : measured) {
+            Num value = column.value().apply(cell);
+            if (value != null && !Double.isNaN(value.value())) {
+                values.put(cell.name(), value.value());
+            }
+        }
+        if (values.size() < 2) {
+            return Map.of();
+        }
+        List<Double> all = new ArrayList<>(values.values());
+        double min = all.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double max = all.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        if (max == min) {
+            return Map.of();
+        }
+        boolean log = column.scale() == Scale.LOG_LOWER_BETTER && min > 0;
+        Map<String, Integer> steps = new HashMap<>();
+        values.forEach((cell, value) -> {
+            double position = log
+                    ? (Math.log(value) - Math.log(min)) / (Math.log(max) - Math.log(min))
+                    : (value - min) / (max - min);
+            double badness = column.scale() == Scale.LINEAR_HIGHER_BETTER ? 1 - position : position;
+            steps.put(cell, (int) Math.round(badness * STEPS));
+        });
+        return steps;
+    }
+}

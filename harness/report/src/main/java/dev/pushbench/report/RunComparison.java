@@ -1,0 +1,478 @@
+package dev.pushbench.report;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Compares two runs cell by cell, as {@code pushbench compare} does: for every configuration present in
+ * both (matched by cell name, repeats {@code -r<n>} folded into their median) and every metric, the
+ * value in run A, in run B, the change, whether the change is beyond noise, and whether it crosses a
+ * threshold the caller set.
+ *
+ * <pre>
+ *   RunComparison diff = RunComparison.compare(baseline, candidate,
+ *           List.of(RunComparison.Threshold.parse("p99=+10%"), RunComparison.Threshold.parse("lost=0")), 10.0);
+ *   System.out.print(diff.consoleText());
+ *   diff.writeHtml(candidate.resolve("compare.html"));
+ *   int exit = diff.thresholdsExceeded() ? 1 : 0;
+ * </pre>
+ *
+ * <p><b>Noise rule:</b> a change is marked as beyond noise when it exceeds {@code noisePercent} % of run
+ * A's value (any change from zero counts) <em>and</em>, when both runs have repeats of that configuration,
+ * the two runs' min–max spreads do not overlap. <b>Thresholds</b> are independent of noise:
+ * {@code p99=+10%} fails when B is more than 10 % above A, {@code delivered=-1%} when B is more than 1 %
+ * below A, {@code p99=+2ms} when B exceeds A by more than 2 ms, and a bare {@code lost=0} or
+ * {@code p99=50ms} when B exceeds that ceiling. A threshold on a metric that A has and B lacks (the cell
+ * failed, or is missing from B) counts as exceeded, so a gate cannot pass by losing the cell.
+ */
+public final class RunComparison {
+    /** The HTML diff's default file name. */
+    public static final String FILE = "compare.html";
+
+    /** Default noise level, in percent of run A's value. */
+    public static final double DEFAULT_NOISE_PERCENT = 10.0;
+
+    /** How a metric's values are written and which way is better. */
+    enum Kind { MICROS, COUNT, BYTES, RATIO }
+
+    /** One comparable figure of a cell. */
+    record Metric(String name, String description, Kind kind, boolean higherIsBetter,
+                  Function<CellSummary, Num> value) {
+
+        String format(double value) {
+            return switch (kind) {
+                case MICROS -> Units.micros(value);
+                case COUNT -> Units.count(Costs.derived(value));
+                case BYTES -> Units.bytes(Costs.derived(value));
+                case RATIO -> Units.significant(Costs.derived(value));
+            };
+        }
+    }
+
+    private static final List<Metric> METRICS = List.of(
+            new Metric("p50", "latency p50 from intended time", Kind.MICROS, false, c -> stat(c.latency(), Stats::p50)),
+            new Metric("p99", "latency p99 from intended time", Kind.MICROS, false, c -> stat(c.latency(), Stats::p99)),
+            new Metric("p999", "latency p99.9 from intended time", Kind.MICROS, false, c -> stat(c.latency(), Stats::p999)),
+            new Metric("max", "latency max from intended time", Kind.MICROS, false, c -> stat(c.latency(), Stats::max)),
+            new Metric("actual-p99", "latency p99 from actual send", Kind.MICROS, false,
+                    c -> stat(c.latencyActual(), Stats::p99)),
+            new Metric("delivered", "events delivered", Kind.COUNT, true,
+                    c -> c.delivery() == null ? null : c.delivery().delivered()),
+            new Metric("lost", "events lost", Kind.COUNT, false, c -> c.delivery() == null ? null : c.delivery().lost()),
+            new Metric("duplicated", "events duplicated", Kind.COUNT, false,
+                    c -> c.delivery() == null ? null : c.delivery().duplicated()),
+            new Metric("reordered", "events reordered", Kind.COUNT, false,
+                    c -> c.delivery() == null ? null : c.delivery().reordered()),
+            new Metric("connect-p99", "time until a subscription is live, p99", Kind.MICROS, false,
+                    c -> stat(c.connect(), Stats::p99)),
+            new Metric("server-cpu", "server CPU per delivered message", Kind.MICROS, false,
+                    c -> c.costs().serverCpuMicrosPerMessage()),
+            new Metric("loadgen-cpu", "load generator CPU per delivered message", Kind.MICROS, false,
+                    c -> c.costs().loadgenCpuMicrosPerMessage()),
+            new Metric("heap-per-connection", "server heap per connection", Kind.BYTES, false,
+                    c -> c.costs().serverHeapBytesPerConnection()),
+            new Metric("rss-per-connection", "server RSS per connection", Kind.BYTES, false,
+                    c -> c.costs().serverRssBytesPerConnection()),
+            new Metric("bytes-down", "bytes down per delivered message", Kind.BYTES, false,
+                    c -> c.costs().wireBytesDownPerMessage()),
+            new Metric("bytes-up", "bytes up per delivered message", Kind.BYTES, false,
+                    c -> c.costs().wireBytesUpPerMessage()),
+            new Metric("requests", "HTTP requests per delivered message", Kind.RATIO, false,
+                    c -> c.costs().pollingRequestsPerMessage()));
+
+    /** The metric names a threshold may use, in the order the diff shows them. */
+    public static List<String> metricNames() {
+        return METRICS.stream().map(Metric::name).toList();
+    }
+
+    /**
+     * A limit on one metric, from the command line: {@code p99=+10%}, {@code delivered=-1%},
+     * {@code p99=+2ms}, {@code lost=0}, {@code p99=50ms}.
+     */
+    public record Threshold(String text, Metric metric, Mode mode, double limit) {
+        /** How {@code limit} applies. */
+        enum Mode { RISE_PERCENT, FALL_PERCENT, RISE_BY, FALL_BY, CEILING }
+
+        private static final Pattern SYNTAX = Pattern.compile("([a-z0-9-]+)=([+-]?)([0-9]+(?:\\.[0-9]+)?)([a-zA-Zµ%]*)");
+
+        /**
+         * @throws IllegalArgumentException naming what is wrong: the syntax, the metric (with the known ones)
+         *                                  or the unit
+         */
+        public static Threshold parse(String text) {
+            Matcher m = SYNTAX.matcher(text == null ? "" : text.strip());
+            if (!m.matches()) {
+                throw new IllegalArgumentException("--threshold must look like METRIC=LIMIT (p99=+10%, lost=0,"
+                        + " p99=+2ms, delivered=-1%), got \"" + text + "\"");
+            }
+            Metric metric = METRICS.stream().filter(x -> x.name().equals(m.group(1))).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("--threshold names an unknown metric \""
+                            + m.group(1) + "\" in \"" + text + "\"; known: " + String.join(", ", metricNames())));
+            String sign = m.group(2);
+            double number = Double.parseDouble(m.group(3));
+            String unit = m.group(4);
+            if ("%".equals(unit)) {
+                if (sign.isEmpty()) {
+                    throw new IllegalArgumentException("--threshold " + text + ": a percentage needs a sign,"
+                            + " + (B may rise by at most) or - (B may fall by at most), e.g. " + metric.name()
+                            + "=+" + m.group(3) + "%");
+                }
+                return new Threshold(text, metric, sign.equals("+") ? Mode.RISE_PERCENT : Mode.FALL_PERCENT, number);
+            }
+            double limit = number * unitFactor(metric, unit, text);
+            Mode mode = sign.isEmpty() ? Mode.CEILING : sign.equals("+") ? Mode.RISE_BY : Mode.FALL_BY;
+            return new Threshold(text, metric, mode, limit);
+        }
+
+        private static double unitFactor(Metric metric, String unit, String text) {
+            Map<String, Double> units = switch (metric.kind()) {
+                case MICROS -> Map.of("", 1.0, "us", 1.0, "µs", 1.0, "ms", 1e3, "s", 1e6);
+                case BYTES -> Map.of("", 1.0, "B", 1.0, "KiB", 1024.0, "MiB", 1024.0 * 1024);
+                case COUNT, RATIO -> Map.of("", 1.0);
+            };
+            Double factor = units.get(unit);
+            if (factor == null) {
+                throw new IllegalArgumentException("--threshold " + text + ": unit \"" + unit + "\" does not fit "
+                        + metric.name() + " (" + metric.description() + "); use "
+                        + (units.size() == 1 ? "a plain number or %" : String.join(", ", units.keySet().stream()
+                        .filter(u -> !u.isEmpty()).sorted().toList()) + ", a plain number or %"));
+            }
+            return factor;
+        }
+
+        /** True when going from {@code a} (may be null) to {@code b} breaks this threshold. */
+        boolean exceeded(Double a, double b) {
+            return switch (mode) {
+                case CEILING -> b > limit;
+                // The tolerance keeps p99=+10% from failing on 110.00000000001 % of A.
+                case RISE_PERCENT -> a != null && b > a * (1 + limit / 100) + 1e-9 * Math.abs(a);
+                case FALL_PERCENT -> a != null && b < a * (1 - limit / 100) - 1e-9 * Math.abs(a);
+                case RISE_BY -> a != null && b - a > limit;
+                case FALL_BY -> a != null && a - b > limit;
+            };
+        }
+
+        /** {@code B ≤ A × 1.10}, for the header of the diff. */
+        String rule() {
+            return switch (mode) {
+                case CEILING -> "B \u2264 " + metric.format(limit);
+                case RISE_PERCENT -> "B \u2264 A + " + Units.significant(Costs.derived(limit)) + " %";
+                case FALL_PERCENT -> "B \u2265 A \u2212 " + Units.significant(Costs.derived(limit)) + " %";
+                case RISE_BY -> "B \u2264 A + " + metric.format(limit);
+                case FALL_BY -> "B \u2265 A \u2212 " + metric.format(limit);
+            };
+        }
+    }
+
+    /** One configuration's value in one run: the median over its repeats, and their spread. */
+    record Value(double median, double min, double max, int repeats) {
+    }
+
+    /** One line of the diff. */
+    record Row(String configuration, Metric metric, Value a, Value b, boolean beyondNoise, boolean worse,
+               List<String> exceeded) {
+
+        String change() {
+            if (a == null || b == null) {
+                return a == null ? "new in B" : "missing in B";
+            }
+            double delta = b.median() - a.median();
+            if (a.median() == 0) {
+                return delta == 0 ? "0" : (delta > 0 ? "+" : "\u2212") + metric.format(Math.abs(delta));
+            }
+            return String.format(Locale.ROOT, "%+.1f %%", 100 * delta / a.median()).replace('-', '\u2212');
+        }
+    }
+
+    private final RunReport a;
+    private final RunReport b;
+    private final Path runA;
+    private final Path runB;
+    private final double noisePercent;
+    private final List<Threshold> thresholds;
+    private final List<Row> rows;
+    private final List<String> onlyInA;
+    private final List<String> onlyInB;
+    private final List<String> statusChanges;
+
+    private RunComparison(Path runA, Path runB, RunReport a, RunReport b, double noisePercent,
+                          List<Threshold> thresholds, List<Row> rows, List<String> onlyInA, List<String> onlyInB,
+                          List<String> statusChanges) {
+        this.runA = runA;
+        this.runB = runB;
+        this.a = a;
+        this.b = b;
+        this.noisePercent = noisePercent;
+        this.thresholds = thresholds;
+        this.rows = rows;
+        this.onlyInA = onlyInA;
+        this.onlyInB = onlyInB;
+        this.statusChanges = statusChanges;
+    }
+
+    /**
+     * @throws IllegalArgumentException when either path is not a run directory, or {@code noisePercent} is
+     *                                  negative
+     */
+    public static RunComparison compare(Path runA, Path runB, List<Threshold> thresholds, double noisePercent) {
+        if (!(noisePercent >= 0)) {
+            throw new IllegalArgumentException("--noise must be a percentage of 0 or more, got " + noisePercent);
+        }
+        RunReport a = RunReport.read(runA);
+        RunReport b = RunReport.read(runB);
+        Map<String, List<CellSummary>> cellsA = byConfiguration(a.cells());
+        Map<String, List<CellSummary>> cellsB = byConfiguration(b.cells());
+        List<String> onlyInA = new ArrayList<>();
+        List<String> onlyInB = new ArrayList<>();
+        List<String> statusChanges = new ArrayList<>();
+        List<String> configurations = new ArrayList<>(cellsA.keySet());
+        for (String configuration : cellsB.keySet()) {
+            if (!cellsA.containsKey(configuration)) {
+                configurations.add(configuration);
+                onlyInB.add(configuration);
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (String configuration : configurations) {
+            List<CellSummary> inA = cellsA.getOrDefault(configuration, List.of());
+            List<CellSummary> inB = cellsB.getOrDefault(configuration, List.of());
+            if (inB.isEmpty()) {
+                onlyInA.add(configuration);
+            }
+            String stateA = states(inA);
+            String stateB = states(inB);
+            if (!inA.isEmpty() && !inB.isEmpty() && !stateA.equals(stateB)) {
+                statusChanges.add(configuration + ": " + stateA + " \u2192 " + stateB);
+            }
+            for (Metric metric : METRICS) {
+                Value valueA = value(inA, metric);
+                Value valueB = value(inB, metric);
+                if (valueA == null && valueB == null) {
+                    continue;
+                }
+                boolean beyond = valueA != null && valueB != null && beyondNoise(valueA, valueB, noisePercent);
+                boolean worse = valueA != null && valueB != null
+                        && (metric.higherIsBetter() ? valueB.median() < valueA.median()
+                        : valueB.median() > valueA.median());
+                List<String> exceeded = new ArrayList<>();
+                for (Threshold threshold : thresholds) {
+                    if (threshold.metric() != metric) {
+                        continue;
+                    }
+                    if (valueB == null) {
+                        exceeded.add(threshold.text() + " (no value in B)");
+                    } else if (threshold.exceeded(valueA == null ? null : valueA.median(), valueB.median())) {
+                        exceeded.add(threshold.text());
+                    }
+                }
+                rows.add(new Row(configuration, metric, valueA, valueB, beyond, worse, List.copyOf(exceeded)));
+            }
+        }
+        return new RunComparison(runA, runB, a, b, noisePercent, List.copyOf(thresholds), List.copyOf(rows),
+                List.copyOf(onlyInA), List.copyOf(onlyInB), List.copyOf(statusChanges));
+    }
+
+    /** True when any threshold was crossed: the caller's exit code 1. */
+    public boolean thresholdsExceeded() {
+        return rows.stream().anyMatch(r -> !r.exceeded().isEmpty());
+    }
+
+    List<Row> rows() {
+        return rows;
+    }
+
+    List<String> statusChanges() {
+        return statusChanges;
+    }
+
+    private static boolean beyondNoise(Value a, Value b, double noisePercent) {
+        double delta = Math.abs(b.median() - a.median());
+        boolean large = a.median() == 0 ? delta > 0 : 100 * delta / Math.abs(a.median()) > noisePercent;
+        if (!large) {
+            return false;
+        }
+        if (a.repeats() > 1 && b.repeats() > 1) {
+            return b.min() > a.max() || b.max() < a.min();
+        }
+        return true;
+    }
+
+    private static Map<String, List<CellSummary>> byConfiguration(List<CellSummary> cells) {
+        Map<String, List<CellSummary>> map = new LinkedHashMap<>();
+        for (CellSummary cell : cells) {
+            map.computeIfAbsent(cell.configuration(), k -> new ArrayList<>()).add(cell);
+        }
+        return map;
+    }
+
+    private static String states(List<CellSummary> cells) {
+        return cells.stream().map(c -> c.state().label()).distinct().reduce((x, y) -> x + "/" + y).orElse("absent");
+    }
+
+    /** The median over the measured repeats that have the figure, or null when none has. */
+    private static Value value(List<CellSummary> cells, Metric metric) {
+        double[] values = cells.stream().filter(CellSummary::isMeasured).map(metric.value())
+                .filter(n -> n != null && !Double.isNaN(n.value())).mapToDouble(Num::value).sorted().toArray();
+        if (values.length == 0) {
+            return null;
+        }
+        int n = values.length;
+        double median = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+        return new Value(median, values[0], values[n - 1], n);
+    }
+
+    private static Num stat(Stats stats, Function<Stats, Num> figure) {
+        return stats == null ? null : figure.apply(stats);
+    }
+
+    private String noiseRule() {
+        return String.format(Locale.ROOT, "a change is beyond noise when it exceeds %s %% of A (any change from 0"
+                + " counts) and, when both runs repeat a cell, their min\u2013max spreads do not overlap",
+                Units.significant(Costs.derived(noisePercent)));
+    }
+
+    private static String describeRun(Path dir, RunReport run) {
+        return run.runId() + " (" + (run.scenarioName() == null ? "unnamed" : run.scenarioName()) + ", "
+                + run.cells().size() + " cells) in " + dir;
+    }
+
+    /** The diff for a terminal: a header, one line per configuration and metric, then the verdict of the gate. */
+    public String consoleText() {
+        StringBuilder out = new StringBuilder();
+        out.append("A: ").append(describeRun(runA, a)).append('\n');
+        out.append("B: ").append(describeRun(runB, b)).append('\n');
+        out.append("noise: ").append(noiseRule()).append('\n');
+        if (!thresholds.isEmpty()) {
+            out.append("thresholds: ");
+            out.append(String.join(", ", thresholds.stream().map(t -> t.text() + " (" + t.rule() + ")").toList()));
+            out.append('\n');
+        }
+        out.append('\n');
+        int nameWidth = Math.max(4, rows.stream().mapToInt(r -> r.configuration().length()).max().orElse(4));
+        String format = "%-" + nameWidth + "s  %-20s %12s %12s %10s  %s%n";
+        out.append(String.format(Locale.ROOT, format, "cell", "metric", "A", "B", "change", "").stripTrailing())
+                .append('\n');
+        String previous = null;
+        for (Row row : rows) {
+            String name = row.configuration().equals(previous) ? "" : row.configuration();
+            previous = row.configuration();
+            List<String> marks = new ArrayList<>();
+            if (row.beyondNoise()) {
+                marks.add(row.worse() ? "WORSE" : "better");
+            }
+            for (String exceeded : row.exceeded()) {
+                marks.add("EXCEEDS " + exceeded);
+            }
+            out.append(String.format(Locale.ROOT, format, name, row.metric().name(), shown(row, row.a()),
+                    shown(row, row.b()), row.change(), String.join("  ", marks)).stripTrailing()).append('\n');
+        }
+        out.append('\n');
+        for (String change : statusChanges) {
+            out.append("status changed: ").append(change).append('\n');
+        }
+        if (!onlyInA.isEmpty()) {
+            out.append("only in A: ").append(String.join(", ", onlyInA)).append('\n');
+        }
+        if (!onlyInB.isEmpty()) {
+            out.append("only in B: ").append(String.join(", ", onlyInB)).append('\n');
+        }
+        long beyond = rows.stream().filter(Row::beyondNoise).count();
+        long worse = rows.stream().filter(r -> r.beyondNoise() && r.worse()).count();
+        out.append(beyond).append(" changes beyond noise (").append(worse).append(" worse, ").append(beyond - worse)
+                .append(" better)\n");
+        List<String> exceeded = new ArrayList<>();
+        for (Row row : rows) {
+            for (String threshold : row.exceeded()) {
+                exceeded.add(row.configuration() + " " + threshold + ": " + shown(row, row.a()) + " \u2192 "
+                        + shown(row, row.b()));
+            }
+        }
+        if (thresholds.isEmpty()) {
+            out.append("no thresholds given\n");
+        } else if (exceeded.isEmpty()) {
+            out.append("thresholds: all met\n");
+        } else {
+            out.append("thresholds EXCEEDED (").append(exceeded.size()).append("):\n");
+            exceeded.forEach(line -> out.append("  ").append(line).append('\n'));
+        }
+        return out.toString();
+    }
+
+    private static String shown(Row row, Value value) {
+        if (value == null) {
+            return Units.ABSENT;
+        }
+        String median = row.metric().format(value.median());
+        return value.repeats() > 1 ? median + " (\u00d7" + value.repeats() + ")" : median;
+    }
+
+    /** Writes the diff as a self-contained page (no script) and returns {@code target}. */
+    public Path writeHtml(Path target) throws IOException {
+        StringBuilder out = new StringBuilder(32_768);
+        Page.open(out, "compare " + a.runId() + " \u2192 " + b.runId() + " \u00b7 pushbench");
+        out.append("<h1>Compare runs</h1>\n<dl class=\"env\">\n<dt>A</dt><dd>")
+                .append(Html.text(describeRun(runA, a))).append("</dd>\n<dt>B</dt><dd>")
+                .append(Html.text(describeRun(runB, b))).append("</dd>\n<dt>noise</dt><dd>")
+                .append(Html.text(noiseRule())).append("</dd>\n<dt>thresholds</dt><dd>");
+        out.append(thresholds.isEmpty() ? "none" : Html.text(String.join(", ",
+                thresholds.stream().map(t -> t.text() + " (" + t.rule() + ")").toList())));
+        out.append("</dd>\n</dl>\n");
+        boolean failed = thresholdsExceeded();
+        if (!thresholds.isEmpty()) {
+            out.append("<p class=\"banner ").append(failed ? "failed\">Thresholds exceeded." : "ok\">Thresholds met.")
+                    .append("</p>\n");
+        }
+        for (String change : statusChanges) {
+            out.append("<p class=\"notes\">status changed: ").append(Html.text(change)).append("</p>\n");
+        }
+        if (!onlyInA.isEmpty()) {
+            out.append("<p class=\"notes\">only in A: ").append(Html.text(String.join(", ", onlyInA))).append("</p>\n");
+        }
+        if (!onlyInB.isEmpty()) {
+            out.append("<p class=\"notes\">only in B: ").append(Html.text(String.join(", ", onlyInB))).append("</p>\n");
+        }
+        out.append("<table class=\"compare\">\n<thead><tr><th>Cell</th><th>Metric</th><th class=\"num\">A</th>")
+                .append("<th class=\"num\">B</th><th class=\"num\">Change</th><th></th></tr></thead>\n");
+        String previous = null;
+        for (Row row : rows) {
+            if (!row.configuration().equals(previous)) {
+                if (previous != null) {
+                    out.append("</tbody>\n");
+                }
+                out.append("<tbody class=\"cell\">\n");
+            }
+            String css = !row.exceeded().isEmpty() ? " class=\"exceeded\""
+                    : row.beyondNoise() ? (row.worse() ? " class=\"worse\"" : " class=\"better\"") : "";
+            out.append("<tr").append(css).append("><td>")
+                    .append(row.configuration().equals(previous) ? "" : Html.text(row.configuration()))
+                    .append("</td><td title=\"").append(Html.text(row.metric().description())).append("\">")
+                    .append(Html.text(row.metric().name())).append("</td><td class=\"num\">")
+                    .append(Html.text(shown(row, row.a()))).append("</td><td class=\"num\">")
+                    .append(Html.text(shown(row, row.b()))).append("</td><td class=\"num\">")
+                    .append(Html.text(row.change())).append("</td><td>");
+            if (row.beyondNoise()) {
+                out.append(row.worse() ? "<span class=\"bad\">worse</span> " : "<span class=\"good\">better</span> ");
+            }
+            for (String exceeded : row.exceeded()) {
+                out.append("<span class=\"status failed\">exceeds ").append(Html.text(exceeded)).append("</span> ");
+            }
+            out.append("</td></tr>\n");
+            previous = row.configuration();
+        }
+        if (previous != null) {
+            out.append("</tbody>\n");
+        }
+        out.append("</table>\n");
+        Page.close(out);
+        Page.write(target, out);
+        return target;
+    }
+}

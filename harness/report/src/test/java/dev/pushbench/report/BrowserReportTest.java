@@ -1,0 +1,160 @@
+package dev.pushbench.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Opens a generated report.html from disk in headless Debian Chromium, as a reader would, and checks what
+ * only a browser can: no console error, exception or CSP violation; no request but the file itself; every
+ * chart's canvas present and drawn in its series' colours; the verdict shown; a scenario named
+ * {@code <script>alert(1)</script>} shown as text, running nothing.
+ *
+ * <p>Without chromium the test is skipped, unless the environment variable {@code CI} is set: CI installs
+ * chromium ({@code .ci/run}), so there its absence is a failure. A screenshot of the page is left in
+ * {@code target/report-screenshot.png} for a person to look at.
+ */
+class BrowserReportTest {
+    private static final String EVIL_NAME = "<script>alert(1)</script>";
+
+    /** Runs in the page: per chart, its canvas and how many pixels carry each series' colour. */
+    private static final String INSPECT = """
+            new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => {
+              const model = JSON.parse(document.getElementById('chart-data').textContent);
+              const rgb = hex => [1, 3, 5].map(i => parseInt(hex.substr(i, 2), 16));
+              const charts = model.charts.map(chart => {
+                const holder = document.getElementById('chart-' + chart.id);
+                const canvases = holder ? holder.querySelectorAll('canvas') : [];
+                let painted = 0;
+                const seriesPixels = chart.series.map(() => 0);
+                if (canvases.length === 1) {
+                  const c = canvases[0];
+                  const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                  const colours = chart.series.map(s => rgb(s.color));
+                  for (let i = 0; i < data.length; i += 4) {
+                    if (data[i + 3] === 0) continue;
+                    painted++;
+                    colours.forEach((col, k) => {
+                      if (Math.abs(data[i] - col[0]) + Math.abs(data[i + 1] - col[1])
+                          + Math.abs(data[i + 2] - col[2]) < 30) seriesPixels[k]++;
+                    });
+                  }
+                }
+                return { id: chart.id, holder: !!holder, canvases: canvases.length,
+                  width: canvases.length ? canvases[0].width : 0, painted, seriesPixels,
+                  labels: chart.series.map(s => s.label) };
+              });
+              const verdict = document.getElementById('verdict');
+              resolve({ charts, plots: document.querySelectorAll('.plot').length,
+                verdict: verdict ? verdict.textContent : null, h1: document.querySelector('h1').textContent,
+                title: document.title, scripts: document.scripts.length });
+            })))
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(180)
+    void theReportRendersInARealBrowserWithoutErrorsOrRequests() throws Exception {
+        Path chromium = DevTools.findChromium();
+        if (chromium == null) {
+            if (System.getenv("CI") != null) {
+                fail("chromium is not installed, and CI is set: .ci/run installs Debian's chromium before the tests");
+            }
+            Assumptions.abort("chromium is not installed (apt-get install chromium); skipping the browser test");
+        }
+        Path runDir = ResultsTree.copyFixture(ResultsTree.MINI_RUN, dir.resolve("results"));
+        Path runJson = runDir.resolve("run.json");
+        Files.writeString(runJson, Files.readString(runJson, StandardCharsets.UTF_8)
+                .replace("\"name\" : \"mini\"", "\"name\" : \"" + EVIL_NAME.replace("/", "\\/") + "\""));
+        Path report = ReportWriter.write(runDir);
+        String url = report.toUri().toString();
+
+        try (DevTools browser = DevTools.launch(chromium, dir.resolve("profile"), "--window-size=1400,1000")) {
+            String page = browser.newPage();
+            browser.navigate(page, url);
+            JsonNode seen = browser.evaluate(page, INSPECT);
+
+            List<String> problems = new ArrayList<>();
+            for (JsonNode call : browser.events("Runtime.consoleAPICalled", page)) {
+                String type = call.path("params").path("type").asText();
+                if (type.equals("error") || type.equals("assert") || type.equals("warning")) {
+                    problems.add("console." + type + ": " + call.path("params").path("args"));
+                }
+            }
+            for (JsonNode thrown : browser.events("Runtime.exceptionThrown", page)) {
+                problems.add("exception: " + thrown.path("params").path("exceptionDetails"));
+            }
+            for (JsonNode entry : browser.events("Log.entryAdded", page)) {
+                String level = entry.path("params").path("entry").path("level").asText();
+                if (level.equals("error") || level.equals("warning")) {
+                    problems.add("log " + level + ": " + entry.path("params").path("entry").path("text").asText());
+                }
+            }
+            assertEquals(List.of(), problems, "no console errors, exceptions or CSP violations");
+            assertEquals(List.of(), browser.events("Page.javascriptDialogOpening", page), "no alert ran");
+
+            List<String> requests = browser.events("Network.requestWillBeSent", page).stream()
+                    .map(e -> e.path("params").path("request").path("url").asText()).toList();
+            assertEquals(List.of(url), requests, "the file itself is the only request");
+
+            assertEquals(EVIL_NAME, seen.path("h1").asText(), "the scenario name shows as text");
+            assertTrue(seen.path("title").asText().startsWith(EVIL_NAME), seen.path("title").asText());
+            assertEquals(3, seen.path("scripts").asInt(), "uPlot, report.js and the data block; nothing injected");
+            String verdict = seen.path("verdict").asText();
+            assertTrue(verdict.contains("Delivery latency") && verdict.contains("jetty-websocket-http1.1")
+                    && verdict.contains("+23 %"), verdict);
+
+            JsonNode charts = seen.path("charts");
+            assertEquals(5, charts.size(), "latency, intended vs actual, over time, connect, CPU: " + charts);
+            assertEquals(5, seen.path("plots").asInt(), "one holder per chart");
+            for (JsonNode chart : charts) {
+                String id = chart.path("id").asText();
+                assertEquals(1, chart.path("canvases").asInt(), id + ": one canvas");
+                assertTrue(chart.path("width").asInt() >= 300, id + ": laid out at a usable width: " + chart);
+                assertTrue(chart.path("painted").asInt() > 5_000, id + ": the canvas is drawn: " + chart);
+                int seriesDrawn = 0;
+                for (JsonNode pixels : chart.path("seriesPixels")) {
+                    seriesDrawn += pixels.asInt() >= 20 ? 1 : 0;
+                }
+                int distinctColours = (int) java.util.stream.StreamSupport.stream(chart.path("labels").spliterator(), false)
+                        .count();
+                assertTrue(seriesDrawn >= Math.min(2, distinctColours), id + ": its series are drawn: " + chart);
+            }
+
+            JsonNode sorted = browser.evaluate(page, """
+                    (() => {
+                      const first = () => document.querySelector('table.matrix tbody').id;
+                      const th = document.querySelector('table.matrix th[data-sort="p99"]');
+                      th.click();
+                      const ascending = first();
+                      th.click();
+                      return [ascending, first(), th.getAttribute('aria-sort')];
+                    })()""");
+            assertEquals("[\"cell-jetty-websocket-http1.1\",\"cell-jetty-short-polling-h2c\",\"descending\"]",
+                    sorted.toString(), "clicking p99 sorts the cells by it, twice reverses");
+
+            JsonNode shot = browser.send(page, "Page.captureScreenshot",
+                    Map.of("format", "png", "captureBeyondViewport", true));
+            assertNotNull(shot.get("data"));
+            Path screenshot = Path.of("target", "report-screenshot.png");
+            Files.createDirectories(screenshot.getParent());
+            Files.write(screenshot, Base64.getDecoder().decode(shot.get("data").asText()));
+        }
+    }
+}
