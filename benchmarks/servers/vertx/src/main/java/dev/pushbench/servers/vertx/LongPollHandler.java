@@ -1,0 +1,35 @@
+package dev.pushbench.servers.vertx;
+
+import dev.pushbench.core.LongPoll;
+import dev.pushbench.core.PushContext;
+import dev.pushbench.core.Route;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * {@code GET /long-poll/{topic}?since=}: held by {@link LongPoll} until an event after the cursor
+ * exists or the hold ends, then answered with one {@code application/json} body on the request's
+ * event loop. No thread waits.
+ */
+final class LongPollHandler {
+    private final PushContext context;
+
+    LongPollHandler(PushContext context) {
+        this.context = context;
+    }
+
+    void handle(Route route, HttpServerRequest request) {
+        HttpServerResponse response = request.response();
+        ShortPollHandler.pollHeaders(response);
+        LongPoll poll = LongPoll.start(context, route.topic(), route.since(), PushHandler.onCurrentContext(), body -> {
+            if (!response.closed()) {
+                response.end(PushHandler.wrap(body));
+            }
+        });
+        if (!response.ended()) {
+            // held: a later answer runs on this event loop, after this handler, so the close handler is in
+            // place by then. Closed by the client (HTTP/1.1 connection, HTTP/2 stream reset): give no answer.
+            response.closeHandler(ignored -> poll.cancel());
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.pushbench.servers.vertx;
+
+import dev.pushbench.core.EventFeed;
+import dev.pushbench.core.Protocol;
+import dev.pushbench.core.PushContext;
+import dev.pushbench.core.PushRequestException;
+import dev.pushbench.core.Route;
+import dev.pushbench.core.ServerCounters;
+import dev.pushbench.core.Transport;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executor;
+
+/**
+ * Routes every request with {@link Route#parse} (so 404 and 400 mean the same in every stack) and
+ * hands it to the handler of its transport. A refused request is answered with its status and a
+ * {@code text/plain} message saying why. A request over an HTTP version other than the cell's is
+ * refused with 505 before routing: an {@code h2c} port of Vert.x also parses HTTP/1.1, and a TLS
+ * client that negotiated no ALPN protocol is handed to HTTP/1.1, but neither may be served under
+ * the cell's label.
+ */
+final class PushHandler implements Handler<HttpServerRequest> {
+    private static final String LAST_EVENT_ID = "Last-Event-ID";
+
+    private final EventFeed feed;
+    private final ServerCounters counters;
+    private final Protocol protocol;
+    private final SseHandler sse;
+    private final WebSocketHandler webSocket;
+    private final LongPollHandler longPoll;
+    private final ShortPollHandler shortPoll;
+
+    PushHandler(PushContext context, SseHandler sse, WebSocketHandler webSocket, LongPollHandler longPoll,
+            ShortPollHandler shortPoll) {
+        this.feed = context.feed();
+        this.counters = context.counters();
+        this.protocol = context.config().protocol();
+        this.sse = sse;
+        this.webSocket = webSocket;
+        this.longPoll = longPoll;
+        this.shortPoll = shortPoll;
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        try {
+            requireVersion(request);
+            String path = request.path();
+            Route route = Route.parse(feed, path == null ? "" : path, request.query(), request.getHeader(LAST_EVENT_ID));
+            requireMethod(request, route.transport());
+            switch (route.transport()) {
+                case SSE -> sse.handle(route, request);
+                case WEBSOCKET -> webSocket.handle(route, request);
+                case LONG_POLLING -> longPoll.handle(route, request);
+                case SHORT_POLLING -> shortPoll.handle(route, request);
+            }
+        } catch (PushRequestException e) {
+            refuse(request.response(), counters, e);
+        }
+    }
+
+    private void requireVersion(HttpServerRequest request) throws PushRequestException {
+        HttpVersion version = request.version();
+        if ((version == HttpVersion.HTTP_2) != protocol.isHttp2()) {
+            throw new PushRequestException(505, "this server speaks only " + protocol + " ("
+                    + (protocol.isHttp2() ? "HTTP/2" : "HTTP/1.1") + (protocol.isTls() ? " over TLS" : "") + "); the request came over "
+                    + version);
+        }
+    }
+
+    /** GET only: Vert.x has no RFC 8441 extended CONNECT, so WebSocket over HTTP/2 never gets this far. */
+    private static void requireMethod(HttpServerRequest request, Transport transport) throws PushRequestException {
+        HttpMethod method = request.method();
+        if (!HttpMethod.GET.equals(method)) {
+            throw new PushRequestException(405, "method " + method + " not allowed on " + transport.pathPrefix() + "{topic}: only GET");
+        }
+    }
+
+    static void refuse(HttpServerResponse response, ServerCounters counters, PushRequestException e) {
+        counters.badRequests.increment();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(e.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain;charset=utf-8")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        if (e.status() == 405) {
+            response.putHeader(HttpHeaders.ALLOW, "GET");
+        }
+        response.end(wrap((e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Runs tasks on the calling request's context: its event loop, in order, never concurrently. */
+    static Executor onCurrentContext() {
+        Context context = Vertx.currentContext();
+        if (context == null) {
+            throw new IllegalStateException("not on a Vert.x context: request handlers run on their connection's event loop");
+        }
+        return task -> context.runOnContext(ignored -> task.run());
+    }
+
+    /**
+     * These bytes as a buffer, without copying: event bytes are encoded once and shared by every
+     * subscriber ({@code Buffer.buffer(byte[])} would copy them per write).
+     */
+    static Buffer wrap(byte[] bytes) {
+        return BufferInternal.buffer(Unpooled.wrappedBuffer(bytes));
+    }
+}

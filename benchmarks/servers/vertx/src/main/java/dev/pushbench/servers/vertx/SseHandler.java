@@ -1,0 +1,121 @@
+package dev.pushbench.servers.vertx;
+
+import dev.pushbench.core.Event;
+import dev.pushbench.core.Outbox;
+import dev.pushbench.core.PushContext;
+import dev.pushbench.core.Route;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * {@code GET /sse/{topic}}: a {@code text/event-stream} response that never ends by itself. The
+ * preamble goes out at once (its write sends the headers), then the {@link Outbox} writes events
+ * and heartbeats, one write in flight at a time, all on the request's event loop.
+ */
+final class SseHandler {
+    /** RFC 9113 §7 CANCEL: the stream is no longer needed. Over HTTP/1.1 a reset closes the connection. */
+    private static final long CANCEL = 0x8;
+
+    private final PushContext context;
+
+    SseHandler(PushContext context) {
+        this.context = context;
+    }
+
+    void handle(Route route, HttpServerRequest request) {
+        HttpServerResponse response = request.response();
+        response.setStatusCode(200)
+                .setChunked(true)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+        SseOutbox outbox = new SseOutbox(context, route.topic(), PushHandler.onCurrentContext(), response);
+        // the client went away: the HTTP/1.1 connection closed, or the HTTP/2 stream was reset or closed
+        response.closeHandler(ignored -> outbox.close());
+        // a failure (stream or connection error): end the stream too, so that no client waits on a silent one
+        response.exceptionHandler(failure -> {
+            outbox.close();
+            outbox.abort();
+        });
+        long cursor = outbox.open(route.since());
+        response.write(PushHandler.wrap(context.ssePreamble(cursor))).onComplete(written -> {
+            if (written.succeeded()) {
+                outbox.begin();
+            } else {
+                outbox.close();
+                outbox.abort();
+            }
+        });
+    }
+
+    private static final class SseOutbox extends Outbox {
+        private final HttpServerResponse response;
+        // all three are touched on the response's event loop only
+        private boolean writing;
+        private boolean writeFailed;
+        private boolean ended;
+
+        SseOutbox(PushContext context, int topic, Executor executor, HttpServerResponse response) {
+            super(context, topic, executor);
+            this.response = response;
+        }
+
+        /** The batch's SSE frames in one write: one buffer over the shared frames, nothing copied. */
+        @Override
+        protected void send(List<Event> events) {
+            Buffer frames;
+            if (events.size() == 1) {
+                frames = PushHandler.wrap(events.get(0).sseFrame());
+            } else {
+                byte[][] arrays = new byte[events.size()][];
+                for (int i = 0; i < arrays.length; i++) {
+                    arrays[i] = events.get(i).sseFrame();
+                }
+                frames = BufferInternal.buffer(Unpooled.wrappedBuffer(arrays));
+            }
+            write(frames);
+        }
+
+        @Override
+        protected void sendHeartbeat() {
+            write(PushHandler.wrap(PushContext.SSE_HEARTBEAT));
+        }
+
+        private void write(Buffer bytes) {
+            writing = true;
+            response.write(bytes).onComplete(this::writeEnded);
+        }
+
+        private void writeEnded(AsyncResult<Void> result) {
+            writing = false;
+            writeFailed |= result.failed();
+            written(result.succeeded());
+        }
+
+        @Override
+        protected void disconnect() {
+            if (writing || writeFailed) {
+                // a write is stuck behind a client that stopped reading (or the connection broke): ending the
+                // stream would queue behind it, so reset it. HTTP/2: RST_STREAM, at once. HTTP/1.1: Vert.x closes
+                // the connection once what is queued is flushed, or at the idle timeout if the client never reads
+                abort();
+            } else if (!ended && !response.ended() && !response.closed()) {
+                ended = true;
+                response.end();
+            }
+        }
+
+        void abort() {
+            if (!ended && !response.closed()) {
+                ended = true;
+                response.reset(CANCEL);
+            }
+        }
+    }
+}

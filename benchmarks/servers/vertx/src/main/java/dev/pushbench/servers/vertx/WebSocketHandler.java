@@ -1,0 +1,119 @@
+package dev.pushbench.servers.vertx;
+
+import dev.pushbench.core.Event;
+import dev.pushbench.core.Outbox;
+import dev.pushbench.core.PushContext;
+import dev.pushbench.core.PushRequestException;
+import dev.pushbench.core.Route;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * {@code /ws/{topic}?since=}: upgrades (RFC 6455 over HTTP/1.1) only after the route has been
+ * accepted, so a bad topic or cursor is a plain 400. The first text frame is the start cursor, then
+ * one text frame per event; heartbeats are pings. Compression is never negotiated (the server
+ * options turn both WebSocket compression extensions off), so every stack sends the same bytes.
+ * Over HTTP/2 there is no WebSocket in Vert.x 5.0, see {@link VertxStack#unsupported}.
+ */
+final class WebSocketHandler {
+    /** RFC 6455 §7.4.1: the endpoint ends the connection because a policy was broken. */
+    private static final short POLICY_VIOLATION = 1008;
+
+    private final PushContext context;
+
+    WebSocketHandler(PushContext context) {
+        this.context = context;
+    }
+
+    void handle(Route route, HttpServerRequest request) throws PushRequestException {
+        if (!request.canUpgradeToWebSocket()) {
+            throw new PushRequestException(400, "not a WebSocket upgrade: " + route.transport().pathPrefix()
+                    + "{topic} needs an RFC 6455 upgrade over HTTP/1.1 (this stack has no WebSocket over HTTP/2)");
+        }
+        Executor executor = PushHandler.onCurrentContext();
+        request.toWebSocket().onComplete(upgrade -> {
+            if (upgrade.failed()) {
+                // Vert.x has answered a malformed handshake itself (400, 405 or 426); anything else is ours to refuse
+                PushHandler.refuse(request.response(), context.counters(),
+                        new PushRequestException(400, "WebSocket handshake failed: " + upgrade.cause().getMessage()));
+                return;
+            }
+            subscribe(route, upgrade.result(), executor);
+        });
+    }
+
+    private void subscribe(Route route, ServerWebSocket ws, Executor executor) {
+        WebSocketOutbox outbox = new WebSocketOutbox(context, route.topic(), executor, ws);
+        ws.closeHandler(ignored -> outbox.close());
+        // a failure (protocol or connection error): end the session too, so that no client waits on a silent one
+        ws.exceptionHandler(failure -> {
+            outbox.close();
+            if (!ws.isClosed()) {
+                ws.close();
+            }
+        });
+        long cursor = outbox.open(route.since());
+        ws.writeTextMessage(PushContext.webSocketPreamble(cursor)).onComplete(written -> {
+            if (written.succeeded()) {
+                outbox.begin();
+            } else {
+                outbox.close();
+                ws.close();
+            }
+        });
+    }
+
+    private static final class WebSocketOutbox extends Outbox {
+        private final ServerWebSocket ws;
+        // touched on the WebSocket's event loop only: frames of the batch still in flight, and whether one failed
+        private int pendingFrames;
+        private boolean failed;
+
+        WebSocketOutbox(PushContext context, int topic, Executor executor, ServerWebSocket ws) {
+            super(context, topic, executor);
+            this.ws = ws;
+        }
+
+        /**
+         * One text frame per event, all handed to the connection in order without waiting for each:
+         * frames stay ordered, Netty may gather several into one socket write (as SSE writes a batch
+         * in one buffer), and the batch's end is one {@link #written} call.
+         */
+        @Override
+        protected void send(List<Event> events) {
+            int count = events.size();
+            pendingFrames = count;
+            failed = false;
+            for (int i = 0; i < count; i++) {
+                ws.writeTextMessage(events.get(i).jsonText()).onComplete(this::frameEnded);
+            }
+        }
+
+        @Override
+        protected void sendHeartbeat() {
+            pendingFrames = 1;
+            failed = false;
+            ws.writePing(Buffer.buffer()).onComplete(this::frameEnded);
+        }
+
+        private void frameEnded(AsyncResult<Void> result) {
+            failed |= result.failed();
+            if (--pendingFrames == 0) {
+                written(!failed);
+            }
+        }
+
+        @Override
+        protected void disconnect() {
+            if (!ws.isClosed()) {
+                // behind frames stuck at a client that stopped reading, the close frame waits too: Vert.x then
+                // closes the connection at its idle timeout, having already stopped delivering here
+                ws.close(POLICY_VIOLATION, "fell out of the topic's history");
+            }
+        }
+    }
+}
