@@ -25,6 +25,8 @@ final class RunManifest {
     private static final String[][] LIBRARIES = {
         {"jetty", "org.eclipse.jetty", "jetty-server"},
         {"jetty-client", "org.eclipse.jetty", "jetty-client"},
+        {"vertx", "io.vertx", "vertx-core"},
+        {"netty", "io.netty", "netty-transport"},
         {"hdrhistogram", "org.hdrhistogram", "HdrHistogram"},
         {"picocli", "info.picocli", "picocli"},
         {"jackson", "com.fasterxml.jackson.core", "jackson-databind"},

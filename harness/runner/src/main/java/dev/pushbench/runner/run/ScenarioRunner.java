@@ -74,7 +74,7 @@ public final class ScenarioRunner {
     /** Checks a freshly started server before it is measured; returns the failures (empty = passed). */
     @FunctionalInterface
     public interface Verifier {
-        List<String> verify(String host, int port, Protocol protocol, Transport transport, FeedSpec feed, String certificatePem)
+        List<String> verify(String stack, String host, int port, Protocol protocol, Transport transport, FeedSpec feed, String certificatePem)
                 throws Exception;
     }
 
@@ -250,7 +250,7 @@ public final class ScenarioRunner {
                 return;
             }
 
-            List<String> failures = verifier.verify(HOST, port, cell.protocol(), cell.transport(), feed, certificatePem);
+            List<String> failures = verifier.verify(cell.stack(), HOST, port, cell.protocol(), cell.transport(), feed, certificatePem);
             summary.verify(failures);
             if (!failures.isEmpty()) {
                 summary.failed("verify failed: " + String.join("; ", failures));
