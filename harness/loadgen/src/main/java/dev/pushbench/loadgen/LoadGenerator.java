@@ -244,7 +244,7 @@ public final class LoadGenerator {
                 subscribers[i].stop();
             }
             open = target;
-            TimeUnit.MILLISECONDS.sleep(300); // let both sides see the closes
+            TimeUnit.MILLISECONDS.sleep(100); // let the closes go out; the runner waits for the server to see them
             Map<String, Object> stats = PROCESS.read(true);
             long live = context.live.sum();
             Map<String, Object> point = new LinkedHashMap<>();

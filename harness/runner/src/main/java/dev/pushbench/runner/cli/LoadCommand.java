@@ -2,6 +2,7 @@ package dev.pushbench.runner.cli;
 
 import dev.pushbench.loadgen.LoadGenerator;
 import dev.pushbench.loadgen.LoadSpec;
+import dev.pushbench.runner.run.BadInputException;
 import dev.pushbench.runner.run.ChildSpecs;
 import dev.pushbench.runner.run.Json;
 import dev.pushbench.core.ProcessStats;
@@ -28,18 +29,33 @@ import picocli.CommandLine.Option;
                 "Usually started by 'pushbench run'; by hand: pushbench load --config load.json"})
 final class LoadCommand implements Callable<Integer> {
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "load.json written by 'pushbench run'")
+    @Option(names = "--config", paramLabel = "FILE", description = "load.json written by 'pushbench run'")
     Path config;
+
+    @Option(names = "--await-config", description = "start the JVM now, read {\"cmd\":\"go\",\"config\":FILE} from standard input later"
+            + " (the runner starts the load generator while the server starts, to save a JVM start per cell)")
+    boolean awaitConfig;
 
     @Override
     public Integer call() throws Exception {
-        LoadSpec spec = ChildSpecs.loadFromJson(Cli.readJsonFile(config));
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        Path file = config;
+        if (awaitConfig) {
+            String go = in.readLine();
+            if (go == null) {
+                return Cli.OK; // the runner did not need us (the cell ended before its load)
+            }
+            file = Path.of(Json.stringOf(Json.parse(go), "config"));
+        } else if (file == null) {
+            throw new BadInputException("pushbench load needs --config FILE (or --await-config)");
+        }
+        LoadSpec spec = ChildSpecs.loadFromJson(Cli.readJsonFile(file));
         ProcessStats stats = new ProcessStats();
         Semaphore next = new Semaphore(0);
         Thread watcher = new Thread(() -> {
             // "next" releases a memory point; "stop" or the end of input (the runner is gone) ends the JVM
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            try (in) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     if (line.contains("\"next\"")) {

@@ -152,7 +152,10 @@ public final class ChildProcess implements AutoCloseable {
         return "still running";
     }
 
-    /** Asks the child to end (input closed), then ends it by its PID if it does not. */
+    /**
+     * Asks the child to end (input closed) and returns at once; a reaper ends it by its PID if it has
+     * not exited within 10 s. The next cell need not wait for this one's JVM to wind down.
+     */
     @Override
     public void close() {
         try {
@@ -160,18 +163,17 @@ public final class ChildProcess implements AutoCloseable {
         } catch (IOException ignored) {
             // already gone
         }
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).thenRun(() -> {
+            if (process.isAlive()) {
                 process.destroy();
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(5, TimeUnit.SECONDS);
-                }
+                process.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).thenRun(process::destroyForcibly);
             }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        });
+    }
+
+    /** Waits until the child has exited (at most {@code timeout}). */
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Ends the child at once (Ctrl-C of the runner). */

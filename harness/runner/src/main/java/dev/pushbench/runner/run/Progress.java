@@ -54,7 +54,7 @@ final class Progress {
             phase = String.valueOf(line.get("phase"));
             phaseStartNanos = System.nanoTime();
             if (!terminal) {
-                out.println(prefix + " " + phase);
+                out.printf("%s %-8s at %.1f s%n", prefix, phase, (phaseStartNanos - cellStartNanos) / 1e9);
             }
         } else if ("progress".equals(event) && terminal) {
             long elapsed = (System.nanoTime() - phaseStartNanos) / 1_000_000_000L;

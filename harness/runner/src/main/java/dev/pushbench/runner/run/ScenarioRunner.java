@@ -230,9 +230,12 @@ public final class ScenarioRunner {
         ChildSpecs.Serve serve = new ChildSpecs.Serve(cell.stack(), serverConfig, feed);
         Path serverJson = cellDir.resolve("server.json");
         Json.write(serverJson, ChildSpecs.toJson(serve));
+        // both JVMs start at once; the load generator waits for its spec (the server's port and t0)
         try (ChildProcess server = ChildProcess.start("server", jvmOptions,
-                List.of("serve", "--config", serverJson.toString()), cellDir.resolve("server.log"))) {
-            running = new ChildProcess[] {server};
+                List.of("serve", "--config", serverJson.toString()), cellDir.resolve("server.log"));
+             ChildProcess loadgen = ChildProcess.start("loadgen", jvmOptions,
+                List.of("load", "--await-config"), cellDir.resolve("loadgen.log"))) {
+            running = new ChildProcess[] {server, loadgen};
             Map<String, Object> listening = server.await("listening", START_TIMEOUT, ignored -> { });
             int port = (int) Json.longOf(listening, "port");
             long t0 = Json.longOf(listening, "t0Nanos");
@@ -262,9 +265,8 @@ public final class ScenarioRunner {
                     certificatePem);
             Path loadJson = cellDir.resolve("load.json");
             Json.write(loadJson, ChildSpecs.toJson(load));
-            try (ChildProcess loadgen = ChildProcess.start("loadgen", jvmOptions,
-                    List.of("load", "--config", loadJson.toString()), cellDir.resolve("loadgen.log"))) {
-                running = new ChildProcess[] {server, loadgen};
+            loadgen.send(Map.of("cmd", "go", "config", loadJson.toString()));
+            try {
                 Duration budget = scenario.clients().rampTime().plus(scenario.timing().phases()).plusSeconds(90);
                 Map<String, Object> result = loadgen.await("result", budget, line -> {
                     if (!server.isAlive()) {
