@@ -6,7 +6,7 @@
 #   scripts/run-all.sh a.yaml b.yaml        these scenarios
 #   scripts/run-all.sh --results DIR ...    run directories go to DIR (default: results/)
 #   scripts/run-all.sh --micro              the JMH micro-benchmarks instead (benchmarks/micro, about
-#                                           4 minutes): short settings, indicative figures, not
+#                                           3 minutes): short settings, indicative figures, not
 #                                           publication grade; writes <results>/<stamp>-micro/jmh.json
 #
 # Exit code: the CLI's (0 all cells ok or unsupported, 1 a cell or the run failed, 2 bad input);
@@ -82,7 +82,7 @@ if [ "$micro" = yes ]; then
   run_dir="$results/$(date +%Y%m%d-%H%M%S)-micro"
   mkdir -p "$run_dir"
   run_dir=$(cd "$run_dir" && pwd)
-  echo "running the JMH micro-benchmarks with short settings (${jmh_options[*]}; about 4 minutes) into $run_dir"
+  echo "running the JMH micro-benchmarks with short settings (${jmh_options[*]}; about 3 minutes) into $run_dir"
   load_at_start=$(cut -d ' ' -f 1 /proc/loadavg 2>/dev/null || echo unknown)
   cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
   if [ "$load_at_start" != unknown ] && awk -v l="$load_at_start" -v c="$cores" 'BEGIN { exit !(l > c) }'; then
