@@ -5,29 +5,40 @@
 #   scripts/run-all.sh --quick              only benchmarks/scenarios/quick.yaml (about 2 minutes)
 #   scripts/run-all.sh a.yaml b.yaml        these scenarios
 #   scripts/run-all.sh --results DIR ...    run directories go to DIR (default: results/)
+#   scripts/run-all.sh --micro              the JMH micro-benchmarks instead (benchmarks/micro, about
+#                                           3 minutes): short settings, indicative figures, not
+#                                           publication grade; writes <results>/<stamp>-micro/jmh.json
 #
-# Exit code: the CLI's (0 all cells ok or unsupported, 1 a cell or the run failed, 2 bad input).
+# Exit code: the CLI's (0 all cells ok or unsupported, 1 a cell or the run failed, 2 bad input);
+# with --micro: 0 JMH ran every benchmark, 1 it failed, 2 bad input.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jar="$root/harness/runner/target/pushbench.jar"
 results="$root/results"
 scenarios=()
+micro=no
 
-usage() { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) scenarios+=("$root/benchmarks/scenarios/quick.yaml"); shift ;;
+    --micro) micro=yes; shift ;;
     --results)
       [ $# -ge 2 ] || { echo "run-all.sh: --results needs a directory" >&2; exit 2; }
       results="$2"; shift 2 ;;
     --results=*) results="${1#--results=}"; shift ;;
     -h|--help) usage; exit 0 ;;
-    -*) echo "run-all.sh: unknown option '$1'; allowed: --quick, --results DIR, --help" >&2; exit 2 ;;
+    -*) echo "run-all.sh: unknown option '$1'; allowed: --quick, --micro, --results DIR, --help" >&2; exit 2 ;;
     *) scenarios+=("$1"); shift ;;
   esac
 done
+
+if [ "$micro" = yes ] && [ ${#scenarios[@]} -gt 0 ]; then
+  echo "run-all.sh: --micro runs only the micro-benchmarks; run scenarios (${scenarios[*]}) separately" >&2
+  exit 2
+fi
 
 if [ ${#scenarios[@]} -eq 0 ]; then
   for f in "$root"/benchmarks/scenarios/*.yaml; do
@@ -48,9 +59,60 @@ elif [ -n "$(find "$root/pom.xml" "$root/harness" "$root/benchmarks/servers" \
         2>/dev/null | head -n 1)" ]; then
   stale=yes
 fi
+bench_jar="$root/benchmarks/micro/target/benchmarks.jar"
+if [ "$micro" = yes ]; then
+  if [ ! -f "$bench_jar" ]; then
+    stale=yes
+  elif [ -n "$(find "$root/pom.xml" "$root/harness/core" "$root/harness/loadgen" "$root/benchmarks/micro" \
+          \( -name target -prune \) -o \( -type f \( -name '*.java' -o -name 'pom.xml' \) -newer "$bench_jar" -print \) \
+          2>/dev/null | head -n 1)" ]; then
+    stale=yes
+  fi
+fi
 if [ "$stale" = yes ]; then
   echo "building pushbench.jar (first run downloads Maven and the dependencies) ..."
   (cd "$root" && ./mvnw -B -q -DskipTests package) >&2 || { echo "run-all.sh: the build failed (see above)" >&2; exit 1; }
+fi
+
+if [ "$micro" = yes ]; then
+  # Short settings: one fork, 2 x 1 s warm-up, 3 x 1 s measurement per benchmark and parameter
+  # (31 of them). The figures are indicative, not publication grade; the benchmarks' own
+  # annotations (3 forks, 5 + 5 iterations) are for that: java -jar benchmarks/micro/target/benchmarks.jar
+  jmh_options=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
+  run_dir="$results/$(date +%Y%m%d-%H%M%S)-micro"
+  mkdir -p "$run_dir"
+  run_dir=$(cd "$run_dir" && pwd)
+  echo "running the JMH micro-benchmarks with short settings (${jmh_options[*]}; about 3 minutes) into $run_dir"
+  load_at_start=$(cut -d ' ' -f 1 /proc/loadavg 2>/dev/null || echo unknown)
+  cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+  if [ "$load_at_start" != unknown ] && awk -v l="$load_at_start" -v c="$cores" 'BEGIN { exit !(l > c) }'; then
+    echo "run-all.sh: warning: the machine is busy (load average $load_at_start on $cores cores); the figures will be disturbed" >&2
+  fi
+  started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  set +e
+  "$java_bin" -jar "$bench_jar" "${jmh_options[@]}" -rf json -rff "$run_dir/jmh.json" 2>&1 | tee "$run_dir/jmh.log"
+  rc=${PIPESTATUS[0]}
+  set -e
+  finished=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  run_status=complete
+  if [ $rc -ne 0 ] || [ ! -s "$run_dir/jmh.json" ]; then
+    echo "run-all.sh: JMH failed (exit code $rc); its output is in $run_dir/jmh.log" >&2
+    run_status=failed
+  fi
+  "$java_bin" -cp "$bench_jar" dev.pushbench.micro.MicroRunManifest \
+    "$run_dir" "$run_status" "$started" "$finished" "${jmh_options[*]}" "$load_at_start"
+  set +e
+  report=$("$java_bin" -jar "$jar" report "$run_dir")
+  report_rc=$?
+  set -e
+  report=$(printf '%s\n' "$report" | tail -n 1)
+  if [ $report_rc -ne 0 ] || [ ! -s "$report" ]; then
+    echo "run-all.sh: the report could not be made (exit code $report_rc); the results are in $run_dir" >&2
+    report="$run_dir"
+  fi
+  echo "$report"
+  [ "$run_status" = complete ] || exit 1
+  exit 0
 fi
 
 # Check every file first and say how long it will take; bad input stops here with exit 2.

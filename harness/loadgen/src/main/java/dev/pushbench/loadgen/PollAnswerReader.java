@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  *   }
  * </pre>
  */
-final class PollAnswerReader {
+public final class PollAnswerReader {
     private static final byte[] CURSOR = "\"cursor\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LOST = "\"lost\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENTS = "\"events\":[".getBytes(StandardCharsets.US_ASCII);
@@ -28,7 +28,7 @@ final class PollAnswerReader {
     private int count;
 
     /** @return false when the body is not a poll answer */
-    boolean open(byte[] body, int length) {
+    public boolean open(byte[] body, int length) {
         this.body = body;
         this.limit = length;
         this.count = 0;
@@ -45,7 +45,7 @@ final class PollAnswerReader {
     }
 
     /** Moves to the next event; false at the end of the list. */
-    boolean next() {
+    public boolean next() {
         if (at >= limit || body[at] == ']') {
             return false;
         }
@@ -65,19 +65,19 @@ final class PollAnswerReader {
         return true;
     }
 
-    EventFields event() {
+    public EventFields event() {
         return fields;
     }
 
-    long cursor() {
+    public long cursor() {
         return cursor;
     }
 
-    long lost() {
+    public long lost() {
         return lost;
     }
 
-    int count() {
+    public int count() {
         return count;
     }
 
