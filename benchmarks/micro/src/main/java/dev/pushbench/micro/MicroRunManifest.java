@@ -1,5 +1,6 @@
 package dev.pushbench.micro;
 
+import dev.pushbench.core.Environment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -11,7 +12,6 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Writes {@code run.json} for a run directory of micro-benchmarks, so that {@code pushbench report}
@@ -68,18 +68,9 @@ public final class MicroRunManifest {
         scenario.put("name", SCENARIO_NAME);
         scenario.put("description", DESCRIPTION);
         m.put("scenario", scenario);
-        m.put("git", git());
-        Map<String, Object> jdk = new LinkedHashMap<>();
-        jdk.put("version", System.getProperty("java.version"));
-        jdk.put("vendor", System.getProperty("java.vendor"));
-        jdk.put("vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
-        jdk.put("home", System.getProperty("java.home"));
-        m.put("jdk", jdk);
-        Map<String, Object> os = new LinkedHashMap<>();
-        os.put("name", System.getProperty("os.name"));
-        os.put("version", System.getProperty("os.version"));
-        os.put("arch", System.getProperty("os.arch"));
-        m.put("os", os);
+        m.put("git", Environment.git());
+        m.put("jdk", Environment.jdk());
+        m.put("os", Environment.os());
         m.put("cores", Runtime.getRuntime().availableProcessors());
         Map<String, Object> load = new LinkedHashMap<>();
         load.put("start", loadAverage(loadAverageAtStart));
@@ -99,31 +90,6 @@ public final class MicroRunManifest {
             throw new UncheckedIOException("cannot write " + file, e);
         }
         return file;
-    }
-
-    private static Map<String, Object> git() {
-        Map<String, Object> g = new LinkedHashMap<>();
-        String commit = command("git", "rev-parse", "HEAD");
-        g.put("commit", commit == null ? "unknown (not a git checkout)" : commit);
-        String status = commit == null ? null : command("git", "status", "--porcelain", "--untracked-files=no");
-        g.put("dirty", status != null && !status.isEmpty());
-        return g;
-    }
-
-    private static String command(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                return null;
-            }
-            return out;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
     }
 
     /** The given load average as a number, or null when unknown ("unknown", empty or absent). */

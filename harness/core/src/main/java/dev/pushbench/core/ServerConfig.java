@@ -61,6 +61,24 @@ public record ServerConfig(
         return new ServerConfig(host, port, protocol, interval, sseRetry, longPollHold, maxBatchEvents, backpressure, tls);
     }
 
+    /** The least idle timeout any stack gives a connection. */
+    public static final Duration MIN_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * The idle timeout every stack gives its connections: long enough that neither an idle SSE
+     * stream between heartbeats nor a held long poll is cut — at least 30 s, three heartbeat
+     * intervals and two hold times.
+     */
+    public Duration idleTimeout() {
+        Duration timeout = MIN_IDLE_TIMEOUT;
+        Duration heartbeats = heartbeatInterval.multipliedBy(3);
+        Duration holds = longPollHold.multipliedBy(2);
+        if (heartbeats.compareTo(timeout) > 0) {
+            timeout = heartbeats;
+        }
+        return holds.compareTo(timeout) > 0 ? holds : timeout;
+    }
+
     /** This config with a fresh self-signed certificate when its protocol needs TLS. */
     public ServerConfig withTls() {
         if (!protocol.isTls() || tls != null) {

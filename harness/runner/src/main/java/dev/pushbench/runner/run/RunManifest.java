@@ -1,19 +1,16 @@
 package dev.pushbench.runner.run;
 
+import dev.pushbench.core.Environment;
 import dev.pushbench.core.ProcessStats;
 import dev.pushbench.runner.scenario.Scenario;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -47,18 +44,9 @@ final class RunManifest {
         s.put("file", scenario.source() == null ? null : scenario.source().toString());
         s.put("resolved", ScenarioJson.toMap(scenario));
         m.put("scenario", s);
-        m.put("git", git());
-        Map<String, Object> jdk = new LinkedHashMap<>();
-        jdk.put("version", System.getProperty("java.version"));
-        jdk.put("vendor", System.getProperty("java.vendor"));
-        jdk.put("vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
-        jdk.put("home", System.getProperty("java.home"));
-        m.put("jdk", jdk);
-        Map<String, Object> os = new LinkedHashMap<>();
-        os.put("name", System.getProperty("os.name"));
-        os.put("version", System.getProperty("os.version"));
-        os.put("arch", System.getProperty("os.arch"));
-        m.put("os", os);
+        m.put("git", Environment.git());
+        m.put("jdk", Environment.jdk());
+        m.put("os", Environment.os());
         m.put("cores", Runtime.getRuntime().availableProcessors());
         Object osBean = ManagementFactory.getOperatingSystemMXBean();
         if (osBean instanceof com.sun.management.OperatingSystemMXBean) {
@@ -110,34 +98,6 @@ final class RunManifest {
             return p.getProperty("version", "unknown");
         } catch (IOException e) {
             return "unknown";
-        }
-    }
-
-    private static Map<String, Object> git() {
-        Map<String, Object> g = new LinkedHashMap<>();
-        String commit = command("git", "rev-parse", "HEAD");
-        g.put("commit", commit == null ? "unknown (not a git checkout)" : commit);
-        String status = commit == null ? null : command("git", "status", "--porcelain", "--untracked-files=no");
-        g.put("dirty", status != null && !status.isEmpty());
-        return g;
-    }
-
-    private static String command(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out;
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                out = r.lines().collect(Collectors.joining("\n")).trim();
-            }
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                return null;
-            }
-            return out;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
         }
     }
 }

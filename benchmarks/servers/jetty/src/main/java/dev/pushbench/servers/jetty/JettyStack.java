@@ -48,7 +48,6 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  */
 public final class JettyStack implements ServerStack {
     /** The shortest connector idle timeout: quiet streams live on heartbeats, not on this. */
-    static final Duration MIN_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     @Override
     public String id() {
@@ -63,7 +62,7 @@ public final class JettyStack implements ServerStack {
     @Override
     public PushServer start(PushContext context) throws Exception {
         ServerConfig config = context.config();
-        Duration idleTimeout = idleTimeout(config);
+        Duration idleTimeout = config.idleTimeout();
 
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("pushbench-jetty");
@@ -94,22 +93,6 @@ public final class JettyStack implements ServerStack {
         return new JettyPushServer(server, connector);
     }
 
-    /**
-     * Long enough that neither an idle SSE stream between heartbeats nor a held long poll is cut:
-     * at least 30 s, three heartbeat intervals and two hold times.
-     */
-    static Duration idleTimeout(ServerConfig config) {
-        Duration timeout = MIN_IDLE_TIMEOUT;
-        Duration heartbeats = config.heartbeatInterval().multipliedBy(3);
-        Duration holds = config.longPollHold().multipliedBy(2);
-        if (heartbeats.compareTo(timeout) > 0) {
-            timeout = heartbeats;
-        }
-        if (holds.compareTo(timeout) > 0) {
-            timeout = holds;
-        }
-        return timeout;
-    }
 
     private static ConnectionFactory[] connectionFactories(ServerConfig config, Duration idleTimeout) {
         Protocol protocol = config.protocol();

@@ -47,7 +47,6 @@ import javax.net.ssl.KeyManagerFactory;
  */
 public final class VertxStack implements ServerStack {
     /** The shortest connection idle timeout: quiet streams live on heartbeats, not on this. */
-    static final Duration MIN_IDLE_TIMEOUT = Duration.ofSeconds(30);
     /** Vert.x shares a random port among the servers that listen on the same negative port. */
     private static final int SHARED_RANDOM_PORT = -1;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -105,7 +104,7 @@ public final class VertxStack implements ServerStack {
     }
 
     static HttpServerOptions serverOptions(ServerConfig config, FeedSpec feed) {
-        Duration idleTimeout = idleTimeout(config);
+        Duration idleTimeout = config.idleTimeout();
         // one text frame per event whatever the payload (Vert.x splits a larger message into continuation frames)
         int maxFrameBytes = Math.max(HttpServerOptions.DEFAULT_MAX_WEBSOCKET_FRAME_SIZE, feed.payloadBytes() + 4096);
         HttpServerOptions options = new HttpServerOptions()
@@ -154,22 +153,6 @@ public final class VertxStack implements ServerStack {
                 .setAlpnVersions(List.of(only));
     }
 
-    /**
-     * Long enough that neither an idle SSE stream between heartbeats nor a held long poll is cut:
-     * at least 30 s, three heartbeat intervals and two hold times (as the Jetty stack).
-     */
-    static Duration idleTimeout(ServerConfig config) {
-        Duration timeout = MIN_IDLE_TIMEOUT;
-        Duration heartbeats = config.heartbeatInterval().multipliedBy(3);
-        Duration holds = config.longPollHold().multipliedBy(2);
-        if (heartbeats.compareTo(timeout) > 0) {
-            timeout = heartbeats;
-        }
-        if (holds.compareTo(timeout) > 0) {
-            timeout = holds;
-        }
-        return timeout;
-    }
 
     /** Waits, on the caller's thread (never an event loop), for a Vert.x future. */
     private static <T> T await(Future<T> future, Duration timeout, String what) throws Exception {
