@@ -141,6 +141,8 @@ class ScenarioFilesTest {
         String docs = Files.readString(repoRoot().resolve("docs/scenarios.md"));
         String table = ScenarioKeys.markdownTable();
         assertTrue(docs.contains(table), "docs/scenarios.md must contain, verbatim, ScenarioKeys.markdownTable():\n\n" + table);
+        String readme = Files.readString(repoRoot().resolve("README.md"));
+        assertTrue(readme.contains(table), "README.md's scenario reference must contain, verbatim, ScenarioKeys.markdownTable()");
     }
 
     /** Any prefix of a valid file is valid or fails with a positioned message; nothing else escapes. */
