@@ -43,6 +43,7 @@ abstract class PollingSubscriber extends Subscriber {
     @Override
     protected final void disconnect() {
         Attempt attempt = current;
+        current = null; // a closed connection's objects (its request, the abort cause) are not kept
         if (attempt != null) {
             attempt.close();
         }

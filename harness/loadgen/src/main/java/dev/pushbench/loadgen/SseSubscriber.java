@@ -33,6 +33,7 @@ final class SseSubscriber extends Subscriber {
     @Override
     protected void disconnect() {
         Attempt attempt = current;
+        current = null; // a closed connection's objects (its request, the abort cause) are not kept
         if (attempt != null) {
             attempt.close();
         }

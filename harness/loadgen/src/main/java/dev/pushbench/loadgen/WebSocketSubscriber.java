@@ -32,6 +32,7 @@ public final class WebSocketSubscriber extends Subscriber {
     @Override
     protected void disconnect() {
         Attempt attempt = current;
+        current = null; // a closed connection's objects (its request, the abort cause) are not kept
         if (attempt != null) {
             attempt.close();
         }

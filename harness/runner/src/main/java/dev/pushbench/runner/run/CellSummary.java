@@ -122,6 +122,35 @@ final class CellSummary {
         Map<String, Object> loadgen = new LinkedHashMap<>(Json.map(result, "loadgen"));
         loadgen.put("process", result.get("process"));
         m.put("loadgen", loadgen);
+        markMachineSaturation(loadgen);
+    }
+
+    /**
+     * On one machine the load generator is starved as soon as both processes together use nearly all
+     * cores, whatever its own share: then it is marked saturated too, with the server's CPU beside it.
+     */
+    private void markMachineSaturation(Map<String, Object> loadgen) {
+        Map<String, Object> start = Json.map(serverProcess, "measureStart");
+        Map<String, Object> end = Json.map(serverProcess, "measureEnd");
+        if (!start.containsKey("cpuNanos") || !end.containsKey("cpuNanos") || !(loadgen.get("cpuPercent") instanceof Number)) {
+            return;
+        }
+        double wall = Json.longOf(end, "nanoTime") - Json.longOf(start, "nanoTime");
+        if (wall <= 0) {
+            return;
+        }
+        double serverPercent = 100.0 * (Json.longOf(end, "cpuNanos") - Json.longOf(start, "cpuNanos")) / wall;
+        double total = serverPercent + ((Number) loadgen.get("cpuPercent")).doubleValue();
+        int cores = loadgen.get("cores") instanceof Number ? ((Number) loadgen.get("cores")).intValue() : Runtime.getRuntime().availableProcessors();
+        loadgen.put("serverCpuPercent", round3(serverPercent));
+        loadgen.put("machineCpuPercent", round3(total));
+        if (Boolean.TRUE.equals(loadgen.get("saturated"))) {
+            loadgen.put("saturatedBecause", "the load generator used " + loadgen.get("cpuPercent") + " % CPU of " + cores + " cores");
+        } else if (total >= 90.0 * cores) {
+            loadgen.put("saturated", true);
+            loadgen.put("saturatedBecause", "server and load generator together used " + Math.round(total) + " % CPU of "
+                    + cores * 100 + " % (" + cores + " cores): the generator competed for CPU");
+        }
     }
 
     void serverEnd(Map<String, Object> stats) {
@@ -151,15 +180,17 @@ final class CellSummary {
         Map<String, Object> loadgen = new LinkedHashMap<>(Json.map(loadCosts, "loadgen"));
         // heap and direct memory are freed when connections close: the slope over the memory points
         putSlope(server, "heapBytesPerConnection", "server", "heapUsedBytes");
-        putSlope(loadgen, "heapBytesPerConnection", "loadgen", "heapUsedBytes");
         putSlope(server, "directBytesPerConnection", "server", "directBytes");
         putSlope(loadgen, "directBytesPerConnection", "loadgen", "directBytes");
         if (!memoryPoints.isEmpty()) {
             Map<String, Object> top = memoryPoints.get(0);
             // RSS rarely shrinks when memory is freed, so it is read on the way up: idle (before any
             // subscriber) to all connected; it includes whatever else the process grew by in between
-            putRssPerConnection(server, Json.map(serverProcess, "idle"), Json.map(top, "server"), top.get("connections"));
-            putRssPerConnection(loadgen, loadgenIdle, Json.map(top, "loadgen"), top.get("connections"));
+            putPerConnection(server, "rssBytesPerConnection", "rssBytes", Json.map(serverProcess, "idle"), Json.map(top, "server"), top.get("connections"));
+            putPerConnection(loadgen, "rssBytesPerConnection", "rssBytes", loadgenIdle, Json.map(top, "loadgen"), top.get("connections"));
+            // the load generator keeps each subscriber's bookkeeping after closing it, so a slope on the way
+            // down would miss it: its heap per connection is read on the way up, idle (after GC) to all live
+            putPerConnection(loadgen, "heapBytesPerConnection", "heapUsedBytes", loadgenIdle, Json.map(top, "loadgen"), top.get("connections"));
             server.put("threadsAtLoad", Json.map(top, "server").get("threads"));
             loadgen.put("threadsAtLoad", Json.map(top, "loadgen").get("threads"));
         }
@@ -190,13 +221,14 @@ final class CellSummary {
         }
     }
 
-    private static void putRssPerConnection(Map<String, Object> into, Map<String, Object> idle, Map<String, Object> loaded, Object connections) {
-        Object before = idle.get("rssBytes");
-        Object after = loaded.get("rssBytes");
+    /** (key when loaded − key when idle) ÷ connections, when both readings exist. */
+    private static void putPerConnection(Map<String, Object> into, String name, String key, Map<String, Object> idle,
+                                         Map<String, Object> loaded, Object connections) {
+        Object before = idle.get(key);
+        Object after = loaded.get(key);
         if (before instanceof Number && after instanceof Number && connections instanceof Number
                 && ((Number) connections).longValue() > 0 && ((Number) before).longValue() > 0) {
-            into.put("rssBytesPerConnection",
-                    Math.round((((Number) after).doubleValue() - ((Number) before).doubleValue()) / ((Number) connections).doubleValue()));
+            into.put(name, Math.round((((Number) after).doubleValue() - ((Number) before).doubleValue()) / ((Number) connections).doubleValue()));
         }
     }
 
