@@ -104,7 +104,7 @@ public final class ScenarioKeys {
                     "events per second, per topic; event k is due at start + k/rate, whatever happens"),
             new Key("feed.payload", "size (" + Units.SIZE_UNITS + ")", formatSize(PAYLOAD_BYTES),
                     "0B to " + formatSize(MAX_PAYLOAD_BYTES) + ", e.g. 256B, 4KiB, 1MiB",
-                    "size of each event's data field (the JSON around it adds about 100 bytes)"),
+                    "size of each event's data field (the JSON around it adds about 80 bytes (topic, seq, two 13-digit nanosecond times))"),
             new Key("feed.history", "whole number of events", String.valueOf(HISTORY_EVENTS),
                     "a power of two from 1 to " + MAX_HISTORY_EVENTS,
                     "events kept per topic, for polling and resume; a subscriber further behind loses events"),
