@@ -15,7 +15,6 @@ import org.eclipse.jetty.http.HttpHeader;
  */
 abstract class PollingSubscriber extends Subscriber {
     private static final int MAX_ANSWER_BYTES = 64 * 1024 * 1024;
-    private volatile Attempt current;
 
     PollingSubscriber(LoadContext context, int index) {
         super(context, index);
@@ -34,23 +33,14 @@ abstract class PollingSubscriber extends Subscriber {
     abstract void next(Attempt attempt, long plannedNanos, long answeredNanos, boolean first);
 
     @Override
-    protected final void connect(long resumeCursor) {
+    protected final Connection open(long resumeCursor) {
         Attempt attempt = new Attempt(resumeCursor);
-        current = attempt;
         first(attempt);
-    }
-
-    @Override
-    protected final void disconnect() {
-        Attempt attempt = current;
-        current = null; // a closed connection's objects (its request, the abort cause) are not kept
-        if (attempt != null) {
-            attempt.close();
-        }
+        return attempt;
     }
 
     /** One connection's run of polls. */
-    final class Attempt {
+    final class Attempt implements Connection {
         private final PollAnswerReader reader = new PollAnswerReader();
         private final String tag = connectionTag();
         private volatile boolean closed;
@@ -120,7 +110,8 @@ abstract class PollingSubscriber extends Subscriber {
             next(this, plannedNanos, answeredNanos, first);
         }
 
-        void close() {
+        @Override
+        public void close() {
             closed = true;
             Request r = request;
             if (r != null) {

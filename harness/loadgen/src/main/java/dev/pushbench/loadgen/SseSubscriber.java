@@ -17,30 +17,20 @@ import org.eclipse.jetty.http.HttpHeader;
  * server's {@code retry:} delay carrying {@code Last-Event-ID}.
  */
 final class SseSubscriber extends Subscriber {
-    private volatile Attempt current;
 
     SseSubscriber(LoadContext context, int index) {
         super(context, index);
     }
 
     @Override
-    protected void connect(long resumeCursor) {
+    protected Connection open(long resumeCursor) {
         Attempt attempt = new Attempt();
-        current = attempt;
         attempt.send(resumeCursor);
-    }
-
-    @Override
-    protected void disconnect() {
-        Attempt attempt = current;
-        current = null; // a closed connection's objects (its request, the abort cause) are not kept
-        if (attempt != null) {
-            attempt.close();
-        }
+        return attempt;
     }
 
     /** One connection: its own parser state, so a late callback of an old one cannot confuse a new one. */
-    private final class Attempt implements SseParser.Listener, Response.ContentListener {
+    private final class Attempt implements Connection, SseParser.Listener, Response.ContentListener {
         private final SseParser parser = new SseParser(this);
         private final EventFields fields = new EventFields();
         private volatile boolean closed;
@@ -117,7 +107,8 @@ final class SseSubscriber extends Subscriber {
             lost(result.getFailure());
         }
 
-        void close() {
+        @Override
+        public void close() {
             closed = true;
             Request r = request;
             if (r != null) {

@@ -17,19 +17,38 @@ abstract class Subscriber {
     private long plannedStartNanos;
     private boolean isLive;
     private int sessionNumber;
+    private final boolean churns;
 
     Subscriber(LoadContext context, int index) {
         this.context = context;
         this.index = index;
         this.topic = context.spec.topicOf(index);
         this.integrity = new IntegrityTracker(context.spec.schedule(), topic, context.window);
+        this.churns = context.spec.eventsPerConnection() > 0;
     }
 
-    /** Opens a new connection and subscribes from now ({@code resumeCursor} &lt; 0) or after a cursor. */
-    protected abstract void connect(long resumeCursor);
+    /** One connection of a subscriber, with its own state, so a late callback of an old one cannot confuse a new one. */
+    interface Connection {
+        /** Closes it, expecting no {@link #lost} for it. */
+        void close();
+    }
 
-    /** Closes the connection, expecting no {@link #lost} for it. */
-    protected abstract void disconnect();
+    private volatile Connection current;
+
+    /** Opens a new connection and subscribes from now ({@code resumeCursor} &lt; 0) or after a cursor. */
+    protected abstract Connection open(long resumeCursor);
+
+    private void connect(long resumeCursor) {
+        current = open(resumeCursor);
+    }
+
+    private void disconnect() {
+        Connection connection = current;
+        current = null; // a closed connection's objects (its request, the abort cause) are not kept
+        if (connection != null) {
+            connection.close();
+        }
+    }
 
     /** A tag that gives each session its own connection (and so its own connect cost). */
     final String connectionTag() {
@@ -76,7 +95,7 @@ abstract class Subscriber {
             r.record(Metric.LATENCY, receivedNanos - intendedNanos);
             r.record(Metric.LATENCY_ACTUAL, receivedNanos - sentNanos);
         }
-        if (integrity.sessionDone() && !context.stopping) {
+        if (churns && integrity.sessionDone() && !context.stopping) {
             churn();
         }
     }

@@ -16,30 +16,20 @@ import org.eclipse.jetty.websocket.client.JettyUpgradeListener;
  * resumed with {@code ?since=} the highest seq seen.
  */
 public final class WebSocketSubscriber extends Subscriber {
-    private volatile Attempt current;
 
     WebSocketSubscriber(LoadContext context, int index) {
         super(context, index);
     }
 
     @Override
-    protected void connect(long resumeCursor) {
+    protected Connection open(long resumeCursor) {
         Attempt attempt = new Attempt();
-        current = attempt;
         attempt.open(resumeCursor);
-    }
-
-    @Override
-    protected void disconnect() {
-        Attempt attempt = current;
-        current = null; // a closed connection's objects (its request, the abort cause) are not kept
-        if (attempt != null) {
-            attempt.close();
-        }
+        return attempt;
     }
 
     /** Public only because Jetty's WebSocket client calls endpoints through public method handles. */
-    public final class Attempt implements Session.Listener.AutoDemanding, JettyUpgradeListener {
+    public final class Attempt implements Connection, Session.Listener.AutoDemanding, JettyUpgradeListener {
         private final EventFields fields = new EventFields();
         private final String tag = connectionTag();
         private volatile boolean closed;
@@ -129,7 +119,8 @@ public final class WebSocketSubscriber extends Subscriber {
             lost(cause);
         }
 
-        void close() {
+        @Override
+        public void close() {
             closed = true;
             Session s = session;
             if (s != null) {
