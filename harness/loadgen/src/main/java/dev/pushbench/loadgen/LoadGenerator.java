@@ -230,14 +230,15 @@ public final class LoadGenerator {
 
     /**
      * Memory at several connection counts, after the window (so GC pauses never touch a measured
-     * event): with all subscribers live, then with a half, then none closed… each point after a GC
+     * event): with all subscribers live, then three quarters, a half, a quarter, none… each point after a GC
      * here and, through the coordinator, in the server. The slope over the points is the memory per
      * connection; one point alone would be mostly the JVM's own baseline.
      */
     private List<Map<String, Object>> memoryPoints(LoadContext context, Subscriber[] subscribers) throws InterruptedException {
         List<Map<String, Object>> points = new ArrayList<>();
         int n = subscribers.length;
-        int[] targets = n >= 2 ? new int[] {n, n / 2, 0} : new int[] {n, 0};
+        // five points, so that one disturbed reading cannot move the (median) slope much
+        int[] targets = n >= 4 ? new int[] {n, 3 * n / 4, n / 2, n / 4, 0} : new int[] {n, 0};
         int open = n;
         for (int target : targets) {
             for (int i = target; i < open; i++) {

@@ -163,7 +163,7 @@ final class CellSummary {
 
     /**
      * The cost ledger (DESIGN §5 {@code costs}): CPU per delivered message for each process over the
-     * measured window, memory per connection as the least-squares slope over the memory points, and
+     * measured window, memory per connection as the median slope over the memory points, and
      * the wire and polling figures the load generator counted at its sockets.
      */
     private Map<String, Object> costs() {
@@ -178,7 +178,7 @@ final class CellSummary {
             server.put("cpuMicrosPerMessage", round3(cpuMicros / ((Number) delivered).longValue()));
         }
         Map<String, Object> loadgen = new LinkedHashMap<>(Json.map(loadCosts, "loadgen"));
-        // heap and direct memory are freed when connections close: the slope over the memory points
+        // heap and direct memory are freed when connections close: the (median) slope over the memory points
         putSlope(server, "heapBytesPerConnection", "server", "heapUsedBytes");
         putSlope(server, "directBytesPerConnection", "server", "directBytes");
         putSlope(loadgen, "directBytesPerConnection", "loadgen", "directBytes");
@@ -232,26 +232,27 @@ final class CellSummary {
         }
     }
 
-    /** Least-squares slope of y over x; null when x does not vary. */
+    /**
+     * The Theil–Sen slope of y over x: the median of the slopes between every two points, so that
+     * one disturbed reading (a late free, a buffer pool that grew) moves it little, unlike a
+     * least-squares fit. Null when x does not vary.
+     */
     static Double slope(List<double[]> xy) {
-        if (xy.size() < 2) {
+        List<Double> slopes = new ArrayList<>();
+        for (int i = 0; i < xy.size(); i++) {
+            for (int j = i + 1; j < xy.size(); j++) {
+                double dx = xy.get(j)[0] - xy.get(i)[0];
+                if (dx != 0) {
+                    slopes.add((xy.get(j)[1] - xy.get(i)[1]) / dx);
+                }
+            }
+        }
+        if (slopes.isEmpty()) {
             return null;
         }
-        double mx = 0;
-        double my = 0;
-        for (double[] p : xy) {
-            mx += p[0];
-            my += p[1];
-        }
-        mx /= xy.size();
-        my /= xy.size();
-        double sxy = 0;
-        double sxx = 0;
-        for (double[] p : xy) {
-            sxy += (p[0] - mx) * (p[1] - my);
-            sxx += (p[0] - mx) * (p[0] - mx);
-        }
-        return sxx == 0 ? null : sxy / sxx;
+        java.util.Collections.sort(slopes);
+        int m = slopes.size();
+        return m % 2 == 1 ? slopes.get(m / 2) : (slopes.get(m / 2 - 1) + slopes.get(m / 2)) / 2;
     }
 
     private static double round3(double v) {
