@@ -46,11 +46,21 @@ public final class ChildProcess implements AutoCloseable {
         reader.start();
     }
 
+    /**
+     * Options a user adds for one role, e.g. a profiler: {@code PUSHBENCH_JAVA_OPTS_LOADGEN="-XX:StartFlightRecording=filename=lg.jfr"}
+     * (roles: SERVER, LOADGEN); split at spaces.
+     */
+    static List<String> extraOptions(String role) {
+        String value = System.getenv("PUSHBENCH_JAVA_OPTS_" + role.toUpperCase(java.util.Locale.ROOT));
+        return value == null || value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+    }
+
     /** Starts {@code java <jvmOptions> -cp <our class path> PushbenchCli <args>}. */
     public static ChildProcess start(String role, List<String> jvmOptions, List<String> args, Path log) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
+        command.addAll(extraOptions(role));
         command.add("-Dpushbench.role=" + role);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
