@@ -35,7 +35,7 @@ import org.HdrHistogram.HistogramLogWriter;
  */
 public final class LoadGenerator {
     private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final int WARM_UP_SUBSCRIPTIONS = 32;
+    private static final int WARM_UP_SUBSCRIPTIONS = 8;
 
     private final LoadSpec spec;
     private final Consumer<Map<String, Object>> progress;
@@ -49,6 +49,13 @@ public final class LoadGenerator {
     public interface Coordinator {
         /** {@code connections} subscriptions are live and the generator's own stats (after GC) taken; returns when the runner is done. */
         void memoryPoint(long connections, Map<String, Object> loadgenStats) throws InterruptedException;
+
+        /**
+         * The client is warm (its throw-away subscriptions closed) and its idle stats taken; returns
+         * when the ramp may begin. The runner verifies the server meanwhile, then reads it at idle.
+         */
+        default void readyToRamp() throws InterruptedException {
+        }
 
         Coordinator NONE = (connections, stats) -> { };
     }
@@ -92,6 +99,7 @@ public final class LoadGenerator {
             clients.onTcpConnect(nanos -> recorders.record(Metric.TCP_CONNECT, nanos));
             clients.onTlsHandshake(nanos -> recorders.record(Metric.TLS_HANDSHAKE, nanos));
             Map<String, Object> idle = PROCESS.read(true);
+            coordinator.readyToRamp();
 
             // ramp: open loop, each start on its own planned time
             long rampStart = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
@@ -157,8 +165,10 @@ public final class LoadGenerator {
 
     /**
      * Opens and closes a few throw-away subscriptions before the ramp, unrecorded: the first
-     * connections of a cold JVM pay for class loading and JIT on both sides, which would otherwise
-     * land in the measured connect times of the first subscribers.
+     * connections of a cold JVM pay for class loading and first-use initialisation on both sides,
+     * which would otherwise land in the measured connect times of the first subscribers. A few are
+     * enough for that (JIT needs thousands of calls and happens in the warm-up phase); more only
+     * cost every cell time, most of all over TLS.
      */
     private void warmUpClients(ClientStack clients, ScheduledExecutorService timer) throws InterruptedException {
         LoadContext warm = new LoadContext("warm-up-", spec, clients, new Recorders(), new Window(), timer);
@@ -245,7 +255,7 @@ public final class LoadGenerator {
                 subscribers[i].stop();
             }
             open = target;
-            TimeUnit.MILLISECONDS.sleep(100); // let the closes go out; the runner waits for the server to see them
+            TimeUnit.MILLISECONDS.sleep(30); // let the closes go out; the runner waits for the server to see them
             Map<String, Object> stats = PROCESS.read(true);
             long live = context.live.sum();
             Map<String, Object> point = new LinkedHashMap<>();

@@ -38,16 +38,19 @@ final class SseStream implements AutoCloseable {
     private final List<String> lines = new ArrayList<>();
     private volatile String endReason;
 
-    private SseStream(String label, Request request) {
+    private final boolean probeIsHttp2;
+
+    private SseStream(String label, Request request, boolean probeIsHttp2) {
         this.label = label;
         this.request = request;
+        this.probeIsHttp2 = probeIsHttp2;
     }
 
     static SseStream open(Probe probe, String pathAndQuery, Map<String, String> requestHeaders) {
         Request request = probe.http.newRequest(probe.target.http(pathAndQuery)).method("GET");
         requestHeaders.forEach((name, value) -> request.headers(h -> h.put(name, value)));
         String label = "GET " + pathAndQuery + (requestHeaders.isEmpty() ? "" : " " + requestHeaders);
-        SseStream stream = new SseStream(label, request);
+        SseStream stream = new SseStream(label, request, probe.target.protocol().isHttp2());
         request.onResponseHeaders(stream.headers::complete)
                 .onResponseContent((response, content) -> stream.feed(content))
                 .send(result -> stream.end(result.isFailed() ? result.getFailure() : null));
@@ -124,7 +127,13 @@ final class SseStream implements AutoCloseable {
 
     @Override
     public void close() {
+        // over HTTP/1.1 the connection is mid-response and cannot carry another exchange: close it
+        // with the request, so that the next check's request never lands on it
+        org.eclipse.jetty.client.Connection connection = request.getConnection();
         request.abort(new CancellationException("conformance check done"));
+        if (connection != null && !probeIsHttp2) {
+            connection.close();
+        }
     }
 
     /**

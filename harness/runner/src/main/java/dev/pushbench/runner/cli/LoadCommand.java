@@ -42,6 +42,9 @@ final class LoadCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         Path file = config;
         if (awaitConfig) {
+            Thread preload = new Thread(dev.pushbench.loadgen.ClientStack::preload, "pushbench-preload");
+            preload.setDaemon(true);
+            preload.start();
             String go = in.readLine();
             if (go == null) {
                 return Cli.OK; // the runner did not need us (the cell ended before its load)
@@ -53,6 +56,7 @@ final class LoadCommand implements Callable<Integer> {
         LoadSpec spec = ChildSpecs.loadFromJson(Cli.readJsonFile(file));
         ProcessStats stats = new ProcessStats();
         Semaphore next = new Semaphore(0);
+        Semaphore ramp = new Semaphore(0);
         Thread watcher = new Thread(() -> {
             // "next" releases a memory point; "stop" or the end of input (the runner is gone) ends the JVM
             try (in) {
@@ -60,6 +64,8 @@ final class LoadCommand implements Callable<Integer> {
                 while ((line = in.readLine()) != null) {
                     if (line.contains("\"next\"")) {
                         next.release();
+                    } else if (line.contains("\"ramp\"")) {
+                        ramp.release();
                     } else if (line.contains("\"stop\"")) {
                         break;
                     }
@@ -71,14 +77,27 @@ final class LoadCommand implements Callable<Integer> {
         }, "pushbench-stdin");
         watcher.setDaemon(true);
         watcher.start();
-        LoadGenerator.Coordinator coordinator = (connections, loadgenStats) -> {
-            Map<String, Object> point = new LinkedHashMap<>();
-            point.put("event", "memory-point");
-            point.put("connections", connections);
-            point.put("process", loadgenStats);
-            out.println(Json.line(point));
-            if (!next.tryAcquire(60, TimeUnit.SECONDS)) {
-                System.err.println("pushbench load: the runner did not answer a memory point within 60 s; going on");
+        boolean runnerAttached = awaitConfig;
+        LoadGenerator.Coordinator coordinator = new LoadGenerator.Coordinator() {
+            @Override
+            public void memoryPoint(long connections, Map<String, Object> loadgenStats) throws InterruptedException {
+                Map<String, Object> point = new LinkedHashMap<>();
+                point.put("event", "memory-point");
+                point.put("connections", connections);
+                point.put("process", loadgenStats);
+                out.println(Json.line(point));
+                if (!next.tryAcquire(60, TimeUnit.SECONDS)) {
+                    System.err.println("pushbench load: the runner did not answer a memory point within 60 s; going on");
+                }
+            }
+
+            @Override
+            public void readyToRamp() throws InterruptedException {
+                out.println(Json.line(Map.of("event", "ready")));
+                // started by the runner, which verifies the server meanwhile: wait for its word
+                if (runnerAttached && !ramp.tryAcquire(120, TimeUnit.SECONDS)) {
+                    System.err.println("pushbench load: the runner did not say 'ramp' within 120 s; going on");
+                }
             }
         };
         Map<String, Object> result = new LoadGenerator(spec, progress -> out.println(Json.line(progress)), coordinator).run();

@@ -55,10 +55,15 @@ public final class ChildProcess implements AutoCloseable {
         return value == null || value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
     }
 
+    /** The java the runner itself runs on: children use the same JVM. */
+    static String javaCommand() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
     /** Starts {@code java <jvmOptions> -cp <our class path> PushbenchCli <args>}. */
     public static ChildProcess start(String role, List<String> jvmOptions, List<String> args, Path log) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add(javaCommand());
         command.addAll(jvmOptions);
         command.addAll(extraOptions(role));
         command.add("-Dpushbench.role=" + role);

@@ -59,6 +59,12 @@ final class RunManifest {
         write();
     }
 
+    /** The options every child JVM gets (heap, GC, and the class-data archive if there is one). */
+    void childJvmOptions(java.util.List<String> options) {
+        m.put("childJvmOptions", options);
+        write();
+    }
+
     void clockCheck(ClockCheck.Result result) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("ok", result.ok());

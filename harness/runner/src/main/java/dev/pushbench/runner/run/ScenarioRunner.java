@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -52,10 +53,14 @@ public final class ScenarioRunner {
     private final Scenario scenario;
     private final Path resultsRoot;
     private final PrintStream out;
-    private final List<String> jvmOptions;
+    private List<String> jvmOptions;
     private final Verifier verifier;
     private final Progress progress;
     private volatile boolean interrupted;
+    /** The next cell, being prepared ahead; null when none is. */
+    private volatile Ahead ahead;
+    /** The cells after the one running, to start the next one's JVMs ahead. */
+    private List<CellPlan> nextCells = List.of();
     private volatile ChildProcess[] running = new ChildProcess[0];
 
     /** Told of each cell's phases as they begin, with the server's PID (progress display, fault tests). */
@@ -137,6 +142,10 @@ public final class ScenarioRunner {
             for (ChildProcess child : running) {
                 child.kill();
             }
+            Ahead a = ahead;
+            if (a != null) {
+                a.kill();
+            }
             try {
                 finished.await(20, TimeUnit.SECONDS);
             } catch (InterruptedException ignored) {
@@ -149,6 +158,10 @@ public final class ScenarioRunner {
             if (scenario.source() != null && Files.isRegularFile(scenario.source())) {
                 Files.copy(scenario.source(), runDir.resolve("scenario.yaml"), StandardCopyOption.REPLACE_EXISTING);
             }
+            List<String> withArchive = new ArrayList<>(jvmOptions);
+            withArchive.addAll(ClassDataArchive.jvmOptions(out));
+            jvmOptions = List.copyOf(withArchive);
+            manifest.childJvmOptions(jvmOptions);
             ClockCheck.Result clock = ClockCheck.run(jvmOptions, runDir.resolve("clock.log"));
             manifest.clockCheck(clock);
             if (!clock.ok()) {
@@ -165,6 +178,7 @@ public final class ScenarioRunner {
                 if (interrupted) {
                     break;
                 }
+                nextCells = cells.subList(i, cells.size());
                 Map<String, Object> summary = runCell(runDir, cell, i, cells.size());
                 anyFailed |= "failed".equals(summary.get("status"));
                 Reports.write(runDir, null);
@@ -175,6 +189,11 @@ public final class ScenarioRunner {
             out.println(report);
             return anyFailed || interrupted ? 1 : 0;
         } finally {
+            Ahead a = ahead;
+            ahead = null;
+            if (a != null) {
+                a.close(); // the run stopped before the cell it was prepared for
+            }
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -206,7 +225,9 @@ public final class ScenarioRunner {
             if (unsupported.isPresent()) {
                 summary.unsupported(unsupported.get());
             } else {
-                measure(cell, cellDir, summary);
+                Prepared prepared = takePrepared(cell, cellDir);
+                summary = prepared.summary;
+                measure(prepared);
             }
         } catch (ChildException e) {
             summary.failed(interrupted ? "interrupted (Ctrl-C) while running: " + e.getMessage() : e.getMessage());
@@ -224,18 +245,111 @@ public final class ScenarioRunner {
         return written;
     }
 
-    private void measure(CellPlan cell, Path cellDir, CellSummary summary) throws Exception {
+    /**
+     * A cell made ready to ramp: its two JVMs up, the same-clock check and the quick verify done,
+     * the load generator's client warm. {@code ready} is false when a check failed; the summary
+     * says which.
+     */
+    private static final class Prepared {
+        final CellPlan cell;
+        final Path cellDir;
+        final CellSummary summary;
+        final Pair pair;
+        boolean ready;
+
+        Prepared(CellPlan cell, Path cellDir, Pair pair) {
+            this.cell = cell;
+            this.cellDir = cellDir;
+            this.summary = new CellSummary(cell);
+            this.pair = pair;
+        }
+    }
+
+    /** A cell being prepared ahead, on its own thread, while the cell before it takes its memory points. */
+    private static final class Ahead {
+        final CellPlan cell;
+        final CompletableFuture<Prepared> prepared = new CompletableFuture<>();
+        volatile Pair pair;
+
+        Ahead(CellPlan cell) {
+            this.cell = cell;
+        }
+
+        void kill() {
+            Pair p = pair;
+            if (p != null) {
+                p.kill();
+            }
+        }
+
+        void close() {
+            Pair p = pair;
+            if (p != null) {
+                p.close();
+            }
+        }
+    }
+
+    /** The cell prepared ahead for it, if there is one, else prepared now. */
+    private Prepared takePrepared(CellPlan cell, Path cellDir) throws Exception {
+        Ahead a = ahead;
+        ahead = null;
+        if (a != null && a.cell.equals(cell)) {
+            try {
+                return a.prepared.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof Exception) {
+                    throw (Exception) e.getCause();
+                }
+                throw e;
+            }
+        }
+        if (a != null) {
+            a.close();
+        }
+        return prepare(cell, cellDir, pair -> { });
+    }
+
+    /**
+     * Prepares the next measured cell ahead, once the current cell's window is over (never during
+     * it: the JVM starts, the verify and the warm-up cost CPU that would disturb the measured cell).
+     * Starting two JVMs and a server (and its certificate for TLS), verifying it and warming the
+     * client up take two seconds or more, which the current cell's memory points now hide: memory
+     * after GC is not disturbed by another process's CPU use. The next cell's ramp, its first
+     * measured moment, still waits for the current cell to end.
+     */
+    private void startAhead(Path cellsDir) {
+        if (ahead != null || interrupted) {
+            return;
+        }
+        for (CellPlan next : nextCells) {
+            if (ServerStack.named(next.stack()).unsupported(next.transport(), next.protocol()).isEmpty()) {
+                Ahead a = new Ahead(next);
+                ahead = a;
+                Thread t = new Thread(() -> {
+                    try {
+                        a.prepared.complete(prepare(next, cellsDir.resolve(next.name()), pair -> a.pair = pair));
+                    } catch (Throwable e) {
+                        a.prepared.completeExceptionally(e);
+                    }
+                }, "pushbench-prepare-" + next.name());
+                t.setDaemon(true);
+                t.start();
+                return;
+            }
+        }
+    }
+
+    private Prepared prepare(CellPlan cell, Path cellDir, java.util.function.Consumer<Pair> started) throws Exception {
         ServerConfig serverConfig = scenario.serverConfig(cell.transport(), cell.protocol(), HOST);
         FeedSpec feed = scenario.feed().toFeedSpec();
-        ChildSpecs.Serve serve = new ChildSpecs.Serve(cell.stack(), serverConfig, feed);
-        Path serverJson = cellDir.resolve("server.json");
-        Json.write(serverJson, ChildSpecs.toJson(serve));
-        // both JVMs start at once; the load generator waits for its spec (the server's port and t0)
-        try (ChildProcess server = ChildProcess.start("server", jvmOptions,
-                List.of("serve", "--config", serverJson.toString()), cellDir.resolve("server.log"));
-             ChildProcess loadgen = ChildProcess.start("loadgen", jvmOptions,
-                List.of("load", "--await-config"), cellDir.resolve("loadgen.log"))) {
-            running = new ChildProcess[] {server, loadgen};
+        Pair pair = startPair(cell, cellDir);
+        started.accept(pair);
+        Prepared prepared = new Prepared(cell, cellDir, pair);
+        CellSummary summary = prepared.summary;
+        boolean ok = false;
+        try {
+            ChildProcess server = pair.server;
             Map<String, Object> listening = server.await("listening", START_TIMEOUT, ignored -> { });
             int port = (int) Json.longOf(listening, "port");
             long t0 = Json.longOf(listening, "t0Nanos");
@@ -250,22 +364,47 @@ public final class ScenarioRunner {
             if (!(before <= theirs && theirs <= after)) {
                 summary.failed("clock check failed: the server's System.nanoTime() " + theirs
                         + " is not between the runner's " + before + " and " + after);
-                return;
+                return prepared;
             }
 
-            List<String> failures = verifier.verify(cell.stack(), HOST, port, cell.protocol(), cell.transport(), feed, certificatePem);
-            summary.verify(failures);
-            if (!failures.isEmpty()) {
-                summary.failed("verify failed: " + String.join("; ", failures));
-                return;
-            }
-
-            summary.serverProcess("idle", askStats(server, true));
+            // the load generator warms its client up (throw-away subscriptions) while the server is verified
             LoadSpec load = loadSpec(cell, serverConfig, port, new Schedule(t0, feed.topics(), feed.ratePerSecond()), cellDir,
                     certificatePem);
             Path loadJson = cellDir.resolve("load.json");
             Json.write(loadJson, ChildSpecs.toJson(load));
-            loadgen.send(Map.of("cmd", "go", "config", loadJson.toString()));
+            pair.loadgen.send(Map.of("cmd", "go", "config", loadJson.toString()));
+            List<String> failures = verifier.verify(cell.stack(), HOST, port, cell.protocol(), cell.transport(), feed, certificatePem);
+            summary.verify(failures);
+            if (!failures.isEmpty()) {
+                summary.failed("verify failed: " + String.join("; ", failures));
+                return prepared;
+            }
+            pair.loadgen.await("ready", START_TIMEOUT, ignored -> { });
+            prepared.ready = true;
+            ok = true;
+            return prepared;
+        } finally {
+            if (!ok) {
+                pair.close();
+            }
+        }
+    }
+
+    private void measure(Prepared prepared) throws Exception {
+        if (!prepared.ready) {
+            return;
+        }
+        CellPlan cell = prepared.cell;
+        Path cellDir = prepared.cellDir;
+        CellSummary summary = prepared.summary;
+        try (ChildProcess server = prepared.pair.server; ChildProcess loadgen = prepared.pair.loadgen) {
+            running = new ChildProcess[] {server, loadgen};
+            if (!server.isAlive() || !loadgen.isAlive()) {
+                throw new ChildException((server.isAlive() ? "load generator" : "server") + " exited while waiting for its cell; see "
+                        + (server.isAlive() ? "loadgen.log" : "server.log"));
+            }
+            summary.serverProcess("idle", askStats(server, true));
+            loadgen.send(Map.of("cmd", "ramp"));
             try {
                 Duration budget = scenario.clients().rampTime().plus(scenario.timing().phases()).plusSeconds(90);
                 Map<String, Object> result = loadgen.await("result", budget, line -> {
@@ -274,6 +413,7 @@ public final class ScenarioRunner {
                     }
                     progress.onLine(line);
                     if ("memory-point".equals(line.get("event"))) {
+                        startAhead(cellDir.getParent()); // the window is over: the next cell may get ready now
                         try {
                             settle(server, Json.longOf(line, "connections"), cell.transport());
                             summary.memoryPoint(line, askStats(server, true));
@@ -309,6 +449,49 @@ public final class ScenarioRunner {
         }
     }
 
+    /** A cell's server JVM (serving from its start) and its load generator JVM (waiting for its spec). */
+    private static final class Pair implements AutoCloseable {
+        final ChildProcess server;
+        final ChildProcess loadgen;
+
+        private Pair(ChildProcess server, ChildProcess loadgen) {
+            this.server = server;
+            this.loadgen = loadgen;
+        }
+
+        boolean isAlive() {
+            return server.isAlive() && loadgen.isAlive();
+        }
+
+        void kill() {
+            server.kill();
+            loadgen.kill();
+        }
+
+        @Override
+        public void close() {
+            server.close();
+            loadgen.close();
+        }
+    }
+
+    /** Writes the cell's {@code server.json} and starts its two JVMs. */
+    private Pair startPair(CellPlan cell, Path cellDir) throws IOException {
+        Files.createDirectories(cellDir);
+        ServerConfig serverConfig = scenario.serverConfig(cell.transport(), cell.protocol(), HOST);
+        Path serverJson = cellDir.resolve("server.json");
+        Json.write(serverJson, ChildSpecs.toJson(new ChildSpecs.Serve(cell.stack(), serverConfig, scenario.feed().toFeedSpec())));
+        ChildProcess server = ChildProcess.start("server", jvmOptions, List.of("serve", "--config", serverJson.toString()),
+                cellDir.resolve("server.log"));
+        try {
+            return new Pair(server, ChildProcess.start("loadgen", jvmOptions, List.of("load", "--await-config"),
+                    cellDir.resolve("loadgen.log")));
+        } catch (IOException e) {
+            server.close();
+            throw e;
+        }
+    }
+
     /**
      * Waits (at most 10 s) until the server has seen the load generator's closes: its streaming
      * subscribers are down to {@code connections} and its open files no longer fall, so that the
@@ -317,17 +500,19 @@ public final class ScenarioRunner {
     private static void settle(ChildProcess server, long connections, Transport transport) throws ChildException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         long lastOpen = Long.MAX_VALUE;
+        int steady = 0;
         while (System.nanoTime() < deadline) {
             Map<String, Object> stats = askStats(server, false);
             long open = Json.map(stats, "process").get("openFiles") instanceof Number
                     ? ((Number) Json.map(stats, "process").get("openFiles")).longValue() : -1;
             long active = Json.longOf(Json.map(stats, "counters"), "activeSubscribers");
             boolean streamsDown = transport.isPolling() || active <= connections;
-            if (streamsDown && open >= lastOpen) {
+            steady = streamsDown && open >= lastOpen ? steady + 1 : 0;
+            if (steady >= 2) { // not falling over two looks 30 ms apart
                 return;
             }
             lastOpen = open;
-            TimeUnit.MILLISECONDS.sleep(100);
+            TimeUnit.MILLISECONDS.sleep(30);
         }
     }
 
