@@ -15,7 +15,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /**
- * The one client stack every transport of the load generator uses: Jetty's {@code HttpClient} (and
+ * The load generator's default {@link ClientEngine}, for every transport: Jetty's {@code HttpClient} (and
  * the {@code WebSocketClient} on top of it) over HTTP/1.1 or HTTP/2 with prior knowledge, and over
  * TLS for {@code https1.1} and {@code h2}: trusting exactly the server's certificate and offering
  * only the cell's protocol by ALPN ({@link ClientTls}).
@@ -34,7 +34,7 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  *   }
  * </pre>
  */
-public final class ClientStack implements AutoCloseable {
+public final class ClientStack implements ClientEngine {
     private final HttpClient http;
     private final WebSocketClient webSocket;
     private final MeasuredClientConnector connector;
@@ -139,30 +139,36 @@ public final class ClientStack implements AutoCloseable {
     }
 
     /** TCP connections the client has opened (counted by Jetty's connection listener). */
+    @Override
     public long connectionsOpened() {
         return connectionsOpened.sum();
     }
 
+    @Override
     public long connectionsClosed() {
         return connectionsClosed.sum();
     }
 
     /** Bytes read from all TCP connections so far (server to client), as the socket saw them. */
+    @Override
     public long bytesIn() {
         return connector.bytesIn.sum();
     }
 
     /** Bytes written to all TCP connections so far (client to server). */
+    @Override
     public long bytesOut() {
         return connector.bytesOut.sum();
     }
 
     /** Where each TLS handshake's duration goes from now on (nanoseconds): from the TLS connection's open to the finished handshake. */
+    @Override
     public void onTlsHandshake(java.util.function.LongConsumer sink) {
         tlsHandshakeNanos = sink;
     }
 
     /** Where each TCP connect's duration goes from now on (nanoseconds). */
+    @Override
     public void onTcpConnect(java.util.function.LongConsumer sink) {
         connector.onTcpConnect(sink);
     }
@@ -182,9 +188,10 @@ public final class ClientStack implements AutoCloseable {
         }
     }
 
-    /** "Jetty 12.1.14": the client library, for the run manifest. */
-    public static String description() {
-        return "Jetty HttpClient/WebSocketClient " + org.eclipse.jetty.util.Jetty.VERSION;
+    /** "Jetty HttpClient/WebSocketClient 12.1.14": the client library, for the run manifest. */
+    @Override
+    public String description() {
+        return ClientEngineKind.JETTY.description();
     }
 
     @Override

@@ -1,12 +1,13 @@
 package dev.pushbench.loadgen;
 
+import dev.pushbench.loadgen.nio.NioEngine;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.LongAdder;
 
-/** What every subscriber of one run shares: the spec, the client stack, the recorders and counters. */
+/** What every subscriber of one run shares: the spec, the client engine, the recorders and counters. */
 final class LoadContext {
     final LoadSpec spec;
-    final ClientStack clients;
+    final ClientEngine engine;
     final Recorders recorders;
     final Window window;
     final ScheduledExecutorService timer;
@@ -24,13 +25,23 @@ final class LoadContext {
     volatile boolean stopping;
     volatile String lastError;
 
-    LoadContext(String tagPrefix, LoadSpec spec, ClientStack clients, Recorders recorders, Window window, ScheduledExecutorService timer) {
+    LoadContext(String tagPrefix, LoadSpec spec, ClientEngine engine, Recorders recorders, Window window, ScheduledExecutorService timer) {
         this.tagPrefix = tagPrefix;
         this.spec = spec;
-        this.clients = clients;
+        this.engine = engine;
         this.recorders = recorders;
         this.window = window;
         this.timer = timer;
+    }
+
+    /** The Jetty engine, for the subscribers written on it. */
+    ClientStack jetty() {
+        return (ClientStack) engine;
+    }
+
+    /** The nio engine, for the subscribers written on it. */
+    NioEngine nio() {
+        return (NioEngine) engine;
     }
 
     String baseUri() {

@@ -79,7 +79,7 @@ public final class LoadGenerator {
             return t;
         });
         Files.createDirectories(spec.hlogFile().toAbsolutePath().getParent());
-        try (ClientStack clients = new ClientStack(spec.protocol(), spec.serverCertificatePem(), spec.idleTimeout());
+        try (ClientEngine engine = spec.engine().open(spec);
              PrintStream hlogOut = new PrintStream(Files.newOutputStream(spec.hlogFile()), false, "UTF-8")) {
             HistogramLogWriter hlog = new HistogramLogWriter(hlogOut);
             long startMillis = System.currentTimeMillis();
@@ -89,15 +89,15 @@ public final class LoadGenerator {
             hlog.setBaseTime(startMillis);
             hlog.outputLegend();
 
-            LoadContext context = new LoadContext("s", spec, clients, recorders, window, timer);
+            LoadContext context = new LoadContext("s", spec, engine, recorders, window, timer);
             Subscriber[] subscribers = new Subscriber[spec.connections()];
             for (int i = 0; i < subscribers.length; i++) {
                 subscribers[i] = newSubscriber(context, i);
             }
             CpuClock cpu = new CpuClock();
-            warmUpClients(clients, timer);
-            clients.onTcpConnect(nanos -> recorders.record(Metric.TCP_CONNECT, nanos));
-            clients.onTlsHandshake(nanos -> recorders.record(Metric.TLS_HANDSHAKE, nanos));
+            warmUpClients(engine, timer);
+            engine.onTcpConnect(nanos -> recorders.record(Metric.TCP_CONNECT, nanos));
+            engine.onTlsHandshake(nanos -> recorders.record(Metric.TLS_HANDSHAKE, nanos));
             Map<String, Object> idle = PROCESS.read(true);
             coordinator.readyToRamp();
 
@@ -170,8 +170,8 @@ public final class LoadGenerator {
      * enough for that (JIT needs thousands of calls and happens in the warm-up phase); more only
      * cost every cell time, most of all over TLS.
      */
-    private void warmUpClients(ClientStack clients, ScheduledExecutorService timer) throws InterruptedException {
-        LoadContext warm = new LoadContext("warm-up-", spec, clients, new Recorders(), new Window(), timer);
+    private void warmUpClients(ClientEngine engine, ScheduledExecutorService timer) throws InterruptedException {
+        LoadContext warm = new LoadContext("warm-up-", spec, engine, new Recorders(), new Window(), timer);
         int n = Math.min(spec.connections(), WARM_UP_SUBSCRIPTIONS);
         Subscriber[] subscribers = new Subscriber[n];
         long now = System.nanoTime();
@@ -199,8 +199,8 @@ public final class LoadGenerator {
 
         Snapshot(CpuClock.Reading cpu, LoadContext context) {
             this.cpu = cpu;
-            this.bytesIn = context.clients.bytesIn();
-            this.bytesOut = context.clients.bytesOut();
+            this.bytesIn = context.engine.bytesIn();
+            this.bytesOut = context.engine.bytesOut();
             this.pollRequests = context.pollRequests.sum();
             this.emptyPolls = context.emptyPolls.sum();
         }
@@ -271,6 +271,10 @@ public final class LoadGenerator {
 
     private Subscriber newSubscriber(LoadContext context, int index) {
         Transport t = spec.transport();
+        if (spec.engine() == ClientEngineKind.NIO) {
+            // LoadSpec has refused every other transport (and every protocol but HTTP/1.1) for this engine
+            return t == Transport.SSE ? new NioSseSubscriber(context, index) : new NioWebSocketSubscriber(context, index);
+        }
         switch (t) {
             case SSE:
                 return new SseSubscriber(context, index);
@@ -344,7 +348,7 @@ public final class LoadGenerator {
         connections.put("disconnects", context.disconnects.sum());
         connections.put("reconnects", context.reconnects.sum());
         connections.put("subscriptions", context.subscriptions.sum());
-        connections.put("tcpConnectionsOpened", context.clients.connectionsOpened());
+        connections.put("tcpConnectionsOpened", context.engine.connectionsOpened());
         connections.put("rampSeconds", rampNanos / 1e9);
         r.put("connections", connections);
         Map<String, Object> delivery = new LinkedHashMap<>();
@@ -394,7 +398,8 @@ public final class LoadGenerator {
         health.put("protocolErrors", context.protocolErrors.sum());
         health.put("clampedValues", rec.clampedValues());
         health.put("lastError", context.lastError);
-        health.put("client", ClientStack.description());
+        health.put("engine", spec.engine().id());
+        health.put("client", context.engine.description());
         r.put("loadgen", health);
         return r;
     }

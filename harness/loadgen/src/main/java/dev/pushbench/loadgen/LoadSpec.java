@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param hlogFile            where interval histograms are written
  * @param serverCertificatePem for {@code https1.1} and {@code h2}: the server's certificate (PEM), the only
  *                            one the subscribers trust; null for cleartext
+ * @param engine              the client machinery the subscribers run on; it must support the transport
+ *                            over the protocol ({@link ClientEngineKind#unsupported})
  */
 public record LoadSpec(
         String host,
@@ -48,7 +50,8 @@ public record LoadSpec(
         Duration heartbeat,
         Duration reconnectDelay,
         Path hlogFile,
-        String serverCertificatePem) {
+        String serverCertificatePem,
+        ClientEngineKind engine) {
 
     public LoadSpec {
         Objects.requireNonNull(host, "host");
@@ -56,6 +59,7 @@ public record LoadSpec(
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(schedule, "schedule");
         Objects.requireNonNull(hlogFile, "hlogFile");
+        Objects.requireNonNull(engine, "engine");
         if (connections < 1) {
             throw new IllegalArgumentException("connections must be at least 1, got " + connections);
         }
@@ -69,6 +73,9 @@ public record LoadSpec(
         if (!protocol.isTls() && serverCertificatePem != null) {
             throw new IllegalArgumentException("serverCertificatePem must be null for cleartext protocol " + protocol);
         }
+        engine.unsupported(transport, protocol).ifPresent(reason -> {
+            throw new IllegalArgumentException("engine " + engine.id() + " cannot run this load: " + reason);
+        });
         if (eventsPerConnection < 0) {
             throw new IllegalArgumentException("eventsPerConnection must be 0 (never) or more, got " + eventsPerConnection);
         }

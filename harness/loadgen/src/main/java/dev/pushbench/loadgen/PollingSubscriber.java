@@ -61,7 +61,7 @@ abstract class PollingSubscriber extends Subscriber {
                 return;
             }
             String uri = context.baseUri() + pathPrefix() + topicName() + (cursor >= 0 ? "?since=" + cursor : "");
-            Request r = context.clients.http().newRequest(uri)
+            Request r = context.jetty().http().newRequest(uri)
                     .tag(tag)
                     .timeout(timeoutMillis(), TimeUnit.MILLISECONDS)
                     .headers(h -> h.put(HttpHeader.ACCEPT, "application/json"));

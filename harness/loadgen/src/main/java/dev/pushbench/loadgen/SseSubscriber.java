@@ -39,7 +39,7 @@ final class SseSubscriber extends Subscriber {
         private long chunkNanos;
 
         void send(long resumeCursor) {
-            Request r = context.clients.http().newRequest(context.baseUri() + "/sse/" + topicName())
+            Request r = context.jetty().http().newRequest(context.baseUri() + "/sse/" + topicName())
                     .tag(connectionTag())
                     .idleTimeout(context.spec.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .headers(h -> {

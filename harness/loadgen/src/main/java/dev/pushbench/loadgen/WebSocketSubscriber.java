@@ -45,7 +45,7 @@ public final class WebSocketSubscriber extends Subscriber {
             try {
                 ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
                 upgrade.tag(tag); // its own connection, over HTTP/2 too
-                pending = context.clients.webSocket().connect(this, uri, upgrade, this);
+                pending = context.jetty().webSocket().connect(this, uri, upgrade, this);
                 pending.whenComplete((s, failure) -> {
                     if (failure != null) {
                         fail(failure);

@@ -6,6 +6,7 @@ import dev.pushbench.core.Protocol;
 import dev.pushbench.core.Schedule;
 import dev.pushbench.core.ServerConfig;
 import dev.pushbench.core.Transport;
+import dev.pushbench.loadgen.ClientEngineKind;
 import dev.pushbench.loadgen.LoadSpec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,6 +88,7 @@ public final class ChildSpecs {
         m.put("hlogFile", s.hlogFile().toString());
         // public: a certificate, not a key; null for cleartext
         m.put("serverCertificatePem", s.serverCertificatePem());
+        m.put("engine", s.engine().id());
         return m;
     }
 
@@ -108,7 +110,9 @@ public final class ChildSpecs {
                 Duration.ofMillis(Json.longOf(m, "heartbeatMillis")),
                 Duration.ofMillis(Json.longOf(m, "reconnectDelayMillis")),
                 Path.of(Json.stringOf(m, "hlogFile")),
-                optionalString(m, "serverCertificatePem"));
+                optionalString(m, "serverCertificatePem"),
+                // a load.json written before there was a choice was run by the Jetty engine
+                m.get("engine") == null ? ClientEngineKind.JETTY : ClientEngineKind.fromId(Json.stringOf(m, "engine")));
     }
 
     /** The text at {@code key}, or null when it is absent or null (a cleartext cell). */

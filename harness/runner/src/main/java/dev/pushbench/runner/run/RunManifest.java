@@ -54,7 +54,8 @@ final class RunManifest {
         }
         m.put("maxOpenFilesPerProcess", ProcessStats.maxOpenFiles());
         m.put("libraries", libraries());
-        m.put("loadgenClient", dev.pushbench.loadgen.ClientStack.description());
+        m.put("loadgenEngine", scenario.clients().engine().id());
+        m.put("loadgenClient", scenario.clients().engine().description());
         m.put("cells", cells.stream().map(CellPlan::name).collect(Collectors.toList()));
         write();
     }

@@ -25,6 +25,7 @@ final class ScenarioJson {
         clients.put("connections", s.clients().connections());
         clients.put("rampPerSecond", s.clients().rampPerSecond());
         clients.put("eventsPerConnection", s.clients().eventsPerConnection());
+        clients.put("engine", s.clients().engine().id());
         m.put("clients", clients);
         Map<String, Object> feed = new LinkedHashMap<>();
         feed.put("topics", s.feed().topics());

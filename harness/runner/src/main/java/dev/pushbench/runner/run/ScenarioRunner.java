@@ -221,7 +221,8 @@ public final class ScenarioRunner {
         long started = System.nanoTime();
         try {
             ServerStack stack = ServerStack.named(cell.stack());
-            Optional<String> unsupported = stack.unsupported(cell.transport(), cell.protocol());
+            Optional<String> unsupported = stack.unsupported(cell.transport(), cell.protocol())
+                    .or(() -> scenario.clients().engine().unsupported(cell.transport(), cell.protocol()));
             if (unsupported.isPresent()) {
                 summary.unsupported(unsupported.get());
             } else {
@@ -536,7 +537,7 @@ public final class ScenarioRunner {
                 scenario.clients().eventsPerConnection(), schedule,
                 scenario.timing().warmup(), scenario.timing().duration(), scenario.timing().drain(),
                 scenario.transports().shortPollInterval(), server.longPollHold(), server.heartbeatInterval(),
-                server.sseRetry(), cellDir.resolve("latency.hlog"), certificatePem);
+                server.sseRetry(), cellDir.resolve("latency.hlog"), certificatePem, scenario.clients().engine());
     }
 
     /** Thrown from the line handler when the server process is gone mid-load. */

@@ -1,6 +1,8 @@
 package dev.pushbench.runner.scenario;
 
+import dev.pushbench.loadgen.ClientEngineKind;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The subscribers the load generator opens: {@code connections} of them, opened at
@@ -8,16 +10,25 @@ import java.time.Duration;
  * spread round-robin over the feed's topics.
  *
  * <pre>
- *   new Clients(300, 500, 10);   // 300 subscribers, each closing after 10 events and connecting anew
- *   new Clients(2000, 1000, 0);  // 2000 subscribers that stay for the whole run
+ *   new Clients(300, 500, 10);                          // 300 subscribers, each closing after 10 events and connecting anew
+ *   new Clients(2000, 1000, 0);                         // 2000 subscribers that stay for the whole run
+ *   new Clients(1000, 1000, 0, ClientEngineKind.NIO);   // on the nio client engine
  * </pre>
  *
  * @param eventsPerConnection after this many events a subscriber closes its connection and opens
  *                            a new one, from the newest event (churn); 0 = never
+ * @param engine              the load generator's client engine, the same for every cell (cells are
+ *                            comparable only within one engine)
  */
-public record Clients(int connections, double rampPerSecond, int eventsPerConnection) {
+public record Clients(int connections, double rampPerSecond, int eventsPerConnection, ClientEngineKind engine) {
+
+    /** On the default engine, {@link ScenarioDefaults#ENGINE}. */
+    public Clients(int connections, double rampPerSecond, int eventsPerConnection) {
+        this(connections, rampPerSecond, eventsPerConnection, ScenarioDefaults.ENGINE);
+    }
 
     public Clients {
+        Objects.requireNonNull(engine, "clients.engine");
         if (connections < 1 || connections > ScenarioDefaults.MAX_CONNECTIONS) {
             throw new IllegalArgumentException("clients.connections must be between 1 and "
                     + ScenarioDefaults.MAX_CONNECTIONS + ", got " + connections);

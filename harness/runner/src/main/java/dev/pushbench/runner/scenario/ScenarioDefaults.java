@@ -4,6 +4,7 @@ import dev.pushbench.core.Backpressure;
 import dev.pushbench.core.FeedSpec;
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.Transport;
+import dev.pushbench.loadgen.ClientEngineKind;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -30,6 +31,8 @@ public final class ScenarioDefaults {
     public static final double RAMP_PER_SECOND = 1000;
     /** clients.eventsPerConnection: 0 means a connection lives for the whole run. */
     public static final int EVENTS_PER_CONNECTION = 0;
+    /** clients.engine: Jetty's client, which speaks every transport over every protocol. */
+    public static final ClientEngineKind ENGINE = ClientEngineKind.JETTY;
     public static final int TOPICS = 1;
     public static final int PAYLOAD_BYTES = 256;
     public static final int HISTORY_EVENTS = 1024;

@@ -7,6 +7,7 @@ import static dev.pushbench.runner.scenario.Units.formatSize;
 
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.Transport;
+import dev.pushbench.loadgen.ClientEngineKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -95,6 +96,12 @@ public final class ScenarioKeys {
                     "a subscriber closes its connection after this many events and opens a new subscription"
                             + " on a new connection, from the newest event (churn: short-lived streams); 0: connections"
                             + " live for the whole run"),
+            new Key("clients.engine", "jetty | nio", ENGINE.id(),
+                    ClientEngineKind.allowed(),
+                    "the load generator's client, for every cell: jetty (Jetty's HttpClient/WebSocketClient: every"
+                            + " transport and protocol) or nio (a minimal java.nio client, one selector thread per core and"
+                            + " nothing allocated per message: HTTP/1.1 cleartext SSE and WebSocket only, other cells are"
+                            + " reported unsupported); cells are comparable only within one engine"),
             new Key("feed.topics", "whole number", String.valueOf(TOPICS),
                     "1 to " + MAX_TOPICS,
                     "topics published, named t0, t1, …; each has its own schedule and history"),

@@ -3,6 +3,7 @@ package dev.pushbench.runner.scenario;
 import dev.pushbench.core.Backpressure;
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.Transport;
+import dev.pushbench.loadgen.ClientEngineKind;
 import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigInteger;
@@ -153,6 +154,8 @@ public final class ScenarioLoader {
         double rampPerSecond = rate(c, "rampRate", ScenarioDefaults.RAMP_PER_SECOND, ScenarioDefaults.MAX_RAMP_PER_SECOND);
         int eventsPerConnection = wholeNumber(c, "eventsPerConnection", ScenarioDefaults.EVENTS_PER_CONNECTION,
                 0, ScenarioDefaults.MAX_EVENTS_PER_CONNECTION);
+        ClientEngineKind engine = choice(c, "engine", ScenarioDefaults.ENGINE,
+                ids(ClientEngineKind.values(), ClientEngineKind::id), id -> find(ClientEngineKind.values(), ClientEngineKind::id, id));
 
         Mapping f = sections.get("feed");
         int topics = wholeNumber(f, "topics", ScenarioDefaults.TOPICS, 1, ScenarioDefaults.MAX_TOPICS);
@@ -205,7 +208,7 @@ public final class ScenarioLoader {
             ScenarioRules.check(matrix, feed, timing, transportOptions, server).ifPresent(v -> {
                 throw error(markOfFirstWritten(v.key(), v.involved()), v.problem(), v.got(), v.allowed(), v.suggestion());
             });
-            return new Scenario(name, description, source, matrix, new Clients(connections, rampPerSecond, eventsPerConnection),
+            return new Scenario(name, description, source, matrix, new Clients(connections, rampPerSecond, eventsPerConnection, engine),
                     feed, timing, transportOptions, server);
         } catch (IllegalArgumentException e) {
             // a record refused what the checks above let through: still a positioned message, never a trace

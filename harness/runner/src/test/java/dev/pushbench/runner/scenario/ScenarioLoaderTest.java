@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pushbench.core.Backpressure;
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.Transport;
+import dev.pushbench.loadgen.ClientEngineKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ class ScenarioLoaderTest {
         assertEquals("", s.description());
         assertEquals(Path.of("s.yaml"), s.source());
         assertEquals(new Matrix(List.of("jetty", "vertx"), List.of(Transport.values()), List.of(Protocol.values())), s.matrix());
-        assertEquals(new Clients(10, 1000, 0), s.clients());
+        assertEquals(new Clients(10, 1000, 0, ClientEngineKind.JETTY), s.clients());
         assertEquals(new Feed(1, 10, 256, 1024), s.feed());
         assertEquals(new Timing(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2), 1), s.timing());
         assertEquals(new TransportOptions(Duration.ofSeconds(1), Duration.ofSeconds(15), Duration.ofSeconds(15),
@@ -67,6 +68,7 @@ class ScenarioLoaderTest {
                   connections: 1_000
                   rampRate: 600/min
                   eventsPerConnection: 7
+                  engine: nio
                 feed:
                   topics: 3
                   rate: 0.5/s
@@ -85,7 +87,7 @@ class ScenarioLoaderTest {
                 """);
         assertEquals(new Scenario("all-keys-2", "every key", Path.of("s.yaml"),
                 new Matrix(List.of("vertx"), List.of(Transport.SHORT_POLLING, Transport.SSE), List.of(Protocol.H2C)),
-                new Clients(1000, 10, 7), new Feed(3, 0.5, 4096, 64),
+                new Clients(1000, 10, 7, ClientEngineKind.NIO), new Feed(3, 0.5, 4096, 64),
                 new Timing(Duration.ZERO, Duration.ofMinutes(2), Duration.ofMillis(1500), 3),
                 new TransportOptions(Duration.ofMillis(250), Duration.ofSeconds(5), Duration.ofSeconds(7),
                         Duration.ofMinutes(59), Duration.ofNanos(500_000)),
@@ -265,7 +267,7 @@ class ScenarioLoaderTest {
                 feed: {rate: 10/s}
                 timing: {duration: 5s}
                 """, "s.yaml:3:3: clients must be a mapping of keys to values, got a list; allowed: the keys connections,"
-                + " rampRate, eventsPerConnection");
+                + " rampRate, eventsPerConnection, engine");
     }
 
     @Test
@@ -396,6 +398,10 @@ class ScenarioLoaderTest {
                         + " did you mean 'jetty'?");
         assertError(MINIMAL + "server: {backpressure: block}\n",
                 "s.yaml:5:24: server.backpressure has an unknown value, got block; allowed: disconnect, drop");
+        assertError("name: t\nclients: {connections: 10, engine: nioo}\nfeed: {rate: 10/s}\ntiming: {duration: 5s}\n",
+                "s.yaml:2:36: clients.engine has an unknown value, got nioo; allowed: jetty, nio; did you mean 'nio'?");
+        assertError("name: t\nclients: {connections: 10, engine: [nio]}\nfeed: {rate: 10/s}\ntiming: {duration: 5s}\n",
+                "s.yaml:2:36: clients.engine must be a single value, not a list, got a list; allowed: jetty, nio");
     }
 
     @Test

@@ -1,0 +1,52 @@
+package dev.pushbench.loadgen;
+
+import java.util.function.LongConsumer;
+
+/**
+ * The client machinery one load-generator run uses to open its subscribers' connections, and the
+ * counters it keeps at the socket. Two implementations: {@link ClientStack} (Jetty's HttpClient and
+ * WebSocketClient, every transport over every protocol) and {@link dev.pushbench.loadgen.nio.NioEngine}
+ * (a minimal java.nio client for HTTP/1.1 cleartext SSE and WebSocket); {@link ClientEngineKind} names
+ * them and opens one.
+ *
+ * <pre>
+ *   try (ClientEngine engine = spec.engine().open(spec)) {
+ *       engine.onTcpConnect(nanos -&gt; recorders.record(Metric.TCP_CONNECT, nanos));
+ *       ... subscribers connect through it ...
+ *       long down = engine.bytesIn();
+ *   }
+ * </pre>
+ *
+ * <p>Lifecycle: open at the start of a run, closed at its end; the counters may be read from any
+ * thread at any time.
+ */
+public interface ClientEngine extends AutoCloseable {
+
+    /** TCP connections established so far. */
+    long connectionsOpened();
+
+    /** Established TCP connections closed so far (by either side). */
+    long connectionsClosed();
+
+    /**
+     * Bytes read from all TCP connections so far (server to client), as the socket saw them: HTTP
+     * headers, chunk framing, WebSocket frame headers, TLS records, heartbeats included.
+     */
+    long bytesIn();
+
+    /** Bytes written to all TCP connections so far (client to server). */
+    long bytesOut();
+
+    /** Where each TCP connect's duration goes from now on (nanoseconds, connect call to established socket). */
+    void onTcpConnect(LongConsumer sink);
+
+    /** Where each TLS handshake's duration goes from now on (nanoseconds); never called by a cleartext-only engine. */
+    void onTlsHandshake(LongConsumer sink);
+
+    /** The client library and version, for the run manifest and the cell's summary. */
+    String description();
+
+    /** Closes every connection and stops the engine's threads. */
+    @Override
+    void close();
+}

@@ -1,0 +1,82 @@
+package dev.pushbench.loadgen;
+
+import dev.pushbench.core.Protocol;
+import dev.pushbench.core.Transport;
+import dev.pushbench.loadgen.nio.NioEngine;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Which {@link ClientEngine} the load generator runs: the scenario key {@code clients.engine} and the
+ * {@code engine} field of {@code load.json}. Every cell of a scenario uses the same one, since the
+ * client's own cost and timing are part of what a cell measures: cells are comparable only within
+ * one engine.
+ *
+ * <pre>
+ *   ClientEngineKind kind = ClientEngineKind.fromId("nio");
+ *   kind.unsupported(Transport.LONG_POLLING, Protocol.HTTP_1_1);   // Optional[the nio client engine speaks …]
+ * </pre>
+ */
+public enum ClientEngineKind {
+    /** Jetty's HttpClient/WebSocketClient: every transport over every protocol. */
+    JETTY("jetty"),
+    /** A minimal java.nio client, one selector thread per core: HTTP/1.1 cleartext SSE and WebSocket only. */
+    NIO("nio");
+
+    private final String id;
+
+    ClientEngineKind(String id) {
+        this.id = id;
+    }
+
+    /** The name used in scenarios and {@code load.json}. */
+    public String id() {
+        return id;
+    }
+
+    /** @throws IllegalArgumentException naming the allowed values */
+    public static ClientEngineKind fromId(String id) {
+        for (ClientEngineKind k : values()) {
+            if (k.id.equals(id)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("unknown client engine '" + id + "', allowed: " + allowed());
+    }
+
+    public static String allowed() {
+        return Arrays.stream(values()).map(ClientEngineKind::id).collect(Collectors.joining(", "));
+    }
+
+    /** Why this engine cannot subscribe by {@code transport} over {@code protocol}, or empty if it can. */
+    public Optional<String> unsupported(Transport transport, Protocol protocol) {
+        if (this == NIO && (protocol != Protocol.HTTP_1_1 || (transport != Transport.SSE && transport != Transport.WEBSOCKET))) {
+            return Optional.of("the nio client engine speaks HTTP/1.1 cleartext SSE and WebSocket only"
+                    + " (this cell is " + transport.id() + " over " + protocol.id() + "); use engine jetty");
+        }
+        return Optional.empty();
+    }
+
+    /** The client library and version this engine runs, for the run manifest. */
+    public String description() {
+        return this == JETTY
+                ? "Jetty HttpClient/WebSocketClient " + org.eclipse.jetty.util.Jetty.VERSION
+                : NioEngine.DESCRIPTION;
+    }
+
+    /** Opens the engine for one run of {@code spec}; the caller closes it. */
+    public ClientEngine open(LoadSpec spec) throws Exception {
+        if (this == JETTY) {
+            return new ClientStack(spec.protocol(), spec.serverCertificatePem(), spec.idleTimeout());
+        }
+        return new NioEngine(new InetSocketAddress(spec.host(), spec.port()), spec.idleTimeout(),
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}

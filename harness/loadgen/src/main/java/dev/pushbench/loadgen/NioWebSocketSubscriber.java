@@ -1,0 +1,98 @@
+package dev.pushbench.loadgen;
+
+import dev.pushbench.core.EventFields;
+import dev.pushbench.core.Transport;
+import dev.pushbench.loadgen.nio.ProtocolViolationException;
+import dev.pushbench.loadgen.nio.WebSocketStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@link WebSocketSubscriber} on the nio engine: upgrades {@code /ws/{topic}} (RFC 6455 over
+ * HTTP/1.1), reads the cursor frame, then one text frame per event, parsed from its bytes (no String
+ * per message). A lost connection is resumed with {@code ?since=} the highest seq seen.
+ */
+final class NioWebSocketSubscriber extends Subscriber {
+    private static final byte[] CURSOR_PREFIX = "{\"cursor\":".getBytes(StandardCharsets.US_ASCII);
+
+    NioWebSocketSubscriber(LoadContext context, int index) {
+        super(context, index);
+    }
+
+    @Override
+    protected Connection open(long resumeCursor) {
+        Attempt attempt = new Attempt(resumeCursor);
+        attempt.open();
+        return attempt;
+    }
+
+    /** The cursor of a {@code {"cursor":N}} frame, or -1 if the bytes are not one. */
+    static long cursorOf(byte[] bytes, int offset, int length) {
+        int end = offset + length;
+        if (length < CURSOR_PREFIX.length + 2 || bytes[end - 1] != '}') {
+            return -1;
+        }
+        for (int i = 0; i < CURSOR_PREFIX.length; i++) {
+            if (bytes[offset + i] != CURSOR_PREFIX[i]) {
+                return -1;
+            }
+        }
+        long cursor = 0;
+        for (int i = offset + CURSOR_PREFIX.length; i < end - 1; i++) {
+            int digit = bytes[i] - '0';
+            if (digit < 0 || digit > 9 || cursor > (Long.MAX_VALUE - digit) / 10) {
+                return -1;
+            }
+            cursor = cursor * 10 + digit;
+        }
+        return cursor;
+    }
+
+    /** One connection; its callbacks all run on one selector thread. */
+    private final class Attempt extends WebSocketStream implements Connection {
+        private boolean live;
+
+        Attempt(long resumeCursor) {
+            super(context.nio(), Transport.WEBSOCKET.path(topicName()) + (resumeCursor >= 0 ? "?since=" + resumeCursor : ""));
+        }
+
+        @Override
+        public void onText(byte[] bytes, int offset, int length) {
+            if (isClosed()) {
+                return;
+            }
+            EventFields fields = eventFields();
+            if (!fields.parse(bytes, offset, length)) {
+                long cursor = live ? -1 : cursorOf(bytes, offset, length);
+                if (cursor >= 0) {
+                    live = true;
+                    live(cursor);
+                } else {
+                    protocolError("not an event: " + text(bytes, offset, length));
+                }
+                return;
+            }
+            if (!live) {
+                protocolError("an event before the cursor frame: " + text(bytes, offset, length));
+                return;
+            }
+            event(fields.seq(), fields.intendedNanos(), fields.sentNanos(), receivedNanos());
+        }
+
+        @Override
+        protected void onEnd(Throwable cause) {
+            if (cause instanceof ProtocolViolationException) {
+                context.protocolErrors.increment();
+            }
+            lost(cause);
+        }
+
+        private void protocolError(String what) {
+            context.protocolErrors.increment();
+            context.error("WebSocket subscriber " + index + ": " + (what.length() > 120 ? what.substring(0, 120) + "…" : what));
+        }
+
+        private String text(byte[] bytes, int offset, int length) {
+            return new String(bytes, offset, Math.min(length, 200), StandardCharsets.UTF_8);
+        }
+    }
+}

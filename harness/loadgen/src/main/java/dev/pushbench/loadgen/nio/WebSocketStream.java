@@ -1,0 +1,164 @@
+package dev.pushbench.loadgen.nio;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * An RFC 6455 WebSocket client connection on a {@link NioEngine}: the HTTP/1.1 upgrade (a fresh
+ * {@code Sec-WebSocket-Key}, the {@code 101} and its {@code Sec-WebSocket-Accept} checked, no
+ * extension or subprotocol offered), then the server's frames through a {@link WebSocketFrameParser}.
+ * Pings are answered with a pong carrying the same bytes; a close frame is answered with one and
+ * ends the connection; client frames are masked with a random key. The subclass implements
+ * {@link #onText} (reading {@link #receivedNanos()} for the receive time) and {@link #onEnd}.
+ *
+ * <pre>
+ *   final class Socket extends WebSocketStream {
+ *       Socket() { super(engine, "/ws/t0?since=41"); }
+ *       public void onText(byte[] bytes, int offset, int length) { ... }
+ *       protected void onEnd(Throwable cause) { ... }
+ *   }
+ *   new Socket().open();
+ * </pre>
+ *
+ * <p>Ends: a close frame with status 1000 is a clean end ({@link #onEnd} with null), any other
+ * status, a refused upgrade, or the connection closing without a close frame is a failure. A
+ * {@link #close()} asked by the client sends a close frame (1000) before it lets the socket go.
+ */
+public abstract class WebSocketStream extends NioConnection implements WebSocketFrameParser.Listener {
+    /** The longest text message accepted, as the Jetty engine's limit. */
+    public static final int MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+    private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    private static final int NORMAL_CLOSURE = 1000;
+
+    private final String target;
+    private HttpResponseHead head;
+    private String expectedAccept;
+    private boolean upgraded;
+    private final WebSocketFrameParser frames = new WebSocketFrameParser(this, MAX_MESSAGE_BYTES);
+
+    /** @param target the request target, e.g. {@code /ws/t0} or {@code /ws/t0?since=41} */
+    protected WebSocketStream(NioEngine engine, String target) {
+        super(engine);
+        this.target = target;
+    }
+
+    /** The upgrade request for {@code key}: what the Jetty engine sends, less what it adds by itself. */
+    static byte[] request(String target, String host, String key) {
+        return ("GET " + target + " HTTP/1.1\r\n"
+                + "Host: " + host + "\r\n"
+                + "Upgrade: websocket\r\n"
+                + "Connection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + key + "\r\n"
+                + "Sec-WebSocket-Version: 13\r\n"
+                + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The {@code Sec-WebSocket-Accept} a server must answer {@code key} with (RFC 6455 §4.2.2). */
+    static String acceptFor(String key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-1", e);
+        }
+    }
+
+    /** A masked client frame (FIN set) carrying {@code payload[offset, offset + length)}, at most 125 bytes. */
+    static byte[] maskedFrame(int opcode, byte[] payload, int offset, int length, int mask) {
+        if (length > 125) {
+            throw new IllegalArgumentException("control frame payload must be at most 125 bytes, got " + length);
+        }
+        byte[] frame = new byte[6 + length];
+        frame[0] = (byte) (0x80 | opcode);
+        frame[1] = (byte) (0x80 | length);
+        frame[2] = (byte) (mask >>> 24);
+        frame[3] = (byte) (mask >>> 16);
+        frame[4] = (byte) (mask >>> 8);
+        frame[5] = (byte) mask;
+        for (int i = 0; i < length; i++) {
+            frame[6 + i] = (byte) (payload[offset + i] ^ frame[2 + (i & 3)]);
+        }
+        return frame;
+    }
+
+    @Override
+    protected final void onConnected() throws IOException {
+        byte[] nonce = new byte[16];
+        ThreadLocalRandom.current().nextBytes(nonce);
+        String key = Base64.getEncoder().encodeToString(nonce);
+        expectedAccept = acceptFor(key);
+        head = new HttpResponseHead();
+        write(request(target, engine().hostHeader, key));
+    }
+
+    @Override
+    protected final void onRead(byte[] bytes, int offset, int length) throws IOException {
+        int at = offset;
+        if (!upgraded) {
+            int used = head.feed(bytes, offset, length);
+            if (used < 0) {
+                return;
+            }
+            at += used;
+            checkUpgrade(head);
+            head = null;
+            expectedAccept = null;
+            upgraded = true;
+        }
+        int end = offset + length;
+        if (at < end) {
+            frames.feed(bytes, at, end - at);
+        }
+    }
+
+    private void checkUpgrade(HttpResponseHead h) throws IOException {
+        if (h.status() != 101) {
+            // as the Jetty engine's upgrade failure: a failed connect, not a broken frame
+            throw new IOException("WebSocket upgrade of " + target + " answered " + h.status() + ", expected 101");
+        }
+        if (!"websocket".equalsIgnoreCase(h.header("Upgrade"))) {
+            throw new ProtocolViolationException("101 without Upgrade: websocket, got " + h.header("Upgrade"));
+        }
+        if (!h.headerHasToken("Connection", "upgrade")) {
+            throw new ProtocolViolationException("101 without Connection: upgrade, got " + h.headers("Connection"));
+        }
+        if (!expectedAccept.equals(h.header("Sec-WebSocket-Accept"))) {
+            throw new ProtocolViolationException("Sec-WebSocket-Accept " + h.header("Sec-WebSocket-Accept")
+                    + " does not answer the key (expected " + expectedAccept + ")");
+        }
+        String extensions = h.header("Sec-WebSocket-Extensions");
+        if (extensions != null && !extensions.isEmpty()) {
+            throw new ProtocolViolationException("the server chose extensions that were not offered: " + extensions);
+        }
+        if (h.header("Sec-WebSocket-Protocol") != null) {
+            throw new ProtocolViolationException("the server chose a subprotocol that was not offered: "
+                    + h.header("Sec-WebSocket-Protocol"));
+        }
+    }
+
+    @Override
+    public final void onPing(byte[] bytes, int offset, int length) throws IOException {
+        write(maskedFrame(WebSocketFrameParser.OP_PONG, bytes, offset, length, ThreadLocalRandom.current().nextInt()));
+    }
+
+    @Override
+    public final void onClose(int statusCode, String reason) throws IOException {
+        byte[] echo = statusCode == WebSocketFrameParser.NO_STATUS
+                ? new byte[0]
+                : new byte[] {(byte) (statusCode >>> 8), (byte) statusCode};
+        write(maskedFrame(WebSocketFrameParser.OP_CLOSE, echo, 0, echo.length, ThreadLocalRandom.current().nextInt()));
+        fail(statusCode == NORMAL_CLOSURE ? null : new IOException("closed by the server: " + statusCode + " " + reason));
+    }
+
+    @Override
+    protected final void onClosing() throws IOException {
+        if (upgraded && !frames.isClosed()) {
+            byte[] done = {(byte) (NORMAL_CLOSURE >>> 8), (byte) NORMAL_CLOSURE, 'd', 'o', 'n', 'e'};
+            write(maskedFrame(WebSocketFrameParser.OP_CLOSE, done, 0, done.length, ThreadLocalRandom.current().nextInt()));
+        }
+    }
+}
