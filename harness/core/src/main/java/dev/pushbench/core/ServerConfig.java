@@ -65,6 +65,14 @@ public record ServerConfig(
     public static final Duration MIN_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     /**
+     * The listen backlog every stack asks for: the same for all, so that no stack loses connects
+     * to a smaller accept queue under a ramp (Jetty's default is 50, Vert.x's 1024; at 2000
+     * connects/s a queue of 50 overflowed and the dropped SYNs were retried 1, 2, 4 s later). The
+     * kernel caps it at net.core.somaxconn (4096 here).
+     */
+    public static final int ACCEPT_BACKLOG = 4096;
+
+    /**
      * The idle timeout every stack gives its connections: long enough that neither an idle SSE
      * stream between heartbeats nor a held long poll is cut — at least 30 s, three heartbeat
      * intervals and two hold times.

@@ -72,6 +72,7 @@ public final class JettyStack implements ServerStack {
         connector.setHost(config.host());
         connector.setPort(config.port());
         connector.setIdleTimeout(idleTimeout.toMillis());
+        connector.setAcceptQueueSize(ServerConfig.ACCEPT_BACKLOG);
         server.addConnector(connector);
 
         WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, container -> {

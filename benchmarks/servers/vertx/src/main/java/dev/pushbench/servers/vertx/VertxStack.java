@@ -111,6 +111,7 @@ public final class VertxStack implements ServerStack {
                 .setHost(config.host())
                 .setPort(config.port() == 0 ? SHARED_RANDOM_PORT : config.port())
                 .setTcpNoDelay(true)
+                .setAcceptBacklog(ServerConfig.ACCEPT_BACKLOG)
                 .setIdleTimeout(Math.toIntExact(idleTimeout.toMillis()))
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setCompressionSupported(false)
