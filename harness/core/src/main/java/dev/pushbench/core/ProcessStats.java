@@ -25,6 +25,7 @@ public final class ProcessStats {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("nanoTime", System.nanoTime());
+        m.put("afterGc", gcFirst);
         m.put("cpuNanos", os.getProcessCpuTime());
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         m.put("heapUsedBytes", heap.getUsed());

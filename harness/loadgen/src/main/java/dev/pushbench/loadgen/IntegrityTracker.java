@@ -69,13 +69,24 @@ public final class IntegrityTracker {
         if (sessionStart < 0) {
             return;
         }
-        if (window.isSet()) {
-            long first = Math.max(sessionStart + 1, schedule.firstSeqAtOrAfter(topic, window.startNanos()));
-            long last = Math.min(sessionEnd, schedule.firstSeqAtOrAfter(topic, window.endNanos()) - 1);
-            expected += Math.max(0, last - first + 1);
-        }
+        expected += owedBySession();
         sessionStart = -1;
         sessionEnd = Long.MAX_VALUE;
+    }
+
+    /** The window's events the open session is owed. */
+    private long owedBySession() {
+        if (sessionStart < 0 || !window.isSet()) {
+            return 0;
+        }
+        long first = Math.max(sessionStart + 1, schedule.firstSeqAtOrAfter(topic, window.startNanos()));
+        long last = Math.min(sessionEnd, schedule.firstSeqAtOrAfter(topic, window.endNanos()) - 1);
+        return Math.max(0, last - first + 1);
+    }
+
+    /** True when every event of the window owed so far has arrived (call after the window: the drain may end). */
+    public synchronized boolean owesNothing() {
+        return delivered >= expected + owedBySession();
     }
 
     /** True when a bounded session has everything up to its last wanted event (time to close it). */

@@ -32,18 +32,36 @@ final class ClassDataTrainingCommand implements Callable<Integer> {
         for (ServerStack stack : ServiceLoader.load(ServerStack.class)) {
             for (Protocol protocol : List.of(Protocol.H2, Protocol.HTTPS_1_1, Protocol.H2C, Protocol.HTTP_1_1)) {
                 ServerConfig config = ServerConfig.defaults(protocol);
-                List<String> failures;
+                int failed = 0;
                 try (EventFeed events = new EventFeed(feed);
                      PushContext context = new PushContext(events, config);
                      PushServer server = stack.start(context)) {
                     events.start(System.nanoTime());
-                    failures = Verification.quick(stack.id(), config.host(), server.port(), protocol, Transport.SSE, feed,
-                            config.tls() == null ? null : config.tls().certificatePem());
+                    for (Transport transport : Transport.values()) {
+                        failed += Verification.quick(stack.id(), config.host(), server.port(), protocol, transport, feed,
+                                config.tls() == null ? null : config.tls().certificatePem()).size();
+                    }
                 }
-                System.out.println(Json.line(Map.of("stack", stack.id(), "protocol", protocol.id(), "failedChecks", failures.size())));
+                System.out.println(Json.line(Map.of("stack", stack.id(), "protocol", protocol.id(), "failedChecks", failed)));
             }
         }
         new dev.pushbench.loadgen.Recorders().collectInterval();
         return Cli.OK;
+    }
+}
+
+/**
+ * {@code pushbench class-data-archive}: builds the class-data archive for the jar this runs from
+ * (if it is not there yet) and prints its path; the build runs it right after packaging the jar.
+ */
+@Command(name = "class-data-archive", hidden = true, mixinStandardHelpOptions = true,
+        description = "Build the class-data archive the run's child JVMs start from (done by the build).")
+final class ClassDataArchiveCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        List<String> options = dev.pushbench.runner.run.ClassDataArchive.jvmOptions(System.out);
+        System.out.println(options.isEmpty() ? "no class-data archive" : "class-data archive: " + options.get(0));
+        return options.isEmpty() ? Cli.FAILED : Cli.OK;
     }
 }

@@ -100,8 +100,12 @@ public final class ScenarioRunner {
                 scenario.timing().warmup(), scenario.timing().duration(), scenario.timing().drain());
     }
 
-    /** Starting and stopping two JVMs, the clock check, the verify and the memory points of one cell. */
-    public static final Duration OVERHEAD_PER_CELL = Duration.ofSeconds(6);
+    /**
+     * What a cell takes beside its ramp and phases: the memory points and the part of the next cell's
+     * preparation (JVM starts, clock check, verify, warm-up) they do not hide; 2.4 to 3.9 s measured
+     * for quick's cells on the 2-core machine (TLS cells the longer).
+     */
+    public static final Duration OVERHEAD_PER_CELL = Duration.ofSeconds(3);
 
     public List<CellPlan> cells() {
         List<CellPlan> cells = new ArrayList<>();

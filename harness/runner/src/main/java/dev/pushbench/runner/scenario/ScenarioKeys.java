@@ -124,7 +124,7 @@ public final class ScenarioKeys {
             new Key("timing.drain", DURATION, formatDuration(DRAIN),
                     "0s to " + formatDuration(MAX_PHASE) + "; at least short-polling.interval when short-polling is"
                             + " in the matrix",
-                    "after the window, how long its late events may still arrive and count"),
+                    "after the window, how long its late events may still arrive and count (ends early once none is owed)"),
             new Key("timing.repeats", "whole number", String.valueOf(REPEATS),
                     "1 to " + MAX_REPEATS,
                     "how many times each cell is run"),
