@@ -167,6 +167,11 @@ public final class ClientStack implements ClientEngine {
         tlsHandshakeNanos = sink;
     }
 
+    /** Closes the TCP connection that carries the requests tagged {@code tag}, if it is open. */
+    void closeTcp(String tag) {
+        connector.closeTcp(tag);
+    }
+
     /** Where each TCP connect's duration goes from now on (nanoseconds). */
     @Override
     public void onTcpConnect(java.util.function.LongConsumer sink) {

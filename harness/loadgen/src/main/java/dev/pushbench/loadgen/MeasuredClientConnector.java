@@ -26,6 +26,7 @@ final class MeasuredClientConnector extends ClientConnector {
 
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
+    private final java.util.concurrent.ConcurrentHashMap<String, EndPoint> byTag = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile LongConsumer tcpConnectNanos = nanos -> { };
 
     void onTcpConnect(LongConsumer sink) {
@@ -51,15 +52,46 @@ final class MeasuredClientConnector extends ClientConnector {
         if (start instanceof Long) {
             tcpConnectNanos.accept(System.nanoTime() - (Long) start);
         }
+        Object destination = context.get(org.eclipse.jetty.client.Destination.CONTEXT_KEY);
+        if (destination instanceof org.eclipse.jetty.client.Destination && endPoint instanceof CountingEndPoint) {
+            Object tag = ((org.eclipse.jetty.client.Destination) destination).getOrigin().getTag();
+            if (tag instanceof String) {
+                ((CountingEndPoint) endPoint).tag = (String) tag;
+                byTag.put((String) tag, endPoint);
+            }
+        }
         return super.newConnection(endPoint, context);
+    }
+
+    /**
+     * Closes the TCP connection of the requests tagged {@code tag} (a subscriber session's own). Closing
+     * the HTTP/2 connection or aborting the stream is not enough: over HTTP/2 the client sends GOAWAY
+     * and keeps the socket until the server ends its streams, and some servers keep it for long;
+     * a subscriber that stops must take its connection with it, or the memory points count it.
+     */
+    void closeTcp(String tag) {
+        EndPoint endPoint = byTag.remove(tag);
+        if (endPoint != null) {
+            endPoint.close();
+        }
     }
 
     private static final class CountingEndPoint extends SocketChannelEndPoint {
         private final MeasuredClientConnector connector;
+        volatile String tag;
 
         CountingEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, MeasuredClientConnector connector) {
             super(channel, selector, key, connector.getScheduler());
             this.connector = connector;
+        }
+
+        @Override
+        public void onClose(Throwable cause) {
+            super.onClose(cause);
+            String t = tag;
+            if (t != null) {
+                connector.byTag.remove(t, this);
+            }
         }
 
         @Override

@@ -121,6 +121,7 @@ abstract class PollingSubscriber extends Subscriber {
                     c.close();
                 }
             }
+            context.jetty().closeTcp(tag);
         }
     }
 

@@ -32,6 +32,7 @@ final class SseSubscriber extends Subscriber {
     /** One connection: its own parser state, so a late callback of an old one cannot confuse a new one. */
     private final class Attempt implements Connection, SseParser.Listener, Response.ContentListener {
         private final SseParser parser = new SseParser(this);
+        private final String tag = connectionTag();
         private final EventFields fields = new EventFields();
         private volatile boolean closed;
         private volatile Request request;
@@ -40,7 +41,7 @@ final class SseSubscriber extends Subscriber {
 
         void send(long resumeCursor) {
             Request r = context.jetty().http().newRequest(context.baseUri() + "/sse/" + topicName())
-                    .tag(connectionTag())
+                    .tag(tag)
                     .idleTimeout(context.spec.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .headers(h -> {
                         h.put(HttpHeader.ACCEPT, "text/event-stream");
@@ -118,6 +119,7 @@ final class SseSubscriber extends Subscriber {
                     c.close();
                 }
             }
+            context.jetty().closeTcp(tag);
         }
     }
 }

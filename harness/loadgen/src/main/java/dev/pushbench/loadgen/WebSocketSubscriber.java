@@ -4,7 +4,6 @@ import dev.pushbench.core.EventFields;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
@@ -34,7 +33,6 @@ public final class WebSocketSubscriber extends Subscriber {
         private final String tag = connectionTag();
         private volatile boolean closed;
         private volatile Session session;
-        private volatile org.eclipse.jetty.client.Connection connection;
         private volatile CompletableFuture<Session> pending;
         private boolean live;
 
@@ -59,11 +57,6 @@ public final class WebSocketSubscriber extends Subscriber {
         @Override
         public void onHandshakeRequest(Request request) {
             WebSocketOverHttp2.leaveDataToWebSocket(request);
-        }
-
-        @Override
-        public void onHandshakeResponse(Request request, Response response) {
-            connection = request.getConnection();
         }
 
         @Override
@@ -123,17 +116,21 @@ public final class WebSocketSubscriber extends Subscriber {
         public void close() {
             closed = true;
             Session s = session;
+            boolean http2 = context.spec.protocol().isHttp2();
             if (s != null) {
-                s.close(StatusCode.NORMAL, "done", org.eclipse.jetty.websocket.api.Callback.NOOP);
+                // over HTTP/2 the stream ends with the session, and its own TCP connection must go too,
+                // once the close frame is out (over HTTP/1.1 the client closes it after the close handshake)
+                s.close(StatusCode.NORMAL, "done", !http2 ? org.eclipse.jetty.websocket.api.Callback.NOOP
+                        : org.eclipse.jetty.websocket.api.Callback.from(() -> context.jetty().closeTcp(tag),
+                                failure -> context.jetty().closeTcp(tag)));
             } else {
                 CompletableFuture<Session> p = pending;
                 if (p != null) {
                     p.cancel(true);
                 }
-            }
-            org.eclipse.jetty.client.Connection c = connection;
-            if (c != null && context.spec.protocol().isHttp2()) {
-                c.close(); // the stream ends with the session; the HTTP/2 connection must go too
+                if (http2) {
+                    context.jetty().closeTcp(tag);
+                }
             }
         }
     }
