@@ -152,21 +152,37 @@ public final class IntegrityTracker {
         return false;
     }
 
-    /** Closes the open session and returns the totals. */
+    /**
+     * Closes the open session and returns the totals. Of the owed events that did not arrive, those
+     * after the highest seq seen are {@code late} (still in flight, in order, when the drain ended: an
+     * overloaded connection), the others {@code lost} (a gap: skipped, never to come).
+     */
     public synchronized Delivery finish() {
+        long late = pendingInSession();
         closeSession();
-        return new Delivery(expected, delivered, Math.max(0, expected - delivered), duplicated, reordered,
-                scheduleMismatches, sessions);
+        long missing = Math.max(0, expected - delivered);
+        late = Math.min(late, missing);
+        return new Delivery(expected, delivered, missing - late, late, duplicated, reordered, scheduleMismatches, sessions);
+    }
+
+    /** The open session's owed events of the window after the highest seq seen. */
+    private long pendingInSession() {
+        if (sessionStart < 0 || !window.isSet()) {
+            return 0;
+        }
+        long first = Math.max(Math.max(sessionStart + 1, schedule.firstSeqAtOrAfter(topic, window.startNanos())), highest + 1);
+        long last = Math.min(sessionEnd, schedule.firstSeqAtOrAfter(topic, window.endNanos()) - 1);
+        return Math.max(0, last - first + 1);
     }
 
     /** One subscriber's (or, summed, a cell's) delivery figures. */
-    public record Delivery(long expected, long delivered, long lost, long duplicated, long reordered,
+    public record Delivery(long expected, long delivered, long lost, long late, long duplicated, long reordered,
                            long scheduleMismatches, long sessions) {
 
-        public static final Delivery NONE = new Delivery(0, 0, 0, 0, 0, 0, 0);
+        public static final Delivery NONE = new Delivery(0, 0, 0, 0, 0, 0, 0, 0);
 
         public Delivery plus(Delivery o) {
-            return new Delivery(expected + o.expected, delivered + o.delivered, lost + o.lost,
+            return new Delivery(expected + o.expected, delivered + o.delivered, lost + o.lost, late + o.late,
                     duplicated + o.duplicated, reordered + o.reordered,
                     scheduleMismatches + o.scheduleMismatches, sessions + o.sessions);
         }

@@ -140,11 +140,7 @@ public final class LoadGenerator {
             drainNanos = drain(hlog, recorders, context, subscribers, measureEnd + spec.drain().toNanos()) - measureEnd;
 
             context.stopping = true;
-            writeInterval(hlog, recorders);
-            List<Map<String, Object>> memory = memoryPoints(context, subscribers);
-            for (Subscriber s : subscribers) {
-                s.stop();
-            }
+            // delivery is counted at the drain's end: what arrives later (during the memory points) does not count
             Delivery delivery = Delivery.NONE;
             long subscribersWithLoss = 0;
             for (Subscriber s : subscribers) {
@@ -153,6 +149,11 @@ public final class LoadGenerator {
                 if (d.lost() > 0) {
                     subscribersWithLoss++;
                 }
+            }
+            writeInterval(hlog, recorders);
+            List<Map<String, Object>> memory = memoryPoints(context, subscribers);
+            for (Subscriber s : subscribers) {
+                s.stop();
             }
             timer.shutdownNow();
             Map<String, Object> result = result(context, delivery, subscribersWithLoss, connectedAfterRamp, rampNanos,
@@ -393,6 +394,7 @@ public final class LoadGenerator {
         delivery.put("expected", d.expected());
         delivery.put("delivered", d.delivered());
         delivery.put("lost", d.lost());
+        delivery.put("late", d.late());
         delivery.put("duplicated", d.duplicated());
         delivery.put("reordered", d.reordered());
         delivery.put("subscribersWithLoss", subscribersWithLoss);

@@ -69,4 +69,16 @@ class IntegrityTrackerTest {
         assertTrue(t.owesNothing());
         assertEquals(3, t.finish().expected());
     }
+
+    @Test
+    void eventsStillInFlightAtTheEndAreLateNotLost() {
+        IntegrityTracker t = trackerFromStart();
+        deliver(t, 6, 12);
+        deliver(t, 14, 16); // 13 skipped: a gap; 17..20 not arrived yet: behind, in order
+        IntegrityTracker.Delivery d = t.finish();
+        assertEquals(10, d.expected());
+        assertEquals(5, d.delivered());
+        assertEquals(1, d.lost(), "the gap");
+        assertEquals(4, d.late(), "17..20, after the highest seq seen");
+    }
 }

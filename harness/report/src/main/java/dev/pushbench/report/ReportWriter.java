@@ -618,7 +618,11 @@ public final class ReportWriter {
             m.libraries().forEach((library, version) -> libraries.add(library + " " + version));
             out.append(Html.text(String.join(", ", libraries)));
         }
-        out.append("</dd>\n<dt>clock check</dt><dd>");
+        out.append("</dd>\n");
+        // cells compare only within one load-generator engine: say which one measured these
+        entry(out, "load generator", m.loadgenClient() == null ? null
+                : m.loadgenClient() + (m.loadgenEngine() == null ? "" : " (engine " + m.loadgenEngine() + ")"));
+        out.append("<dt>clock check</dt><dd>");
         if (m.clockOk() == null) {
             out.append(Units.ABSENT);
         } else {

@@ -37,6 +37,8 @@ record RunManifest(
         Num cores,
         Num memoryBytes,
         Map<String, String> libraries,
+        String loadgenEngine,
+        String loadgenClient,
         Boolean clockOk,
         String clockMethod,
         String clockDetail,
@@ -126,6 +128,8 @@ record RunManifest(
                 f.number("cores"),
                 f.number("memoryBytes"),
                 f.textMap("libraries"),
+                f.text("loadgenEngine"),
+                f.text("loadgenClient"),
                 f.bool("clockCheck.ok"),
                 f.text("clockCheck.method"),
                 f.text("clockCheck.detail"),
@@ -143,7 +147,7 @@ record RunManifest(
 
     private static RunManifest unreadable(String problem) {
         return new RunManifest(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null, null, null,
                 new Workload(null, null, null, null, null, null, null), List.of(problem));
     }
 }

@@ -284,8 +284,10 @@ final class CellSummary {
         }
         Map<String, Object> d = Json.map(s, "delivery");
         Map<String, Object> l = Json.map(s, "latencyMicros");
-        return String.format("ok   delivered %s/%s lost %s dup %s  latency p50 %s p99 %s max %s  (%.0f s)",
-                d.get("delivered"), d.get("expected"), d.get("lost"), d.get("duplicated"),
+        Object late = d.get("late");
+        return String.format("ok   delivered %s/%s lost %s%s dup %s  latency p50 %s p99 %s max %s  (%.0f s)",
+                d.get("delivered"), d.get("expected"), d.get("lost"),
+                late instanceof Number && ((Number) late).longValue() > 0 ? " late " + late : "", d.get("duplicated"),
                 micros(l.get("p50")), micros(l.get("p99")), micros(l.get("max")),
                 ((Number) s.getOrDefault("durationSeconds", 0)).doubleValue());
     }
