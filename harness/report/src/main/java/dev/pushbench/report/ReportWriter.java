@@ -280,10 +280,14 @@ public final class ReportWriter {
             Num ratio = Heat.deliveredRatio(cell);
             out.append("<td").append(span).append(" class=\"num").append(shortOfExpected ? " bad" : "")
                     .append(heat.css(cell, "delivered")).append("\" data-k=\"delivered\"").append(sortValue(ratio));
-            if (!share.isEmpty()) {
-                out.append(" title=\"").append(Html.text(share + " delivered")).append('"');
+            boolean late = d.late() != null && d.late().isPositive();
+            if (!share.isEmpty() || late) {
+                out.append(" title=\"").append(Html.text((share.isEmpty() ? "" : share + " delivered")
+                        + (late ? (share.isEmpty() ? "" : "; ") + Units.count(d.late())
+                                + " late: still in flight when the drain ended (behind, not skipped)" : ""))).append('"');
             }
-            out.append('>').append(Html.text(Units.count(d.delivered()) + " / " + Units.count(d.expected())))
+            out.append('>').append(Html.text(Units.count(d.delivered()) + " / " + Units.count(d.expected())
+                    + (late ? " (" + Units.count(d.late()) + " late)" : "")))
                     .append("</td>");
             count(out, span, "lost", d.lost(), heat.css(cell, "lost"));
             count(out, span, "duplicated", d.duplicated(), heat.css(cell, "duplicated"));
