@@ -178,21 +178,6 @@ public final class ClientStack implements ClientEngine {
         connector.onTcpConnect(sink);
     }
 
-    /**
-     * Starts and stops a cleartext client stack of each HTTP version, connecting nowhere: a load
-     * generator JVM started ahead of its cell loads and initializes the client's classes while it
-     * waits (a few hundred milliseconds it would otherwise spend after the cell began).
-     */
-    public static void preload() {
-        for (Protocol protocol : new Protocol[] {Protocol.HTTP_1_1, Protocol.H2C}) {
-            try (ClientStack stack = new ClientStack(protocol, Duration.ofSeconds(10))) {
-                stack.http().newRequest("http://127.0.0.1:9/").tag("preload");
-            } catch (Exception e) {
-                return; // an optimisation only: the cell starts its own stack anyway
-            }
-        }
-    }
-
     /** "Jetty HttpClient/WebSocketClient 12.1.14": the client library, for the run manifest. */
     @Override
     public String description() {

@@ -3,7 +3,6 @@ package dev.pushbench.loadgen;
 import dev.pushbench.core.Event;
 import dev.pushbench.core.EventFields;
 import dev.pushbench.core.Transport;
-import dev.pushbench.loadgen.nio.ProtocolViolationException;
 import dev.pushbench.loadgen.nio.SseStream;
 import dev.pushbench.loadgen.sse.SseParser;
 
@@ -57,10 +56,7 @@ final class NioSseSubscriber extends Subscriber {
 
         @Override
         protected void onEnd(Throwable cause) {
-            if (cause instanceof ProtocolViolationException) {
-                context.protocolErrors.increment();
-            }
-            lost(cause);
+            ended(cause);
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.pushbench.loadgen;
 
 import dev.pushbench.core.EventFields;
 import dev.pushbench.core.Transport;
-import dev.pushbench.loadgen.nio.ProtocolViolationException;
 import dev.pushbench.loadgen.nio.WebSocketStream;
 import java.nio.charset.StandardCharsets;
 
@@ -80,15 +79,7 @@ final class NioWebSocketSubscriber extends Subscriber {
 
         @Override
         protected void onEnd(Throwable cause) {
-            if (cause instanceof ProtocolViolationException) {
-                context.protocolErrors.increment();
-            }
-            lost(cause);
-        }
-
-        private void protocolError(String what) {
-            context.protocolErrors.increment();
-            context.error("WebSocket subscriber " + index + ": " + (what.length() > 120 ? what.substring(0, 120) + "…" : what));
+            ended(cause);
         }
 
         private String text(byte[] bytes, int offset, int length) {

@@ -143,6 +143,20 @@ abstract class Subscriber {
         }, context.spec.reconnectDelay().toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** The server broke the protocol: counted, and the last one kept (shortened) to say what it was. */
+    final void protocolError(String what) {
+        context.protocolErrors.increment();
+        context.error(getClass().getSimpleName() + " " + index + ": " + (what.length() > 120 ? what.substring(0, 120) + "…" : what));
+    }
+
+    /** A nio engine connection ended unasked; a protocol violation also counts as a protocol error. */
+    final void ended(Throwable cause) {
+        if (cause instanceof dev.pushbench.loadgen.nio.ProtocolViolationException) {
+            context.protocolErrors.increment();
+        }
+        lost(cause);
+    }
+
     private void markDown() {
         if (isLive) {
             isLive = false;

@@ -99,11 +99,6 @@ public final class WebSocketSubscriber extends Subscriber {
             fail(cause);
         }
 
-        private void protocolError(String what) {
-            context.protocolErrors.increment();
-            context.error("WebSocket subscriber " + index + ": " + (what.length() > 120 ? what.substring(0, 120) + "…" : what));
-        }
-
         private void fail(Throwable cause) {
             if (closed) {
                 return;

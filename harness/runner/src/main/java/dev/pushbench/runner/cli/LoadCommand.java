@@ -42,9 +42,6 @@ final class LoadCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         Path file = config;
         if (awaitConfig) {
-            Thread preload = new Thread(dev.pushbench.loadgen.ClientStack::preload, "pushbench-preload");
-            preload.setDaemon(true);
-            preload.start();
             String go = in.readLine();
             if (go == null) {
                 return Cli.OK; // the runner did not need us (the cell ended before its load)

@@ -102,8 +102,8 @@ public final class ScenarioRunner {
 
     /**
      * What a cell takes beside its ramp and phases: the memory points and the part of the next cell's
-     * preparation (JVM starts, clock check, verify, warm-up) they do not hide; 2.4 to 3.9 s measured
-     * for quick's cells on the 2-core machine (TLS cells the longer).
+     * preparation (JVM starts, clock check, verify, warm-up) they do not hide; 1.0 to 2.5 s measured
+     * for quick's cells in a CI run on the 2-core machine (TLS cells the longer), rounded up.
      */
     public static final Duration OVERHEAD_PER_CELL = Duration.ofSeconds(3);
 
@@ -476,10 +476,6 @@ public final class ScenarioRunner {
             this.loadgen = loadgen;
         }
 
-        boolean isAlive() {
-            return server.isAlive() && loadgen.isAlive();
-        }
-
         void kill() {
             server.kill();
             loadgen.kill();
@@ -514,9 +510,8 @@ public final class ScenarioRunner {
      * read next belongs to that many connections: its streaming subscribers are down to
      * {@code connections} and its open files down to what it had at idle plus one per connection.
      * Should it hold a few files more than that (a lazily opened one), after a second its open files
-     * no longer falling over two looks will do. Counting alone was not enough: with the next cell's
-     * JVMs starting beside it, a server slowed down looked "not falling" for 30 ms while closes were
-     * still queued, and the heap per connection came out 25 % low.
+     * no longer falling over two looks will do. "Not falling over two looks" alone is a guess that a
+     * server busy beside the next cell's JVM starts can pass with closes still queued.
      */
     private static void settle(ChildProcess server, long connections, Transport transport, long idleOpenFiles)
             throws ChildException, InterruptedException {
