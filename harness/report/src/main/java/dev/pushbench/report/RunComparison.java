@@ -67,6 +67,8 @@ public final class RunComparison {
             new Metric("delivered", "events delivered", Kind.COUNT, true,
                     c -> c.delivery() == null ? null : c.delivery().delivered()),
             new Metric("lost", "events lost", Kind.COUNT, false, c -> c.delivery() == null ? null : c.delivery().lost()),
+            new Metric("late", "events still in flight at the drain's end", Kind.COUNT, false,
+                    c -> c.delivery() == null ? null : c.delivery().late()),
             new Metric("duplicated", "events duplicated", Kind.COUNT, false,
                     c -> c.delivery() == null ? null : c.delivery().duplicated()),
             new Metric("reordered", "events reordered", Kind.COUNT, false,

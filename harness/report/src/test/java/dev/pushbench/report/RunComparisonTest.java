@@ -89,4 +89,27 @@ class RunComparisonTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> RunComparison.Threshold.parse("p99=+10KiB"))
                 .getMessage().contains("unit \"KiB\" does not fit p99"));
     }
+
+    @Test
+    void eventsStillInFlightAtTheDrainsEndAreComparedAndGated() throws IOException {
+        Path a = results.resolve("late-a");
+        Path b = results.resolve("late-b");
+        for (Path dir : List.of(a, b)) {
+            long late = dir == a ? 0 : 7;
+            ResultsTree.write(dir, "cells/jetty-websocket-h2c/summary.json", """
+                    {"cell":{"stack":"jetty","transport":"websocket","protocol":"h2c"},"status":"ok","repeat":1,
+                     "delivery":{"expected":100,"delivered":%d,"lost":0,"late":%d,"duplicated":0,"reordered":0}}
+                    """.formatted(100 - late, late));
+            ResultsTree.write(dir, "run.json", "{\"status\":\"complete\",\"scenario\":{\"name\":\"l\"},"
+                    + "\"cells\":[\"jetty-websocket-h2c\"]}");
+        }
+
+        RunComparison diff = RunComparison.compare(a, b, List.of(RunComparison.Threshold.parse("late=0")), 10);
+
+        RunComparison.Row late = diff.rows().stream().filter(r -> r.metric().name().equals("late")).findFirst().orElseThrow();
+        assertEquals(0, late.a().median());
+        assertEquals(7, late.b().median());
+        assertTrue(late.worse());
+        assertTrue(diff.thresholdsExceeded(), "late=0 is crossed by 7 events still in flight");
+    }
 }

@@ -16,14 +16,15 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>A text message that arrives whole in one {@code feed} is handed on as a slice of the input,
  * uncopied; one split across reads or fragmented is gathered into a per-connection buffer that
- * starts at 256 bytes and doubles as needed (never shrinks). Its bytes are not checked to be UTF-8:
- * the load generator reads ASCII fields out of them.
+ * starts at 256 bytes and doubles as needed (never shrinks). A whole message, and a close frame's
+ * reason, must be UTF-8 (RFC 6455 §8.1; RFC 3629: no overlong forms, no surrogates, nothing above
+ * U+10FFFF), checked once the message is complete, as the Jetty client does when it makes a String.
  *
  * <p>Protocol violations ({@link ProtocolViolationException}): a masked frame (servers must not mask),
  * reserved bits (no extension is negotiated), a binary frame (the pushbench protocol has none), an
  * unknown opcode, a fragmented or over-long control frame, a continuation without a message or a
- * new message inside one, a 64-bit length with its top bit set, a close payload of one byte, and a
- * message longer than the limit. After a close frame the parser ignores whatever follows.
+ * new message inside one, a 64-bit length with its top bit set, a close payload of one byte, a
+ * message or close reason that is not UTF-8, and a message longer than the limit. After a close frame the parser ignores whatever follows.
  */
 public final class WebSocketFrameParser {
 
@@ -252,11 +253,14 @@ public final class WebSocketFrameParser {
                 }
                 inMessage = false;
                 if (bytes != null) {
+                    requireUtf8(bytes, offset, length, "a text message");
                     listener.onText(bytes, offset, length);
                 } else {
                     int n = messageLength;
                     messageLength = 0;
-                    listener.onText(message == null ? EMPTY : message, 0, n);
+                    byte[] whole = message == null ? EMPTY : message;
+                    requireUtf8(whole, 0, n, "a text message");
+                    listener.onText(whole, 0, n);
                 }
         }
     }
@@ -270,7 +274,65 @@ public final class WebSocketFrameParser {
             return;
         }
         int code = (bytes[offset] & 0xFF) << 8 | (bytes[offset + 1] & 0xFF);
+        requireUtf8(bytes, offset + 2, length - 2, "a close reason");
         listener.onClose(code, new String(bytes, offset + 2, length - 2, StandardCharsets.UTF_8));
+    }
+
+    private static void requireUtf8(byte[] bytes, int offset, int length, String what) throws ProtocolViolationException {
+        int bad = invalidUtf8At(bytes, offset, length);
+        if (bad >= 0) {
+            throw new ProtocolViolationException(what + " that is not UTF-8 (byte " + (bad - offset) + " of " + length
+                    + ": 0x" + Integer.toHexString(bytes[bad] & 0xFF) + ")");
+        }
+    }
+
+    /**
+     * Where {@code bytes[offset, offset + length)} stops being UTF-8 as RFC 3629 defines it: the
+     * index of the first byte of the first bad or cut-off sequence, or -1 when all of it is. The
+     * second byte's range rules out overlong forms (E0, F0), surrogates (ED) and code points above
+     * U+10FFFF (F4); C0, C1 and F5-FF never start a sequence.
+     */
+    static int invalidUtf8At(byte[] bytes, int offset, int length) {
+        int i = offset;
+        int end = offset + length;
+        while (i < end) {
+            int b = bytes[i];
+            if (b >= 0) {
+                i++;
+                continue;
+            }
+            b &= 0xFF;
+            int more;
+            int low = 0x80;
+            int high = 0xBF;
+            if (b >= 0xC2 && b <= 0xDF) {
+                more = 1;
+            } else if (b >= 0xE0 && b <= 0xEF) {
+                more = 2;
+                low = b == 0xE0 ? 0xA0 : 0x80;
+                high = b == 0xED ? 0x9F : 0xBF;
+            } else if (b >= 0xF0 && b <= 0xF4) {
+                more = 3;
+                low = b == 0xF0 ? 0x90 : 0x80;
+                high = b == 0xF4 ? 0x8F : 0xBF;
+            } else {
+                return i;
+            }
+            if (end - i <= more) {
+                return i;
+            }
+            int second = bytes[i + 1] & 0xFF;
+            if (second < low || second > high) {
+                return i;
+            }
+            for (int k = 2; k <= more; k++) {
+                if ((bytes[i + k] & 0xC0) != 0x80) {
+                    return i;
+                }
+            }
+            i += more + 1;
+        }
+        return -1;
     }
 
     private boolean isControl() {

@@ -43,7 +43,7 @@ final class CompareCommand implements Callable<Integer> {
             description = {"fail (exit 1) when crossed; repeatable. p99=+10%% (B at most 10 %% above A),"
                     + " delivered=-1%% (at most 1 %% below), p99=+2ms (at most 2 ms above), lost=0 or p99=50ms"
                     + " (a ceiling for B). A cell that has the metric in A but not in B exceeds it.",
-                    "Metrics: p50, p99, p999, max, actual-p99, delivered, lost, duplicated, reordered, connect-p99,"
+                    "Metrics: p50, p99, p999, max, actual-p99, delivered, lost, late, duplicated, reordered, connect-p99,"
                             + " server-cpu, loadgen-cpu, heap-per-connection, rss-per-connection, bytes-down,"
                             + " bytes-up, requests."})
     List<String> thresholds = new ArrayList<>();

@@ -10,7 +10,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code pushbench estimate}: checks scenario files and says how long running them will take. */
 @Command(name = "estimate", mixinStandardHelpOptions = true,
-        description = "Check scenario files and print how long running them takes (cells x (ramp + warm-up + duration + drain + process overhead)).")
+        description = "Check scenario files and print how long running them takes: per supported cell, ramp + warm-up"
+                + " + duration + process overhead, and the drain only short polling needs (up to one poll interval;"
+                + " the others' drains end once nothing is owed); unsupported cells take no time.")
 final class EstimateCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "SCENARIO", description = "scenario YAML files")

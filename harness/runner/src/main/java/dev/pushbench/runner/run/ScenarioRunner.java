@@ -5,7 +5,6 @@ import dev.pushbench.core.Protocol;
 import dev.pushbench.core.Schedule;
 import dev.pushbench.core.ServerConfig;
 import dev.pushbench.core.ProcessStats;
-import dev.pushbench.core.ServerStack;
 import dev.pushbench.core.Transport;
 import dev.pushbench.loadgen.LoadSpec;
 import dev.pushbench.runner.run.ChildProcess.ChildException;
@@ -224,9 +223,7 @@ public final class ScenarioRunner {
         progress.cellStarted(index, cell.name());
         long started = System.nanoTime();
         try {
-            ServerStack stack = ServerStack.named(cell.stack());
-            Optional<String> unsupported = stack.unsupported(cell.transport(), cell.protocol())
-                    .or(() -> scenario.clients().engine().unsupported(cell.transport(), cell.protocol()));
+            Optional<String> unsupported = scenario.unsupported(cell.stack(), cell.transport(), cell.protocol());
             if (unsupported.isPresent()) {
                 summary.unsupported(unsupported.get());
             } else {
@@ -328,7 +325,7 @@ public final class ScenarioRunner {
             return;
         }
         for (CellPlan next : nextCells) {
-            if (ServerStack.named(next.stack()).unsupported(next.transport(), next.protocol()).isEmpty()) {
+            if (scenario.unsupported(next.stack(), next.transport(), next.protocol()).isEmpty()) {
                 Ahead a = new Ahead(next);
                 ahead = a;
                 Thread t = new Thread(() -> {

@@ -2,10 +2,12 @@ package dev.pushbench.runner.scenario;
 
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.ServerConfig;
+import dev.pushbench.core.ServerStack;
 import dev.pushbench.core.Transport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One workload, as a scenario file states it, complete with defaults and checked: every cell of
@@ -52,11 +54,42 @@ public record Scenario(String name, String description, Path source, Matrix matr
     }
 
     /**
-     * How long running every cell takes: per cell and repeat, the fixed cost of starting and
-     * stopping its processes ({@code overheadPerCell}), the ramp, warm-up, measurement and drain.
+     * Why this scenario cannot run a cell, if it cannot: the stack, or the load generator's client
+     * engine, lacks the transport over the protocol. Such a cell is reported {@code unsupported} and
+     * takes no time.
+     */
+    public Optional<String> unsupported(String stack, Transport transport, Protocol protocol) {
+        return ServerStack.named(stack).unsupported(transport, protocol)
+                .or(() -> clients.engine().unsupported(transport, protocol));
+    }
+
+    /**
+     * How long running every cell takes: per supported cell and repeat, the fixed cost of its
+     * processes and memory points ({@code overheadPerCell}), the ramp, warm-up, measurement and
+     * the drain it is expected to need. The drain ends once no subscriber is owed an event: for the
+     * pushing transports and long polling that is within milliseconds when nothing is lost, for
+     * short polling up to one poll interval.
      */
     public Duration estimatedRunTime(Duration overheadPerCell) {
-        Duration perCell = overheadPerCell.plus(clients.rampTime()).plus(timing.phases());
-        return perCell.multipliedBy((long) matrix.cellCount() * timing.repeats());
+        Duration total = Duration.ZERO;
+        for (String stack : matrix.stacks()) {
+            for (Transport transport : matrix.transports()) {
+                for (Protocol protocol : matrix.protocols()) {
+                    if (unsupported(stack, transport, protocol).isEmpty()) {
+                        total = total.plus(overheadPerCell).plus(clients.rampTime()).plus(timing.warmup())
+                                .plus(timing.duration()).plus(expectedDrain(transport));
+                    }
+                }
+            }
+        }
+        return total.multipliedBy(timing.repeats());
+    }
+
+    private Duration expectedDrain(Transport transport) {
+        if (transport != Transport.SHORT_POLLING) {
+            return Duration.ZERO;
+        }
+        Duration interval = transports.shortPollInterval();
+        return interval.compareTo(timing.drain()) < 0 ? interval : timing.drain();
     }
 }

@@ -2,6 +2,7 @@ package dev.pushbench.runner.scenario;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushbench.core.Backpressure;
 import dev.pushbench.core.FeedSpec;
@@ -39,13 +40,28 @@ class ScenarioModelTest {
     }
 
     @Test
-    void estimatedRunTimeCountsEveryCellAndRepeat() {
+    void estimatedRunTimeCountsEverySupportedCellAndRepeatWithTheDrainItNeeds() {
         Scenario once = scenario(ALL, new Clients(50, 500, 0), TIMING);
-        // 16 cells (4 transports × 4 protocols) × (5s overhead + 0.1s ramp + 2s + 5s + 2s)
-        assertEquals(Duration.ofMillis(16 * 14_100), once.estimatedRunTime(Duration.ofSeconds(5)));
+        // 16 cells (4 transports × 4 protocols) × (5s overhead + 0.1s ramp + 2s warm-up + 5s), and the
+        // 4 short-polling cells drain for one 500 ms interval; the others' drains end once nothing is owed
+        assertEquals(Duration.ofMillis(16 * 12_100 + 4 * 500), once.estimatedRunTime(Duration.ofSeconds(5)));
         Scenario thrice = scenario(new Matrix(List.of("jetty"), List.of(Transport.SSE), List.of(Protocol.H2C)),
                 new Clients(1, 1, 0), new Timing(Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(1), 3));
-        assertEquals(Duration.ofSeconds(3 * (1 + 1 + 5 + 1)), thrice.estimatedRunTime(Duration.ofSeconds(1)));
+        assertEquals(Duration.ofSeconds(3 * (1 + 1 + 5)), thrice.estimatedRunTime(Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void cellsTheStackOrTheClientEngineCannotRunCostNothingAndSayWhy() {
+        Scenario vertx = scenario(new Matrix(List.of("vertx"), List.of(Transport.WEBSOCKET), List.of(Protocol.H2C, Protocol.HTTP_1_1)),
+                new Clients(1, 1, 0), new Timing(Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(1), 1));
+        assertTrue(vertx.unsupported("vertx", Transport.WEBSOCKET, Protocol.H2C).isPresent());
+        assertEquals(Duration.ofSeconds(1 + 1 + 5), vertx.estimatedRunTime(Duration.ofSeconds(1)), "only the HTTP/1.1 cell runs");
+
+        Scenario nio = new Scenario("nio", "", Path.of("nio.yaml"), new Matrix(List.of("jetty"), List.of(Transport.LONG_POLLING),
+                List.of(Protocol.HTTP_1_1)), new Clients(1, 1, 0, dev.pushbench.loadgen.ClientEngineKind.NIO), FEED,
+                TIMING, TRANSPORTS, SERVER);
+        assertTrue(nio.unsupported("jetty", Transport.LONG_POLLING, Protocol.HTTP_1_1).orElseThrow().contains("nio"));
+        assertEquals(Duration.ZERO, nio.estimatedRunTime(Duration.ofSeconds(1)));
     }
 
     @Test
