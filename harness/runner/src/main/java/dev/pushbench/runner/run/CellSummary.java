@@ -163,7 +163,7 @@ final class CellSummary {
 
     /**
      * The cost ledger (DESIGN §5 {@code costs}): CPU per delivered message for each process over the
-     * measured window, memory per connection as the median slope over the memory points, and
+     * measured window, memory per connection as the median slope between neighbouring memory points, and
      * the wire and polling figures the load generator counted at its sockets.
      */
     private Map<String, Object> costs() {
@@ -178,7 +178,7 @@ final class CellSummary {
             server.put("cpuMicrosPerMessage", round3(cpuMicros / ((Number) delivered).longValue()));
         }
         Map<String, Object> loadgen = new LinkedHashMap<>(Json.map(loadCosts, "loadgen"));
-        // heap and direct memory are freed when connections close: the (median) slope over the memory points
+        // heap and direct memory are freed when connections close: the median slope between neighbouring memory points
         putSlope(server, "heapBytesPerConnection", "server", "heapUsedBytes");
         putSlope(server, "directBytesPerConnection", "server", "directBytes");
         putSlope(loadgen, "directBytesPerConnection", "loadgen", "directBytes");
@@ -233,18 +233,24 @@ final class CellSummary {
     }
 
     /**
-     * The Theil–Sen slope of y over x: the median of the slopes between every two points, so that
-     * one disturbed reading (a late free, a buffer pool that grew) moves it little, unlike a
-     * least-squares fit. Null when x does not vary.
+     * Memory per connection from the memory points: the median of the slopes between neighbouring
+     * points (by connection count). Each step down closes a quarter of the connections, so each
+     * slope is one estimate of what a connection holds. One disturbed reading (a late free, a pool
+     * that grew) moves the two slopes beside it in opposite directions, and a one-off change
+     * between two readings that no connection caused (something freed or allocated mid-sweep) moves
+     * one slope: either way the median of the four stays on the undisturbed ones. The median of
+     * every pair's slope (Theil–Sen), used before, survives the first but not the second: a one-off
+     * change of S bytes before the middle point raises it by about S / N. Null when connections do
+     * not vary.
      */
     static Double slope(List<double[]> xy) {
+        List<double[]> byConnections = new ArrayList<>(xy);
+        byConnections.sort(java.util.Comparator.comparingDouble(p -> p[0]));
         List<Double> slopes = new ArrayList<>();
-        for (int i = 0; i < xy.size(); i++) {
-            for (int j = i + 1; j < xy.size(); j++) {
-                double dx = xy.get(j)[0] - xy.get(i)[0];
-                if (dx != 0) {
-                    slopes.add((xy.get(j)[1] - xy.get(i)[1]) / dx);
-                }
+        for (int i = 1; i < byConnections.size(); i++) {
+            double dx = byConnections.get(i)[0] - byConnections.get(i - 1)[0];
+            if (dx != 0) {
+                slopes.add((byConnections.get(i)[1] - byConnections.get(i - 1)[1]) / dx);
             }
         }
         if (slopes.isEmpty()) {

@@ -1,0 +1,89 @@
+package dev.pushbench.runner.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Memory per connection from the five memory points (N, ¾N, ½N, ¼N, 0 connections after GC): the
+ * estimate must stay on what a connection holds when one reading is disturbed, or when something no
+ * connection caused changes the heap once between two readings.
+ */
+class MemorySlopeTest {
+    private static final double PER_CONNECTION = 4_270;
+    private static final double BASE = 12_800_000;
+    /** What a one-off change is worth here: 1.2 MB, as much as 280 connections. */
+    private static final double ONE_OFF = 1_200_000;
+
+    /** The points as the sweep reads them: most connections first, each reading {@code base + c × per connection + extra}. */
+    private static List<double[]> sweep(double... extra) {
+        List<double[]> points = new ArrayList<>();
+        int[] connections = {1000, 750, 500, 250, 0};
+        for (int i = 0; i < connections.length; i++) {
+            points.add(new double[] {connections[i], BASE + connections[i] * PER_CONNECTION + extra[i]});
+        }
+        return points;
+    }
+
+    @Test
+    void aCleanSweepGivesThePerConnectionSlope() {
+        assertEquals(PER_CONNECTION, CellSummary.slope(sweep(0, 0, 0, 0, 0)), 1e-6);
+    }
+
+    @Test
+    void oneDisturbedReadingAnywhereDoesNotMoveIt() {
+        for (int bad = 0; bad < 5; bad++) {
+            double[] extra = new double[5];
+            extra[bad] = ONE_OFF;
+            assertEquals(PER_CONNECTION, CellSummary.slope(sweep(extra)), 1e-6, "reading " + bad + " high");
+            extra[bad] = -ONE_OFF;
+            assertEquals(PER_CONNECTION, CellSummary.slope(sweep(extra)), 1e-6, "reading " + bad + " low");
+        }
+    }
+
+    @Test
+    void aOneOffChangeBetweenAnyTwoReadingsDoesNotMoveIt() {
+        for (int step = 1; step < 5; step++) {
+            double[] extra = new double[5];
+            for (int i = 0; i < step; i++) {
+                extra[i] = ONE_OFF; // freed after reading step - 1: every earlier reading carries it
+            }
+            assertEquals(PER_CONNECTION, CellSummary.slope(sweep(extra)), 1e-6, "freed before reading " + step);
+            if (step == 2) {
+                double before = theilSen(sweep(extra));
+                assertTrue(before > 1.2 * PER_CONNECTION, "the median of every pair's slope is more than 20 % high: " + before);
+            }
+        }
+    }
+
+    @Test
+    void smallNoiseOnEveryReadingStaysSmall() {
+        double slope = CellSummary.slope(sweep(20_000, -15_000, 10_000, -20_000, 5_000));
+        assertEquals(PER_CONNECTION, slope, 0.03 * PER_CONNECTION);
+    }
+
+    @Test
+    void orderOfThePointsDoesNotMatterAndOneConnectionCountIsNoSlope() {
+        List<double[]> reversed = new ArrayList<>(sweep(0, 0, ONE_OFF, 0, 0));
+        java.util.Collections.reverse(reversed);
+        assertEquals(PER_CONNECTION, CellSummary.slope(reversed), 1e-6);
+        assertNull(CellSummary.slope(List.of(new double[] {10, 1}, new double[] {10, 2})));
+        assertEquals(2.0, CellSummary.slope(List.of(new double[] {0, 1}, new double[] {10, 21})), 1e-9);
+    }
+
+    /** The estimator used before, for comparison: the median of the slopes between every two points. */
+    private static double theilSen(List<double[]> xy) {
+        List<Double> slopes = new ArrayList<>();
+        for (int i = 0; i < xy.size(); i++) {
+            for (int j = i + 1; j < xy.size(); j++) {
+                slopes.add((xy.get(j)[1] - xy.get(i)[1]) / (xy.get(j)[0] - xy.get(i)[0]));
+            }
+        }
+        java.util.Collections.sort(slopes);
+        return (slopes.get(4) + slopes.get(5)) / 2;
+    }
+}
