@@ -87,7 +87,24 @@ class CostValidityTest {
         long a = heapPerConnection(runDir.resolve("cells/jetty-sse-http1.1-r1"));
         long b = heapPerConnection(runDir.resolve("cells/jetty-sse-http1.1-r2"));
         assertTrue(a > 0 && b > 0, "heap per connection is positive: " + a + ", " + b);
-        assertTrue(Math.abs(a - b) <= 0.2 * Math.max(a, b), "two runs agree within 20 %: " + a + " and " + b + " bytes");
+        assertTrue(Math.abs(a - b) <= 0.2 * Math.max(a, b), () -> "two runs agree within 20 %: " + a + " and " + b
+                + " bytes; memory points (connections, server heap) " + points(runDir.resolve("cells/jetty-sse-http1.1-r1"))
+                + " and " + points(runDir.resolve("cells/jetty-sse-http1.1-r2")));
+    }
+
+    /** The memory points of a cell as (connections, server heap used) pairs, for a failure message. */
+    static String points(Path cellDir) {
+        try {
+            List<String> out = new ArrayList<>();
+            for (Object o : (List<?>) Json.read(cellDir.resolve("summary.json")).get("memoryPoints")) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> p = (Map<String, Object>) o;
+                out.add("(" + p.get("connections") + ", " + Json.map(p, "server").get("heapUsedBytes") + ")");
+            }
+            return String.join(" ", out);
+        } catch (IOException | RuntimeException e) {
+            return "unreadable: " + e;
+        }
     }
 
     static long heapPerConnection(Path cellDir) throws IOException {
