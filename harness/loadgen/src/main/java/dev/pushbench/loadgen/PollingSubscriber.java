@@ -44,7 +44,7 @@ abstract class PollingSubscriber extends Subscriber {
         private final PollAnswerReader reader = new PollAnswerReader();
         private final String tag = connectionTag();
         private volatile boolean closed;
-        private volatile Request request;
+        private final InFlightRequest request = new InFlightRequest();
         private long cursor;
         private boolean live;
 
@@ -65,8 +65,7 @@ abstract class PollingSubscriber extends Subscriber {
                     .tag(tag)
                     .timeout(timeoutMillis(), TimeUnit.MILLISECONDS)
                     .headers(h -> h.put(HttpHeader.ACCEPT, "application/json"));
-            request = r;
-            r.send(new BufferingResponseListener(MAX_ANSWER_BYTES) {
+            request.send(r, new BufferingResponseListener(MAX_ANSWER_BYTES) {
                 @Override
                 public void onComplete(Result result) {
                     answered(result, result.isFailed() ? null : getContent(), plannedNanos);
@@ -113,14 +112,7 @@ abstract class PollingSubscriber extends Subscriber {
         @Override
         public void close() {
             closed = true;
-            Request r = request;
-            if (r != null) {
-                org.eclipse.jetty.client.Connection c = r.getConnection();
-                r.abort(new CancellationException("subscriber closed"));
-                if (c != null) {
-                    c.close();
-                }
-            }
+            request.abort(new CancellationException("subscriber closed"));
             context.jetty().closeTcp(tag);
         }
     }

@@ -35,7 +35,7 @@ final class SseSubscriber extends Subscriber {
         private final String tag = connectionTag();
         private final EventFields fields = new EventFields();
         private volatile boolean closed;
-        private volatile Request request;
+        private final InFlightRequest request = new InFlightRequest();
         private boolean live;
         private long chunkNanos;
 
@@ -52,8 +52,7 @@ final class SseSubscriber extends Subscriber {
                     })
                     .onResponseHeaders(this::checkHeaders)
                     .onResponseContent(this);
-            request = r;
-            r.send(this::complete);
+            request.send(r, this::complete);
         }
 
         private void checkHeaders(Response response) {
@@ -111,14 +110,7 @@ final class SseSubscriber extends Subscriber {
         @Override
         public void close() {
             closed = true;
-            Request r = request;
-            if (r != null) {
-                org.eclipse.jetty.client.Connection c = r.getConnection();
-                r.abort(new CancellationException("subscriber closed"));
-                if (c != null) {
-                    c.close();
-                }
-            }
+            request.abort(new CancellationException("subscriber closed"));
             context.jetty().closeTcp(tag);
         }
     }

@@ -46,9 +46,19 @@ abstract class Subscriber {
         Connection connection = current;
         current = null; // a closed connection's objects (its request, the abort cause) are not kept
         if (connection != null) {
-            connection.close();
+            try {
+                connection.close();
+            } catch (RuntimeException e) {
+                // a client library's bug in closing must not end the run and lose what it measured
+                if (CLOSE_FAILURES_LOGGED.getAndIncrement() < 3) {
+                    System.err.println("subscriber " + index + ": closing its connection failed, going on: " + e);
+                    e.printStackTrace();
+                }
+            }
         }
     }
+
+    private static final java.util.concurrent.atomic.AtomicInteger CLOSE_FAILURES_LOGGED = new java.util.concurrent.atomic.AtomicInteger();
 
     /** A tag that gives each session its own connection (and so its own connect cost). */
     final String connectionTag() {
