@@ -102,6 +102,27 @@ public final class Event {
         return text;
     }
 
+    /**
+     * The heap this event holds, estimated from the object layout of a 64-bit HotSpot JVM with
+     * compressed references (the default below 32 GB of heap; children run with -Xmx2g): a 56-byte
+     * object, its SSE frame as a byte array, and the JSON text if a stack asked for it (a String
+     * of one-byte characters and its array). Arrays have a 16-byte header; objects are 8-byte aligned.
+     */
+    public long retainedBytes() {
+        long bytes = EVENT_OBJECT_BYTES + arrayBytes(sseFrame.length);
+        if (jsonText != null) {
+            bytes += STRING_OBJECT_BYTES + arrayBytes(jsonLength);
+        }
+        return bytes;
+    }
+
+    private static final long EVENT_OBJECT_BYTES = 56;
+    private static final long STRING_OBJECT_BYTES = 24;
+
+    private static long arrayBytes(int length) {
+        return (16 + length + 7) & ~7L;
+    }
+
     @Override
     public String toString() {
         return "Event[" + FeedSpec.topicName(topic) + "#" + seq + "]";

@@ -143,6 +143,19 @@ public final class EventFeed implements AutoCloseable {
         }
     }
 
+    /**
+     * The heap every topic's history holds now (see {@link Event#retainedBytes()}). It grows with each
+     * event until the rings are full, also while memory is read per connection after the window, so
+     * that reading subtracts it.
+     */
+    public long historyBytes() {
+        long bytes = 0;
+        for (TopicRing ring : rings) {
+            bytes += ring.retainedBytes();
+        }
+        return bytes;
+    }
+
     public long publishedCount() {
         return published.get();
     }

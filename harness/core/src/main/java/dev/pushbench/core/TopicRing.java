@@ -41,6 +41,18 @@ public final class TopicRing {
         return mask + 1;
     }
 
+    /** The heap the events held here take, by {@link Event#retainedBytes()}; scans every slot. */
+    public long retainedBytes() {
+        long bytes = 0;
+        for (int i = 0; i < slots.length(); i++) {
+            Event event = slots.get(i);
+            if (event != null) {
+                bytes += event.retainedBytes();
+            }
+        }
+        return bytes;
+    }
+
     /** The event {@code seq}, or null if it is not yet published or already overwritten. */
     public Event get(long seq) {
         if (seq < 1 || seq > latestSeq) {

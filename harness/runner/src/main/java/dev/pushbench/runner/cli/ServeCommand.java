@@ -73,6 +73,7 @@ final class ServeCommand implements Callable<Integer> {
                         reply.put("process", stats.read(Boolean.TRUE.equals(command.get("gc"))));
                         reply.put("counters", context.counters().snapshot());
                         reply.put("published", feed.publishedCount());
+                        reply.put("historyBytes", feed.historyBytes());
                         reply.put("listenerFailures", feed.listenerFailures());
                         reply.put("publisherLagMicros", HistogramSummary.ofNanos(feed.publisherLag()).toMap());
                         break;

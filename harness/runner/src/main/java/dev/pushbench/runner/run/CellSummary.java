@@ -104,6 +104,8 @@ final class CellSummary {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("connections", line.get("connections"));
         p.put("server", Json.map(serverStats, "process"));
+        p.put("serverPublished", serverStats.get("published"));
+        p.put("serverHistoryBytes", serverStats.get("historyBytes"));
         p.put("loadgen", Json.map(line, "process"));
         memoryPoints.add(p);
     }
@@ -179,9 +181,11 @@ final class CellSummary {
         }
         Map<String, Object> loadgen = new LinkedHashMap<>(Json.map(loadCosts, "loadgen"));
         // heap and direct memory are freed when connections close: the median slope between neighbouring memory points
-        putSlope(server, "heapBytesPerConnection", "server", "heapUsedBytes");
-        putSlope(server, "directBytesPerConnection", "server", "directBytes");
-        putSlope(loadgen, "directBytesPerConnection", "loadgen", "directBytes");
+        // the feed goes on publishing while the points are read, and until the topics' history is
+        // full each event adds to the server's heap: that part (counted by the server) is taken out
+        putSlope(server, "heapBytesPerConnection", p -> minus(Json.map(p, "server").get("heapUsedBytes"), p.get("serverHistoryBytes")));
+        putSlope(server, "directBytesPerConnection", p -> Json.map(p, "server").get("directBytes"));
+        putSlope(loadgen, "directBytesPerConnection", p -> Json.map(p, "loadgen").get("directBytes"));
         if (!memoryPoints.isEmpty()) {
             Map<String, Object> top = memoryPoints.get(0);
             // RSS rarely shrinks when memory is freed, so it is read on the way up: idle (before any
@@ -205,20 +209,28 @@ final class CellSummary {
         return costs;
     }
 
-    /** Puts the slope of {@code side.key} over the memory points' connection counts, if there are two or more. */
-    private void putSlope(Map<String, Object> into, String name, String side, String key) {
+    /** Puts the slope of {@code y} over the memory points' connection counts, if there are two or more. */
+    private void putSlope(Map<String, Object> into, String name, java.util.function.Function<Map<String, Object>, Object> y) {
         List<double[]> xy = new ArrayList<>();
         for (Map<String, Object> p : memoryPoints) {
             Object x = p.get("connections");
-            Object y = Json.map(p, side).get(key);
-            if (x instanceof Number && y instanceof Number && ((Number) y).longValue() >= 0) {
-                xy.add(new double[] {((Number) x).doubleValue(), ((Number) y).doubleValue()});
+            Object v = y.apply(p);
+            if (x instanceof Number && v instanceof Number && ((Number) v).longValue() >= 0) {
+                xy.add(new double[] {((Number) x).doubleValue(), ((Number) v).doubleValue()});
             }
         }
         Double slope = slope(xy);
         if (slope != null) {
             into.put(name, Math.round(slope));
         }
+    }
+
+    /** {@code a − b}, or {@code a} when {@code b} is absent; null without {@code a}. */
+    private static Object minus(Object a, Object b) {
+        if (!(a instanceof Number)) {
+            return null;
+        }
+        return b instanceof Number ? ((Number) a).longValue() - ((Number) b).longValue() : a;
     }
 
     /** (key when loaded − key when idle) ÷ connections, when both readings exist. */

@@ -110,6 +110,21 @@ class CostValidityTest {
     static long heapPerConnection(Path cellDir) throws IOException {
         Map<String, Object> s = Json.read(cellDir.resolve("summary.json"));
         assertEquals("ok", s.get("status"), () -> String.valueOf(s.get("reason")));
+        // the topics' history is still filling (100 topics at 1/s, 1024 kept): each point says how much it
+        // held, so that the slope leaves it out, and it grew as events were published between the points
+        List<Long> published = new ArrayList<>();
+        List<Long> history = new ArrayList<>();
+        for (Object o : (List<?>) s.get("memoryPoints")) {
+            Map<?, ?> p = (Map<?, ?>) o;
+            published.add(((Number) p.get("serverPublished")).longValue());
+            history.add(((Number) p.get("serverHistoryBytes")).longValue());
+        }
+        assertEquals(5, history.size(), "five memory points");
+        for (int i = 1; i < history.size(); i++) {
+            assertTrue(published.get(i) >= published.get(i - 1) && history.get(i) >= history.get(i - 1),
+                    "history grows while points are read: published " + published + ", bytes " + history);
+        }
+        assertTrue(history.get(0) > 100 * published.get(0), "history bytes " + history + " for " + published + " events");
         return Json.longOf(Json.map(Json.map(s, "costs"), "server"), "heapBytesPerConnection");
     }
 
