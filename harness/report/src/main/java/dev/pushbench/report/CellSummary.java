@@ -198,6 +198,10 @@ record CellSummary(
                         + Units.count(connections.target()) + " connections were established");
             }
         }
+        String memoryNote = f.text("costs.server.memoryNote");
+        if (memoryNote != null) {
+            notes.add(memoryNote);
+        }
         if (delivery != null && delivery.subscribersWithLoss() != null
                 && delivery.subscribersWithLoss().isPositive()) {
             notes.add("subscribers that lost events: " + Units.count(delivery.subscribersWithLoss()));

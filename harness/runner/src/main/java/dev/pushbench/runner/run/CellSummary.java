@@ -100,9 +100,10 @@ final class CellSummary {
     }
 
     /** One memory point: the load generator's stats (after GC) and the server's, at the same connection count. */
-    void memoryPoint(Map<String, Object> line, Map<String, Object> serverStats) {
+    void memoryPoint(Map<String, Object> line, Map<String, Object> serverStats, boolean settled) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("connections", line.get("connections"));
+        p.put("settled", settled);
         p.put("server", Json.map(serverStats, "process"));
         p.put("serverPublished", serverStats.get("published"));
         p.put("serverHistoryBytes", serverStats.get("historyBytes"));
@@ -183,8 +184,18 @@ final class CellSummary {
         // heap and direct memory are freed when connections close: the median slope between neighbouring memory points
         // the feed goes on publishing while the points are read, and until the topics' history is
         // full each event adds to the server's heap: that part (counted by the server) is taken out
-        putSlope(server, "heapBytesPerConnection", p -> minus(Json.map(p, "server").get("heapUsedBytes"), p.get("serverHistoryBytes")));
-        putSlope(server, "directBytesPerConnection", p -> Json.map(p, "server").get("directBytes"));
+        // a point read before the server had noticed its closed connections would count them as held
+        putSlope(server, "heapBytesPerConnection", p -> !settled(p) ? null
+                : minus(Json.map(p, "server").get("heapUsedBytes"), p.get("serverHistoryBytes")));
+        putSlope(server, "directBytesPerConnection", p -> !settled(p) ? null : Json.map(p, "server").get("directBytes"));
+        long unsettled = memoryPoints.stream().filter(p -> !settled(p)).count();
+        if (unsettled > 0) {
+            server.put("memoryNote", unsettled + " of " + memoryPoints.size() + " memory points were read before the server"
+                    + " had noticed its closed connections (10 s); they are left out of its memory per connection"
+                    + (unsettled > memoryPoints.size() - 2 ? ", which is therefore not given" : "")
+                    + ". A server that learns of a closed stream only when it next writes to it needs events or"
+                    + " heartbeats more often than that");
+        }
         putSlope(loadgen, "directBytesPerConnection", p -> Json.map(p, "loadgen").get("directBytes"));
         if (!memoryPoints.isEmpty()) {
             Map<String, Object> top = memoryPoints.get(0);
@@ -223,6 +234,10 @@ final class CellSummary {
         if (slope != null) {
             into.put(name, Math.round(slope));
         }
+    }
+
+    private static boolean settled(Map<String, Object> point) {
+        return !Boolean.FALSE.equals(point.get("settled"));
     }
 
     /** {@code a − b}, or {@code a} when {@code b} is absent; null without {@code a}. */

@@ -419,8 +419,8 @@ public final class ScenarioRunner {
                     if ("memory-point".equals(line.get("event"))) {
                         startAhead(cellDir.getParent()); // the window is over: the next cell may get ready now
                         try {
-                            settle(server, Json.longOf(line, "connections"), cell.transport(), idleOpenFiles);
-                            summary.memoryPoint(line, settledHeap(server));
+                            boolean settled = settle(server, Json.longOf(line, "connections"), cell.transport(), idleOpenFiles);
+                            summary.memoryPoint(line, settledHeap(server), settled);
                             loadgen.send(Map.of("cmd", "next"));
                         } catch (ChildException | InterruptedException e) {
                             throw new ServerDied();
@@ -499,8 +499,11 @@ public final class ScenarioRunner {
      * Should it hold a few files more than that (a lazily opened one), after a second its open files
      * no longer falling over two looks will do. "Not falling over two looks" alone is a guess that a
      * server busy beside the next cell's JVM starts can pass with closes still queued.
+     *
+     * @return false when the 10 s ran out first: a server that learns of a closed stream only when
+     *         it next writes to it (Jetty over HTTP/1.1) had not, with events and heartbeats rarer than that
      */
-    private static void settle(ChildProcess server, long connections, Transport transport, long idleOpenFiles)
+    private static boolean settle(ChildProcess server, long connections, Transport transport, long idleOpenFiles)
             throws ChildException, InterruptedException {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.SECONDS.toNanos(10);
@@ -514,14 +517,15 @@ public final class ScenarioRunner {
             boolean filesDown = open < 0 || idleOpenFiles < 0 || open <= idleOpenFiles + connections;
             steady = streamsDown && open >= lastOpen ? steady + 1 : 0;
             if (streamsDown && filesDown) {
-                return;
+                return true;
             }
             if (steady >= 2 && System.nanoTime() - start > TimeUnit.SECONDS.toNanos(1)) {
-                return;
+                return true;
             }
             lastOpen = open;
             TimeUnit.MILLISECONDS.sleep(20);
         }
+        return false;
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,6 +74,41 @@ class MemorySlopeTest {
         assertEquals(PER_CONNECTION, CellSummary.slope(reversed), 1e-6);
         assertNull(CellSummary.slope(List.of(new double[] {10, 1}, new double[] {10, 2})));
         assertEquals(2.0, CellSummary.slope(List.of(new double[] {0, 1}, new double[] {10, 21})), 1e-9);
+    }
+
+    @Test
+    void pointsReadBeforeTheServerNoticedItsClosesAreLeftOutAndSaid(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        // the server had not noticed the closes of the last two steps: those points still hold 250 and 500 connections
+        Map<String, Object> costs = costsOf(dir, new boolean[] {true, true, true, false, false}, new long[] {0, 0, 0, 250, 500});
+        assertEquals(Math.round(PER_CONNECTION), ((Number) costs.get("heapBytesPerConnection")).longValue());
+        assertTrue(String.valueOf(costs.get("memoryNote")).startsWith("2 of 5 memory points were read before the server"),
+                String.valueOf(costs.get("memoryNote")));
+
+        Map<String, Object> none = costsOf(dir, new boolean[] {true, false, false, false, false}, new long[5]);
+        assertNull(none.get("heapBytesPerConnection"), "one settled point gives no slope");
+        assertTrue(String.valueOf(none.get("memoryNote")).contains("which is therefore not given"), String.valueOf(none.get("memoryNote")));
+
+        Map<String, Object> clean = costsOf(dir, new boolean[] {true, true, true, true, true}, new long[5]);
+        assertNull(clean.get("memoryNote"));
+        assertEquals(Math.round(PER_CONNECTION), ((Number) clean.get("heapBytesPerConnection")).longValue());
+    }
+
+    /** A cell's {@code costs.server} from five memory points, each with a settled flag and connections it still held. */
+    private static Map<String, Object> costsOf(java.nio.file.Path dir, boolean[] settled, long[] stillHeld) throws java.io.IOException {
+        CellSummary summary = new CellSummary(new CellPlan("jetty", dev.pushbench.core.Transport.SSE,
+                dev.pushbench.core.Protocol.HTTP_1_1, 1, 1));
+        int[] connections = {1000, 750, 500, 250, 0};
+        for (int i = 0; i < 5; i++) {
+            long heap = Math.round(BASE + (connections[i] + stillHeld[i]) * PER_CONNECTION);
+            summary.memoryPoint(Map.of("connections", connections[i], "process", Map.of("heapUsedBytes", 1L)),
+                    Map.of("process", Map.of("heapUsedBytes", heap, "directBytes", 0L), "published", 10L, "historyBytes", 5_000L),
+                    settled[i]);
+        }
+        summary.ok();
+        java.nio.file.Path file = dir.resolve("summary-" + System.nanoTime() + ".json");
+        Map<String, Object> written = summary.write(file);
+        return dev.pushbench.runner.run.Json.map(dev.pushbench.runner.run.Json.map(written, "costs"), "server");
     }
 
     /** The estimator used before, for comparison: the median of the slopes between every two points. */
