@@ -1,7 +1,5 @@
 package dev.pushbench.loadgen;
 
-import dev.pushbench.core.Event;
-import dev.pushbench.core.EventFields;
 import dev.pushbench.core.Transport;
 import dev.pushbench.loadgen.nio.SseStream;
 import dev.pushbench.loadgen.sse.SseParser;
@@ -26,7 +24,7 @@ final class NioSseSubscriber extends Subscriber {
 
     /** One connection; its callbacks all run on one selector thread. */
     private final class Attempt extends SseStream implements Connection {
-        private boolean live;
+        private final SseEvents events = new SseEvents();
 
         Attempt(long resumeCursor) {
             super(context.nio(), Transport.SSE.path(topicName()), resumeCursor);
@@ -34,24 +32,14 @@ final class NioSseSubscriber extends Subscriber {
 
         @Override
         public void onEvent(SseParser event) {
-            if (isClosed()) {
-                return;
+            if (!isClosed()) {
+                events.onEvent(event, eventFields(), receivedNanos());
             }
-            EventFields fields = eventFields();
-            if (!live || !event.eventTypeIs(Event.SSE_EVENT_NAME) || !fields.parse(event.data(), 0, event.dataLength())) {
-                context.protocolErrors.increment();
-                return;
-            }
-            event(fields.seq(), fields.intendedNanos(), fields.sentNanos(), receivedNanos());
         }
 
         @Override
         public void onIdWithoutData(SseParser event) {
-            // the preamble: "id: <cursor>" before any event says where this stream starts
-            if (!live && event.lastEventIdIsNumber()) {
-                live = true;
-                live(event.lastEventIdAsLong());
-            }
+            events.onIdWithoutData(event);
         }
 
         @Override

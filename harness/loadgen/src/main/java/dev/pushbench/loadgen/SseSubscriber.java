@@ -1,6 +1,5 @@
 package dev.pushbench.loadgen;
 
-import dev.pushbench.core.Event;
 import dev.pushbench.core.EventFields;
 import dev.pushbench.loadgen.sse.SseParser;
 import java.nio.ByteBuffer;
@@ -36,7 +35,7 @@ final class SseSubscriber extends Subscriber {
         private final EventFields fields = new EventFields();
         private volatile boolean closed;
         private final InFlightRequest request = new InFlightRequest();
-        private boolean live;
+        private final SseEvents events = new SseEvents();
         private long chunkNanos;
 
         void send(long resumeCursor) {
@@ -74,24 +73,14 @@ final class SseSubscriber extends Subscriber {
 
         @Override
         public void onEvent(SseParser event) {
-            if (closed) {
-                return;
+            if (!closed) {
+                events.onEvent(event, fields, chunkNanos);
             }
-            if (!live || !event.eventTypeIs(Event.SSE_EVENT_NAME)
-                    || !fields.parse(event.data(), 0, event.dataLength())) {
-                context.protocolErrors.increment();
-                return;
-            }
-            event(fields.seq(), fields.intendedNanos(), fields.sentNanos(), chunkNanos);
         }
 
         @Override
         public void onIdWithoutData(SseParser event) {
-            // the preamble: "id: <cursor>" before any event says where this stream starts
-            if (!live && event.lastEventIdIsNumber()) {
-                live = true;
-                live(event.lastEventIdAsLong());
-            }
+            events.onIdWithoutData(event);
         }
 
         @Override

@@ -1,7 +1,11 @@
 package dev.pushbench.loadgen;
 
+import dev.pushbench.core.Event;
+import dev.pushbench.core.EventFields;
 import dev.pushbench.loadgen.Recorders.Metric;
+import dev.pushbench.loadgen.sse.SseParser;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One simulated subscriber: one connection (at a time) to one topic. Transport clients extend it and
@@ -10,6 +14,10 @@ import java.util.concurrent.TimeUnit;
  * ends unasked. Accounting and recording happen here and in {@link IntegrityTracker}.
  */
 abstract class Subscriber {
+    /** Failures while closing a connection are logged this many times per process, not more. */
+    private static final int CLOSE_FAILURES_TO_LOG = 3;
+    private static final AtomicInteger CLOSE_FAILURES_LOGGED = new AtomicInteger();
+
     final LoadContext context;
     final int index;
     final int topic;
@@ -50,15 +58,13 @@ abstract class Subscriber {
                 connection.close();
             } catch (RuntimeException e) {
                 // a client library's bug in closing must not end the run and lose what it measured
-                if (CLOSE_FAILURES_LOGGED.getAndIncrement() < 3) {
+                if (CLOSE_FAILURES_LOGGED.getAndIncrement() < CLOSE_FAILURES_TO_LOG) {
                     System.err.println("subscriber " + index + ": closing its connection failed, going on: " + e);
                     e.printStackTrace();
                 }
             }
         }
     }
-
-    private static final java.util.concurrent.atomic.AtomicInteger CLOSE_FAILURES_LOGGED = new java.util.concurrent.atomic.AtomicInteger();
 
     /** A tag that gives each session its own connection (and so its own connect cost). */
     final String connectionTag() {
@@ -180,5 +186,29 @@ abstract class Subscriber {
             markDown();
         }
         disconnect();
+    }
+
+    /**
+     * What one SSE connection's parsed events mean to this subscriber, the same on both client
+     * engines: the preamble's {@code id:} without data makes it live at that cursor; from then on
+     * each {@code push} event is counted, and anything else is a protocol error.
+     */
+    final class SseEvents {
+        private boolean live;
+
+        void onIdWithoutData(SseParser event) {
+            if (!live && event.lastEventIdIsNumber()) {
+                live = true;
+                live(event.lastEventIdAsLong());
+            }
+        }
+
+        void onEvent(SseParser event, EventFields fields, long receivedNanos) {
+            if (!live || !event.eventTypeIs(Event.SSE_EVENT_NAME) || !fields.parse(event.data(), 0, event.dataLength())) {
+                context.protocolErrors.increment();
+                return;
+            }
+            event(fields.seq(), fields.intendedNanos(), fields.sentNanos(), receivedNanos);
+        }
     }
 }

@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.client.HttpClient;
@@ -73,7 +74,7 @@ class InFlightRequestTest {
         Outcome outcome = new Outcome();
         String uri = "http://127.0.0.1:" + silent.getLocalPort() + "/poll/t0";
         AtomicReference<Runnable> next = new AtomicReference<>();
-        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicBoolean running = new AtomicBoolean(true);
         Thread aborter = new Thread(() -> {
             while (running.get()) {
                 Runnable r = next.getAndSet(null);
@@ -91,7 +92,7 @@ class InFlightRequestTest {
                 InFlightRequest inFlight = new InFlightRequest();
                 int delay = i % 64 * 8;
                 CountDownLatch aborted = new CountDownLatch(1);
-                java.util.concurrent.atomic.AtomicBoolean go = new java.util.concurrent.atomic.AtomicBoolean();
+                AtomicBoolean go = new AtomicBoolean();
                 next.set(() -> {
                     while (!go.get()) {
                         Thread.onSpinWait();

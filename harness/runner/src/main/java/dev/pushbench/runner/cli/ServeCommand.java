@@ -68,12 +68,17 @@ final class ServeCommand implements Callable<Integer> {
                         reply.put("nanoTime", System.nanoTime());
                         break;
                     case "stats":
+                        boolean gc = Boolean.TRUE.equals(command.get("gc"));
                         reply.put("event", "stats");
                         reply.put("nanoTime", System.nanoTime());
-                        reply.put("process", stats.read(Boolean.TRUE.equals(command.get("gc"))));
+                        reply.put("process", stats.read(gc));
                         reply.put("counters", context.counters().snapshot());
                         reply.put("published", feed.publishedCount());
-                        reply.put("historyBytes", feed.historyBytes());
+                        if (gc) {
+                            // for a memory reading: it scans every topic's history, which the
+                            // reads at the window's edges and the settle polls should not pay for
+                            reply.put("historyBytes", feed.historyBytes());
+                        }
                         reply.put("listenerFailures", feed.listenerFailures());
                         reply.put("publisherLagMicros", HistogramSummary.ofNanos(feed.publisherLag()).toMap());
                         break;

@@ -2,9 +2,12 @@ package dev.pushbench.runner.run;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Builds one cell's {@code summary.json} (DESIGN §5: the field names are the contract between the
@@ -221,7 +224,7 @@ final class CellSummary {
     }
 
     /** Puts the slope of {@code y} over the memory points' connection counts, if there are two or more. */
-    private void putSlope(Map<String, Object> into, String name, java.util.function.Function<Map<String, Object>, Object> y) {
+    private void putSlope(Map<String, Object> into, String name, Function<Map<String, Object>, Object> y) {
         List<double[]> xy = new ArrayList<>();
         for (Map<String, Object> p : memoryPoints) {
             Object x = p.get("connections");
@@ -272,7 +275,7 @@ final class CellSummary {
      */
     static Double slope(List<double[]> xy) {
         List<double[]> byConnections = new ArrayList<>(xy);
-        byConnections.sort(java.util.Comparator.comparingDouble(p -> p[0]));
+        byConnections.sort(Comparator.comparingDouble(p -> p[0]));
         List<Double> slopes = new ArrayList<>();
         for (int i = 1; i < byConnections.size(); i++) {
             double dx = byConnections.get(i)[0] - byConnections.get(i - 1)[0];
@@ -283,7 +286,7 @@ final class CellSummary {
         if (slopes.isEmpty()) {
             return null;
         }
-        java.util.Collections.sort(slopes);
+        Collections.sort(slopes);
         int m = slopes.size();
         return m % 2 == 1 ? slopes.get(m / 2) : (slopes.get(m / 2 - 1) + slopes.get(m / 2)) / 2;
     }

@@ -101,8 +101,9 @@ public final class ScenarioRunner {
 
     /**
      * What a cell takes beside its ramp and phases: the memory points and the part of the next cell's
-     * preparation (JVM starts, clock check, verify, warm-up) they do not hide; 1.0 to 2.5 s measured
-     * for quick's cells in a CI run on the 2-core machine (TLS cells the longer), rounded up.
+     * preparation (JVM starts, clock check, verify, warm-up) they do not hide, and a ramp longer than
+     * planned; 1.3 to 3.5 s (median 2.0 s) for quick's cells in a CI run on the 2-core machine, TLS
+     * cells the longest.
      */
     public static final Duration OVERHEAD_PER_CELL = Duration.ofSeconds(3);
 

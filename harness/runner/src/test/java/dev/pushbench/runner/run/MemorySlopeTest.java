@@ -4,10 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pushbench.core.Protocol;
+import dev.pushbench.core.Transport;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Memory per connection from the five memory points (N, ¾N, ½N, ¼N, 0 connections after GC): the
@@ -70,15 +76,15 @@ class MemorySlopeTest {
     @Test
     void orderOfThePointsDoesNotMatterAndOneConnectionCountIsNoSlope() {
         List<double[]> reversed = new ArrayList<>(sweep(0, 0, ONE_OFF, 0, 0));
-        java.util.Collections.reverse(reversed);
+        Collections.reverse(reversed);
         assertEquals(PER_CONNECTION, CellSummary.slope(reversed), 1e-6);
         assertNull(CellSummary.slope(List.of(new double[] {10, 1}, new double[] {10, 2})));
         assertEquals(2.0, CellSummary.slope(List.of(new double[] {0, 1}, new double[] {10, 21})), 1e-9);
     }
 
     @Test
-    void pointsReadBeforeTheServerNoticedItsClosesAreLeftOutAndSaid(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-            throws java.io.IOException {
+    void pointsReadBeforeTheServerNoticedItsClosesAreLeftOutAndSaid(@TempDir Path dir)
+            throws IOException {
         // the server had not noticed the closes of the last two steps: those points still hold 250 and 500 connections
         Map<String, Object> costs = costsOf(dir, new boolean[] {true, true, true, false, false}, new long[] {0, 0, 0, 250, 500});
         assertEquals(Math.round(PER_CONNECTION), ((Number) costs.get("heapBytesPerConnection")).longValue());
@@ -95,9 +101,8 @@ class MemorySlopeTest {
     }
 
     /** A cell's {@code costs.server} from five memory points, each with a settled flag and connections it still held. */
-    private static Map<String, Object> costsOf(java.nio.file.Path dir, boolean[] settled, long[] stillHeld) throws java.io.IOException {
-        CellSummary summary = new CellSummary(new CellPlan("jetty", dev.pushbench.core.Transport.SSE,
-                dev.pushbench.core.Protocol.HTTP_1_1, 1, 1));
+    private static Map<String, Object> costsOf(Path dir, boolean[] settled, long[] stillHeld) throws IOException {
+        CellSummary summary = new CellSummary(new CellPlan("jetty", Transport.SSE, Protocol.HTTP_1_1, 1, 1));
         int[] connections = {1000, 750, 500, 250, 0};
         for (int i = 0; i < 5; i++) {
             long heap = Math.round(BASE + (connections[i] + stillHeld[i]) * PER_CONNECTION);
@@ -106,9 +111,9 @@ class MemorySlopeTest {
                     settled[i]);
         }
         summary.ok();
-        java.nio.file.Path file = dir.resolve("summary-" + System.nanoTime() + ".json");
+        Path file = dir.resolve("summary-" + System.nanoTime() + ".json");
         Map<String, Object> written = summary.write(file);
-        return dev.pushbench.runner.run.Json.map(dev.pushbench.runner.run.Json.map(written, "costs"), "server");
+        return Json.map(Json.map(written, "costs"), "server");
     }
 
     /** The estimator used before, for comparison: the median of the slopes between every two points. */
@@ -119,7 +124,7 @@ class MemorySlopeTest {
                 slopes.add((xy.get(j)[1] - xy.get(i)[1]) / (xy.get(j)[0] - xy.get(i)[0]));
             }
         }
-        java.util.Collections.sort(slopes);
+        Collections.sort(slopes);
         return (slopes.get(4) + slopes.get(5)) / 2;
     }
 }
