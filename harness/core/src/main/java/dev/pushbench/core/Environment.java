@@ -1,9 +1,9 @@
 package dev.pushbench.core;
 
+import dev.pushbench.model.result.RunManifest;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -12,8 +12,7 @@ import java.util.concurrent.TimeUnit;
  * manifests of scenario runs and of micro-benchmark runs.
  *
  * <pre>
- *   manifest.put("git", Environment.git());
- *   manifest.put("jdk", Environment.jdk());
+ *   new RunManifest(runId, status, started, null, scenario, Environment.git(), Environment.jdk(), Environment.os(), ...)
  * </pre>
  */
 public final class Environment {
@@ -21,30 +20,19 @@ public final class Environment {
     }
 
     /** {@code {commit, dirty}} of the git checkout in the working directory, or "unknown" outside one. */
-    public static Map<String, Object> git() {
-        Map<String, Object> g = new LinkedHashMap<>();
+    public static RunManifest.Git git() {
         String commit = command("git", "rev-parse", "HEAD");
-        g.put("commit", commit == null ? "unknown (not a git checkout)" : commit);
         String status = commit == null ? null : command("git", "status", "--porcelain", "--untracked-files=no");
-        g.put("dirty", status != null && !status.isEmpty());
-        return g;
+        return new RunManifest.Git(commit == null ? "unknown (not a git checkout)" : commit, status != null && !status.isEmpty());
     }
 
-    public static Map<String, Object> jdk() {
-        Map<String, Object> jdk = new LinkedHashMap<>();
-        jdk.put("version", System.getProperty("java.version"));
-        jdk.put("vendor", System.getProperty("java.vendor"));
-        jdk.put("vm", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
-        jdk.put("home", System.getProperty("java.home"));
-        return jdk;
+    public static RunManifest.Jdk jdk() {
+        return new RunManifest.Jdk(System.getProperty("java.version"), System.getProperty("java.vendor"),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"), System.getProperty("java.home"));
     }
 
-    public static Map<String, Object> os() {
-        Map<String, Object> os = new LinkedHashMap<>();
-        os.put("name", System.getProperty("os.name"));
-        os.put("version", System.getProperty("os.version"));
-        os.put("arch", System.getProperty("os.arch"));
-        return os;
+    public static RunManifest.Os os() {
+        return new RunManifest.Os(System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"));
     }
 
     /** The command's trimmed output, or null if it failed or is not there. */

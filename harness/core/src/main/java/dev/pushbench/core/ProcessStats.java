@@ -1,13 +1,13 @@
 package dev.pushbench.core;
 
+import dev.pushbench.model.result.ProcessSnapshot;
+
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * This process's CPU time, memory and threads, as each child reports them about itself: CPU from
@@ -19,27 +19,21 @@ public final class ProcessStats {
     private final com.sun.management.OperatingSystemMXBean os =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-    public Map<String, Object> read(boolean gcFirst) {
+    public ProcessSnapshot read(boolean gcFirst) {
         if (gcFirst) {
             System.gc();
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("nanoTime", System.nanoTime());
-        m.put("afterGc", gcFirst);
-        m.put("cpuNanos", os.getProcessCpuTime());
+        long nanoTime = System.nanoTime();
+        long cpuNanos = os.getProcessCpuTime();
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        m.put("heapUsedBytes", heap.getUsed());
         long direct = 0;
         for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
             direct += pool.getMemoryUsed();
         }
-        m.put("directBytes", direct);
-        m.put("rssBytes", rssBytes());
-        m.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
-        if (os instanceof com.sun.management.UnixOperatingSystemMXBean) {
-            m.put("openFiles", ((com.sun.management.UnixOperatingSystemMXBean) os).getOpenFileDescriptorCount());
-        }
-        return m;
+        Long openFiles = os instanceof com.sun.management.UnixOperatingSystemMXBean
+                ? ((com.sun.management.UnixOperatingSystemMXBean) os).getOpenFileDescriptorCount() : null;
+        return new ProcessSnapshot(nanoTime, gcFirst, cpuNanos, heap.getUsed(), direct, rssBytes(),
+                ManagementFactory.getThreadMXBean().getThreadCount(), openFiles);
     }
 
     /** Resident set size in bytes, or -1 where /proc is not there. */

@@ -1,7 +1,7 @@
 package dev.pushbench.core;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.pushbench.model.result.ServerCounts;
+
 import java.util.concurrent.atomic.LongAdder;
 
 /** What a server did, counted by the shared delivery code so that every stack counts alike. */
@@ -24,20 +24,9 @@ public final class ServerCounters {
         return subscribes.sum() - unsubscribes.sum();
     }
 
-    public Map<String, Long> snapshot() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("subscribes", subscribes.sum());
-        m.put("activeSubscribers", activeSubscribers());
-        m.put("eventsWritten", eventsWritten.sum());
-        m.put("writes", writes.sum());
-        m.put("writeFailures", writeFailures.sum());
-        m.put("heartbeats", heartbeats.sum());
-        m.put("pollRequests", pollRequests.sum());
-        m.put("emptyPollAnswers", emptyPollAnswers.sum());
-        m.put("backpressureDisconnects", backpressureDisconnects.sum());
-        m.put("backpressureDroppedEvents", backpressureDroppedEvents.sum());
-        m.put("historyMisses", historyMisses.sum());
-        m.put("badRequests", badRequests.sum());
-        return m;
+    public ServerCounts snapshot() {
+        return new ServerCounts(subscribes.sum(), activeSubscribers(), eventsWritten.sum(), writes.sum(), writeFailures.sum(),
+                heartbeats.sum(), pollRequests.sum(), emptyPollAnswers.sum(), backpressureDisconnects.sum(),
+                backpressureDroppedEvents.sum(), historyMisses.sum(), badRequests.sum());
     }
 }

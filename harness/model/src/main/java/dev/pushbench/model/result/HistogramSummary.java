@@ -1,12 +1,11 @@
-package dev.pushbench.core;
+package dev.pushbench.model.result;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
  * The figures a report shows of one histogram of nanosecond values, in microseconds: the
- * {@code latencyMicros}-style object of {@code summary.json}.
+ * {@code latencyMicros}-style object of {@code summary.json}. An empty histogram reads as all zeros
+ * with {@code count} 0.
  */
 public record HistogramSummary(long count, double mean, double p50, double p90, double p99, double p999, double max) {
 
@@ -26,15 +25,4 @@ public record HistogramSummary(long count, double mean, double p50, double p90, 
         return Math.round(nanos / 100.0) / 10.0;
     }
 
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("count", count);
-        m.put("mean", mean);
-        m.put("p50", p50);
-        m.put("p90", p90);
-        m.put("p99", p99);
-        m.put("p999", p999);
-        m.put("max", max);
-        return m;
-    }
 }

@@ -1,0 +1,130 @@
+package dev.pushbench.model.control;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.pushbench.model.result.HistogramSummary;
+import dev.pushbench.model.result.LoadResult;
+import dev.pushbench.model.result.ProcessSnapshot;
+import dev.pushbench.model.result.ServerCounts;
+
+/**
+ * Everything the runner, a server ({@code pushbench serve}) and a load generator ({@code pushbench
+ * load}) say to each other, in one place. Each message is one JSON object on one line with its kind
+ * in {@code "type"}; {@link ControlCodec} turns them into lines and back, a {@link ControlChannel}
+ * carries them.
+ *
+ * <pre>
+ *   runner → server:          get-clock, get-stats, stop
+ *   server → runner:          listening (once, first), clock, stats, error
+ *   runner → load generator:  go, ramp, next, stop
+ *   load generator → runner:  ready, phase, progress, memory-point, result (last)
+ * </pre>
+ *
+ * <p>A cell goes: server {@code listening} → {@code get-clock}/{@code clock} → load generator
+ * {@code go} (its spec), it warms up and says {@code ready} → {@code get-stats} at idle → {@code ramp}
+ * → {@code phase}s and {@code progress} each second → after the window one {@code memory-point} per
+ * connection count, each answered by {@code next} once the runner has read the server → {@code result}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ControlMessage.Listening.class, name = "listening"),
+    @JsonSubTypes.Type(value = ControlMessage.GetClock.class, name = "get-clock"),
+    @JsonSubTypes.Type(value = ControlMessage.Clock.class, name = "clock"),
+    @JsonSubTypes.Type(value = ControlMessage.GetStats.class, name = "get-stats"),
+    @JsonSubTypes.Type(value = ControlMessage.Stats.class, name = "stats"),
+    @JsonSubTypes.Type(value = ControlMessage.Stop.class, name = "stop"),
+    @JsonSubTypes.Type(value = ControlMessage.Error.class, name = "error"),
+    @JsonSubTypes.Type(value = ControlMessage.Go.class, name = "go"),
+    @JsonSubTypes.Type(value = ControlMessage.Ready.class, name = "ready"),
+    @JsonSubTypes.Type(value = ControlMessage.Ramp.class, name = "ramp"),
+    @JsonSubTypes.Type(value = ControlMessage.Phase.class, name = "phase"),
+    @JsonSubTypes.Type(value = ControlMessage.Progress.class, name = "progress"),
+    @JsonSubTypes.Type(value = ControlMessage.MemoryPoint.class, name = "memory-point"),
+    @JsonSubTypes.Type(value = ControlMessage.Next.class, name = "next"),
+    @JsonSubTypes.Type(value = ControlMessage.Result.class, name = "result"),
+})
+public sealed interface ControlMessage {
+
+    /**
+     * The server is up: where it listens and the feed's time zero ({@code System.nanoTime()}).
+     *
+     * @param certificatePem the certificate made at start, for {@code https1.1} and {@code h2}; absent in cleartext
+     */
+    record Listening(int port, long t0Nanos, long pid, String stack, String description, String certificatePem)
+            implements ControlMessage {
+    }
+
+    /** Asks the server for its {@code System.nanoTime()} (the per-cell same-clock check). */
+    record GetClock() implements ControlMessage {
+    }
+
+    record Clock(long nanoTime) implements ControlMessage {
+    }
+
+    /**
+     * Asks the server to read itself.
+     *
+     * @param gc a full GC first, and the topics' history measured: for a memory reading
+     */
+    record GetStats(boolean gc) implements ControlMessage {
+    }
+
+    /**
+     * The server's reading of itself.
+     *
+     * @param historyBytes heap its topics' history holds; only in a {@code gc} reading
+     */
+    record Stats(long nanoTime, ProcessSnapshot process, ServerCounts counters, long published, Long historyBytes,
+                 long listenerFailures, HistogramSummary publisherLagMicros) implements ControlMessage {
+    }
+
+    /** Ends the receiver: a server stops serving, a load generator stops at once. */
+    record Stop() implements ControlMessage {
+    }
+
+    /** A command the receiver could not carry out. */
+    record Error(String message) implements ControlMessage {
+    }
+
+    /** Hands a waiting load generator its spec ({@code load.json}) so it can warm up. */
+    record Go(String config) implements ControlMessage {
+    }
+
+    /** The load generator is warm and has read itself at idle; it waits for {@link Ramp}. */
+    record Ready() implements ControlMessage {
+    }
+
+    record Ramp() implements ControlMessage {
+    }
+
+    /**
+     * A phase of the load began: {@code ramp}, {@code warmup}, {@code measure}, {@code drain}.
+     *
+     * @param live subscriptions live at that moment
+     */
+    record Phase(String phase, long nanoTime, long live) implements ControlMessage {
+        public static final String RAMP = "ramp";
+        public static final String WARMUP = "warmup";
+        public static final String MEASURE = "measure";
+        public static final String DRAIN = "drain";
+    }
+
+    /** Once a second: where the load is, and the p99 of the last interval's latencies. */
+    record Progress(String phase, long live, long connected, long connectFailures, long eventsInInterval, double p99Micros)
+            implements ControlMessage {
+    }
+
+    /**
+     * The load generator has closed down to {@code connections} and read itself; it waits for
+     * {@link Next} while the runner reads the server at the same count.
+     */
+    record MemoryPoint(long connections, ProcessSnapshot process) implements ControlMessage {
+    }
+
+    record Next() implements ControlMessage {
+    }
+
+    /** The load generator's last word: what it measured. */
+    record Result(LoadResult result) implements ControlMessage {
+    }
+}

@@ -1,0 +1,171 @@
+package dev.pushbench.model.result;
+
+import java.util.List;
+
+/**
+ * One cell's {@code summary.json}: which cell, how it ended, and every figure measured in it. The
+ * runner writes it as soon as the cell ends; the report, {@code compare} and users' own tools read
+ * it. The schema in {@code docs/schema/summary.schema.json} is generated from these records.
+ *
+ * <p>Every figure is optional for a reader: a failed or unsupported cell has few, and a file written
+ * by an older version may lack newer ones. Latency-style histograms are in microseconds, computed
+ * from nanosecond HdrHistograms (see {@code latency.hlog} for the full distribution).
+ *
+ * @param name           the cell's directory name, {@code stack-transport-protocol} with {@code -rN} for repeats
+ * @param reason         why the cell failed or is unsupported; absent when ok
+ * @param connectMicros  from each subscription's planned start to its first byte of stream or answer
+ * @param polling        the load generator's poll counts over the whole cell (polling transports only)
+ * @param memoryPoints   the GC'd readings of both processes at falling connection counts after the window
+ */
+public record CellResult(
+        Cell cell,
+        String name,
+        Integer repeat,
+        CellStatus status,
+        String reason,
+        String startedAt,
+        Clock clock,
+        Verify verify,
+        Connections connections,
+        Delivery delivery,
+        HistogramSummary latencyMicros,
+        HistogramSummary latencyActualMicros,
+        HistogramSummary connectMicros,
+        HistogramSummary tcpConnectMicros,
+        HistogramSummary tlsHandshakeMicros,
+        HistogramSummary pollMicros,
+        Polling polling,
+        Window window,
+        Loadgen loadgen,
+        String finishedAt,
+        Double durationSeconds,
+        Costs costs,
+        List<MemoryPoint> memoryPoints,
+        Server server) {
+
+    /** Which stack serves which transport over which protocol (scenario ids, e.g. {@code jetty}, {@code sse}, {@code h2c}). */
+    public record Cell(String stack, String transport, String protocol) {
+    }
+
+    /** The same-clock check of this cell's server: its {@code System.nanoTime()} lay between the runner's two readings. */
+    public record Clock(Boolean ok, Long runnerBeforeNanos, Long serverNanos, Long runnerAfterNanos) {
+    }
+
+    /** The quick conformance check run against the server before it was measured. */
+    public record Verify(Boolean passed, List<String> failures) {
+    }
+
+    /**
+     * @param connected            subscriptions live by the end of the ramp
+     * @param subscriptions        subscriptions opened, reconnects included
+     * @param tcpConnectionsOpened TCP connections the client opened (warm-up and polling reconnects included)
+     * @param rampSeconds          from the first planned start until all were live (or the ramp timed out)
+     */
+    public record Connections(Long target, Long connected, Long connectFailures, Long disconnects, Long reconnects,
+                              Long subscriptions, Long tcpConnectionsOpened, Double rampSeconds) {
+    }
+
+    /**
+     * Events of the measured window (by intended publish time), counted per subscriber against the
+     * schedule when the drain ends.
+     *
+     * @param late owed events still in flight at the drain's end, behind the highest one seen: not lost, not delivered
+     */
+    public record Delivery(Long expected, Long delivered, Long lost, Long late, Long duplicated, Long reordered,
+                           Long subscribersWithLoss, Long scheduleMismatches) {
+    }
+
+    /** Poll requests over the whole cell and the share answered with no event. */
+    public record Polling(Long requests, Long emptyAnswers, Double emptyResponseRatio) {
+    }
+
+    /**
+     * The measured window on the load generator's clock ({@code System.nanoTime()}, shared with the server).
+     *
+     * @param drainSeconds how long the drain took: at most {@code drainLimitSeconds}, shorter once nothing was owed
+     */
+    public record Window(Long startNanos, Long endNanos, Double warmupSeconds, Double measureSeconds,
+                         Double drainSeconds, Double drainLimitSeconds) {
+    }
+
+    /**
+     * The load generator's health over the measured window: whether its timestamps can be trusted.
+     *
+     * @param cpuPercent        its CPU over the window, 100 per core
+     * @param saturated         the cell's figures may include the generator's own delay (see {@code saturatedBecause})
+     * @param clampedValues     values above the histograms' range, recorded at the range's top
+     * @param engine            the client engine's id ({@code jetty}, {@code nio})
+     * @param client            the client library and version
+     * @param process           the load generator's reading of itself at the end
+     * @param serverCpuPercent  the server's CPU over the same window
+     * @param machineCpuPercent both together, of {@code 100 × cores}
+     */
+    public record Loadgen(Double cpuSecondsInWindow, Double cpuPercent, Integer cores, Boolean saturated,
+                          Long protocolErrors, Long clampedValues, String lastError, String engine, String client,
+                          ProcessSnapshot process, Double serverCpuPercent, Double machineCpuPercent,
+                          String saturatedBecause) {
+
+        public Loadgen withProcess(ProcessSnapshot p) {
+            return new Loadgen(cpuSecondsInWindow, cpuPercent, cores, saturated, protocolErrors, clampedValues, lastError,
+                    engine, client, p, serverCpuPercent, machineCpuPercent, saturatedBecause);
+        }
+
+        public Loadgen withMachine(Double serverCpu, Double machineCpu, Boolean isSaturated, String because) {
+            return new Loadgen(cpuSecondsInWindow, cpuPercent, cores, isSaturated, protocolErrors, clampedValues, lastError,
+                    engine, client, process, serverCpu, machineCpu, because);
+        }
+    }
+
+    /** The cost ledger: what each side spent per delivered message and per connection, and what crossed the wire. */
+    public record Costs(ProcessCosts server, ProcessCosts loadgen, Wire wire, PollingCosts polling) {
+    }
+
+    /**
+     * One process's costs.
+     *
+     * @param cpuMicrosPerMessage      CPU over the measured window ÷ messages delivered in it
+     * @param heapBytesPerConnection   server: median slope between neighbouring memory points, the topics'
+     *                                 history taken out; load generator: idle → all connected (after GC)
+     * @param directBytesPerConnection direct buffers, as the heap figure
+     * @param rssBytesPerConnection    resident set, idle → all connected: an upper bound
+     * @param threadsAtLoad            threads with every connection live
+     * @param memoryNote               why a memory figure is absent or doubtful, when it is
+     */
+    public record ProcessCosts(Double cpuMicrosPerMessage, Long heapBytesPerConnection, Long directBytesPerConnection,
+                               Long rssBytesPerConnection, Integer threadsAtLoad, String memoryNote) {
+    }
+
+    /** Bytes the load generator's sockets read (down) and wrote (up) in the window: framing, TLS, heartbeats, polls. */
+    public record Wire(Double bytesDownPerMessage, Double bytesUpPerMessage, Long bytesDownInWindow, Long bytesUpInWindow) {
+    }
+
+    /** Poll requests in the window per delivered message, and the share of them answered empty. */
+    public record PollingCosts(Double requestsPerMessage, Double emptyResponseRatio, Long requestsInWindow) {
+    }
+
+    /**
+     * Both processes read at one connection count after the window, each after a GC.
+     *
+     * @param settled            false when the server had not yet noticed the closed connections (left out of the slope)
+     * @param serverPublished    events the server had published by then
+     * @param serverHistoryBytes heap its topics' history held then (taken out of the server's slope)
+     */
+    public record MemoryPoint(Long connections, Boolean settled, ProcessSnapshot server, Long serverPublished,
+                              Long serverHistoryBytes, ProcessSnapshot loadgen) {
+    }
+
+    /**
+     * The server's side: what it is, what it published and counted, and its readings of itself.
+     *
+     * @param listenerFailures  feed deliveries to a subscriber that threw
+     * @param publisherLagMicros how late the feed published each event after its intended time
+     */
+    public record Server(String description, Long published, HistogramSummary publisherLagMicros, ServerCounts counters,
+                         Long listenerFailures, ServerReadings process) {
+    }
+
+    /** The server's readings of itself: at idle (after GC, before the ramp), at the window's edges, and at the end. */
+    public record ServerReadings(ProcessSnapshot idle, ProcessSnapshot measureStart, ProcessSnapshot measureEnd,
+                                 ProcessSnapshot end) {
+    }
+}
