@@ -1,5 +1,6 @@
 package dev.pushbench.model.result;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -18,10 +19,10 @@ import java.util.List;
  * @param memoryPoints   the GC'd readings of both processes at falling connection counts after the window
  */
 public record CellResult(
-        Cell cell,
-        String name,
+        @JsonProperty(required = true) Cell cell,
+        @JsonProperty(required = true) String name,
         Integer repeat,
-        CellStatus status,
+        @JsonProperty(required = true) CellStatus status,
         String reason,
         String startedAt,
         Clock clock,

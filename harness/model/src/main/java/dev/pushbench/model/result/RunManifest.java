@@ -1,5 +1,6 @@
 package dev.pushbench.model.result;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Map;
 
@@ -15,8 +16,8 @@ import java.util.Map;
  * @param childJvmOptions the options every server and load generator JVM got
  */
 public record RunManifest(
-        String runId,
-        String status,
+        @JsonProperty(required = true) String runId,
+        @JsonProperty(required = true) String status,
         String startedAt,
         String finishedAt,
         ScenarioInfo scenario,
