@@ -78,12 +78,12 @@ public final class JettyStack implements ServerStack {
         WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, container -> {
             container.setIdleTimeout(idleTimeout);
         });
-        WebSocketHandler webSocket = new WebSocketHandler(context, upgrades.getServerWebSocketContainer(), threads);
-        upgrades.setHandler(new PushHandler(context.feed(), context.counters(),
-                new SseHandler(context, threads),
+        JettyWebSocketHandler webSocket = new JettyWebSocketHandler(context, upgrades.getServerWebSocketContainer(), threads);
+        upgrades.setHandler(new JettyPushHandler(context.feed(), context.counters(),
+                new JettySseHandler(context, threads),
                 webSocket,
-                new LongPollHandler(context, threads),
-                new ShortPollHandler(context)));
+                new JettyLongPollHandler(context, threads),
+                new JettyShortPollHandler(context)));
         server.setHandler(upgrades);
         try {
             server.start();

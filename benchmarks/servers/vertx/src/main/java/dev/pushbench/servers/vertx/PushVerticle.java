@@ -23,11 +23,11 @@ final class PushVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        HttpServer s = vertx.createHttpServer(options).requestHandler(new PushHandler(push,
-                new SseHandler(push),
-                new WebSocketHandler(push),
-                new LongPollHandler(push),
-                new ShortPollHandler(push)));
+        HttpServer s = vertx.createHttpServer(options).requestHandler(new VertxPushHandler(push,
+                new VertxSseHandler(push),
+                new VertxWebSocketHandler(push),
+                new VertxLongPollHandler(push),
+                new VertxShortPollHandler(push)));
         server = s;
         // the server is closed with the verticle's undeployment
         return s.listen();

@@ -40,7 +40,7 @@ import javax.net.ssl.KeyManagerFactory;
  * </pre>
  *
  * <p>{@code http1.1} turns h2c off; {@code h2c} accepts HTTP/2 with prior knowledge, and since Vert.x
- * then also parses HTTP/1.1 on that port, {@link PushHandler} refuses HTTP/1.1 requests with 505; the
+ * then also parses HTTP/1.1 on that port, {@link VertxPushHandler} refuses HTTP/1.1 requests with 505; the
  * TLS protocols offer only the cell's protocol in ALPN (Vert.x's JDK engine fails a handshake without
  * overlap) and refuse a client that negotiated none the same way. Nothing blocks an event loop.
  * WebSocket is served over HTTP/1.1 only, see {@link #unsupported}.

@@ -19,13 +19,13 @@ import java.util.concurrent.Executor;
  * preamble goes out at once (its write sends the headers), then the {@link Outbox} writes events
  * and heartbeats, one write in flight at a time, all on the request's event loop.
  */
-final class SseHandler {
+final class VertxSseHandler {
     /** RFC 9113 §7 CANCEL: the stream is no longer needed. Over HTTP/1.1 a reset closes the connection. */
     private static final long CANCEL = 0x8;
 
     private final PushContext context;
 
-    SseHandler(PushContext context) {
+    VertxSseHandler(PushContext context) {
         this.context = context;
     }
 
@@ -35,7 +35,7 @@ final class SseHandler {
                 .setChunked(true)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-        SseOutbox outbox = new SseOutbox(context, route.topic(), PushHandler.onCurrentContext(), response);
+        SseOutbox outbox = new SseOutbox(context, route.topic(), VertxPushHandler.onCurrentContext(), response);
         // the client went away: the HTTP/1.1 connection closed, or the HTTP/2 stream was reset or closed
         response.closeHandler(ignored -> outbox.close());
         // a failure (stream or connection error): end the stream too, so that no client waits on a silent one
@@ -44,7 +44,7 @@ final class SseHandler {
             outbox.abort();
         });
         long cursor = outbox.open(route.since());
-        response.write(PushHandler.wrap(context.ssePreamble(cursor))).onComplete(written -> {
+        response.write(VertxPushHandler.wrap(context.ssePreamble(cursor))).onComplete(written -> {
             if (written.succeeded()) {
                 outbox.begin();
             } else {
@@ -71,7 +71,7 @@ final class SseHandler {
         protected void send(List<Event> events) {
             Buffer frames;
             if (events.size() == 1) {
-                frames = PushHandler.wrap(events.get(0).sseFrame());
+                frames = VertxPushHandler.wrap(events.get(0).sseFrame());
             } else {
                 byte[][] arrays = new byte[events.size()][];
                 for (int i = 0; i < arrays.length; i++) {
@@ -84,7 +84,7 @@ final class SseHandler {
 
         @Override
         protected void sendHeartbeat() {
-            write(PushHandler.wrap(PushContext.SSE_HEARTBEAT));
+            write(VertxPushHandler.wrap(PushContext.SSE_HEARTBEAT));
         }
 
         private void write(Buffer bytes) {

@@ -24,12 +24,12 @@ import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
  *
  * <p>Public only so that Jetty can call {@link PushSocket}'s listener methods through a public lookup.
  */
-public final class WebSocketHandler {
+public final class JettyWebSocketHandler {
     private final PushContext context;
     private final ServerWebSocketContainer container;
     private final Executor executor;
 
-    WebSocketHandler(PushContext context, ServerWebSocketContainer container, Executor executor) {
+    JettyWebSocketHandler(PushContext context, ServerWebSocketContainer container, Executor executor) {
         this.context = context;
         this.container = container;
         this.executor = executor;

@@ -8,10 +8,10 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
 /** {@code GET /poll/{topic}?since=}: answered at once with the events after the cursor. */
-final class ShortPollHandler {
+final class VertxShortPollHandler {
     private final PushContext context;
 
-    ShortPollHandler(PushContext context) {
+    VertxShortPollHandler(PushContext context) {
         this.context = context;
     }
 
@@ -20,7 +20,7 @@ final class ShortPollHandler {
         pollHeaders(response);
         byte[] body = PollAnswer.build(context.feed().ring(route.topic()), route.topic(), route.since(),
                 context.config().maxBatchEvents(), context.counters());
-        response.end(PushHandler.wrap(body));
+        response.end(VertxPushHandler.wrap(body));
     }
 
     /** Every poll answer, long or short, is fresh JSON that no cache may keep. */

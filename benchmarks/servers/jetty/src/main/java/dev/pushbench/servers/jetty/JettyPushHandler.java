@@ -19,18 +19,18 @@ import org.eclipse.jetty.util.Callback;
  * hands it to the handler of its transport. A refused request is answered with its status and a
  * {@code text/plain} message saying why.
  */
-final class PushHandler extends Handler.Abstract.NonBlocking {
+final class JettyPushHandler extends Handler.Abstract.NonBlocking {
     private static final String LAST_EVENT_ID = "Last-Event-ID";
 
     private final EventFeed feed;
     private final ServerCounters counters;
-    private final SseHandler sse;
-    private final WebSocketHandler webSocket;
-    private final LongPollHandler longPoll;
-    private final ShortPollHandler shortPoll;
+    private final JettySseHandler sse;
+    private final JettyWebSocketHandler webSocket;
+    private final JettyLongPollHandler longPoll;
+    private final JettyShortPollHandler shortPoll;
 
-    PushHandler(EventFeed feed, ServerCounters counters, SseHandler sse, WebSocketHandler webSocket,
-            LongPollHandler longPoll, ShortPollHandler shortPoll) {
+    JettyPushHandler(EventFeed feed, ServerCounters counters, JettySseHandler sse, JettyWebSocketHandler webSocket,
+            JettyLongPollHandler longPoll, JettyShortPollHandler shortPoll) {
         this.feed = feed;
         this.counters = counters;
         this.sse = sse;

@@ -11,19 +11,19 @@ import io.vertx.core.http.HttpServerResponse;
  * exists or the hold ends, then answered with one {@code application/json} body on the request's
  * event loop. No thread waits.
  */
-final class LongPollHandler {
+final class VertxLongPollHandler {
     private final PushContext context;
 
-    LongPollHandler(PushContext context) {
+    VertxLongPollHandler(PushContext context) {
         this.context = context;
     }
 
     void handle(Route route, HttpServerRequest request) {
         HttpServerResponse response = request.response();
-        ShortPollHandler.pollHeaders(response);
-        LongPoll poll = LongPoll.start(context, route.topic(), route.since(), PushHandler.onCurrentContext(), body -> {
+        VertxShortPollHandler.pollHeaders(response);
+        LongPoll poll = LongPoll.start(context, route.topic(), route.since(), VertxPushHandler.onCurrentContext(), body -> {
             if (!response.closed()) {
-                response.end(PushHandler.wrap(body));
+                response.end(VertxPushHandler.wrap(body));
             }
         });
         if (!response.ended()) {

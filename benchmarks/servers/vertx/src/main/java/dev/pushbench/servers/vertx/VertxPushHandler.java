@@ -29,19 +29,19 @@ import java.util.concurrent.Executor;
  * client that negotiated no ALPN protocol is handed to HTTP/1.1, but neither may be served under
  * the cell's label.
  */
-final class PushHandler implements Handler<HttpServerRequest> {
+final class VertxPushHandler implements Handler<HttpServerRequest> {
     private static final String LAST_EVENT_ID = "Last-Event-ID";
 
     private final EventFeed feed;
     private final ServerCounters counters;
     private final Protocol protocol;
-    private final SseHandler sse;
-    private final WebSocketHandler webSocket;
-    private final LongPollHandler longPoll;
-    private final ShortPollHandler shortPoll;
+    private final VertxSseHandler sse;
+    private final VertxWebSocketHandler webSocket;
+    private final VertxLongPollHandler longPoll;
+    private final VertxShortPollHandler shortPoll;
 
-    PushHandler(PushContext context, SseHandler sse, WebSocketHandler webSocket, LongPollHandler longPoll,
-            ShortPollHandler shortPoll) {
+    VertxPushHandler(PushContext context, VertxSseHandler sse, VertxWebSocketHandler webSocket, VertxLongPollHandler longPoll,
+            VertxShortPollHandler shortPoll) {
         this.feed = context.feed();
         this.counters = context.counters();
         this.protocol = context.config().protocol();

@@ -9,10 +9,10 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /** {@code GET /poll/{topic}?since=}: answered at once with the events after the cursor. */
-final class ShortPollHandler {
+final class JettyShortPollHandler {
     private final PushContext context;
 
-    ShortPollHandler(PushContext context) {
+    JettyShortPollHandler(PushContext context) {
         this.context = context;
     }
 

@@ -19,11 +19,11 @@ import org.eclipse.jetty.util.Callback;
  * preamble goes out at once (it commits and flushes the headers), then the {@link Outbox} writes
  * events and heartbeats, one write in flight at a time.
  */
-final class SseHandler {
+final class JettySseHandler {
     private final PushContext context;
     private final Executor executor;
 
-    SseHandler(PushContext context, Executor executor) {
+    JettySseHandler(PushContext context, Executor executor) {
         this.context = context;
         this.executor = executor;
     }

@@ -19,13 +19,13 @@ import java.util.concurrent.Executor;
  * options turn both WebSocket compression extensions off), so every stack sends the same bytes.
  * Over HTTP/2 there is no WebSocket in Vert.x 5.0, see {@link VertxStack#unsupported}.
  */
-final class WebSocketHandler {
+final class VertxWebSocketHandler {
     /** RFC 6455 §7.4.1: the endpoint ends the connection because a policy was broken. */
     private static final short POLICY_VIOLATION = 1008;
 
     private final PushContext context;
 
-    WebSocketHandler(PushContext context) {
+    VertxWebSocketHandler(PushContext context) {
         this.context = context;
     }
 
@@ -34,11 +34,11 @@ final class WebSocketHandler {
             throw new PushRequestException(400, "not a WebSocket upgrade: " + route.transport().pathPrefix()
                     + "{topic} needs an RFC 6455 upgrade over HTTP/1.1 (this stack has no WebSocket over HTTP/2)");
         }
-        Executor executor = PushHandler.onCurrentContext();
+        Executor executor = VertxPushHandler.onCurrentContext();
         request.toWebSocket().onComplete(upgrade -> {
             if (upgrade.failed()) {
                 // Vert.x has answered a malformed handshake itself (400, 405 or 426); anything else is ours to refuse
-                PushHandler.refuse(request.response(), context.counters(),
+                VertxPushHandler.refuse(request.response(), context.counters(),
                         new PushRequestException(400, "WebSocket handshake failed: " + upgrade.cause().getMessage()));
                 return;
             }
