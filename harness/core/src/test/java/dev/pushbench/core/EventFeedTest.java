@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -154,11 +158,41 @@ class EventFeedTest {
         }
     }
 
+    /**
+     * The server closes its feed without having started it when the stack fails to start (the feed is
+     * the first resource of ServeCommand's try-with-resources): close must then return at once, twice
+     * if need be, start no publishing thread and tell no listener anything.
+     */
     @Test
     void closeBeforeStartIsHarmless() {
         EventFeed feed = Fixtures.feed(1, 8);
-        feed.close();
-        feed.close();
+        List<Event> heard = new CopyOnWriteArrayList<>();
+        feed.subscribe(0, heard::add);
+        List<Long> waited = new CopyOnWriteArrayList<>();
+        feed.awaitNext(0, e -> waited.add(e.seq()));
+        Set<Thread> feedThreadsBefore = feedThreads();
+
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
+            feed.close();
+            feed.close();
+        }, "close before start returns at once, also the second time");
+
+        assertEquals(feedThreadsBefore, feedThreads(), "no pushbench-feed thread started or left");
+        assertNull(feed.schedule(), "no schedule: t0 was never fixed");
         assertEquals(0, feed.publishedCount());
+        assertEquals(0, feed.publisherLag().getTotalCount());
+        assertEquals(0, feed.ring(0).latestSeq());
+        assertEquals(List.of(), heard, "listeners heard nothing");
+        assertEquals(List.of(), waited, "waiters heard nothing");
+    }
+
+    private static Set<Thread> feedThreads() {
+        Set<Thread> feedThreads = new HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && t.getName().equals("pushbench-feed")) {
+                feedThreads.add(t);
+            }
+        }
+        return feedThreads;
     }
 }
