@@ -76,7 +76,7 @@ public final class ScenarioKeys {
                     "any text",
                     "what the workload stands for; shown in the report"),
             new Key("matrix.stacks", "list of stack ids", "every known stack",
-                    "the server stacks the runner knows (today: jetty), each at most once",
+                    "the server stacks the runner knows (jetty, vertx), each at most once",
                     "server stacks to measure"),
             new Key("matrix.transports", "list of transport ids", ids(TRANSPORTS.stream().map(Transport::id)),
                     Transport.allowed() + ", each at most once",
@@ -108,7 +108,7 @@ public final class ScenarioKeys {
             new Key("feed.rate", RATE, null,
                     "above 0/s, at most " + formatRate(MAX_RATE_PER_SECOND) + " per topic and "
                             + formatRate(MAX_TOTAL_RATE_PER_SECOND) + " over all topics, e.g. 10/s, 0.5/s, 600/min",
-                    "events per second, per topic; event k is due at start + k/rate, whatever happens"),
+                    "events per second, per topic; event k of topic i is due at t0 + i/(rate × topics) + (k − 1)/rate, whatever happens"),
             new Key("feed.payload", "size (" + Units.SIZE_UNITS + ")", formatSize(PAYLOAD_BYTES),
                     "0B to " + formatSize(MAX_PAYLOAD_BYTES) + ", e.g. 256B, 4KiB, 1MiB",
                     "size of each event's data field (the JSON around it adds about 80 bytes (topic, seq, two 13-digit nanosecond times))"),
