@@ -40,7 +40,10 @@ import java.util.Objects;
  * <p>One deliberate reading of the standard: it gives every stream a fresh, empty last event ID
  * buffer, so taken literally the first event of a reconnected stream that carries no {@code id:}
  * would reset the last event ID to "" and a second reconnection would silently resume from the
- * start. Browsers seed the buffer with the last event ID instead, and so does {@link #reset()}.
+ * start. Browsers seed the buffer with the last event ID instead, and so does {@link #reset()}. *
+ * <p>This class is long because it is one state machine over bytes: the line, field and value states,
+ * the CR/LF carry across chunks and the accessors share the same buffers, and splitting them into
+ * classes would put a call between every byte and its state on the hot path.
  */
 public final class SseParser {
 
