@@ -5,12 +5,15 @@
 #   scripts/run-all.sh --quick              only benchmarks/scenarios/quick.yaml (under 3 minutes)
 #   scripts/run-all.sh a.yaml b.yaml        these scenarios
 #   scripts/run-all.sh --results DIR ...    run directories go to DIR (default: results/)
+#   scripts/run-all.sh --yes ...            run even when the estimate is above 2 hours (refused without it)
 #   scripts/run-all.sh --micro              the JMH micro-benchmarks instead (benchmarks/micro, about
 #                                           3 minutes): short settings, indicative figures, not
 #                                           publication grade; writes <results>/<stamp>-micro/jmh.json
 #
 # Exit code: the CLI's (0 all cells ok or unsupported, 1 a cell or the run failed, 2 bad input);
-# with --micro: 0 JMH ran every benchmark, 1 it failed, 2 bad input.
+# with --micro: 0 JMH ran every benchmark, 1 it failed, 2 bad input. Ctrl-C (or SIGINT / SIGTERM to
+# this script) stops the run: the cells measured so far, the report and its path are kept and
+# printed, and the exit code is 130 (INT) or 143 (TERM).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,19 +21,21 @@ jar="$root/harness/runner/target/pushbench.jar"
 results="$root/results"
 scenarios=()
 micro=no
+yes=()
 
-usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) scenarios+=("$root/benchmarks/scenarios/quick.yaml"); shift ;;
     --micro) micro=yes; shift ;;
+    --yes) yes=(--yes); shift ;;
     --results)
       [ $# -ge 2 ] || { echo "run-all.sh: --results needs a directory" >&2; exit 2; }
       results="$2"; shift 2 ;;
     --results=*) results="${1#--results=}"; shift ;;
     -h|--help) usage; exit 0 ;;
-    -*) echo "run-all.sh: unknown option '$1'; allowed: --quick, --micro, --results DIR, --help" >&2; exit 2 ;;
+    -*) echo "run-all.sh: unknown option '$1'; allowed: --quick, --micro, --results DIR, --yes, --help" >&2; exit 2 ;;
     *) scenarios+=("$1"); shift ;;
   esac
 done
@@ -115,22 +120,54 @@ if [ "$micro" = yes ]; then
   exit 0
 fi
 
-# Check every file first and say how long it will take; bad input stops here with exit 2.
-"$java_bin" -jar "$jar" estimate "${scenarios[@]}"
+# Check every file and the results directory first and say how long it will take; bad input, or a
+# run estimated above 2 hours without --yes, stops here with exit 2.
+"$java_bin" -jar "$jar" estimate --results "$results" "${yes[@]}" "${scenarios[@]}"
 
 mkdir -p "$results"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkfifo "$work/out"
+
+# The runner runs in the background and this shell waits for it, so that a signal to this script
+# alone (kill -INT PID) is seen at once and passed on. The runner and tee ignore the terminal's
+# Ctrl-C (background jobs start with SIGINT ignored); the runner gets SIGTERM from here instead and
+# ends the run cleanly, and tee keeps printing until the runner's last line, the report's path.
+signal=""
+forward() {
+  signal=$1
+  [ -n "${runner_pid:-}" ] && kill -TERM "$runner_pid" 2>/dev/null
+  return 0
+}
+trap 'forward INT' INT
+trap 'forward TERM' TERM
+
 status=0
-last=""
 for s in "${scenarios[@]}"; do
+  [ -z "$signal" ] || break
+  tee "$work/run.log" < "$work/out" &
+  tee_pid=$!
+  "$java_bin" -jar "$jar" run --yes --results "$results" "$s" > "$work/out" &
+  runner_pid=$!
   set +e
-  "$java_bin" -jar "$jar" run --results "$results" "$s" | tee "$results/.last-run.log"
-  rc=${PIPESTATUS[0]}
+  while :; do
+    wait "$runner_pid"
+    rc=$?
+    kill -0 "$runner_pid" 2>/dev/null || break
+  done
+  wait "$runner_pid" 2>/dev/null && rc=0 || rc=$?
+  wait "$tee_pid"
   set -e
+  runner_pid=""
   [ $rc -gt $status ] && status=$rc
   [ $rc -eq 2 ] && exit 2
-  last=$(tail -n 1 "$results/.last-run.log")
 done
-rm -f "$results/.last-run.log"
+
+if [ -n "$signal" ]; then
+  echo "run-all.sh: stopped by SIG$signal; the cells measured so far are kept" >&2
+  [ "$signal" = INT ] && exit 130
+  exit 143
+fi
 
 # One scenario: the runner's last line was its report. Several: the index of them all.
 if [ ${#scenarios[@]} -gt 1 ]; then

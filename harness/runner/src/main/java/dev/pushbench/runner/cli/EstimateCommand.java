@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code pushbench estimate}: checks scenario files and says how long running them will take. */
@@ -18,24 +19,29 @@ final class EstimateCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "SCENARIO", description = "scenario YAML files")
     List<Path> files;
 
+    @Option(names = "--yes", description = "exit 0 even when the total is above 2 hours (without it: exit 2 there, the gate scripts/run-all.sh uses)")
+    boolean yes;
+
+    @Option(names = "--results", paramLabel = "DIR", description = "also check that the results directory can be written")
+    Path results;
+
     @Override
     public Integer call() throws Exception {
+        if (results != null) {
+            RunBounds.checkResultsDirectory(results);
+        }
         List<Scenario> scenarios = ScenarioFiles.loadAll(files);
         Duration total = Duration.ZERO;
         int cells = 0;
         for (Scenario s : scenarios) {
             Duration d = s.estimatedRunTime(dev.pushbench.runner.run.ScenarioRunner.OVERHEAD_PER_CELL);
             int n = s.matrix().cellCount() * s.timing().repeats();
-            System.out.printf("%-28s %3d cells  ~%s%n", s.name(), n, format(d));
+            System.out.printf("%-28s %3d cells  ~%s%n", s.name(), n, RunBounds.format(d));
             total = total.plus(d);
             cells += n;
         }
-        System.out.printf("estimated total: %d cells, ~%s%n", cells, format(total));
+        System.out.printf("estimated total: %d cells, ~%s%n", cells, RunBounds.format(total));
+        RunBounds.checkRunTime(scenarios, yes);
         return Cli.OK;
-    }
-
-    static String format(Duration d) {
-        long s = d.toSeconds();
-        return s >= 60 ? (s / 60) + "m" + String.format("%02d", s % 60) + "s" : s + "s";
     }
 }

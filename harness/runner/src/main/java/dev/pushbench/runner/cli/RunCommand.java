@@ -21,9 +21,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--results", paramLabel = "DIR", defaultValue = "results", description = "where run directories go (default: ${DEFAULT-VALUE})")
     Path results;
 
+    @Option(names = "--yes", description = "run even when the run is estimated above 2 hours")
+    boolean yes;
+
     @Override
     public Integer call() throws Exception {
+        RunBounds.checkResultsDirectory(results);
         List<Scenario> scenarios = ScenarioFiles.loadAll(files);
+        RunBounds.checkRunTime(scenarios, yes);
         for (Scenario s : scenarios) {
             new ScenarioRunner(s, results, System.out, Verification::quick).checkLimits();
         }
