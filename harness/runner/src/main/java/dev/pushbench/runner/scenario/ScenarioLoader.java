@@ -549,11 +549,7 @@ public final class ScenarioLoader {
     // ---- text and YAML syntax
 
     private Node compose() {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowRecursiveKeys(false);
-        options.setMaxAliasesForCollections(50);
-        options.setNestingDepthLimit(20);
-        options.setCodePointLimit(1 << 20);
+        LoaderOptions options = YamlLimits.options();
         String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
         try {
             return new Yaml(options).compose(new StringReader(body));
@@ -566,10 +562,15 @@ public final class ScenarioLoader {
             throw new ScenarioException(file, mark.getLine() + 1, mark.getColumn() + 1, problem, lineAt(body, mark.getLine()),
                     null, null);
         } catch (ReaderException e) {
-            int[] lineColumn = lineColumnOfCodePoint(body, e.getPosition());
+            int[] lineColumn = YamlLimits.lineColumnOfCodePoint(body, e.getPosition());
             throw new ScenarioException(file, lineColumn[0], lineColumn[1], "not valid YAML: a character YAML does not allow",
                     String.format("U+%04X", e.getCodePoint()), "printable Unicode text", null);
         } catch (YAMLException e) {
+            YamlLimits.Breach breach = YamlLimits.find(body, e);
+            if (breach != null) {
+                throw new ScenarioException(file, breach.line(), breach.column(), "refused: " + breach.problem(),
+                        lineAt(body, breach.line() - 1), null, null);
+            }
             throw new ScenarioException(file, 0, 0, "not valid YAML: " + oneLine(String.valueOf(e.getMessage())), null, null, null);
         }
     }
@@ -601,21 +602,6 @@ public final class ScenarioLoader {
             return null;
         }
         return "'" + shorten(lines[line].strip()) + "'";
-    }
-
-    private static int[] lineColumnOfCodePoint(String text, int codePointIndex) {
-        int line = 1;
-        int column = 1;
-        int seen = 0;
-        for (int i = 0; i < text.length() && seen < codePointIndex; i += Character.charCount(text.codePointAt(i)), seen++) {
-            if (text.charAt(i) == '\n') {
-                line++;
-                column = 1;
-            } else {
-                column++;
-            }
-        }
-        return new int[] {line, column};
     }
 
     private static String decodeUtf8(byte[] bytes, String name) {
