@@ -1,5 +1,6 @@
 package dev.pushbench.runner.scenario;
 
+import dev.pushbench.core.FeedSpec;
 import dev.pushbench.core.Backpressure;
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.Transport;
@@ -201,7 +202,7 @@ public final class ScenarioLoader {
 
         try {
             Matrix matrix = new Matrix(stacks, transports, protocols);
-            Feed feed = new Feed(topics, ratePerSecond, payloadBytes, historyEvents);
+            FeedSpec feed = new FeedSpec(topics, ratePerSecond, payloadBytes, historyEvents);
             Timing timing = new Timing(warmup, duration, drain, repeats);
             TransportOptions transportOptions = new TransportOptions(sseRetry, sseHeartbeat, webSocketHeartbeat, hold, interval);
             ServerOptions server = new ServerOptions(backpressure, maxBatchEvents);

@@ -1,5 +1,6 @@
 package dev.pushbench.runner.scenario;
 
+import dev.pushbench.core.FeedSpec;
 import dev.pushbench.core.Transport;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +27,7 @@ final class ScenarioRules {
     private ScenarioRules() {
     }
 
-    static Optional<Violation> check(Matrix matrix, Feed feed, Timing timing, TransportOptions transports, ServerOptions server) {
+    static Optional<Violation> check(Matrix matrix, FeedSpec feed, Timing timing, TransportOptions transports, ServerOptions server) {
         if (feed.totalRatePerSecond() > ScenarioDefaults.MAX_TOTAL_RATE_PER_SECOND) {
             return Optional.of(new Violation("feed.rate", List.of("feed.topics"),
                     "feed.topics × feed.rate must be at most " + Units.formatRate(ScenarioDefaults.MAX_TOTAL_RATE_PER_SECOND)
