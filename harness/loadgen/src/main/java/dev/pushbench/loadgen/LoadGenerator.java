@@ -10,7 +10,6 @@ import dev.pushbench.model.result.HistogramSummary;
 import dev.pushbench.model.result.LoadResult;
 import dev.pushbench.model.result.ProcessSnapshot;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -42,13 +41,13 @@ import org.HdrHistogram.HistogramLogWriter;
 public final class LoadGenerator {
     private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long DRAIN_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-    /** How long the drain took: at most the spec's, shorter when nothing of the window was owed any more. */
-    private long drainNanos;
     private static final int WARM_UP_SUBSCRIPTIONS = 8;
 
     private final LoadSpec spec;
     private final Consumer<ControlMessage> progress;
     private final Coordinator coordinator;
+    /** How long the drain took: at most the spec's, shorter when nothing of the window was owed any more. */
+    private long drainNanos;
 
     /**
      * Lets the runner measure the server at the same moments as the load generator measures itself:
@@ -399,18 +398,4 @@ public final class LoadGenerator {
     private static double round3(double v) {
         return Math.round(v * 1000.0) / 1000.0;
     }
-
-    /** Process CPU time next to wall time, from the JVM's OperatingSystemMXBean. */
-    static final class CpuClock {
-        private final com.sun.management.OperatingSystemMXBean os =
-                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-
-        record Reading(long wallNanos, long cpuNanos) {
-        }
-
-        Reading read() {
-            return new Reading(System.nanoTime(), os.getProcessCpuTime());
-        }
-    }
-
 }
