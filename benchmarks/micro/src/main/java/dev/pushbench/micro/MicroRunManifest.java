@@ -27,7 +27,7 @@ import java.util.List;
 public final class MicroRunManifest {
     static final String SCENARIO_NAME = "micro";
     static final String DESCRIPTION = "JMH micro-benchmarks (short settings)";
-    static final List<String> STATUSES = List.of("complete", "failed");
+    static final List<String> STATUSES = List.of(RunManifest.COMPLETE, RunManifest.FAILED);
 
     private MicroRunManifest() {
     }

@@ -1,7 +1,7 @@
 package dev.pushbench.runner.scenario;
 
-import dev.pushbench.core.FeedSpec;
 import dev.pushbench.core.Backpressure;
+import dev.pushbench.core.FeedSpec;
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.Transport;
 import dev.pushbench.loadgen.ClientEngineKind;

@@ -4,16 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushbench.core.Event;
-import dev.pushbench.runner.cli.PushbenchCli;
 import dev.pushbench.model.result.CellResult;
 import dev.pushbench.model.result.CellStatus;
+import dev.pushbench.runner.cli.PushbenchCli;
 import dev.pushbench.runner.run.ChildSpecs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
