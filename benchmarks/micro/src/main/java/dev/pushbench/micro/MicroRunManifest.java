@@ -1,17 +1,14 @@
 package dev.pushbench.micro;
 
 import dev.pushbench.core.Environment;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.pushbench.model.JsonFiles;
+import dev.pushbench.model.result.RunManifest;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Writes {@code run.json} for a run directory of micro-benchmarks, so that {@code pushbench report}
@@ -30,7 +27,7 @@ import java.util.Map;
 public final class MicroRunManifest {
     static final String SCENARIO_NAME = "micro";
     static final String DESCRIPTION = "JMH micro-benchmarks (short settings)";
-    static final List<String> STATUSES = List.of("complete", "failed");
+    static final List<String> STATUSES = List.of(RunManifest.COMPLETE, RunManifest.FAILED);
 
     private MicroRunManifest() {
     }
@@ -59,36 +56,17 @@ public final class MicroRunManifest {
         if (!STATUSES.contains(status)) {
             throw new IllegalArgumentException("status must be one of " + STATUSES + ", got '" + status + "'");
         }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("runId", runDir.toAbsolutePath().normalize().getFileName().toString());
-        m.put("status", status);
-        m.put("startedAt", instant("startedAt", startedAt));
-        m.put("finishedAt", instant("finishedAt", finishedAt));
-        Map<String, Object> scenario = new LinkedHashMap<>();
-        scenario.put("name", SCENARIO_NAME);
-        scenario.put("description", DESCRIPTION);
-        m.put("scenario", scenario);
-        m.put("git", Environment.git());
-        m.put("jdk", Environment.jdk());
-        m.put("os", Environment.os());
-        m.put("cores", Runtime.getRuntime().availableProcessors());
-        Map<String, Object> load = new LinkedHashMap<>();
-        load.put("start", loadAverage(loadAverageAtStart));
         double end = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        load.put("end", end < 0 ? null : Math.round(end * 100) / 100.0);
-        m.put("loadAverage", load);
-        Map<String, Object> jmh = new LinkedHashMap<>();
-        jmh.put("file", "jmh.json");
-        jmh.put("options", jmhOptions);
-        jmh.put("note", "indicative figures, not publication grade: one fork, short warm-up and measurement");
-        m.put("jmh", jmh);
-        m.put("cells", List.of());
+        RunManifest manifest = new RunManifest(runDir.toAbsolutePath().normalize().getFileName().toString(), status,
+                instant("startedAt", startedAt), instant("finishedAt", finishedAt),
+                new RunManifest.ScenarioInfo(SCENARIO_NAME, DESCRIPTION, null, null),
+                Environment.git(), Environment.jdk(), Environment.os(), Runtime.getRuntime().availableProcessors(),
+                null, null, null, null, null, List.of(), null, null,
+                new RunManifest.LoadAverage(loadAverage(loadAverageAtStart), end < 0 ? null : Math.round(end * 100) / 100.0),
+                new RunManifest.Jmh("jmh.json", jmhOptions,
+                        "indicative figures, not publication grade: one fork, short warm-up and measurement"));
         Path file = runDir.resolve("run.json");
-        try {
-            Files.writeString(file, toJson(m, "") + "\n", StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        JsonFiles.write(file, manifest);
         return file;
     }
 
@@ -111,61 +89,5 @@ public final class MicroRunManifest {
             throw new IllegalArgumentException(name + " must be an ISO-8601 instant such as 2025-11-25T15:30:00Z, got '"
                     + value + "'");
         }
-    }
-
-    static String toJson(Object value, String indent) {
-        if (value == null) {
-            return "null";
-        }
-        if (value instanceof Number || value instanceof Boolean) {
-            return value.toString();
-        }
-        if (value instanceof Map<?, ?> map) {
-            if (map.isEmpty()) {
-                return "{}";
-            }
-            String inner = indent + "  ";
-            StringBuilder b = new StringBuilder("{\n");
-            int i = 0;
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                b.append(inner).append(quote(String.valueOf(e.getKey()))).append(" : ").append(toJson(e.getValue(), inner));
-                b.append(++i < map.size() ? ",\n" : "\n");
-            }
-            return b.append(indent).append('}').toString();
-        }
-        if (value instanceof List<?> list) {
-            if (list.isEmpty()) {
-                return "[]";
-            }
-            String inner = indent + "  ";
-            StringBuilder b = new StringBuilder("[\n");
-            for (int i = 0; i < list.size(); i++) {
-                b.append(inner).append(toJson(list.get(i), inner)).append(i + 1 < list.size() ? ",\n" : "\n");
-            }
-            return b.append(indent).append(']').toString();
-        }
-        return quote(value.toString());
-    }
-
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 }

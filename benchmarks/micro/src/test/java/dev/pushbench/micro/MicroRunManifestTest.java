@@ -51,7 +51,11 @@ class MicroRunManifestTest {
     }
 
     @Test
-    void controlCharactersAreEscaped() {
-        assertEquals("\"a\\\"b\\\\c\\nd\\u0001\"", MicroRunManifest.quote("a\"b\\c\nd\u0001"));
+    void optionsWithQuotesAndControlCharactersSurviveTheTrip(@TempDir Path dir) throws IOException {
+        String options = "-p text=\"a\\b\"\n\t\u0001";
+        Path file = MicroRunManifest.write(dir, "failed", "2025-11-25T15:30:00Z", "2025-11-25T15:35:10Z", options, "unknown");
+        JsonNode run = new ObjectMapper().readTree(file.toFile());
+        assertEquals(options, run.path("jmh").path("options").asText());
+        assertTrue(run.path("loadAverage").path("start").isMissingNode(), "an unknown load average is left out");
     }
 }

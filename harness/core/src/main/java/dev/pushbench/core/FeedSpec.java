@@ -3,7 +3,16 @@ package dev.pushbench.core;
 /**
  * What the {@link EventFeed} publishes: {@code topics} topics named {@code t0 … t(n-1)}, each at
  * {@code ratePerSecond}, every event carrying {@code payloadBytes} of padding in its {@code data}
- * field, and the last {@code historyEvents} events of each topic kept for polling and resume.
+ * field, and the last {@code historyEvents} events of each topic kept for polling and resume. A
+ * scenario's {@code feed} section reads into one, so a scenario the feed would refuse cannot be built.
+ *
+ * <pre>
+ *   FeedSpec feed = new FeedSpec(10, 2.0, 512, 1024);   // 10 topics, 2 events/s each, 512-byte data, 1024 kept
+ * </pre>
+ *
+ * @param ratePerSecond events per second, per topic
+ * @param payloadBytes  size of each event's {@code data} field
+ * @param historyEvents events kept per topic for polling and resume, a power of two
  */
 public record FeedSpec(int topics, double ratePerSecond, int payloadBytes, int historyEvents) {
 
@@ -22,6 +31,11 @@ public record FeedSpec(int topics, double ratePerSecond, int payloadBytes, int h
         if (historyEvents < 1 || Integer.bitCount(historyEvents) != 1 || historyEvents > (1 << 24)) {
             throw new IllegalArgumentException("history must be a power of two between 1 and 16777216 events, got " + historyEvents);
         }
+    }
+
+    /** Events per second over all topics. */
+    public double totalRatePerSecond() {
+        return topics * ratePerSecond;
     }
 
     public static String topicName(int topicIndex) {

@@ -69,7 +69,7 @@ public enum ClientEngineKind {
     /** Opens the engine for one run of {@code spec}; the caller closes it. */
     public ClientEngine open(LoadSpec spec) throws Exception {
         if (this == JETTY) {
-            return new ClientStack(spec.protocol(), spec.serverCertificatePem(), spec.idleTimeout());
+            return new JettyClientEngine(spec.protocol(), spec.serverCertificatePem(), spec.idleTimeout());
         }
         return new NioEngine(new InetSocketAddress(spec.host(), spec.port()), spec.idleTimeout(),
                 Runtime.getRuntime().availableProcessors());

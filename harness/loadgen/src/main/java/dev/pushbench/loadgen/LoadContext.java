@@ -35,8 +35,8 @@ final class LoadContext {
     }
 
     /** The Jetty engine, for the subscribers written on it. */
-    ClientStack jetty() {
-        return (ClientStack) engine;
+    JettyClientEngine jetty() {
+        return (JettyClientEngine) engine;
     }
 
     /** The nio engine, for the subscribers written on it. */

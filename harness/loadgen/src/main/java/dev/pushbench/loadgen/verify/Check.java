@@ -12,7 +12,7 @@ import dev.pushbench.core.Transport;
  * @param transport   the transport it exercises, or null for checks across transports
  * @param description what a server must do to pass
  */
-public record Check(String name, Level level, Transport transport, String description) {
+public record Check(String name, ConformanceLevel level, Transport transport, String description) {
 
     @Override
     public String toString() {

@@ -14,11 +14,11 @@ final class CheckSupport {
 
     /** GET a poll path and check what every poll answer must be: 200, JSON, no-store, the right HTTP version, the right shape. */
     static PollBody poll(Probe probe, String pathAndQuery, long timeoutMillis) throws CheckFailure, InterruptedException {
-        Answer answer = probe.get(pathAndQuery, timeoutMillis);
+        HttpAnswer answer = probe.get(pathAndQuery, timeoutMillis);
         return pollBody(probe, answer);
     }
 
-    static PollBody pollBody(Probe probe, Answer answer) throws CheckFailure {
+    static PollBody pollBody(Probe probe, HttpAnswer answer) throws CheckFailure {
         answer.expectStatus(200)
                 .expectVersion(probe.expectedVersion())
                 .expectHeaderStartsWith("Content-Type", "application/json")
@@ -64,7 +64,7 @@ final class CheckSupport {
     }
 
     /** A generous deadline for {@code events} events of one topic to arrive. */
-    static long eventWaitMillis(Target target, int events) {
+    static long eventWaitMillis(ConformanceTarget target, int events) {
         long periodMillis = TimeUnit.NANOSECONDS.toMillis(target.periodNanos());
         return Math.max(AT_ONCE_MILLIS, 10L * events * periodMillis);
     }
@@ -72,7 +72,7 @@ final class CheckSupport {
     /** A refusal: the status, a text/plain body saying why, the right HTTP version. */
     static String expectRefusal(Probe probe, String method, String pathAndQuery, Map<String, String> headers, int status)
             throws CheckFailure, InterruptedException {
-        Answer answer = probe.exchange(method, pathAndQuery, headers, AT_ONCE_MILLIS);
+        HttpAnswer answer = probe.exchange(method, pathAndQuery, headers, AT_ONCE_MILLIS);
         answer.expectStatus(status)
                 .expectVersion(probe.expectedVersion())
                 .expectHeaderStartsWith("Content-Type", "text/plain");

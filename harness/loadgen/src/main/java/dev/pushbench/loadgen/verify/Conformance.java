@@ -14,12 +14,12 @@ import java.util.Objects;
 /**
  * Checks that a running server keeps the push contract (DESIGN §3, §6) over one HTTP version, with
  * Jetty's HTTP client: HTTP/2 with prior knowledge for h2c, and WebSocket over h2c by RFC 8441
- * extended CONNECT. The runner calls the {@link Level#QUICK quick} level before measuring every cell
- * and refuses to measure a server that fails it; each stack's tests run the {@link Level#FULL full}
+ * extended CONNECT. The runner calls the {@link ConformanceLevel#QUICK quick} level before measuring every cell
+ * and refuses to measure a server that fails it; each stack's tests run the {@link ConformanceLevel#FULL full}
  * level through the TCK.
  *
  * <pre>
- *   List&lt;CheckResult&gt; results = Conformance.run(URI.create("http://127.0.0.1:" + port), Protocol.H2C, feedSpec, Level.QUICK);
+ *   List&lt;CheckResult&gt; results = Conformance.run(URI.create("http://127.0.0.1:" + port), Protocol.H2C, feedSpec, ConformanceLevel.QUICK);
  *   results.stream().filter(CheckResult::failed).forEach(System.err::println);
  *
  *   // one check at a time (the TCK names a test after each):
@@ -45,8 +45,8 @@ public final class Conformance implements AutoCloseable {
     private static final Map<String, Entry> CHECKS = new LinkedHashMap<>();
 
     static {
-        Level q = Level.QUICK;
-        Level f = Level.FULL;
+        ConformanceLevel q = ConformanceLevel.QUICK;
+        ConformanceLevel f = ConformanceLevel.FULL;
         add("protocol.version", q, null, "answers come over the requested HTTP version (HTTP/2 for h2c and h2, never HTTP/1.1 under its label); over TLS, ALPN negotiated exactly the cell's protocol",
                 QuickChecks::protocolVersion);
         add("protocol.strict", q, null, "a client of the other HTTP version is refused: the server speaks only the cell's version (over TLS: ALPN offering only the other protocol fails the handshake)",
@@ -99,26 +99,26 @@ public final class Conformance implements AutoCloseable {
                 FullChecks::shortPollLost);
     }
 
-    private static void add(String name, Level level, Transport transport, String description, Body body) {
+    private static void add(String name, ConformanceLevel level, Transport transport, String description, Body body) {
         CHECKS.put(name, new Entry(new Check(name, level, transport, description), body));
     }
 
-    private final Target target;
+    private final ConformanceTarget target;
     private final Probe probe;
 
-    private Conformance(Target target, Probe probe) {
+    private Conformance(ConformanceTarget target, Probe probe) {
         this.target = target;
         this.probe = probe;
     }
 
     /** Starts the clients for {@code target}; close them with {@link #close()}. */
-    public static Conformance open(Target target) throws Exception {
+    public static Conformance open(ConformanceTarget target) throws Exception {
         Objects.requireNonNull(target, "target");
         return new Conformance(target, Probe.open(target));
     }
 
     /** Every check that {@code level} runs, in running order (quick ones first). */
-    public static List<Check> checks(Level level) {
+    public static List<Check> checks(ConformanceLevel level) {
         List<Check> list = new ArrayList<>();
         for (Entry e : CHECKS.values()) {
             if (e.check.level().includedIn(level)) {
@@ -138,12 +138,12 @@ public final class Conformance implements AutoCloseable {
     }
 
     /** Runs {@code level} against a server whose heartbeat interval and hold are unknown (checks needing them are skipped). */
-    public static List<CheckResult> run(URI base, Protocol protocol, FeedSpec feed, Level level) throws Exception {
-        return run(Target.of(base, protocol, feed), level);
+    public static List<CheckResult> run(URI base, Protocol protocol, FeedSpec feed, ConformanceLevel level) throws Exception {
+        return run(ConformanceTarget.of(base, protocol, feed), level);
     }
 
     /** Runs every check of {@code level}, in order, each to its end. */
-    public static List<CheckResult> run(Target target, Level level) throws Exception {
+    public static List<CheckResult> run(ConformanceTarget target, ConformanceLevel level) throws Exception {
         try (Conformance conformance = open(target)) {
             List<CheckResult> results = new ArrayList<>();
             for (Check c : checks(level)) {
@@ -153,7 +153,7 @@ public final class Conformance implements AutoCloseable {
         }
     }
 
-    public Target target() {
+    public ConformanceTarget target() {
         return target;
     }
 

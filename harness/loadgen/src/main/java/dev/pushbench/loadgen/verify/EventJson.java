@@ -21,14 +21,14 @@ record EventJson(String topic, long seq, long intendedNanos, long sentNanos) {
         try {
             node = JSON.readTree(text);
         } catch (Exception e) {
-            throw new CheckFailure(where + ": not JSON: " + Answer.snippet(text));
+            throw new CheckFailure(where + ": not JSON: " + HttpAnswer.snippet(text));
         }
         return of(node, feed, where);
     }
 
     static EventJson of(JsonNode node, FeedSpec feed, String where) throws CheckFailure {
         if (node == null || !node.isObject()) {
-            throw new CheckFailure(where + ": an event must be a JSON object, got " + Answer.snippet(String.valueOf(node)));
+            throw new CheckFailure(where + ": an event must be a JSON object, got " + HttpAnswer.snippet(String.valueOf(node)));
         }
         Set<String> names = new TreeSet<>();
         for (Iterator<String> it = node.fieldNames(); it.hasNext();) {

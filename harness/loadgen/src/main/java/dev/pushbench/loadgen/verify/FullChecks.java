@@ -27,7 +27,7 @@ final class FullChecks {
     }
 
     static String sseFraming(Probe probe) throws CheckFailure, InterruptedException {
-        try (SseStream sse = SseStream.open(probe, "/sse/" + TOPIC, Map.of())) {
+        try (SseProbeStream sse = SseProbeStream.open(probe, "/sse/" + TOPIC, Map.of())) {
             QuickChecks.expectStreamHead(probe, sse.label(), sse.awaitHeaders(AT_ONCE_MILLIS));
             long cursor = QuickChecks.preambleCursor(sse);
             long last = readSseEvents(probe, sse, cursor, EVENTS);
@@ -36,13 +36,13 @@ final class FullChecks {
     }
 
     /** Reads {@code count} event blocks that must follow {@code after} without gaps; returns the last seq. */
-    private static long readSseEvents(Probe probe, SseStream sse, long after, int count) throws CheckFailure, InterruptedException {
+    private static long readSseEvents(Probe probe, SseProbeStream sse, long after, int count) throws CheckFailure, InterruptedException {
         long expected = after + 1;
         long waitMillis = CheckSupport.eventWaitMillis(probe.target, count);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         for (int i = 0; i < count; i++) {
             long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-            SseStream.Block block = sse.nextFields(left, "event " + expected);
+            SseProbeStream.Block block = sse.nextFields(left, "event " + expected);
             String id = block.field("id");
             String name = block.field("event");
             String data = block.field("data");
@@ -68,14 +68,14 @@ final class FullChecks {
     static String sseHeartbeat(Probe probe) throws CheckFailure, CheckSkipped, InterruptedException {
         Duration interval = heartbeatPremise(probe);
         long waitMillis = Math.max(AT_ONCE_MILLIS, 20 * interval.toMillis());
-        try (SseStream sse = SseStream.open(probe, "/sse/" + TOPIC, Map.of())) {
+        try (SseProbeStream sse = SseProbeStream.open(probe, "/sse/" + TOPIC, Map.of())) {
             QuickChecks.expectStreamHead(probe, sse.label(), sse.awaitHeaders(AT_ONCE_MILLIS));
             QuickChecks.preambleCursor(sse);
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
             int events = 0;
             for (;;) {
                 long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-                SseStream.Block block = sse.next(left, "a comment heartbeat (interval " + interval.toMillis() + " ms, "
+                SseProbeStream.Block block = sse.next(left, "a comment heartbeat (interval " + interval.toMillis() + " ms, "
                         + events + " events so far)");
                 if (block.isCommentOnly()) {
                     return "comment heartbeat " + block + " after " + events + " events (interval " + interval.toMillis() + " ms)";
@@ -115,7 +115,7 @@ final class FullChecks {
                 path += "?since=" + from;
                 headers = Map.of();
             }
-            try (SseStream sse = SseStream.open(probe, path, headers)) {
+            try (SseProbeStream sse = SseProbeStream.open(probe, path, headers)) {
                 QuickChecks.expectStreamHead(probe, sse.label(), sse.awaitHeaders(AT_ONCE_MILLIS));
                 long cursor = QuickChecks.preambleCursor(sse);
                 if (cursor != from) {
@@ -138,7 +138,7 @@ final class FullChecks {
     }
 
     static String webSocketEvents(Probe probe) throws CheckFailure, InterruptedException {
-        try (WsStream ws = WsStream.connect(probe, "/ws/" + TOPIC, AT_ONCE_MILLIS)) {
+        try (WebSocketProbeStream ws = WebSocketProbeStream.connect(probe, "/ws/" + TOPIC, AT_ONCE_MILLIS)) {
             QuickChecks.expectUpgraded(probe, ws);
             long cursor = QuickChecks.cursorFrame(ws);
             long last = readWebSocketEvents(probe, ws, cursor, EVENTS);
@@ -146,7 +146,7 @@ final class FullChecks {
         }
     }
 
-    private static long readWebSocketEvents(Probe probe, WsStream ws, long after, int count) throws CheckFailure, InterruptedException {
+    private static long readWebSocketEvents(Probe probe, WebSocketProbeStream ws, long after, int count) throws CheckFailure, InterruptedException {
         long expected = after + 1;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CheckSupport.eventWaitMillis(probe.target, count));
         for (int i = 0; i < count; i++) {
@@ -163,7 +163,7 @@ final class FullChecks {
 
     static String webSocketResume(Probe probe) throws CheckFailure, InterruptedException {
         long from = resumePoint(probe);
-        try (WsStream ws = WsStream.connect(probe, "/ws/" + TOPIC + "?since=" + from, AT_ONCE_MILLIS)) {
+        try (WebSocketProbeStream ws = WebSocketProbeStream.connect(probe, "/ws/" + TOPIC + "?since=" + from, AT_ONCE_MILLIS)) {
             QuickChecks.expectUpgraded(probe, ws);
             long cursor = QuickChecks.cursorFrame(ws);
             if (cursor != from) {
@@ -177,15 +177,15 @@ final class FullChecks {
     static String webSocketPing(Probe probe) throws CheckFailure, CheckSkipped, InterruptedException {
         Duration interval = heartbeatPremise(probe);
         long waitMillis = Math.max(AT_ONCE_MILLIS, 20 * interval.toMillis());
-        try (WsStream ws = WsStream.connect(probe, "/ws/" + TOPIC, AT_ONCE_MILLIS)) {
+        try (WebSocketProbeStream ws = WebSocketProbeStream.connect(probe, "/ws/" + TOPIC, AT_ONCE_MILLIS)) {
             QuickChecks.expectUpgraded(probe, ws);
             QuickChecks.cursorFrame(ws);
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
             int frames = 0;
             for (;;) {
                 long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-                WsStream.Item item = ws.next(left, "a ping heartbeat (interval " + interval.toMillis() + " ms, " + frames + " frames so far)");
-                if (item.kind() == WsStream.Kind.PING) {
+                WebSocketProbeStream.Item item = ws.next(left, "a ping heartbeat (interval " + interval.toMillis() + " ms, " + frames + " frames so far)");
+                if (item.kind() == WebSocketProbeStream.Kind.PING) {
                     return "ping after " + frames + " events (interval " + interval.toMillis() + " ms)";
                 }
                 frames++;
@@ -207,7 +207,7 @@ final class FullChecks {
         int empty = 0;
         while (System.nanoTime() < deadline) {
             attempts++;
-            Answer answer = probe.get("/long-poll/" + TOPIC + "?since=" + since, timeoutMillis);
+            HttpAnswer answer = probe.get("/long-poll/" + TOPIC + "?since=" + since, timeoutMillis);
             PollBody body = CheckSupport.pollBody(probe, answer);
             if (body.events().isEmpty()) {
                 expectEmptyAfterHold(answer, body, since, hold);
@@ -241,7 +241,7 @@ final class FullChecks {
         int answered = 0;
         while (System.nanoTime() < deadline) {
             // an answer with events comes just after a publication: the next poll then starts a whole gap before the next event
-            Answer answer = probe.get("/long-poll/" + TOPIC + "?since=" + since, timeoutMillis);
+            HttpAnswer answer = probe.get("/long-poll/" + TOPIC + "?since=" + since, timeoutMillis);
             PollBody body = CheckSupport.pollBody(probe, answer);
             if (body.events().isEmpty()) {
                 expectEmptyAfterHold(answer, body, since, hold);
@@ -270,7 +270,7 @@ final class FullChecks {
     }
 
     /** An empty long-poll answer: not before the hold, the cursor unchanged, nothing lost. */
-    private static void expectEmptyAfterHold(Answer answer, PollBody body, long since, Duration hold) throws CheckFailure {
+    private static void expectEmptyAfterHold(HttpAnswer answer, PollBody body, long since, Duration hold) throws CheckFailure {
         if (answer.elapsedMillis() < hold.toMillis()) {
             throw new CheckFailure(answer.request() + ": answered empty after " + answer.elapsedMillis()
                     + " ms, before the hold of " + hold.toMillis() + " ms ended");
@@ -337,7 +337,7 @@ final class FullChecks {
                     + "/s takes " + Math.round(overflowMillis / 1000) + " s to overflow");
         }
         CheckSupport.awaitLatest(probe, TOPIC, history + 2, Math.round(overflowMillis) + CheckSupport.eventWaitMillis(probe.target, 2));
-        Answer answer = probe.get(prefix + TOPIC + "?since=0", AT_ONCE_MILLIS);
+        HttpAnswer answer = probe.get(prefix + TOPIC + "?since=0", AT_ONCE_MILLIS);
         PollBody body = CheckSupport.pollBody(probe, answer);
         if (body.events().isEmpty()) {
             throw new CheckFailure(answer.request() + ": events after the cursor exist and must be answered at once, got " + body);

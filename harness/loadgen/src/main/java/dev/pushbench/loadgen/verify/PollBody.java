@@ -12,16 +12,16 @@ import java.util.List;
  */
 record PollBody(String topic, long cursor, long lost, List<EventJson> events) {
 
-    static PollBody parse(Answer answer, FeedSpec feed) throws CheckFailure {
+    static PollBody parse(HttpAnswer answer, FeedSpec feed) throws CheckFailure {
         String where = answer.request();
         JsonNode node;
         try {
             node = EventJson.JSON.readTree(answer.body());
         } catch (Exception e) {
-            throw new CheckFailure(where + ": the answer is not JSON: " + Answer.snippet(answer.body()));
+            throw new CheckFailure(where + ": the answer is not JSON: " + HttpAnswer.snippet(answer.body()));
         }
         if (node == null || !node.isObject()) {
-            throw new CheckFailure(where + ": the answer must be a JSON object, got " + Answer.snippet(answer.body()));
+            throw new CheckFailure(where + ": the answer must be a JSON object, got " + HttpAnswer.snippet(answer.body()));
         }
         JsonNode topic = node.get("topic");
         JsonNode cursor = node.get("cursor");
@@ -30,7 +30,7 @@ record PollBody(String topic, long cursor, long lost, List<EventJson> events) {
         if (topic == null || !topic.isTextual() || cursor == null || !cursor.isIntegralNumber() || cursor.asLong() < 0
                 || lost == null || !lost.isIntegralNumber() || lost.asLong() < 0 || events == null || !events.isArray()) {
             throw new CheckFailure(where + ": expected {\"topic\":\"t…\",\"cursor\":<n >= 0>,\"lost\":<n >= 0>,\"events\":[…]}, got "
-                    + Answer.snippet(answer.body()));
+                    + HttpAnswer.snippet(answer.body()));
         }
         List<EventJson> list = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {

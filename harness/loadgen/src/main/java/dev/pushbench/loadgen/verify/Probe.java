@@ -34,17 +34,17 @@ final class Probe implements AutoCloseable {
     /** The most a poll answer may weigh before the check gives up reading it. */
     private static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
 
-    final Target target;
+    final ConformanceTarget target;
     final HttpClient http;
     final WebSocketClient webSocket;
 
-    private Probe(Target target, HttpClient http, WebSocketClient webSocket) {
+    private Probe(ConformanceTarget target, HttpClient http, WebSocketClient webSocket) {
         this.target = target;
         this.http = http;
         this.webSocket = webSocket;
     }
 
-    static Probe open(Target target) throws Exception {
+    static Probe open(ConformanceTarget target) throws Exception {
         HttpClient http = newHttpClient(target.protocol(), target.certificatePem(), "pushbench-verify");
         WebSocketClient webSocket = new WebSocketClient(http);
         try {
@@ -69,7 +69,7 @@ final class Probe implements AutoCloseable {
      * client's first connection. One request whose answer is not judged opens that connection
      * first; a server that fails it fails the checks that follow, which say why.
      */
-    private static void handshakeOnce(HttpClient http, Target target) throws InterruptedException {
+    private static void handshakeOnce(HttpClient http, ConformanceTarget target) throws InterruptedException {
         try {
             http.newRequest(target.http("/")).timeout(HANDSHAKE_MILLIS, TimeUnit.MILLISECONDS).send();
         } catch (ExecutionException | TimeoutException e) {
@@ -138,16 +138,16 @@ final class Probe implements AutoCloseable {
     }
 
     /** A request and its whole answer, bounded by {@code timeoutMillis}. */
-    Answer exchange(String method, String pathAndQuery, Map<String, String> headers, long timeoutMillis)
+    HttpAnswer exchange(String method, String pathAndQuery, Map<String, String> headers, long timeoutMillis)
             throws CheckFailure, InterruptedException {
         return exchange(http, method, pathAndQuery, headers, timeoutMillis);
     }
 
-    Answer get(String pathAndQuery, long timeoutMillis) throws CheckFailure, InterruptedException {
+    HttpAnswer get(String pathAndQuery, long timeoutMillis) throws CheckFailure, InterruptedException {
         return exchange("GET", pathAndQuery, Map.of(), timeoutMillis);
     }
 
-    Answer exchange(HttpClient client, String method, String pathAndQuery, Map<String, String> headers, long timeoutMillis)
+    HttpAnswer exchange(HttpClient client, String method, String pathAndQuery, Map<String, String> headers, long timeoutMillis)
             throws CheckFailure, InterruptedException {
         Request request = client.newRequest(target.http(pathAndQuery)).method(method)
                 .timeout(timeoutMillis, TimeUnit.MILLISECONDS);
@@ -156,7 +156,7 @@ final class Probe implements AutoCloseable {
         try {
             ContentResponse response = new CompletableResponseListener(request, MAX_BODY_BYTES).send()
                     .get(timeoutMillis + 1_000, TimeUnit.MILLISECONDS);
-            return new Answer(method + " " + pathAndQuery, response.getStatus(), response.getVersion(), response.getHeaders(),
+            return new HttpAnswer(method + " " + pathAndQuery, response.getStatus(), response.getVersion(), response.getHeaders(),
                     new String(response.getContent(), StandardCharsets.UTF_8), startNanos, System.nanoTime());
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();

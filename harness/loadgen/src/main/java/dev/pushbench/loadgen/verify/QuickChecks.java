@@ -25,7 +25,7 @@ final class QuickChecks {
     }
 
     static String protocolVersion(Probe probe) throws CheckFailure, InterruptedException {
-        Answer answer = probe.get("/poll/" + TOPIC, AT_ONCE_MILLIS).expectStatus(200);
+        HttpAnswer answer = probe.get("/poll/" + TOPIC, AT_ONCE_MILLIS).expectStatus(200);
         if (answer.version() != probe.expectedVersion()) {
             throw new CheckFailure(answer.request() + " was answered over " + answer.version() + " under the "
                     + probe.target.protocol() + " label, expected " + probe.expectedVersion());
@@ -63,7 +63,7 @@ final class QuickChecks {
         Protocol other = otherVersion(probe.target.protocol());
         // over TLS the other client trusts the server too: a refusal is ALPN's, not the certificate's
         HttpClient client = Probe.newHttpClient(other, probe.target.certificatePem(), "pushbench-verify-" + other.id());
-        Answer answer;
+        HttpAnswer answer;
         try {
             answer = probe.exchange(client, "GET", "/poll/" + TOPIC, Map.of(), AT_ONCE_MILLIS);
         } catch (CheckFailure refused) {
@@ -79,7 +79,7 @@ final class QuickChecks {
     }
 
     static String sseHeaders(Probe probe) throws CheckFailure, InterruptedException {
-        try (SseStream sse = SseStream.open(probe, "/sse/" + TOPIC, Map.of())) {
+        try (SseProbeStream sse = SseProbeStream.open(probe, "/sse/" + TOPIC, Map.of())) {
             Response head = sse.awaitHeaders(AT_ONCE_MILLIS);
             expectStreamHead(probe, sse.label(), head);
             return "200 over " + head.getVersion() + ", Content-Type: " + head.getHeaders().get("Content-Type")
@@ -98,13 +98,13 @@ final class QuickChecks {
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream")) {
             throw new CheckFailure(label + ": expected Content-Type: text/event-stream, got " + type);
         }
-        if (!Answer.hasToken(head.getHeaders().get("Cache-Control"), "no-cache")) {
+        if (!HttpAnswer.hasToken(head.getHeaders().get("Cache-Control"), "no-cache")) {
             throw new CheckFailure(label + ": expected Cache-Control: no-cache, got " + head.getHeaders().get("Cache-Control"));
         }
     }
 
     static String ssePreamble(Probe probe) throws CheckFailure, InterruptedException {
-        try (SseStream sse = SseStream.open(probe, "/sse/" + TOPIC, Map.of())) {
+        try (SseProbeStream sse = SseProbeStream.open(probe, "/sse/" + TOPIC, Map.of())) {
             expectStreamHead(probe, sse.label(), sse.awaitHeaders(AT_ONCE_MILLIS));
             long cursor = preambleCursor(sse);
             return "preamble with retry and id: " + cursor;
@@ -112,8 +112,8 @@ final class QuickChecks {
     }
 
     /** Reads the first block, which must be {@code retry: <ms>} and {@code id: <cursor>} without data; returns the cursor. */
-    static long preambleCursor(SseStream sse) throws CheckFailure, InterruptedException {
-        SseStream.Block first = sse.next(AT_ONCE_MILLIS, "the preamble (retry: and id:), which must be written at once");
+    static long preambleCursor(SseProbeStream sse) throws CheckFailure, InterruptedException {
+        SseProbeStream.Block first = sse.next(AT_ONCE_MILLIS, "the preamble (retry: and id:), which must be written at once");
         String retry = first.field("retry");
         String id = first.field("id");
         if (retry == null || !retry.matches("[0-9]{1,9}") || Long.parseLong(retry) < 1) {
@@ -130,7 +130,7 @@ final class QuickChecks {
 
     static String sseSince(Probe probe) throws CheckFailure, InterruptedException {
         long latest = CheckSupport.latest(probe, TOPIC);
-        try (SseStream sse = SseStream.open(probe, "/sse/" + TOPIC + "?since=" + latest, Map.of())) {
+        try (SseProbeStream sse = SseProbeStream.open(probe, "/sse/" + TOPIC + "?since=" + latest, Map.of())) {
             expectStreamHead(probe, sse.label(), sse.awaitHeaders(AT_ONCE_MILLIS));
             long cursor = preambleCursor(sse);
             if (cursor != latest) {
@@ -141,7 +141,7 @@ final class QuickChecks {
     }
 
     static String webSocketUpgrade(Probe probe) throws CheckFailure, InterruptedException {
-        try (WsStream ws = WsStream.connect(probe, "/ws/" + TOPIC, AT_ONCE_MILLIS)) {
+        try (WebSocketProbeStream ws = WebSocketProbeStream.connect(probe, "/ws/" + TOPIC, AT_ONCE_MILLIS)) {
             String how = expectUpgraded(probe, ws);
             long cursor = cursorFrame(ws);
             return how + ", then the cursor frame {\"cursor\":" + cursor + "}";
@@ -149,7 +149,7 @@ final class QuickChecks {
     }
 
     /** 101 over HTTP/1.1, 200 on an extended CONNECT stream over HTTP/2 (RFC 8441). */
-    static String expectUpgraded(Probe probe, WsStream ws) throws CheckFailure {
+    static String expectUpgraded(Probe probe, WebSocketProbeStream ws) throws CheckFailure {
         int expected = probe.target.protocol().isHttp2() ? 200 : 101;
         if (ws.handshakeStatus() != expected || ws.handshakeVersion() != probe.expectedVersion()) {
             throw new CheckFailure(ws.label() + ": expected handshake status " + expected + " over " + probe.expectedVersion()
@@ -167,7 +167,7 @@ final class QuickChecks {
     }
 
     /** The first frame must be exactly {@code {"cursor":<n>}}. */
-    static long cursorFrame(WsStream ws) throws CheckFailure, InterruptedException {
+    static long cursorFrame(WebSocketProbeStream ws) throws CheckFailure, InterruptedException {
         String text = ws.nextText(AT_ONCE_MILLIS, "the cursor frame {\"cursor\":…}, which must be sent at once");
         JsonNode node;
         try {
@@ -177,14 +177,14 @@ final class QuickChecks {
         }
         if (node == null || !node.isObject() || node.size() != 1 || node.get("cursor") == null
                 || !node.get("cursor").isIntegralNumber() || node.get("cursor").asLong() < 0) {
-            throw new CheckFailure(ws.label() + ": the first frame must be {\"cursor\":<n >= 0>}, got " + Answer.snippet(text));
+            throw new CheckFailure(ws.label() + ": the first frame must be {\"cursor\":<n >= 0>}, got " + HttpAnswer.snippet(text));
         }
         return node.get("cursor").asLong();
     }
 
     static String webSocketSince(Probe probe) throws CheckFailure, InterruptedException {
         long latest = CheckSupport.latest(probe, TOPIC);
-        try (WsStream ws = WsStream.connect(probe, "/ws/" + TOPIC + "?since=" + latest, AT_ONCE_MILLIS)) {
+        try (WebSocketProbeStream ws = WebSocketProbeStream.connect(probe, "/ws/" + TOPIC + "?since=" + latest, AT_ONCE_MILLIS)) {
             expectUpgraded(probe, ws);
             long cursor = cursorFrame(ws);
             if (cursor != latest) {
@@ -197,7 +197,7 @@ final class QuickChecks {
     static String webSocketRefused(Probe probe) throws CheckFailure, InterruptedException {
         List<String> seen = new ArrayList<>();
         for (String path : List.of("/ws/nope", "/ws/" + TOPIC + "?since=abc")) {
-            int status = WsStream.connectRefused(probe, path, AT_ONCE_MILLIS);
+            int status = WebSocketProbeStream.connectRefused(probe, path, AT_ONCE_MILLIS);
             if (status != 400) {
                 throw new CheckFailure("WebSocket " + path + ": expected the upgrade to be refused with 400 before upgrading, got "
                         + (status < 0 ? "no HTTP status" : String.valueOf(status)));
@@ -237,7 +237,7 @@ final class QuickChecks {
                     + "event cannot be tried)";
         }
         long since = live.cursor() - 1;
-        Answer answer = probe.get("/long-poll/" + TOPIC + "?since=" + since, AT_ONCE_MILLIS);
+        HttpAnswer answer = probe.get("/long-poll/" + TOPIC + "?since=" + since, AT_ONCE_MILLIS);
         PollBody behind = CheckSupport.pollBody(probe, answer);
         if (behind.events().isEmpty() || behind.firstSeq() != since + 1) {
             throw new CheckFailure(answer.request() + ": a cursor behind the newest event must be answered at once with seq "

@@ -13,8 +13,8 @@ import dev.pushbench.core.ServerStack;
 import dev.pushbench.loadgen.verify.Check;
 import dev.pushbench.loadgen.verify.CheckResult;
 import dev.pushbench.loadgen.verify.Conformance;
-import dev.pushbench.loadgen.verify.Level;
-import dev.pushbench.loadgen.verify.Target;
+import dev.pushbench.loadgen.verify.ConformanceLevel;
+import dev.pushbench.loadgen.verify.ConformanceTarget;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,7 +66,7 @@ public abstract class StackConformanceTest {
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Map<Protocol, Conformance> busy = new EnumMap<>(Protocol.class);
-    private final Map<Protocol, Target> idle = new EnumMap<>(Protocol.class);
+    private final Map<Protocol, ConformanceTarget> idle = new EnumMap<>(Protocol.class);
 
     /** The stack under test; a new instance each call is fine. */
     protected abstract ServerStack stack();
@@ -93,13 +93,13 @@ public abstract class StackConformanceTest {
         busyFeed.start(System.nanoTime());
     }
 
-    private Target start(EventFeed feed, Protocol protocol) throws Exception {
+    private ConformanceTarget start(EventFeed feed, Protocol protocol) throws Exception {
         ServerConfig config = config(protocol).withTls();
         PushContext context = new PushContext(feed, config);
         resources.add(context);
         PushServer server = stack().start(context);
         resources.add(server);
-        return new Target(URI.create(protocol.scheme() + "://" + config.host() + ":" + server.port()), protocol, FEED,
+        return new ConformanceTarget(URI.create(protocol.scheme() + "://" + config.host() + ":" + server.port()), protocol, FEED,
                 config.heartbeatInterval(), config.longPollHold(), config.tls() == null ? null : config.tls().certificatePem());
     }
 
@@ -118,7 +118,7 @@ public abstract class StackConformanceTest {
 
     Stream<Arguments> cells() {
         return Stream.of(Protocol.values())
-                .flatMap(protocol -> Conformance.checks(Level.FULL).stream().map(check -> Arguments.of(protocol, check)));
+                .flatMap(protocol -> Conformance.checks(ConformanceLevel.FULL).stream().map(check -> Arguments.of(protocol, check)));
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -138,13 +138,13 @@ public abstract class StackConformanceTest {
     @EnumSource(Protocol.class)
     void quickLevelNeedsNoEvents(Protocol protocol) throws Exception {
         assumeServed(protocol);
-        List<CheckResult> results = Conformance.run(idle.get(protocol), Level.QUICK);
+        List<CheckResult> results = Conformance.run(idle.get(protocol), ConformanceLevel.QUICK);
         String failures = results.stream()
                 .filter(r -> !r.passed())
                 .filter(r -> r.check().transport() == null || stack().unsupported(r.check().transport(), protocol).isEmpty())
                 .map(CheckResult::toString)
                 .collect(Collectors.joining("\n"));
         assertTrue(failures.isEmpty(), failures);
-        assertEquals(Conformance.checks(Level.QUICK).size(), results.size(), "every quick check ran");
+        assertEquals(Conformance.checks(ConformanceLevel.QUICK).size(), results.size(), "every quick check ran");
     }
 }

@@ -29,8 +29,9 @@ public interface ControlChannel extends AutoCloseable {
      *
      * @throws ChannelTimeoutException when none came within {@code timeout}
      */
-    default <T extends ControlMessage> T await(Class<T> type, Duration timeout, MessageHandler others)
-            throws InterruptedException, ChannelClosedException, ChannelTimeoutException {
+    default <T extends ControlMessage, E extends Exception> T await(Class<T> type, Duration timeout,
+                                                                    MessageHandler<E> others)
+            throws InterruptedException, ChannelClosedException, ChannelTimeoutException, E {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (;;) {
             long left = deadline - System.nanoTime();
@@ -52,10 +53,14 @@ public interface ControlChannel extends AutoCloseable {
     @Override
     void close();
 
-    /** What {@link #await} does with the messages it is not waiting for. */
+    /**
+     * What {@link #await} does with the messages it is not waiting for; what it throws ends the wait.
+     *
+     * @param <E> what it may throw besides {@link InterruptedException}
+     */
     @FunctionalInterface
-    interface MessageHandler {
-        void accept(ControlMessage message) throws InterruptedException;
+    interface MessageHandler<E extends Exception> {
+        void accept(ControlMessage message) throws InterruptedException, E;
     }
 
     /** The other side closed the channel (a child exited, the runner went away). */

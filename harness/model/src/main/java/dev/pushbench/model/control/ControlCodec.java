@@ -1,5 +1,6 @@
 package dev.pushbench.model.control;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.pushbench.model.JsonFiles;
 
@@ -25,6 +26,16 @@ public final class ControlCodec {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not a control message: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** The id a message type has in {@code "type"} ({@code listening}, {@code memory-point}…), for messages to people. */
+    public static String typeName(Class<? extends ControlMessage> type) {
+        for (JsonSubTypes.Type t : ControlMessage.class.getAnnotation(JsonSubTypes.class).value()) {
+            if (t.value() == type) {
+                return t.name();
+            }
+        }
+        throw new IllegalArgumentException(type.getName() + " is not listed in ControlMessage's @JsonSubTypes");
     }
 
     /** Whether a line looks like a control message (a JSON object); other lines a child prints are its own text. */

@@ -8,7 +8,7 @@ import dev.pushbench.core.PushServer;
 import dev.pushbench.core.ServerConfig;
 import dev.pushbench.core.ServerStack;
 import dev.pushbench.core.Transport;
-import dev.pushbench.runner.run.Json;
+import dev.pushbench.model.JsonFiles;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -42,7 +42,7 @@ final class ClassDataTrainingCommand implements Callable<Integer> {
                                 config.tls() == null ? null : config.tls().certificatePem()).size();
                     }
                 }
-                System.out.println(Json.line(Map.of("stack", stack.id(), "protocol", protocol.id(), "failedChecks", failed)));
+                System.out.println(JsonFiles.line(Map.of("stack", stack.id(), "protocol", protocol.id(), "failedChecks", failed)));
             }
         }
         new dev.pushbench.loadgen.Recorders().collectInterval();

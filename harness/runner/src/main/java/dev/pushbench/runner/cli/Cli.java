@@ -1,18 +1,12 @@
 package dev.pushbench.runner.cli;
 
 import dev.pushbench.runner.run.BadInputException;
-import dev.pushbench.runner.run.Json;
 import dev.pushbench.runner.scenario.ScenarioException;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.ParseResult;
 
-/** What the subcommands share: exit codes, error reporting, reading their input files. */
+/** What the subcommands share: exit codes and error reporting. */
 final class Cli {
     static final int OK = 0;
     static final int FAILED = 1;
@@ -29,18 +23,6 @@ final class Cli {
             e.printStackTrace(cli.getErr());
         }
         return badInput ? BAD_INPUT : FAILED;
-    }
-
-    static Map<String, Object> readJsonFile(Path file) throws BadInputException {
-        try {
-            return Json.parse(Files.readString(file));
-        } catch (NoSuchFileException e) {
-            throw new BadInputException(file + ": no such file");
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(file + ": " + e.getMessage());
-        }
     }
 
     static final class Version implements IVersionProvider {

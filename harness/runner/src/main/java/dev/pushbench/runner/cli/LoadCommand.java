@@ -2,27 +2,28 @@ package dev.pushbench.runner.cli;
 
 import dev.pushbench.loadgen.LoadGenerator;
 import dev.pushbench.loadgen.LoadSpec;
+import dev.pushbench.model.control.ControlChannel.ChannelClosedException;
+import dev.pushbench.model.control.ControlChannel.ChannelTimeoutException;
+import dev.pushbench.model.control.ControlMessage;
+import dev.pushbench.model.control.LineChannel;
+import dev.pushbench.model.result.LoadResult;
+import dev.pushbench.model.result.ProcessSnapshot;
 import dev.pushbench.runner.run.BadInputException;
 import dev.pushbench.runner.run.ChildSpecs;
-import dev.pushbench.runner.run.Json;
-import dev.pushbench.core.ProcessStats;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code pushbench load}: the load generator for one cell, in its own JVM. Prints JSON lines
- * ({@code phase}, {@code progress}, and last {@code result}); stops early, still printing a result,
- * when its standard input ends or says {@code stop}.
+ * {@code pushbench load}: the load generator for one cell, in its own JVM. Says what it does in
+ * {@link ControlMessage}s on standard output ({@code ready}, {@code phase}, {@code progress},
+ * {@code memory-point}, and last {@code result}); reads {@code go}, {@code ramp}, {@code next} and
+ * {@code stop} from standard input, and ends at once when that input ends or says {@code stop}.
  */
 @Command(name = "load", mixinStandardHelpOptions = true,
         description = {"Run the load of one cell against a running server and print what it measured (JSON lines).",
@@ -32,57 +33,51 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "load.json written by 'pushbench run'")
     Path config;
 
-    @Option(names = "--await-config", description = "start the JVM now, read {\"cmd\":\"go\",\"config\":FILE} from standard input later"
+    @Option(names = "--await-config", description = "start the JVM now, read a 'go' message naming the config FILE from standard input later"
             + " (the runner starts the load generator while the server starts, to save a JVM start per cell)")
     boolean awaitConfig;
 
     @Override
     public Integer call() throws Exception {
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        LineChannel runner = new LineChannel("runner", System.in, System.out, System.err::println);
         Path file = config;
         if (awaitConfig) {
-            String go = in.readLine();
+            ControlMessage.Go go = awaitGo(runner);
             if (go == null) {
                 return Cli.OK; // the runner did not need us (the cell ended before its load)
             }
-            file = Path.of(Json.stringOf(Json.parse(go), "config"));
+            file = Path.of(go.config());
         } else if (file == null) {
             throw new BadInputException("pushbench load needs --config FILE (or --await-config)");
         }
-        LoadSpec spec = ChildSpecs.loadFromJson(Cli.readJsonFile(file));
-        ProcessStats stats = new ProcessStats();
+        LoadSpec spec = loadSpec(file);
         Semaphore next = new Semaphore(0);
         Semaphore ramp = new Semaphore(0);
         Thread watcher = new Thread(() -> {
             // "next" releases a memory point; "stop" or the end of input (the runner is gone) ends the JVM
-            try (in) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (line.contains("\"next\"")) {
+            try {
+                for (;;) {
+                    ControlMessage m = runner.receive(Duration.ofSeconds(1));
+                    if (m instanceof ControlMessage.Next) {
                         next.release();
-                    } else if (line.contains("\"ramp\"")) {
+                    } else if (m instanceof ControlMessage.Ramp) {
                         ramp.release();
-                    } else if (line.contains("\"stop\"")) {
+                    } else if (m instanceof ControlMessage.Stop) {
                         break;
                     }
                 }
-            } catch (Exception ignored) {
-                // input closed
+            } catch (ChannelClosedException | InterruptedException runnerGone) {
+                // ends the JVM below
             }
             Runtime.getRuntime().halt(3);
-        }, "pushbench-stdin");
+        }, "pushbench-control-in");
         watcher.setDaemon(true);
         watcher.start();
         boolean runnerAttached = awaitConfig;
         LoadGenerator.Coordinator coordinator = new LoadGenerator.Coordinator() {
             @Override
-            public void memoryPoint(long connections, Map<String, Object> loadgenStats) throws InterruptedException {
-                Map<String, Object> point = new LinkedHashMap<>();
-                point.put("event", "memory-point");
-                point.put("connections", connections);
-                point.put("process", loadgenStats);
-                out.println(Json.line(point));
+            public void memoryPoint(long connections, ProcessSnapshot loadgen) throws InterruptedException {
+                send(runner, new ControlMessage.MemoryPoint(connections, loadgen));
                 if (!next.tryAcquire(60, TimeUnit.SECONDS)) {
                     System.err.println("pushbench load: the runner did not answer a memory point within 60 s; going on");
                 }
@@ -90,16 +85,41 @@ final class LoadCommand implements Callable<Integer> {
 
             @Override
             public void readyToRamp() throws InterruptedException {
-                out.println(Json.line(Map.of("event", "ready")));
+                send(runner, new ControlMessage.Ready());
                 // started by the runner, which verifies the server meanwhile: wait for its word
                 if (runnerAttached && !ramp.tryAcquire(120, TimeUnit.SECONDS)) {
                     System.err.println("pushbench load: the runner did not say 'ramp' within 120 s; going on");
                 }
             }
         };
-        Map<String, Object> result = new LoadGenerator(spec, progress -> out.println(Json.line(progress)), coordinator).run();
-        result.put("process", stats.read(false));
-        out.println(Json.line(result));
-        return 0;
+        LoadResult result = new LoadGenerator(spec, message -> send(runner, message), coordinator).run();
+        send(runner, new ControlMessage.Result(result));
+        return Cli.OK;
+    }
+
+    /** The runner's {@code go}, or null when its input ended first. */
+    private static ControlMessage.Go awaitGo(LineChannel runner) throws InterruptedException {
+        try {
+            return runner.await(ControlMessage.Go.class, Duration.ofDays(1), other -> { });
+        } catch (ChannelClosedException | ChannelTimeoutException runnerGoneOrNeverCame) {
+            return null;
+        }
+    }
+
+    private static LoadSpec loadSpec(Path file) throws BadInputException {
+        try {
+            return ChildSpecs.read(file, ChildSpecs.LoadFile.class).toLoadSpec();
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(file + ": " + e.getMessage());
+        }
+    }
+
+    /** A runner that is gone cannot be told anything; the watcher then ends this JVM. */
+    private static void send(LineChannel runner, ControlMessage message) {
+        try {
+            runner.send(message);
+        } catch (IOException runnerGone) {
+            // the watcher sees the end of input and halts
+        }
     }
 }

@@ -7,8 +7,8 @@ import dev.pushbench.core.Transport;
 import dev.pushbench.loadgen.verify.Check;
 import dev.pushbench.loadgen.verify.CheckResult;
 import dev.pushbench.loadgen.verify.Conformance;
-import dev.pushbench.loadgen.verify.Level;
-import dev.pushbench.loadgen.verify.Target;
+import dev.pushbench.loadgen.verify.ConformanceLevel;
+import dev.pushbench.loadgen.verify.ConformanceTarget;
 import java.net.URI;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -25,13 +25,13 @@ public final class Verification {
     public static List<String> quick(String stack, String host, int port, Protocol protocol, Transport transport, FeedSpec feed,
                                      String certificatePem) throws Exception {
         ServerStack server = ServerStack.named(stack);
-        Target target = new Target(URI.create(protocol.scheme() + "://" + host + ":" + port), protocol, feed, null, null,
+        ConformanceTarget target = new ConformanceTarget(URI.create(protocol.scheme() + "://" + host + ":" + port), protocol, feed, null, null,
                 certificatePem);
         // the cell's transport and the checks of no transport (protocol, errors): the other transports'
         // checks run in their own cells, and skipping them here halves the verify of a cell
         List<CheckResult> results = new java.util.ArrayList<>();
         try (Conformance conformance = Conformance.open(target)) {
-            for (Check check : Conformance.checks(Level.QUICK)) {
+            for (Check check : Conformance.checks(ConformanceLevel.QUICK)) {
                 if (check.transport() == null || check.transport() == transport) {
                     results.add(conformance.run(check));
                 }

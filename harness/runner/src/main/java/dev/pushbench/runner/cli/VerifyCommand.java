@@ -4,8 +4,8 @@ import dev.pushbench.core.FeedSpec;
 import dev.pushbench.core.Protocol;
 import dev.pushbench.loadgen.verify.CheckResult;
 import dev.pushbench.loadgen.verify.Conformance;
-import dev.pushbench.loadgen.verify.Level;
-import dev.pushbench.loadgen.verify.Target;
+import dev.pushbench.loadgen.verify.ConformanceLevel;
+import dev.pushbench.loadgen.verify.ConformanceTarget;
 import dev.pushbench.runner.run.BadInputException;
 import java.io.IOException;
 import java.net.URI;
@@ -57,8 +57,8 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Target target;
-        Level lvl;
+        ConformanceTarget target;
+        ConformanceLevel lvl;
         try {
             FeedSpec feed = new FeedSpec(topics, rate, payload, history);
             Protocol p = Protocol.fromId(protocol);
@@ -68,11 +68,11 @@ final class VerifyCommand implements Callable<Integer> {
             if (!p.isTls() && trustPem != null) {
                 throw new IllegalArgumentException("--trust-pem is for https1.1 and h2, got --protocol " + p);
             }
-            target = new Target(url, p, feed,
+            target = new ConformanceTarget(url, p, feed,
                     heartbeatMillis == null ? null : Duration.ofMillis(heartbeatMillis),
                     holdMillis == null ? null : Duration.ofMillis(holdMillis),
                     trustPem == null ? null : readPem(trustPem));
-            lvl = Level.fromId(level);
+            lvl = ConformanceLevel.fromId(level);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }

@@ -1,49 +1,60 @@
 package dev.pushbench.runner.run;
 
-import java.io.BufferedReader;
+import dev.pushbench.model.control.ControlChannel;
+import dev.pushbench.model.control.ControlChannel.ChannelClosedException;
+import dev.pushbench.model.control.ControlChannel.ChannelTimeoutException;
+import dev.pushbench.model.control.ControlChannel.MessageHandler;
+import dev.pushbench.model.control.ControlCodec;
+import dev.pushbench.model.control.ControlMessage;
+import dev.pushbench.model.control.LineChannel;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
- * A {@code pushbench serve} or {@code pushbench load} child JVM, spoken to in JSON lines over its
- * standard input and output; its standard error goes to a log file in the cell's directory. A child
+ * A {@code pushbench serve} or {@code pushbench load} child JVM, spoken to in {@link ControlMessage}s
+ * over its standard input and output (a {@link LineChannel}); its standard error, and any line on its
+ * standard output that is not a control message, go to a log file in the cell's directory. A child
  * whose input closes exits, so none outlives the runner.
  *
  * <pre>
- *   try (ChildProcess server = ChildProcess.start("server", List.of("serve", "--config", file), log)) {
- *       Map&lt;String, Object&gt; listening = server.await("listening", Duration.ofSeconds(30), ignored -&gt; { });
+ *   try (ChildProcess server = ChildProcess.start("server", jvmOptions, List.of("serve", "--config", file), log)) {
+ *       ControlMessage.Listening listening = server.await(ControlMessage.Listening.class, Duration.ofSeconds(30), ignored -&gt; { });
+ *       ControlMessage.Stats idle = server.ask(new ControlMessage.GetStats(true), ControlMessage.Stats.class, Duration.ofSeconds(30));
  *   }
  * </pre>
  */
 public final class ChildProcess implements AutoCloseable {
-    private static final Map<String, Object> END = Map.of("event", "\u0000end");
-
     private final String role;
     private final Process process;
-    private final Writer stdin;
-    private final BlockingQueue<Map<String, Object>> lines = new LinkedBlockingQueue<>();
+    private final ControlChannel channel;
     private final Path log;
 
     private ChildProcess(String role, Process process, Path log) {
         this.role = role;
         this.process = process;
         this.log = log;
-        this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        Thread reader = new Thread(this::readLines, "pushbench-" + role + "-stdout");
-        reader.setDaemon(true);
-        reader.start();
+        this.channel = new LineChannel(role, process.getInputStream(), process.getOutputStream(), this::logLine);
+    }
+
+    /**
+     * A line the child printed that is not a control message (a JVM warning, a library's print),
+     * appended beside its standard error. Such lines are rare, so the file is opened for each.
+     */
+    private synchronized void logLine(String text) {
+        try {
+            Files.writeString(log, text + System.lineSeparator(), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            System.err.println("pushbench: cannot write to " + log + ": " + e.getMessage() + "; the " + role + " printed: " + text);
+        }
     }
 
     /**
@@ -51,7 +62,7 @@ public final class ChildProcess implements AutoCloseable {
      * (roles: SERVER, LOADGEN); split at spaces.
      */
     static List<String> extraOptions(String role) {
-        String value = System.getenv("PUSHBENCH_JAVA_OPTS_" + role.toUpperCase(java.util.Locale.ROOT));
+        String value = System.getenv("PUSHBENCH_JAVA_OPTS_" + role.toUpperCase(Locale.ROOT));
         return value == null || value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
     }
 
@@ -78,27 +89,6 @@ public final class ChildProcess implements AutoCloseable {
         return new ChildProcess(role, pb.start(), log);
     }
 
-    private void readLines() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.startsWith("{")) {
-                    try {
-                        lines.add(Json.parse(line));
-                        continue;
-                    } catch (IllegalArgumentException notJson) {
-                        // fall through: keep it as text
-                    }
-                }
-                lines.add(Map.of("event", "text", "text", line));
-            }
-        } catch (IOException ignored) {
-            // the child is gone
-        } finally {
-            lines.add(END);
-        }
-    }
-
     public long pid() {
         return process.pid();
     }
@@ -111,47 +101,37 @@ public final class ChildProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    public void send(Map<String, Object> command) throws ChildException {
+    public void send(ControlMessage message) throws ChildException {
         try {
-            stdin.write(Json.line(command));
-            stdin.write('\n');
-            stdin.flush();
+            channel.send(message);
         } catch (IOException e) {
             throw new ChildException(role + " is not listening any more (" + exitDescription() + "); see " + log.getFileName());
         }
     }
 
     /**
-     * Waits for a line whose {@code event} is {@code event}, handing every other line to {@code others}.
+     * Waits for a message of {@code type}, handing every other one to {@code others}; what
+     * {@code others} throws ends the wait.
      *
      * @throws ChildException when the child exits first or the timeout passes
      */
-    public Map<String, Object> await(String event, Duration timeout, Consumer<Map<String, Object>> others)
-            throws ChildException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (;;) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new ChildException(role + " did not report '" + event + "' within " + timeout.toSeconds() + " s; see " + log.getFileName());
-            }
-            Map<String, Object> line = lines.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
-            if (line == null) {
-                continue;
-            }
-            if (line == END) {
-                lines.add(END);
-                throw new ChildException(role + " exited (" + exitDescription() + ") before '" + event + "'; see " + log.getFileName());
-            }
-            if (event.equals(line.get("event"))) {
-                return line;
-            }
-            others.accept(line);
+    public <T extends ControlMessage, E extends Exception> T await(Class<T> type, Duration timeout, MessageHandler<E> others)
+            throws ChildException, InterruptedException, E {
+        try {
+            return channel.await(type, timeout, others);
+        } catch (ChannelClosedException e) {
+            throw new ChildException(role + " exited (" + exitDescription() + ") before '" + ControlCodec.typeName(type)
+                    + "'; see " + log.getFileName());
+        } catch (ChannelTimeoutException e) {
+            throw new ChildException(role + " did not report '" + ControlCodec.typeName(type) + "' within "
+                    + timeout.toSeconds() + " s; see " + log.getFileName());
         }
     }
 
-    /** Sends a command and waits for its answer. */
-    public Map<String, Object> ask(Map<String, Object> command, String answer, Duration timeout) throws ChildException, InterruptedException {
-        send(command);
+    /** Sends a message and waits for its answer, ignoring anything else the child says meanwhile. */
+    public <T extends ControlMessage> T ask(ControlMessage message, Class<T> answer, Duration timeout)
+            throws ChildException, InterruptedException {
+        send(message);
         return await(answer, timeout, ignored -> { });
     }
 
@@ -173,11 +153,7 @@ public final class ChildProcess implements AutoCloseable {
      */
     @Override
     public void close() {
-        try {
-            stdin.close();
-        } catch (IOException ignored) {
-            // already gone
-        }
+        channel.close();
         process.onExit().completeOnTimeout(null, 10, TimeUnit.SECONDS).thenRun(() -> {
             if (process.isAlive()) {
                 process.destroy();

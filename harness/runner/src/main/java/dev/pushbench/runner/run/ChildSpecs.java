@@ -8,115 +8,130 @@ import dev.pushbench.core.ServerConfig;
 import dev.pushbench.core.Transport;
 import dev.pushbench.loadgen.ClientEngineKind;
 import dev.pushbench.loadgen.LoadSpec;
+import dev.pushbench.model.JsonFiles;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
- * The files the runner hands its children: {@code server.json} for {@code pushbench serve} and
- * {@code load.json} for {@code pushbench load}. Durations are milliseconds, names are the ids
- * used in scenarios. Written beside the cell's results, so a cell can be re-run by hand.
+ * The files the runner hands its children: {@code server.json} for {@code pushbench serve}
+ * ({@link ServeFile}) and {@code load.json} for {@code pushbench load} ({@link LoadFile}). Durations
+ * are milliseconds, names are the ids used in scenarios. Written beside the cell's results, so a
+ * person can read them and re-run a cell by hand.
+ *
+ * <pre>
+ *   JsonFiles.write(cellDir.resolve("load.json"), ChildSpecs.LoadFile.of(loadSpec));
+ *   LoadSpec spec = ChildSpecs.read(file, ChildSpecs.LoadFile.class).toLoadSpec();
+ * </pre>
  */
 public final class ChildSpecs {
     private ChildSpecs() {
     }
 
-    /** What {@code pushbench serve} runs: a stack, its config and the feed. */
-    public record Serve(String stack, ServerConfig server, FeedSpec feed) {
+    /**
+     * Reads a child's spec file.
+     *
+     * @throws BadInputException naming the file and what is wrong in it
+     */
+    public static <T> T read(Path file, Class<T> type) throws BadInputException {
+        try {
+            return JsonFiles.read(file, type);
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(file + ": no such file");
+        } catch (IOException e) {
+            throw new BadInputException(e.getMessage());
+        }
     }
 
-    public static Map<String, Object> toJson(Serve s) {
-        Map<String, Object> server = new LinkedHashMap<>();
-        ServerConfig c = s.server();
-        server.put("host", c.host());
-        server.put("port", c.port());
-        server.put("protocol", c.protocol().id());
-        server.put("heartbeatMillis", c.heartbeatInterval().toMillis());
-        server.put("sseRetryMillis", c.sseRetry().toMillis());
-        server.put("longPollHoldMillis", c.longPollHold().toMillis());
-        server.put("maxBatchEvents", c.maxBatchEvents());
-        server.put("backpressure", c.backpressure().id());
-        Map<String, Object> feed = new LinkedHashMap<>();
-        feed.put("topics", s.feed().topics());
-        feed.put("ratePerSecond", s.feed().ratePerSecond());
-        feed.put("payloadBytes", s.feed().payloadBytes());
-        feed.put("historyEvents", s.feed().historyEvents());
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("stack", s.stack());
-        m.put("server", server);
-        m.put("feed", feed);
-        return m;
+    /** {@code server.json}: what {@code pushbench serve} runs, a stack with its settings and the feed. */
+    public record ServeFile(String stack, ServerSettings server, FeedSpec feed) {
+
+        public ServeFile {
+            required(stack, "stack");
+            required(feed, "feed");
+        }
+
+        public static ServeFile of(String stack, ServerConfig config, FeedSpec feed) {
+            return new ServeFile(stack, ServerSettings.of(config), feed);
+        }
+
+        /** @throws IllegalArgumentException naming a missing or bad field */
+        public ServerConfig serverConfig() {
+            return required(server, "server").toServerConfig();
+        }
     }
 
-    public static Serve serveFromJson(Map<String, Object> m) {
-        Map<String, Object> server = Json.map(m, "server");
-        Map<String, Object> feed = Json.map(m, "feed");
-        ServerConfig config = new ServerConfig(
-                Json.stringOf(server, "host"),
-                (int) Json.longOf(server, "port"),
-                Protocol.fromId(Json.stringOf(server, "protocol")),
-                Duration.ofMillis(Json.longOf(server, "heartbeatMillis")),
-                Duration.ofMillis(Json.longOf(server, "sseRetryMillis")),
-                Duration.ofMillis(Json.longOf(server, "longPollHoldMillis")),
-                (int) Json.longOf(server, "maxBatchEvents"),
-                Backpressure.fromId(Json.stringOf(server, "backpressure")), null);
-        FeedSpec spec = new FeedSpec((int) Json.longOf(feed, "topics"), Json.doubleOf(feed, "ratePerSecond"),
-                (int) Json.longOf(feed, "payloadBytes"), (int) Json.longOf(feed, "historyEvents"));
-        return new Serve(Json.stringOf(m, "stack"), config, spec);
+    /** {@code server.json}'s {@code server}: the {@link ServerConfig} without its TLS material, made at the server's start. */
+    public record ServerSettings(String host, Integer port, String protocol, Long heartbeatMillis, Long sseRetryMillis,
+                                 Long longPollHoldMillis, Integer maxBatchEvents, String backpressure) {
+
+        static ServerSettings of(ServerConfig c) {
+            return new ServerSettings(c.host(), c.port(), c.protocol().id(), c.heartbeatInterval().toMillis(),
+                    c.sseRetry().toMillis(), c.longPollHold().toMillis(), c.maxBatchEvents(), c.backpressure().id());
+        }
+
+        ServerConfig toServerConfig() {
+            return new ServerConfig(required(host, "server.host"), required(port, "server.port"),
+                    Protocol.fromId(required(protocol, "server.protocol")),
+                    Duration.ofMillis(required(heartbeatMillis, "server.heartbeatMillis")),
+                    Duration.ofMillis(required(sseRetryMillis, "server.sseRetryMillis")),
+                    Duration.ofMillis(required(longPollHoldMillis, "server.longPollHoldMillis")),
+                    required(maxBatchEvents, "server.maxBatchEvents"),
+                    Backpressure.fromId(required(backpressure, "server.backpressure")), null);
+        }
     }
 
-    public static Map<String, Object> toJson(LoadSpec s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("host", s.host());
-        m.put("port", s.port());
-        m.put("protocol", s.protocol().id());
-        m.put("transport", s.transport().id());
-        m.put("connections", s.connections());
-        m.put("rampPerSecond", s.rampPerSecond());
-        m.put("eventsPerConnection", s.eventsPerConnection());
-        m.put("t0Nanos", s.schedule().t0Nanos());
-        m.put("topics", s.schedule().topics());
-        m.put("ratePerSecond", s.schedule().ratePerSecond());
-        m.put("warmupMillis", s.warmup().toMillis());
-        m.put("durationMillis", s.duration().toMillis());
-        m.put("drainMillis", s.drain().toMillis());
-        m.put("shortPollIntervalMillis", s.shortPollInterval().toMillis());
-        m.put("longPollHoldMillis", s.longPollHold().toMillis());
-        m.put("heartbeatMillis", s.heartbeat().toMillis());
-        m.put("reconnectDelayMillis", s.reconnectDelay().toMillis());
-        m.put("hlogFile", s.hlogFile().toString());
-        // public: a certificate, not a key; null for cleartext
-        m.put("serverCertificatePem", s.serverCertificatePem());
-        m.put("engine", s.engine().id());
-        return m;
+    /**
+     * {@code load.json}: a {@link LoadSpec} field for field.
+     *
+     * @param t0Nanos              the feed's time zero on the shared {@code System.nanoTime()} clock
+     * @param serverCertificatePem the TLS server's certificate (public); absent in cleartext
+     * @param engine               the client engine's id; absent means {@code jetty}
+     */
+    public record LoadFile(String host, Integer port, String protocol, String transport, Integer connections,
+                           Double rampPerSecond, Integer eventsPerConnection, Long t0Nanos, Integer topics,
+                           Double ratePerSecond, Long warmupMillis, Long durationMillis, Long drainMillis,
+                           Long shortPollIntervalMillis, Long longPollHoldMillis, Long heartbeatMillis,
+                           Long reconnectDelayMillis, String hlogFile, String serverCertificatePem, String engine) {
+
+        public static LoadFile of(LoadSpec s) {
+            return new LoadFile(s.host(), s.port(), s.protocol().id(), s.transport().id(), s.connections(),
+                    s.rampPerSecond(), s.eventsPerConnection(), s.schedule().t0Nanos(), s.schedule().topics(),
+                    s.schedule().ratePerSecond(), s.warmup().toMillis(), s.duration().toMillis(), s.drain().toMillis(),
+                    s.shortPollInterval().toMillis(), s.longPollHold().toMillis(), s.heartbeat().toMillis(),
+                    s.reconnectDelay().toMillis(), s.hlogFile().toString(), s.serverCertificatePem(), s.engine().id());
+        }
+
+        /** @throws IllegalArgumentException naming a missing field, or what {@link LoadSpec} refuses */
+        public LoadSpec toLoadSpec() {
+            return new LoadSpec(
+                    required(host, "host"),
+                    required(port, "port"),
+                    Protocol.fromId(required(protocol, "protocol")),
+                    Transport.fromId(required(transport, "transport")),
+                    required(connections, "connections"),
+                    required(rampPerSecond, "rampPerSecond"),
+                    required(eventsPerConnection, "eventsPerConnection"),
+                    new Schedule(required(t0Nanos, "t0Nanos"), required(topics, "topics"), required(ratePerSecond, "ratePerSecond")),
+                    Duration.ofMillis(required(warmupMillis, "warmupMillis")),
+                    Duration.ofMillis(required(durationMillis, "durationMillis")),
+                    Duration.ofMillis(required(drainMillis, "drainMillis")),
+                    Duration.ofMillis(required(shortPollIntervalMillis, "shortPollIntervalMillis")),
+                    Duration.ofMillis(required(longPollHoldMillis, "longPollHoldMillis")),
+                    Duration.ofMillis(required(heartbeatMillis, "heartbeatMillis")),
+                    Duration.ofMillis(required(reconnectDelayMillis, "reconnectDelayMillis")),
+                    Path.of(required(hlogFile, "hlogFile")),
+                    serverCertificatePem,
+                    // a load.json without one was written before there was a choice, and ran the Jetty engine
+                    engine == null ? ClientEngineKind.JETTY : ClientEngineKind.fromId(engine));
+        }
     }
 
-    public static LoadSpec loadFromJson(Map<String, Object> m) {
-        return new LoadSpec(
-                Json.stringOf(m, "host"),
-                (int) Json.longOf(m, "port"),
-                Protocol.fromId(Json.stringOf(m, "protocol")),
-                Transport.fromId(Json.stringOf(m, "transport")),
-                (int) Json.longOf(m, "connections"),
-                Json.doubleOf(m, "rampPerSecond"),
-                (int) Json.longOf(m, "eventsPerConnection"),
-                new Schedule(Json.longOf(m, "t0Nanos"), (int) Json.longOf(m, "topics"), Json.doubleOf(m, "ratePerSecond")),
-                Duration.ofMillis(Json.longOf(m, "warmupMillis")),
-                Duration.ofMillis(Json.longOf(m, "durationMillis")),
-                Duration.ofMillis(Json.longOf(m, "drainMillis")),
-                Duration.ofMillis(Json.longOf(m, "shortPollIntervalMillis")),
-                Duration.ofMillis(Json.longOf(m, "longPollHoldMillis")),
-                Duration.ofMillis(Json.longOf(m, "heartbeatMillis")),
-                Duration.ofMillis(Json.longOf(m, "reconnectDelayMillis")),
-                Path.of(Json.stringOf(m, "hlogFile")),
-                optionalString(m, "serverCertificatePem"),
-                // a load.json written before there was a choice was run by the Jetty engine
-                m.get("engine") == null ? ClientEngineKind.JETTY : ClientEngineKind.fromId(Json.stringOf(m, "engine")));
-    }
-
-    /** The text at {@code key}, or null when it is absent or null (a cleartext cell). */
-    private static String optionalString(Map<String, Object> m, String key) {
-        return m.get(key) == null ? null : Json.stringOf(m, key);
+    private static <T> T required(T value, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " is required, got none");
+        }
+        return value;
     }
 }

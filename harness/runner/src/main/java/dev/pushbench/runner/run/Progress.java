@@ -1,8 +1,8 @@
 package dev.pushbench.runner.run;
 
+import dev.pushbench.model.control.ControlMessage;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * What the runner shows while it runs. On a terminal: one live line per cell, rewritten every second
@@ -48,21 +48,23 @@ final class Progress {
         show(prefix + " starting" + eta(), false);
     }
 
-    void onLine(Map<String, Object> line) {
-        Object event = line.get("event");
-        if ("phase".equals(event)) {
-            phase = String.valueOf(line.get("phase"));
+    /** A message of the load generator: a {@code phase} or {@code progress} moves the display, others do not. */
+    void onMessage(ControlMessage message) {
+        if (message instanceof ControlMessage.Phase) {
+            phase = ((ControlMessage.Phase) message).phase();
             phaseStartNanos = System.nanoTime();
             if (!terminal) {
                 out.printf("%s %-8s at %.1f s%n", prefix, phase, (phaseStartNanos - cellStartNanos) / 1e9);
             }
-        } else if ("progress".equals(event) && terminal) {
+        } else if (message instanceof ControlMessage.Progress && terminal) {
+            ControlMessage.Progress p = (ControlMessage.Progress) message;
             long elapsed = (System.nanoTime() - phaseStartNanos) / 1_000_000_000L;
-            Duration length = "warmup".equals(phase) ? warmup : "measure".equals(phase) ? duration : "drain".equals(phase) ? drain : null;
+            Duration length = ControlMessage.Phase.WARMUP.equals(phase) ? warmup
+                    : ControlMessage.Phase.MEASURE.equals(phase) ? duration
+                    : ControlMessage.Phase.DRAIN.equals(phase) ? drain : null;
             String time = length == null ? elapsed + "s" : elapsed + "s/" + length.toSeconds() + "s";
             show(String.format("%s %-7s %-7s %,8d ev/s  p99 %-8s conns %s%s", prefix, phase, time,
-                    ((Number) line.getOrDefault("eventsInInterval", 0)).longValue(),
-                    CellSummary.micros(line.get("p99Micros")), line.get("live"), eta()), false);
+                    p.eventsInInterval(), CellResultBuilder.micros(p.p99Micros()), p.live(), eta()), false);
         }
     }
 

@@ -35,7 +35,7 @@ public record Clients(int connections, double rampPerSecond, int eventsPerConnec
         }
         if (!(rampPerSecond > 0) || rampPerSecond > ScenarioDefaults.MAX_RAMP_PER_SECOND) {
             throw new IllegalArgumentException("clients.rampRate must be above 0/s and at most "
-                    + Units.formatRate(ScenarioDefaults.MAX_RAMP_PER_SECOND) + ", got " + rampPerSecond + "/s");
+                    + ScenarioUnits.formatRate(ScenarioDefaults.MAX_RAMP_PER_SECOND) + ", got " + rampPerSecond + "/s");
         }
         if (eventsPerConnection < 0 || eventsPerConnection > ScenarioDefaults.MAX_EVENTS_PER_CONNECTION) {
             throw new IllegalArgumentException("clients.eventsPerConnection must be between 0 (never) and "

@@ -1,5 +1,6 @@
 package dev.pushbench.runner.scenario;
 
+import dev.pushbench.core.FeedSpec;
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.ServerConfig;
 import dev.pushbench.core.ServerStack;
@@ -16,7 +17,7 @@ import java.util.Optional;
  *
  * <pre>
  *   Scenario s = ScenarioLoader.load(Path.of("benchmarks/scenarios/quick.yaml"), Set.of("jetty"));
- *   FeedSpec feed = s.feed().toFeedSpec();
+ *   FeedSpec feed = s.feed();
  *   ServerConfig config = s.serverConfig(Transport.SSE, Protocol.H2C, "127.0.0.1");
  *   Duration eta = s.estimatedRunTime(Duration.ofSeconds(5));
  * </pre>
@@ -25,7 +26,7 @@ import java.util.Optional;
  * @param description free text, empty if the file has none
  * @param source      the file it was read from (for {@link ScenarioLoader#parse}, the name given)
  */
-public record Scenario(String name, String description, Path source, Matrix matrix, Clients clients, Feed feed,
+public record Scenario(String name, String description, Path source, Matrix matrix, Clients clients, FeedSpec feed,
                        Timing timing, TransportOptions transports, ServerOptions server) {
 
     public Scenario {

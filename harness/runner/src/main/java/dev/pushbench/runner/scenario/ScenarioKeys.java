@@ -1,9 +1,9 @@
 package dev.pushbench.runner.scenario;
 
 import static dev.pushbench.runner.scenario.ScenarioDefaults.*;
-import static dev.pushbench.runner.scenario.Units.formatDuration;
-import static dev.pushbench.runner.scenario.Units.formatRate;
-import static dev.pushbench.runner.scenario.Units.formatSize;
+import static dev.pushbench.runner.scenario.ScenarioUnits.formatDuration;
+import static dev.pushbench.runner.scenario.ScenarioUnits.formatRate;
+import static dev.pushbench.runner.scenario.ScenarioUnits.formatSize;
 
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.Transport;
@@ -53,8 +53,8 @@ public final class ScenarioKeys {
         }
     }
 
-    private static final String DURATION = "duration (" + Units.DURATION_UNITS + ")";
-    private static final String RATE = "rate (" + Units.RATE_UNITS + ")";
+    private static final String DURATION = "duration (" + ScenarioUnits.DURATION_UNITS + ")";
+    private static final String RATE = "rate (" + ScenarioUnits.RATE_UNITS + ")";
     private static final String INTERVAL_ALLOWED = "a duration above 0s and at most " + formatDuration(MAX_INTERVAL);
 
     private static final List<Section> SECTIONS = List.of(
@@ -109,7 +109,7 @@ public final class ScenarioKeys {
                     "above 0/s, at most " + formatRate(MAX_RATE_PER_SECOND) + " per topic and "
                             + formatRate(MAX_TOTAL_RATE_PER_SECOND) + " over all topics, e.g. 10/s, 0.5/s, 600/min",
                     "events per second, per topic; event k of topic i is due at t0 + i/(rate × topics) + (k − 1)/rate, whatever happens"),
-            new Key("feed.payload", "size (" + Units.SIZE_UNITS + ")", formatSize(PAYLOAD_BYTES),
+            new Key("feed.payload", "size (" + ScenarioUnits.SIZE_UNITS + ")", formatSize(PAYLOAD_BYTES),
                     "0B to " + formatSize(MAX_PAYLOAD_BYTES) + ", e.g. 256B, 4KiB, 1MiB",
                     "size of each event's data field (the JSON around it adds about 80 bytes (topic, seq, two 13-digit nanosecond times))"),
             new Key("feed.history", "whole number of events", String.valueOf(HISTORY_EVENTS),

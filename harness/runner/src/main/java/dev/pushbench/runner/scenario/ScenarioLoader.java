@@ -1,6 +1,7 @@
 package dev.pushbench.runner.scenario;
 
 import dev.pushbench.core.Backpressure;
+import dev.pushbench.core.FeedSpec;
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.Transport;
 import dev.pushbench.loadgen.ClientEngineKind;
@@ -187,7 +188,7 @@ public final class ScenarioLoader {
         Duration hold = duration(longPolling, "hold", ScenarioDefaults.LONG_POLL_HOLD, true, ScenarioDefaults.MAX_PHASE);
         if (hold.compareTo(ScenarioDefaults.LONG_POLL_HOLD_BELOW) >= 0) {
             throw error(longPolling.value("hold"), "long-polling.hold must be shorter than "
-                    + Units.formatDuration(ScenarioDefaults.LONG_POLL_HOLD_BELOW), shown(longPolling.value("hold")),
+                    + ScenarioUnits.formatDuration(ScenarioDefaults.LONG_POLL_HOLD_BELOW), shown(longPolling.value("hold")),
                     ScenarioKeys.key("long-polling.hold").allowed(), null);
         }
         Duration interval = duration(sections.get("short-polling"), "interval", ScenarioDefaults.SHORT_POLL_INTERVAL,
@@ -201,7 +202,7 @@ public final class ScenarioLoader {
 
         try {
             Matrix matrix = new Matrix(stacks, transports, protocols);
-            Feed feed = new Feed(topics, ratePerSecond, payloadBytes, historyEvents);
+            FeedSpec feed = new FeedSpec(topics, ratePerSecond, payloadBytes, historyEvents);
             Timing timing = new Timing(warmup, duration, drain, repeats);
             TransportOptions transportOptions = new TransportOptions(sseRetry, sseHeartbeat, webSocketHeartbeat, hold, interval);
             ServerOptions server = new ServerOptions(backpressure, maxBatchEvents);
@@ -375,15 +376,15 @@ public final class ScenarioLoader {
         String allowed = ScenarioKeys.key(path).allowed();
         Duration d;
         try {
-            d = Units.parseDuration(s.getValue());
-        } catch (Units.UnitException e) {
+            d = ScenarioUnits.parseDuration(s.getValue());
+        } catch (ScenarioUnits.UnitException e) {
             throw error(s, path + " " + e.problem(), shown(s), allowed, e.suggestion());
         }
         if (positive && d.isZero()) {
             throw error(s, path + " must be above 0s", shown(s), allowed, null);
         }
         if (d.compareTo(max) > 0) {
-            throw error(s, path + " must be at most " + Units.formatDuration(max), shown(s), allowed, null);
+            throw error(s, path + " must be at most " + ScenarioUnits.formatDuration(max), shown(s), allowed, null);
         }
         return d;
     }
@@ -397,12 +398,12 @@ public final class ScenarioLoader {
         String allowed = ScenarioKeys.key(path).allowed();
         long bytes;
         try {
-            bytes = Units.parseSize(s.getValue());
-        } catch (Units.UnitException e) {
+            bytes = ScenarioUnits.parseSize(s.getValue());
+        } catch (ScenarioUnits.UnitException e) {
             throw error(s, path + " " + e.problem(), shown(s), allowed, e.suggestion());
         }
         if (bytes > max) {
-            throw error(s, path + " must be at most " + Units.formatSize(max), shown(s), allowed, null);
+            throw error(s, path + " must be at most " + ScenarioUnits.formatSize(max), shown(s), allowed, null);
         }
         return (int) bytes;
     }
@@ -417,15 +418,15 @@ public final class ScenarioLoader {
         String allowed = ScenarioKeys.key(path).allowed();
         double perSecond;
         try {
-            perSecond = Units.parseRate(s.getValue());
-        } catch (Units.UnitException e) {
+            perSecond = ScenarioUnits.parseRate(s.getValue());
+        } catch (ScenarioUnits.UnitException e) {
             throw error(s, path + " " + e.problem(), shown(s), allowed, e.suggestion());
         }
         if (!(perSecond > 0)) {
             throw error(s, path + " must be above 0/s", shown(s), allowed, null);
         }
         if (perSecond > max) {
-            throw error(s, path + " must be at most " + Units.formatRate(max), shown(s), allowed, null);
+            throw error(s, path + " must be at most " + ScenarioUnits.formatRate(max), shown(s), allowed, null);
         }
         return perSecond;
     }

@@ -1,5 +1,6 @@
 package dev.pushbench.runner.scenario;
 
+import dev.pushbench.core.FeedSpec;
 import dev.pushbench.core.Transport;
 import java.time.Duration;
 import java.util.List;
@@ -26,23 +27,23 @@ final class ScenarioRules {
     private ScenarioRules() {
     }
 
-    static Optional<Violation> check(Matrix matrix, Feed feed, Timing timing, TransportOptions transports, ServerOptions server) {
+    static Optional<Violation> check(Matrix matrix, FeedSpec feed, Timing timing, TransportOptions transports, ServerOptions server) {
         if (feed.totalRatePerSecond() > ScenarioDefaults.MAX_TOTAL_RATE_PER_SECOND) {
             return Optional.of(new Violation("feed.rate", List.of("feed.topics"),
-                    "feed.topics × feed.rate must be at most " + Units.formatRate(ScenarioDefaults.MAX_TOTAL_RATE_PER_SECOND)
+                    "feed.topics × feed.rate must be at most " + ScenarioUnits.formatRate(ScenarioDefaults.MAX_TOTAL_RATE_PER_SECOND)
                             + " (one thread publishes every topic)",
-                    feed.topics() + " × " + Units.formatRate(feed.ratePerSecond()) + " = "
-                            + Units.formatRate(feed.totalRatePerSecond()),
-                    "a rate of at most " + Units.formatRate(Math.floor(ScenarioDefaults.MAX_TOTAL_RATE_PER_SECOND / feed.topics() * 1000) / 1000)
+                    feed.topics() + " × " + ScenarioUnits.formatRate(feed.ratePerSecond()) + " = "
+                            + ScenarioUnits.formatRate(feed.totalRatePerSecond()),
+                    "a rate of at most " + ScenarioUnits.formatRate(Math.floor(ScenarioDefaults.MAX_TOTAL_RATE_PER_SECOND / feed.topics() * 1000) / 1000)
                             + " per topic with " + feed.topics() + " topics", null));
         }
         double eventsPerTopic = feed.ratePerSecond() * seconds(timing.duration());
         if (eventsPerTopic < 1) {
             return Optional.of(new Violation("feed.rate", List.of("timing.duration"),
                     "feed.rate publishes less than one event per topic during timing.duration ("
-                            + Units.formatDuration(timing.duration()) + "), so nothing would be measured",
-                    Units.formatRate(feed.ratePerSecond()),
-                    "at least " + Units.formatRate(Math.ceil(1000 / seconds(timing.duration())) / 1000) + ", or a longer timing.duration", null));
+                            + ScenarioUnits.formatDuration(timing.duration()) + "), so nothing would be measured",
+                    ScenarioUnits.formatRate(feed.ratePerSecond()),
+                    "at least " + ScenarioUnits.formatRate(Math.ceil(1000 / seconds(timing.duration())) / 1000) + ", or a longer timing.duration", null));
         }
         if (!matrix.has(Transport.SHORT_POLLING)) {
             return Optional.empty();
@@ -50,20 +51,20 @@ final class ScenarioRules {
         Duration interval = transports.shortPollInterval();
         if (interval.compareTo(timing.duration()) >= 0) {
             return Optional.of(new Violation("short-polling.interval", List.of("timing.duration"),
-                    "short-polling.interval must be shorter than timing.duration (" + Units.formatDuration(timing.duration())
+                    "short-polling.interval must be shorter than timing.duration (" + ScenarioUnits.formatDuration(timing.duration())
                             + ") when short-polling is in the matrix, or a client polls once or never while measured",
-                    Units.formatDuration(interval), "a duration above 0s and below " + Units.formatDuration(timing.duration()), null));
+                    ScenarioUnits.formatDuration(interval), "a duration above 0s and below " + ScenarioUnits.formatDuration(timing.duration()), null));
         }
         if (timing.drain().compareTo(interval) < 0) {
             return Optional.of(new Violation("timing.drain", List.of("short-polling.interval"),
-                    "timing.drain must be at least short-polling.interval (" + Units.formatDuration(interval)
+                    "timing.drain must be at least short-polling.interval (" + ScenarioUnits.formatDuration(interval)
                             + ") when short-polling is in the matrix, or the last measured events are never polled",
-                    Units.formatDuration(timing.drain()), "a duration of at least " + Units.formatDuration(interval),
-                    Units.formatDuration(interval)));
+                    ScenarioUnits.formatDuration(timing.drain()), "a duration of at least " + ScenarioUnits.formatDuration(interval),
+                    ScenarioUnits.formatDuration(interval)));
         }
         long eventsPerPoll = (long) Math.ceil(feed.ratePerSecond() * seconds(interval));
-        String perPoll = "feed.rate × short-polling.interval = " + Units.formatRate(feed.ratePerSecond()) + " × "
-                + Units.formatDuration(interval) + " = " + eventsPerPoll + " events";
+        String perPoll = "feed.rate × short-polling.interval = " + ScenarioUnits.formatRate(feed.ratePerSecond()) + " × "
+                + ScenarioUnits.formatDuration(interval) + " = " + eventsPerPoll + " events";
         if (eventsPerPoll > feed.historyEvents()) {
             long enough = Long.highestOneBit(eventsPerPoll - 1) << 1;
             return Optional.of(new Violation("feed.history", List.of("short-polling.interval", "feed.rate"),

@@ -33,8 +33,8 @@ public record Timing(Duration warmup, Duration duration, Duration drain, int rep
         Objects.requireNonNull(d, name);
         if (d.isNegative() || (positive && d.isZero()) || d.compareTo(ScenarioDefaults.MAX_PHASE) > 0) {
             throw new IllegalArgumentException(name + " must be " + (positive ? "above 0s" : "at least 0s")
-                    + " and at most " + Units.formatDuration(ScenarioDefaults.MAX_PHASE)
-                    + ", got " + Units.formatDuration(d));
+                    + " and at most " + ScenarioUnits.formatDuration(ScenarioDefaults.MAX_PHASE)
+                    + ", got " + ScenarioUnits.formatDuration(d));
         }
     }
 }

@@ -26,14 +26,14 @@ public record TransportOptions(Duration sseRetry, Duration sseHeartbeat, Duratio
         requirePositive(sseRetry, "sse.retry", ScenarioDefaults.MAX_INTERVAL);
         if (sseRetry.toNanos() % 1_000_000 != 0) {
             throw new IllegalArgumentException("sse.retry must be whole milliseconds (the retry: field is in ms), got "
-                    + Units.formatDuration(sseRetry));
+                    + ScenarioUnits.formatDuration(sseRetry));
         }
         requirePositive(sseHeartbeat, "sse.heartbeat", ScenarioDefaults.MAX_INTERVAL);
         requirePositive(webSocketHeartbeat, "websocket.heartbeat", ScenarioDefaults.MAX_INTERVAL);
         requirePositive(longPollHold, "long-polling.hold", ScenarioDefaults.LONG_POLL_HOLD_BELOW);
         if (longPollHold.compareTo(ScenarioDefaults.LONG_POLL_HOLD_BELOW) >= 0) {
             throw new IllegalArgumentException("long-polling.hold must be shorter than "
-                    + Units.formatDuration(ScenarioDefaults.LONG_POLL_HOLD_BELOW) + ", got " + Units.formatDuration(longPollHold));
+                    + ScenarioUnits.formatDuration(ScenarioDefaults.LONG_POLL_HOLD_BELOW) + ", got " + ScenarioUnits.formatDuration(longPollHold));
         }
         requirePositive(shortPollInterval, "short-polling.interval", ScenarioDefaults.MAX_PHASE);
     }
@@ -49,8 +49,8 @@ public record TransportOptions(Duration sseRetry, Duration sseHeartbeat, Duratio
     private static void requirePositive(Duration d, String name, Duration max) {
         Objects.requireNonNull(d, name);
         if (d.isNegative() || d.isZero() || d.compareTo(max) > 0) {
-            throw new IllegalArgumentException(name + " must be above 0s and at most " + Units.formatDuration(max)
-                    + ", got " + Units.formatDuration(d));
+            throw new IllegalArgumentException(name + " must be above 0s and at most " + ScenarioUnits.formatDuration(max)
+                    + ", got " + ScenarioUnits.formatDuration(d));
         }
     }
 }

@@ -4,14 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushbench.core.Event;
+import dev.pushbench.model.result.CellResult;
+import dev.pushbench.model.result.CellStatus;
 import dev.pushbench.runner.cli.PushbenchCli;
-import dev.pushbench.runner.run.Json;
+import dev.pushbench.runner.run.ChildSpecs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -50,12 +51,11 @@ class CostValidityTest {
     }
 
     static void checkBytes(Path cellDir, String cell, int payloadBytes) throws IOException {
-        Map<String, Object> s = Json.read(cellDir.resolve("summary.json"));
-        assertEquals("ok", s.get("status"), () -> String.valueOf(s.get("reason")));
-        Map<String, Object> load = Json.read(cellDir.resolve("load.json"));
-        Map<String, Object> window = Json.map(s, "window");
-        long mid = (Json.longOf(window, "startNanos") + Json.longOf(window, "endNanos")) / 2;
-        long seq = Math.round((mid - Json.longOf(load, "t0Nanos")) / 1e9 * Json.doubleOf(load, "ratePerSecond"));
+        CellResult s = RunFiles.summary(cellDir);
+        assertEquals(CellStatus.OK, s.status(), s::reason);
+        ChildSpecs.LoadFile load = RunFiles.load(cellDir);
+        long mid = (s.window().startNanos() + s.window().endNanos()) / 2;
+        long seq = Math.round((mid - load.t0Nanos()) / 1e9 * load.ratePerSecond());
         // an event of the middle of the window: its digits are what the window's events carry
         Event e = Event.encode(0, seq, mid, mid, payloadBytes);
         int json = e.jsonLength();
@@ -70,7 +70,7 @@ class CostValidityTest {
             int ws = json + (json <= 125 ? 2 : 4);
             expected = h2 ? ws + 9 : ws;
         }
-        double measured = Json.doubleOf(Json.map(Json.map(s, "costs"), "wire"), "bytesDownPerMessage");
+        double measured = s.costs().wire().bytesDownPerMessage();
         assertTrue(Math.abs(measured - expected) <= 0.05 * expected,
                 cell + ": " + measured + " bytes per message down, framing rules say " + expected + " (±5 %)");
     }
@@ -96,10 +96,8 @@ class CostValidityTest {
     static String points(Path cellDir) {
         try {
             List<String> out = new ArrayList<>();
-            for (Object o : (List<?>) Json.read(cellDir.resolve("summary.json")).get("memoryPoints")) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> p = (Map<String, Object>) o;
-                out.add("(" + p.get("connections") + ", " + Json.map(p, "server").get("heapUsedBytes") + ")");
+            for (CellResult.MemoryPoint p : RunFiles.summary(cellDir).memoryPoints()) {
+                out.add("(" + p.connections() + ", " + p.server().heapUsedBytes() + ")");
             }
             return String.join(" ", out);
         } catch (IOException | RuntimeException e) {
@@ -108,16 +106,15 @@ class CostValidityTest {
     }
 
     static long heapPerConnection(Path cellDir) throws IOException {
-        Map<String, Object> s = Json.read(cellDir.resolve("summary.json"));
-        assertEquals("ok", s.get("status"), () -> String.valueOf(s.get("reason")));
+        CellResult s = RunFiles.summary(cellDir);
+        assertEquals(CellStatus.OK, s.status(), s::reason);
         // the topics' history is still filling (100 topics at 1/s, 1024 kept): each point says how much it
         // held, so that the slope leaves it out, and it grew as events were published between the points
         List<Long> published = new ArrayList<>();
         List<Long> history = new ArrayList<>();
-        for (Object o : (List<?>) s.get("memoryPoints")) {
-            Map<?, ?> p = (Map<?, ?>) o;
-            published.add(((Number) p.get("serverPublished")).longValue());
-            history.add(((Number) p.get("serverHistoryBytes")).longValue());
+        for (CellResult.MemoryPoint p : s.memoryPoints()) {
+            published.add(p.serverPublished());
+            history.add(p.serverHistoryBytes());
         }
         assertEquals(5, history.size(), "five memory points");
         for (int i = 1; i < history.size(); i++) {
@@ -125,7 +122,7 @@ class CostValidityTest {
                     "history grows while points are read: published " + published + ", bytes " + history);
         }
         assertTrue(history.get(0) > 100 * published.get(0), "history bytes " + history + " for " + published + " events");
-        return Json.longOf(Json.map(Json.map(s, "costs"), "server"), "heapBytesPerConnection");
+        return s.costs().server().heapBytesPerConnection();
     }
 
     private Path run(String name, String yaml) throws IOException {

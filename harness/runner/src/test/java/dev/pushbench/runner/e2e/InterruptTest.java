@@ -3,14 +3,15 @@ package dev.pushbench.runner.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.pushbench.runner.run.Json;
+import dev.pushbench.model.result.CellResult;
+import dev.pushbench.model.result.CellStatus;
+import dev.pushbench.model.result.RunManifest;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -62,12 +63,11 @@ class InterruptTest {
         try (Stream<Path> runs = Files.list(results)) {
             runDir = runs.filter(Files::isDirectory).findFirst().orElseThrow();
         }
-        Map<String, Object> run = Json.read(runDir.resolve("run.json"));
-        assertEquals("interrupted", run.get("status"), console.toString());
-        assertEquals("ok", Json.read(runDir.resolve("cells/jetty-sse-http1.1/summary.json")).get("status"));
-        Map<String, Object> second = Json.read(runDir.resolve("cells/jetty-sse-h2c/summary.json"));
-        assertEquals("failed", second.get("status"));
-        assertTrue(String.valueOf(second.get("reason")).contains("interrupted"), String.valueOf(second.get("reason")));
+        assertEquals(RunManifest.INTERRUPTED, RunFiles.run(runDir).status(), console.toString());
+        assertEquals(CellStatus.OK, RunFiles.summary(runDir.resolve("cells/jetty-sse-http1.1")).status());
+        CellResult second = RunFiles.summary(runDir.resolve("cells/jetty-sse-h2c"));
+        assertEquals(CellStatus.FAILED, second.status());
+        assertTrue(String.valueOf(second.reason()).contains("interrupted"), second.reason());
         assertTrue(Files.size(runDir.resolve("report.html")) > 0, "a report of the partial run");
     }
 }

@@ -16,7 +16,11 @@ import dev.pushbench.loadgen.ClientEngineKind;
 import dev.pushbench.loadgen.LoadGenerator;
 import dev.pushbench.loadgen.LoadSpec;
 import dev.pushbench.runner.cli.PushbenchCli;
-import dev.pushbench.runner.run.Json;
+import dev.pushbench.model.result.CellResult;
+import dev.pushbench.model.result.CellStatus;
+import dev.pushbench.model.result.RunManifest;
+import dev.pushbench.model.result.LoadResult;
+import dev.pushbench.model.control.ControlMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,22 +74,22 @@ class NioEngineEndToEndTest {
     @TestFactory
     Stream<DynamicTest> http11SseAndWebSocketCellsDeliverEverythingOnce() throws Exception {
         assertEquals(0, exitCode, "pushbench run exit code");
-        Map<String, Object> run = Json.read(runDir.resolve("run.json"));
-        assertEquals("nio", run.get("loadgenEngine"));
-        assertTrue(String.valueOf(run.get("loadgenClient")).startsWith("pushbench nio client"), String.valueOf(run.get("loadgenClient")));
-        assertEquals("nio", Json.map(Json.map(Json.map(run, "scenario"), "resolved"), "clients").get("engine"));
+        RunManifest run = RunFiles.run(runDir);
+        assertEquals("nio", run.loadgenEngine());
+        assertTrue(String.valueOf(run.loadgenClient()).startsWith("pushbench nio client"), run.loadgenClient());
+        assertEquals("nio", ((Map<?, ?>) run.scenario().resolved().get("clients")).get("engine"));
         List<DynamicTest> tests = new ArrayList<>();
         for (String cell : MEASURED) {
             Path cellDir = runDir.resolve("cells").resolve(cell);
             tests.add(DynamicTest.dynamicTest(cell, () -> {
                 QuickScenarioEndToEndTest.checkCell(cellDir);
-                Map<String, Object> s = Json.read(cellDir.resolve("summary.json"));
-                Map<String, Object> loadgen = Json.map(s, "loadgen");
-                assertEquals("nio", loadgen.get("engine"));
-                assertTrue(String.valueOf(loadgen.get("client")).startsWith("pushbench nio client"), String.valueOf(loadgen.get("client")));
-                assertEquals(0, Json.longOf(loadgen, "protocolErrors"), () -> "protocol errors; last error " + loadgen.get("lastError"));
-                assertTrue(Json.longOf(Json.map(s, "tcpConnectMicros"), "count") >= 10, "TCP connects timed");
-                assertEquals("nio", Json.read(cellDir.resolve("load.json")).get("engine"));
+                CellResult s = RunFiles.summary(cellDir);
+                CellResult.Loadgen loadgen = s.loadgen();
+                assertEquals("nio", loadgen.engine());
+                assertTrue(String.valueOf(loadgen.client()).startsWith("pushbench nio client"), loadgen.client());
+                assertEquals(0, loadgen.protocolErrors(), () -> "protocol errors; last error " + loadgen.lastError());
+                assertTrue(s.tcpConnectMicros().count() >= 10, "TCP connects timed");
+                assertEquals("nio", RunFiles.load(cellDir).engine());
             }));
         }
         return tests.stream();
@@ -99,13 +103,12 @@ class NioEngineEndToEndTest {
 
     @TestFactory
     Stream<DynamicTest> otherCellsAreUnsupportedWithTheEnginesReason() throws Exception {
-        @SuppressWarnings("unchecked")
-        List<String> cells = (List<String>) Json.read(runDir.resolve("run.json")).get("cells");
+        List<String> cells = RunFiles.run(runDir).cells();
         assertEquals(12, cells.size(), "2 stacks x 3 transports x 2 protocols");
         return cells.stream().filter(c -> !MEASURED.contains(c)).map(cell -> DynamicTest.dynamicTest(cell, () -> {
-            Map<String, Object> s = Json.read(runDir.resolve("cells").resolve(cell).resolve("summary.json"));
-            assertEquals("unsupported", s.get("status"));
-            String reason = String.valueOf(s.get("reason"));
+            CellResult s = RunFiles.summary(runDir.resolve("cells").resolve(cell));
+            assertEquals(CellStatus.UNSUPPORTED, s.status());
+            String reason = String.valueOf(s.reason());
             // Vert.x's own refusal (WebSocket over HTTP/2) comes first; every other one is the engine's
             String expected = cell.equals("vertx-websocket-h2c") ? "Vert.x" : "the nio client engine speaks HTTP/1.1 cleartext SSE"
                     + " and WebSocket only";
@@ -149,10 +152,11 @@ class NioEngineEndToEndTest {
                     restartFailure.set(e);
                 }
             }, "restart-server");
-            Map<String, Object> result;
+            LoadResult result;
             try {
-                result = new LoadGenerator(spec, progress -> {
-                    if ("phase".equals(progress.get("event")) && "measure".equals(progress.get("phase"))) {
+                result = new LoadGenerator(spec, message -> {
+                    if (message instanceof ControlMessage.Phase
+                            && ControlMessage.Phase.MEASURE.equals(((ControlMessage.Phase) message).phase())) {
                         restart.start(); // a second into the window
                     }
                 }).run();
@@ -162,16 +166,16 @@ class NioEngineEndToEndTest {
                 context.get().close();
             }
             assertEquals(null, restartFailure.get(), "restarting the server");
-            Map<String, Object> delivery = Json.map(result, "delivery");
-            Map<String, Object> counts = Json.map(result, "connections");
-            long expected = Json.longOf(delivery, "expected");
+            CellResult.Delivery delivery = result.delivery();
+            CellResult.Connections counts = result.connections();
+            long expected = delivery.expected();
             assertTrue(expected > 0, "expected > 0");
-            assertEquals(expected, Json.longOf(delivery, "delivered"), () -> "delivered == expected; " + result);
-            assertEquals(0, Json.longOf(delivery, "lost"));
-            assertEquals(0, Json.longOf(delivery, "duplicated"));
-            assertTrue(Json.longOf(counts, "disconnects") >= connections, () -> "every subscriber lost its connection: " + counts);
-            assertTrue(Json.longOf(counts, "reconnects") >= connections, () -> "and reconnected: " + counts);
-            assertTrue(Json.longOf(counts, "tcpConnectionsOpened") >= 2L * connections, () -> String.valueOf(counts));
+            assertEquals(expected, delivery.delivered(), () -> "delivered == expected; " + result);
+            assertEquals(0, delivery.lost());
+            assertEquals(0, delivery.duplicated());
+            assertTrue(counts.disconnects() >= connections, () -> "every subscriber lost its connection: " + counts);
+            assertTrue(counts.reconnects() >= connections, () -> "and reconnected: " + counts);
+            assertTrue(counts.tcpConnectionsOpened() >= 2L * connections, () -> String.valueOf(counts));
         }
     }
 }

@@ -4,19 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushbench.core.Protocol;
+import dev.pushbench.model.result.CellResult;
+import dev.pushbench.model.result.CellStatus;
+import dev.pushbench.model.result.RunManifest;
 import dev.pushbench.runner.run.ScenarioRunner;
 import dev.pushbench.runner.scenario.Matrix;
 import dev.pushbench.runner.scenario.Scenario;
 import dev.pushbench.runner.scenario.ScenarioLoader;
-import java.util.Set;
-import dev.pushbench.runner.run.Json;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.HdrHistogram.EncodableHistogram;
@@ -59,13 +60,12 @@ class QuickScenarioEndToEndTest {
     @TestFactory
     Stream<DynamicTest> everyCellDeliversEverythingOnce() throws IOException {
         assertEquals(0, exitCode, "pushbench run exit code");
-        Map<String, Object> run = Json.read(runDir.resolve("run.json"));
-        assertEquals("complete", run.get("status"));
-        assertEquals(Boolean.TRUE, Json.map(run, "clockCheck").get("ok"));
+        RunManifest run = RunFiles.run(runDir);
+        assertEquals(RunManifest.COMPLETE, run.status());
+        assertEquals(Boolean.TRUE, run.clockCheck().ok());
         assertTrue(Files.isRegularFile(runDir.resolve("report.html")));
         assertTrue(Files.isRegularFile(results.resolve("index.html")));
-        @SuppressWarnings("unchecked")
-        List<String> cells = (List<String>) run.get("cells");
+        List<String> cells = run.cells();
         assertEquals(8, cells.size(), "jetty x 4 transports x 2 protocols");
         List<DynamicTest> tests = new ArrayList<>();
         for (String cell : cells) {
@@ -75,20 +75,19 @@ class QuickScenarioEndToEndTest {
     }
 
     static void checkCell(Path cellDir) throws IOException {
-        Map<String, Object> s = Json.read(cellDir.resolve("summary.json"));
-        assertEquals("ok", s.get("status"), () -> "status of " + cellDir.getFileName() + ": " + s.get("reason"));
-        Map<String, Object> d = Json.map(s, "delivery");
-        long expected = Json.longOf(d, "expected");
+        CellResult s = RunFiles.summary(cellDir);
+        assertEquals(CellStatus.OK, s.status(), () -> "status of " + cellDir.getFileName() + ": " + s.reason());
+        CellResult.Delivery d = s.delivery();
+        long expected = d.expected();
         assertTrue(expected > 0, "expected > 0");
-        assertEquals(expected, Json.longOf(d, "delivered"), "delivered == expected");
-        assertEquals(0, Json.longOf(d, "lost"), "lost");
-        assertEquals(0, Json.longOf(d, "duplicated"), "duplicated");
-        assertEquals(0, Json.longOf(d, "scheduleMismatches"), "events carry their scheduled intended time");
-        Map<String, Object> latency = Json.map(s, "latencyMicros");
-        assertEquals(expected, Json.longOf(latency, "count"), "one latency sample per delivered event");
-        assertTrue(Json.doubleOf(latency, "p50") > 0);
-        assertTrue(Json.doubleOf(Json.map(s, "latencyActualMicros"), "p50") > 0);
-        assertTrue(Json.longOf(Json.map(s, "connectMicros"), "count") > 0);
+        assertEquals(expected, d.delivered(), "delivered == expected");
+        assertEquals(0, d.lost(), "lost");
+        assertEquals(0, d.duplicated(), "duplicated");
+        assertEquals(0, d.scheduleMismatches(), "events carry their scheduled intended time");
+        assertEquals(expected, s.latencyMicros().count(), "one latency sample per delivered event");
+        assertTrue(s.latencyMicros().p50() > 0);
+        assertTrue(s.latencyActualMicros().p50() > 0);
+        assertTrue(s.connectMicros().count() > 0);
         // the interval log is HdrHistogram's own format: its reader takes it
         long events = 0;
         try (FileInputStream in = new FileInputStream(cellDir.resolve("latency.hlog").toFile())) {
@@ -127,9 +126,9 @@ class QuickScenarioEndToEndTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (String cell : List.of("jetty-short-polling-http1.1", "jetty-short-polling-h2c")) {
             tests.add(DynamicTest.dynamicTest(cell, () -> {
-                Map<String, Object> s = Json.read(runDir.resolve("cells").resolve(cell).resolve("summary.json"));
-                double mean = Json.doubleOf(Json.map(s, "latencyMicros"), "mean");
-                double roundTrip = Json.doubleOf(Json.map(s, "pollMicros"), "mean");
+                CellResult s = RunFiles.summary(runDir.resolve("cells").resolve(cell));
+                double mean = s.latencyMicros().mean();
+                double roundTrip = s.pollMicros().mean();
                 double expected = halfInterval + roundTrip;
                 assertTrue(Math.abs(mean - expected) <= 0.15 * expected,
                         "mean latency " + mean + " us vs interval/2 + poll round trip " + expected + " us");
@@ -139,8 +138,7 @@ class QuickScenarioEndToEndTest {
     }
 
     static double p50(String cellPattern, String transport) throws IOException {
-        Map<String, Object> s = Json.read(runDir.resolve("cells").resolve(String.format(cellPattern, transport)).resolve("summary.json"));
-        return Json.doubleOf(Json.map(s, "latencyMicros"), "p50");
+        return RunFiles.summary(runDir.resolve("cells").resolve(String.format(cellPattern, transport))).latencyMicros().p50();
     }
 
     static String list(Path dir) throws IOException {

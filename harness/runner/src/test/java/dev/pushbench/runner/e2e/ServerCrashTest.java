@@ -3,9 +3,11 @@ package dev.pushbench.runner.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pushbench.model.result.CellResult;
+import dev.pushbench.model.result.CellStatus;
+import dev.pushbench.model.result.RunManifest;
 import dev.pushbench.runner.cli.PushbenchCli;
 import dev.pushbench.runner.run.CellPlan;
-import dev.pushbench.runner.run.Json;
 import dev.pushbench.runner.run.ScenarioRunner;
 import dev.pushbench.runner.scenario.Scenario;
 import dev.pushbench.runner.scenario.ScenarioLoader;
@@ -15,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -53,16 +54,16 @@ class ServerCrashTest {
         try (Stream<Path> runs = Files.list(dir.resolve("results"))) {
             runDir = runs.filter(Files::isDirectory).findFirst().orElseThrow();
         }
-        Map<String, Object> first = Json.read(runDir.resolve("cells/jetty-sse-http1.1/summary.json"));
-        assertEquals("failed", first.get("status"));
-        assertTrue(String.valueOf(first.get("reason")).contains("server"), "reason names the server: " + first.get("reason"));
-        Map<String, Object> second = Json.read(runDir.resolve("cells/jetty-sse-h2c/summary.json"));
-        assertEquals("ok", second.get("status"), "the next cell ran: " + second.get("reason"));
-        assertEquals(0, Json.longOf(Json.map(second, "delivery"), "lost"));
-        Map<String, Object> run = Json.read(runDir.resolve("run.json"));
-        assertEquals("complete", run.get("status"));
+        CellResult first = RunFiles.summary(runDir.resolve("cells/jetty-sse-http1.1"));
+        assertEquals(CellStatus.FAILED, first.status());
+        assertTrue(String.valueOf(first.reason()).contains("server"), "reason names the server: " + first.reason());
+        CellResult second = RunFiles.summary(runDir.resolve("cells/jetty-sse-h2c"));
+        assertEquals(CellStatus.OK, second.status(), "the next cell ran: " + second.reason());
+        assertEquals(0, second.delivery().lost());
+        RunManifest run = RunFiles.run(runDir);
+        assertEquals(RunManifest.COMPLETE, run.status());
         assertTrue(Files.isRegularFile(runDir.resolve("report.html")));
-        assertEquals(List.of("jetty-sse-http1.1", "jetty-sse-h2c"), run.get("cells"));
+        assertEquals(List.of("jetty-sse-http1.1", "jetty-sse-h2c"), run.cells());
         assertEquals(0, PushbenchCli.execute("report", runDir.toString()), "the report rebuilds from the files");
     }
 }

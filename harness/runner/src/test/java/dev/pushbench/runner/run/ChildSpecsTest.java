@@ -1,18 +1,23 @@
 package dev.pushbench.runner.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pushbench.core.FeedSpec;
 import dev.pushbench.core.Protocol;
+import dev.pushbench.core.ServerConfig;
 import dev.pushbench.core.Schedule;
 import dev.pushbench.core.TlsMaterial;
 import dev.pushbench.core.Transport;
 import dev.pushbench.loadgen.ClientEngineKind;
 import dev.pushbench.loadgen.LoadSpec;
+import dev.pushbench.model.JsonFiles;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** {@code load.json} as the runner writes it and {@code pushbench load} reads it: every field survives the trip. */
@@ -25,13 +30,22 @@ class ChildSpecsTest {
                 Path.of("/tmp/cell/latency.hlog"), certificatePem, ClientEngineKind.JETTY);
     }
 
-    /** Through the same JSON text the runner writes to disk, not just the in-memory map. */
-    private static LoadSpec roundTrip(LoadSpec spec) {
-        return ChildSpecs.loadFromJson(Json.parse(Json.line(ChildSpecs.toJson(spec))));
+    /** Through the same JSON text the runner writes to disk, not just the in-memory record. */
+    private static LoadSpec roundTrip(LoadSpec spec) throws IOException {
+        return JsonFiles.parse(JsonFiles.pretty(ChildSpecs.LoadFile.of(spec)), ChildSpecs.LoadFile.class).toLoadSpec();
+    }
+
+    /** {@code load.json} as a tree, to change a field the way a person editing it would. */
+    private static ObjectNode json(LoadSpec spec) {
+        return JsonFiles.mapper().valueToTree(ChildSpecs.LoadFile.of(spec));
+    }
+
+    private static LoadSpec read(ObjectNode json) throws IOException {
+        return JsonFiles.mapper().treeToValue(json, ChildSpecs.LoadFile.class).toLoadSpec();
     }
 
     @Test
-    void aTlsCellKeepsTheServerCertificate() {
+    void aTlsCellKeepsTheServerCertificate() throws IOException {
         String pem = TlsMaterial.selfSigned("127.0.0.1").certificatePem();
         LoadSpec h2 = spec(Protocol.H2, pem);
         assertEquals(h2, roundTrip(h2));
@@ -39,46 +53,66 @@ class ChildSpecsTest {
     }
 
     @Test
-    void aCleartextCellHasNone() {
+    void aCleartextCellHasNone() throws IOException {
         LoadSpec h2c = spec(Protocol.H2C, null);
         assertEquals(h2c, roundTrip(h2c));
-        Map<String, Object> json = ChildSpecs.toJson(h2c);
-        json.remove("serverCertificatePem");
-        assertNull(ChildSpecs.loadFromJson(json).serverCertificatePem(), "a load.json written before TLS reads as cleartext");
+        assertFalse(json(h2c).has("serverCertificatePem"), "absent, not null");
+        ObjectNode json = json(h2c);
+        json.putNull("serverCertificatePem");
+        assertNull(read(json).serverCertificatePem(), "a load.json written with null reads as cleartext");
     }
 
     @Test
-    void theEngineSurvivesTheTrip() {
+    void theEngineSurvivesTheTrip() throws IOException {
         LoadSpec jetty = spec(Protocol.HTTP_1_1, null);
         LoadSpec nio = new LoadSpec(jetty.host(), jetty.port(), jetty.protocol(), jetty.transport(), jetty.connections(),
                 jetty.rampPerSecond(), jetty.eventsPerConnection(), jetty.schedule(), jetty.warmup(), jetty.duration(),
                 jetty.drain(), jetty.shortPollInterval(), jetty.longPollHold(), jetty.heartbeat(), jetty.reconnectDelay(),
                 jetty.hlogFile(), null, ClientEngineKind.NIO);
         assertEquals(nio, roundTrip(nio));
-        assertEquals("nio", ChildSpecs.toJson(nio).get("engine"));
-        Map<String, Object> old = ChildSpecs.toJson(jetty);
+        assertEquals("nio", json(nio).get("engine").asText());
+        ObjectNode old = json(jetty);
         old.remove("engine");
-        assertEquals(ClientEngineKind.JETTY, ChildSpecs.loadFromJson(old).engine(), "a load.json written before engines ran Jetty's");
+        assertEquals(ClientEngineKind.JETTY, read(old).engine(), "a load.json written before engines ran Jetty's");
     }
 
     @Test
     void anEngineThatCannotRunTheCellIsRefused() {
-        Map<String, Object> json = ChildSpecs.toJson(spec(Protocol.H2C, null));
+        ObjectNode json = json(spec(Protocol.H2C, null));
         json.put("engine", "nio");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ChildSpecs.loadFromJson(json));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(json));
         assertEquals("engine nio cannot run this load: the nio client engine speaks HTTP/1.1 cleartext SSE and WebSocket only"
                 + " (this cell is websocket over h2c); use engine jetty", e.getMessage());
         json.put("engine", "netty");
         assertEquals("unknown client engine 'netty', allowed: jetty, nio",
-                assertThrows(IllegalArgumentException.class, () -> ChildSpecs.loadFromJson(json)).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> read(json)).getMessage());
     }
 
     @Test
     void aTlsCellWithoutTheCertificateIsRefused() {
-        Map<String, Object> json = ChildSpecs.toJson(spec(Protocol.HTTP_1_1, null));
+        ObjectNode json = json(spec(Protocol.HTTP_1_1, null));
         json.put("protocol", Protocol.HTTPS_1_1.id());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ChildSpecs.loadFromJson(json));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(json));
         assertEquals("serverCertificatePem is required for protocol https1.1 (the load generator trusts only the server's"
                 + " own certificate), got none", e.getMessage());
+    }
+
+    @Test
+    void aMissingFieldIsNamed() {
+        ObjectNode json = json(spec(Protocol.HTTP_1_1, null));
+        json.remove("port");
+        assertEquals("port is required, got none",
+                assertThrows(IllegalArgumentException.class, () -> read(json)).getMessage());
+    }
+
+    @Test
+    void serverJsonKeepsTheServerSettingsAndTheFeed() throws IOException {
+        ServerConfig config = ServerConfig.defaults(Protocol.H2C);
+        FeedSpec feed = new FeedSpec(3, 2.5, 128, 64);
+        ChildSpecs.ServeFile read = JsonFiles.parse(JsonFiles.pretty(ChildSpecs.ServeFile.of("vertx", config, feed)),
+                ChildSpecs.ServeFile.class);
+        assertEquals("vertx", read.stack());
+        assertEquals(feed, read.feed());
+        assertEquals(config, read.serverConfig());
     }
 }

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.Transport;
+import dev.pushbench.model.JsonFiles;
+import dev.pushbench.model.result.CellResult;
+import dev.pushbench.model.result.ProcessSnapshot;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +40,7 @@ class MemorySlopeTest {
 
     @Test
     void aCleanSweepGivesThePerConnectionSlope() {
-        assertEquals(PER_CONNECTION, CellSummary.slope(sweep(0, 0, 0, 0, 0)), 1e-6);
+        assertEquals(PER_CONNECTION, MemorySweep.slope(sweep(0, 0, 0, 0, 0)), 1e-6);
     }
 
     @Test
@@ -46,9 +48,9 @@ class MemorySlopeTest {
         for (int bad = 0; bad < 5; bad++) {
             double[] extra = new double[5];
             extra[bad] = ONE_OFF;
-            assertEquals(PER_CONNECTION, CellSummary.slope(sweep(extra)), 1e-6, "reading " + bad + " high");
+            assertEquals(PER_CONNECTION, MemorySweep.slope(sweep(extra)), 1e-6, "reading " + bad + " high");
             extra[bad] = -ONE_OFF;
-            assertEquals(PER_CONNECTION, CellSummary.slope(sweep(extra)), 1e-6, "reading " + bad + " low");
+            assertEquals(PER_CONNECTION, MemorySweep.slope(sweep(extra)), 1e-6, "reading " + bad + " low");
         }
     }
 
@@ -59,7 +61,7 @@ class MemorySlopeTest {
             for (int i = 0; i < step; i++) {
                 extra[i] = ONE_OFF; // freed after reading step - 1: every earlier reading carries it
             }
-            assertEquals(PER_CONNECTION, CellSummary.slope(sweep(extra)), 1e-6, "freed before reading " + step);
+            assertEquals(PER_CONNECTION, MemorySweep.slope(sweep(extra)), 1e-6, "freed before reading " + step);
             if (step == 2) {
                 double before = theilSen(sweep(extra));
                 assertTrue(before > 1.2 * PER_CONNECTION, "the median of every pair's slope is more than 20 % high: " + before);
@@ -69,7 +71,7 @@ class MemorySlopeTest {
 
     @Test
     void smallNoiseOnEveryReadingStaysSmall() {
-        double slope = CellSummary.slope(sweep(20_000, -15_000, 10_000, -20_000, 5_000));
+        double slope = MemorySweep.slope(sweep(20_000, -15_000, 10_000, -20_000, 5_000));
         assertEquals(PER_CONNECTION, slope, 0.03 * PER_CONNECTION);
     }
 
@@ -77,43 +79,48 @@ class MemorySlopeTest {
     void orderOfThePointsDoesNotMatterAndOneConnectionCountIsNoSlope() {
         List<double[]> reversed = new ArrayList<>(sweep(0, 0, ONE_OFF, 0, 0));
         Collections.reverse(reversed);
-        assertEquals(PER_CONNECTION, CellSummary.slope(reversed), 1e-6);
-        assertNull(CellSummary.slope(List.of(new double[] {10, 1}, new double[] {10, 2})));
-        assertEquals(2.0, CellSummary.slope(List.of(new double[] {0, 1}, new double[] {10, 21})), 1e-9);
+        assertEquals(PER_CONNECTION, MemorySweep.slope(reversed), 1e-6);
+        assertNull(MemorySweep.slope(List.of(new double[] {10, 1}, new double[] {10, 2})));
+        assertEquals(2.0, MemorySweep.slope(List.of(new double[] {0, 1}, new double[] {10, 21})), 1e-9);
     }
 
     @Test
-    void pointsReadBeforeTheServerNoticedItsClosesAreLeftOutAndSaid(@TempDir Path dir)
-            throws IOException {
+    void pointsReadBeforeTheServerNoticedItsClosesAreLeftOutAndSaid(@TempDir Path dir) throws IOException {
         // the server had not noticed the closes of the last two steps: those points still hold 250 and 500 connections
-        Map<String, Object> costs = costsOf(dir, new boolean[] {true, true, true, false, false}, new long[] {0, 0, 0, 250, 500});
-        assertEquals(Math.round(PER_CONNECTION), ((Number) costs.get("heapBytesPerConnection")).longValue());
-        assertTrue(String.valueOf(costs.get("memoryNote")).startsWith("2 of 5 memory points were read before the server"),
-                String.valueOf(costs.get("memoryNote")));
+        CellResult.ProcessCosts costs = costsOf(dir, new boolean[] {true, true, true, false, false}, new long[] {0, 0, 0, 250, 500});
+        assertEquals(Math.round(PER_CONNECTION), costs.heapBytesPerConnection());
+        assertTrue(String.valueOf(costs.memoryNote()).startsWith("2 of 5 memory points were read before the server"),
+                costs.memoryNote());
 
-        Map<String, Object> none = costsOf(dir, new boolean[] {true, false, false, false, false}, new long[5]);
-        assertNull(none.get("heapBytesPerConnection"), "one settled point gives no slope");
-        assertTrue(String.valueOf(none.get("memoryNote")).contains("which is therefore not given"), String.valueOf(none.get("memoryNote")));
+        CellResult.ProcessCosts none = costsOf(dir, new boolean[] {true, false, false, false, false}, new long[5]);
+        assertNull(none.heapBytesPerConnection(), "one settled point gives no slope");
+        assertTrue(String.valueOf(none.memoryNote()).contains("which is therefore not given"), none.memoryNote());
 
-        Map<String, Object> clean = costsOf(dir, new boolean[] {true, true, true, true, true}, new long[5]);
-        assertNull(clean.get("memoryNote"));
-        assertEquals(Math.round(PER_CONNECTION), ((Number) clean.get("heapBytesPerConnection")).longValue());
+        CellResult.ProcessCosts clean = costsOf(dir, new boolean[] {true, true, true, true, true}, new long[5]);
+        assertNull(clean.memoryNote());
+        assertEquals(Math.round(PER_CONNECTION), clean.heapBytesPerConnection());
     }
 
-    /** A cell's {@code costs.server} from five memory points, each with a settled flag and connections it still held. */
-    private static Map<String, Object> costsOf(Path dir, boolean[] settled, long[] stillHeld) throws IOException {
-        CellSummary summary = new CellSummary(new CellPlan("jetty", Transport.SSE, Protocol.HTTP_1_1, 1, 1));
+    /**
+     * A cell's {@code costs.server} from five memory points, each with a settled flag and connections it
+     * still held, as written to and read back from {@code summary.json}.
+     */
+    private static CellResult.ProcessCosts costsOf(Path dir, boolean[] settled, long[] stillHeld) throws IOException {
+        CellResultBuilder result = new CellResultBuilder(new CellPlan("jetty", Transport.SSE, Protocol.HTTP_1_1, 1, 1));
         int[] connections = {1000, 750, 500, 250, 0};
         for (int i = 0; i < 5; i++) {
             long heap = Math.round(BASE + (connections[i] + stillHeld[i]) * PER_CONNECTION);
-            summary.memoryPoint(Map.of("connections", connections[i], "process", Map.of("heapUsedBytes", 1L)),
-                    Map.of("process", Map.of("heapUsedBytes", heap, "directBytes", 0L), "published", 10L, "historyBytes", 5_000L),
-                    settled[i]);
+            result.memory().add(new CellResult.MemoryPoint((long) connections[i], settled[i],
+                    reading(heap, 0L), 10L, 5_000L, reading(1L, 0L)));
         }
-        summary.ok();
+        result.ok();
         Path file = dir.resolve("summary-" + System.nanoTime() + ".json");
-        Map<String, Object> written = summary.write(file);
-        return Json.map(Json.map(written, "costs"), "server");
+        result.write(file);
+        return JsonFiles.read(file, CellResult.class).costs().server();
+    }
+
+    private static ProcessSnapshot reading(long heapUsedBytes, long directBytes) {
+        return new ProcessSnapshot(null, true, null, heapUsedBytes, directBytes, null, null, null);
     }
 
     /** The estimator used before, for comparison: the median of the slopes between every two points. */

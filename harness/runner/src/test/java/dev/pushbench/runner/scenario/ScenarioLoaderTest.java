@@ -1,5 +1,6 @@
 package dev.pushbench.runner.scenario;
 
+import dev.pushbench.core.FeedSpec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,7 +49,7 @@ class ScenarioLoaderTest {
         assertEquals(Path.of("s.yaml"), s.source());
         assertEquals(new Matrix(List.of("jetty", "vertx"), List.of(Transport.values()), List.of(Protocol.values())), s.matrix());
         assertEquals(new Clients(10, 1000, 0, ClientEngineKind.JETTY), s.clients());
-        assertEquals(new Feed(1, 10, 256, 1024), s.feed());
+        assertEquals(new FeedSpec(1, 10, 256, 1024), s.feed());
         assertEquals(new Timing(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2), 1), s.timing());
         assertEquals(new TransportOptions(Duration.ofSeconds(1), Duration.ofSeconds(15), Duration.ofSeconds(15),
                 Duration.ofSeconds(30), Duration.ofSeconds(1)), s.transports());
@@ -87,7 +88,7 @@ class ScenarioLoaderTest {
                 """);
         assertEquals(new Scenario("all-keys-2", "every key", Path.of("s.yaml"),
                 new Matrix(List.of("vertx"), List.of(Transport.SHORT_POLLING, Transport.SSE), List.of(Protocol.H2C)),
-                new Clients(1000, 10, 7, ClientEngineKind.NIO), new Feed(3, 0.5, 4096, 64),
+                new Clients(1000, 10, 7, ClientEngineKind.NIO), new FeedSpec(3, 0.5, 4096, 64),
                 new Timing(Duration.ZERO, Duration.ofMinutes(2), Duration.ofMillis(1500), 3),
                 new TransportOptions(Duration.ofMillis(250), Duration.ofSeconds(5), Duration.ofSeconds(7),
                         Duration.ofMinutes(59), Duration.ofNanos(500_000)),

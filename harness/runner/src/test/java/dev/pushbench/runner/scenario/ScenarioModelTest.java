@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class ScenarioModelTest {
 
     private static final Matrix ALL = new Matrix(List.of("jetty"), ScenarioDefaults.TRANSPORTS, ScenarioDefaults.PROTOCOLS);
-    private static final Feed FEED = new Feed(5, 20, 256, 1024);
+    private static final FeedSpec FEED = new FeedSpec(5, 20, 256, 1024);
     private static final Timing TIMING = new Timing(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(2), 1);
     private static final TransportOptions TRANSPORTS = new TransportOptions(Duration.ofSeconds(1), Duration.ofSeconds(15),
             Duration.ofSeconds(7), Duration.ofSeconds(10), Duration.ofMillis(500));
@@ -36,7 +36,7 @@ class ScenarioModelTest {
         assertEquals(new ServerConfig("127.0.0.1", 0, Protocol.H2C, Duration.ofSeconds(15), Duration.ofSeconds(1),
                 Duration.ofSeconds(10), 128, Backpressure.DROP, null), sse);
         assertEquals(Duration.ofSeconds(7), s.serverConfig(Transport.WEBSOCKET, Protocol.HTTP_1_1, "::1").heartbeatInterval());
-        assertEquals(new FeedSpec(5, 20, 256, 1024), s.feed().toFeedSpec());
+        assertEquals(new FeedSpec(5, 20, 256, 1024), s.feed());
     }
 
     @Test
@@ -89,7 +89,7 @@ class ScenarioModelTest {
                 assertThrows(IllegalArgumentException.class, () -> new TransportOptions(Duration.ofSeconds(1),
                         Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofSeconds(1))).getMessage());
         assertEquals("history must be a power of two between 1 and 16777216 events, got 1000",
-                assertThrows(IllegalArgumentException.class, () -> new Feed(1, 1, 0, 1000)).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> new FeedSpec(1, 1, 0, 1000)).getMessage());
         assertEquals("server.maxBatchEvents must be between 1 and 65536, got 0",
                 assertThrows(IllegalArgumentException.class, () -> new ServerOptions(Backpressure.DROP, 0)).getMessage());
         // a rule between sections

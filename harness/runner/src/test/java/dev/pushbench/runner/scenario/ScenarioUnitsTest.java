@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class UnitsTest {
+class ScenarioUnitsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
@@ -30,7 +30,7 @@ class UnitsTest {
             "+3s     | 3000000000",
     })
     void durations(String text, long nanos) {
-        assertEquals(Duration.ofNanos(nanos), Units.parseDuration(text));
+        assertEquals(Duration.ofNanos(nanos), ScenarioUnits.parseDuration(text));
     }
 
     @ParameterizedTest
@@ -53,7 +53,7 @@ class UnitsTest {
             "3000000h   | is too long to be measured in nanoseconds (at most about 292 years)   |",
     })
     void badDurations(String text, String problem, String suggestion) {
-        Units.UnitException e = assertThrows(Units.UnitException.class, () -> Units.parseDuration(text));
+        ScenarioUnits.UnitException e = assertThrows(ScenarioUnits.UnitException.class, () -> ScenarioUnits.parseDuration(text));
         assertEquals(problem, e.problem());
         assertEquals(suggestion, e.suggestion());
     }
@@ -74,7 +74,7 @@ class UnitsTest {
             "'4 KiB' | 4096",
     })
     void sizes(String text, long bytes) {
-        assertEquals(bytes, Units.parseSize(text));
+        assertEquals(bytes, ScenarioUnits.parseSize(text));
     }
 
     @ParameterizedTest
@@ -91,7 +91,7 @@ class UnitsTest {
             "99999999999GiB | is too large                                                            |",
     })
     void badSizes(String text, String problem, String suggestion) {
-        Units.UnitException e = assertThrows(Units.UnitException.class, () -> Units.parseSize(text));
+        ScenarioUnits.UnitException e = assertThrows(ScenarioUnits.UnitException.class, () -> ScenarioUnits.parseSize(text));
         assertEquals(problem, e.problem());
         assertEquals(suggestion, e.suggestion());
     }
@@ -107,7 +107,7 @@ class UnitsTest {
             "1000000/s | 1000000",
     })
     void rates(String text, double perSecond) {
-        assertEquals(perSecond, Units.parseRate(text), 1e-12);
+        assertEquals(perSecond, ScenarioUnits.parseRate(text), 1e-12);
     }
 
     @ParameterizedTest
@@ -123,16 +123,16 @@ class UnitsTest {
             "/s       | is not a rate: it must start with a number, e.g. 10/s                            |",
     })
     void badRates(String text, String problem, String suggestion) {
-        Units.UnitException e = assertThrows(Units.UnitException.class, () -> Units.parseRate(text));
+        ScenarioUnits.UnitException e = assertThrows(ScenarioUnits.UnitException.class, () -> ScenarioUnits.parseRate(text));
         assertEquals(problem, e.problem());
         assertEquals(suggestion, e.suggestion());
     }
 
     @Test
     void messageQuotesTheTextAndTheSuggestion() {
-        Units.UnitException e = assertThrows(Units.UnitException.class, () -> Units.parseDuration("5sec"));
+        ScenarioUnits.UnitException e = assertThrows(ScenarioUnits.UnitException.class, () -> ScenarioUnits.parseDuration("5sec"));
         assertEquals("'5sec' has an unknown duration unit 'sec'; did you mean '5s'?", e.getMessage());
-        assertNull(assertThrows(Units.UnitException.class, () -> Units.parseSize("1.5B")).suggestion());
+        assertNull(assertThrows(ScenarioUnits.UnitException.class, () -> ScenarioUnits.parseSize("1.5B")).suggestion());
     }
 
     @ParameterizedTest
@@ -149,8 +149,8 @@ class UnitsTest {
             "5400000000000 | 90m",
     })
     void formatsDurationsInTheLargestExactUnit(long nanos, String text) {
-        assertEquals(text, Units.formatDuration(Duration.ofNanos(nanos)));
-        assertEquals(Duration.ofNanos(nanos), Units.parseDuration(text));
+        assertEquals(text, ScenarioUnits.formatDuration(Duration.ofNanos(nanos)));
+        assertEquals(Duration.ofNanos(nanos), ScenarioUnits.parseDuration(text));
     }
 
     @ParameterizedTest
@@ -164,8 +164,8 @@ class UnitsTest {
             "1073741824 | 1GiB",
     })
     void formatsSizesInTheLargestExactBinaryUnit(long bytes, String text) {
-        assertEquals(text, Units.formatSize(bytes));
-        assertEquals(bytes, Units.parseSize(text));
+        assertEquals(text, ScenarioUnits.formatSize(bytes));
+        assertEquals(bytes, ScenarioUnits.parseSize(text));
     }
 
     @ParameterizedTest
@@ -176,7 +176,7 @@ class UnitsTest {
             "1000000| 1000000/s",
     })
     void formatsRatesPerSecond(double perSecond, String text) {
-        assertEquals(text, Units.formatRate(perSecond));
-        assertEquals(perSecond, Units.parseRate(text));
+        assertEquals(text, ScenarioUnits.formatRate(perSecond));
+        assertEquals(perSecond, ScenarioUnits.parseRate(text));
     }
 }

@@ -3,7 +3,7 @@ package dev.pushbench.loadgen.verify;
 /**
  * How much {@link Conformance} checks. Each level includes the ones before it.
  */
-public enum Level {
+public enum ConformanceLevel {
     /**
      * Structure only: headers, preambles, answer shapes, refusals, the HTTP version. Needs no event
      * to be published and takes about a second; the runner runs it before measuring every cell.
@@ -18,7 +18,7 @@ public enum Level {
 
     private final String id;
 
-    Level(String id) {
+    ConformanceLevel(String id) {
         this.id = id;
     }
 
@@ -27,13 +27,13 @@ public enum Level {
     }
 
     /** @return true if a check of this level runs when {@code requested} is asked for */
-    public boolean includedIn(Level requested) {
+    public boolean includedIn(ConformanceLevel requested) {
         return ordinal() <= requested.ordinal();
     }
 
     /** @throws IllegalArgumentException naming the allowed values */
-    public static Level fromId(String id) {
-        for (Level l : values()) {
+    public static ConformanceLevel fromId(String id) {
+        for (ConformanceLevel l : values()) {
             if (l.id.equals(id)) {
                 return l;
             }

@@ -14,10 +14,10 @@ import java.util.regex.Pattern;
  * same notation, so that a scenario, an error message and the reference table all read alike.
  *
  * <pre>
- *   Units.parseDuration("250ms");   // PT0.25S          units: ns, us, ms, s, m, h
- *   Units.parseSize("4KiB");        // 4096             units: B, KiB, MiB, GiB (binary), kB, MB, GB (decimal)
- *   Units.parseRate("600/min");     // 10.0 per second  units: /s, /min, /h
- *   Units.formatDuration(Duration.ofSeconds(120));   // "2m"
+ *   ScenarioUnits.parseDuration("250ms");   // PT0.25S          units: ns, us, ms, s, m, h
+ *   ScenarioUnits.parseSize("4KiB");        // 4096             units: B, KiB, MiB, GiB (binary), kB, MB, GB (decimal)
+ *   ScenarioUnits.parseRate("600/min");     // 10.0 per second  units: /s, /min, /h
+ *   ScenarioUnits.formatDuration(Duration.ofSeconds(120));   // "2m"
  * </pre>
  *
  * <p>A bare number is always an error: {@code 5} could be seconds or milliseconds, {@code 1024}
@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * have a fraction ({@code 1.5s}, {@code 0.5/s}); the result must still be a whole number of
  * nanoseconds or bytes. Negative values are rejected here; ranges are the caller's business.
  */
-public final class Units {
+public final class ScenarioUnits {
 
     /** The duration units, for "allowed:" texts. */
     public static final String DURATION_UNITS = "ns, us, ms, s, m, h";
@@ -60,7 +60,7 @@ public final class Units {
             Pattern.compile("([+-]?)([0-9]+(?:\\.[0-9]+)?|\\.[0-9]+)\\s*(.*)", Pattern.DOTALL);
     private static final BigInteger MAX_LONG = BigInteger.valueOf(Long.MAX_VALUE);
 
-    private Units() {
+    private ScenarioUnits() {
     }
 
     /**

@@ -22,14 +22,14 @@ import org.eclipse.jetty.websocket.client.JettyUpgradeListener;
  * version: 101 over HTTP/1.1, 200 over HTTP/2 per RFC 8441) and what arrived afterwards, in order.
  *
  * <pre>
- *   WsStream ws = WsStream.connect(probe, "/ws/t0?since=41", 2000);  // or a failure naming the status
- *   WsStream.Item first = ws.next(1000, "the cursor frame");
+ *   WebSocketProbeStream ws = WebSocketProbeStream.connect(probe, "/ws/t0?since=41", 2000);  // or a failure naming the status
+ *   WebSocketProbeStream.Item first = ws.next(1000, "the cursor frame");
  * </pre>
  *
  * <p>Public only because Jetty calls a listener's methods through a public lookup; nothing else of
  * it is meant for use outside this package.
  */
-public final class WsStream implements Session.Listener.AutoDemanding, AutoCloseable {
+public final class WebSocketProbeStream implements Session.Listener.AutoDemanding, AutoCloseable {
     enum Kind {
         TEXT, PING, CLOSE
     }
@@ -45,13 +45,13 @@ public final class WsStream implements Session.Listener.AutoDemanding, AutoClose
     private volatile HttpVersion handshakeVersion;
     private volatile String handshakeExtensions;
 
-    private WsStream(String label) {
+    private WebSocketProbeStream(String label) {
         this.label = label;
     }
 
     /** Upgrades and waits for the session; on refusal the failure names the handshake status. */
-    static WsStream connect(Probe probe, String pathAndQuery, long timeoutMillis) throws CheckFailure, InterruptedException {
-        WsStream stream = new WsStream("WebSocket " + pathAndQuery);
+    static WebSocketProbeStream connect(Probe probe, String pathAndQuery, long timeoutMillis) throws CheckFailure, InterruptedException {
+        WebSocketProbeStream stream = new WebSocketProbeStream("WebSocket " + pathAndQuery);
         Handshake handshake = stream.open(probe, pathAndQuery, timeoutMillis);
         if (handshake.failure != null) {
             throw new CheckFailure(stream.label + ": upgrade refused or failed (handshake status "
@@ -62,7 +62,7 @@ public final class WsStream implements Session.Listener.AutoDemanding, AutoClose
 
     /** Upgrades expecting a refusal; returns the handshake status, or fails the check if the upgrade succeeded. */
     static int connectRefused(Probe probe, String pathAndQuery, long timeoutMillis) throws CheckFailure, InterruptedException {
-        WsStream stream = new WsStream("WebSocket " + pathAndQuery);
+        WebSocketProbeStream stream = new WebSocketProbeStream("WebSocket " + pathAndQuery);
         Handshake handshake = stream.open(probe, pathAndQuery, timeoutMillis);
         if (handshake.failure == null) {
             stream.close();

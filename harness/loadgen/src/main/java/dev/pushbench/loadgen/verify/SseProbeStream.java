@@ -21,13 +21,13 @@ import org.eclipse.jetty.client.Response;
  * up to a blank line), which a check takes one by one with a deadline.
  *
  * <pre>
- *   try (SseStream sse = SseStream.open(probe, "/sse/t0", Map.of("Last-Event-ID", "41"))) {
+ *   try (SseProbeStream sse = SseProbeStream.open(probe, "/sse/t0", Map.of("Last-Event-ID", "41"))) {
  *       Response head = sse.awaitHeaders(1000);
- *       SseStream.Block preamble = sse.next(1000);
+ *       SseProbeStream.Block preamble = sse.next(1000);
  *   }
  * </pre>
  */
-final class SseStream implements AutoCloseable {
+final class SseProbeStream implements AutoCloseable {
     private static final Block END = new Block(List.of(), 0);
 
     private final String label;
@@ -40,17 +40,17 @@ final class SseStream implements AutoCloseable {
 
     private final boolean probeIsHttp2;
 
-    private SseStream(String label, Request request, boolean probeIsHttp2) {
+    private SseProbeStream(String label, Request request, boolean probeIsHttp2) {
         this.label = label;
         this.request = request;
         this.probeIsHttp2 = probeIsHttp2;
     }
 
-    static SseStream open(Probe probe, String pathAndQuery, Map<String, String> requestHeaders) {
+    static SseProbeStream open(Probe probe, String pathAndQuery, Map<String, String> requestHeaders) {
         Request request = probe.http.newRequest(probe.target.http(pathAndQuery)).method("GET");
         requestHeaders.forEach((name, value) -> request.headers(h -> h.put(name, value)));
         String label = "GET " + pathAndQuery + (requestHeaders.isEmpty() ? "" : " " + requestHeaders);
-        SseStream stream = new SseStream(label, request, probe.target.protocol().isHttp2());
+        SseProbeStream stream = new SseProbeStream(label, request, probe.target.protocol().isHttp2());
         request.onResponseHeaders(stream.headers::complete)
                 .onResponseContent((response, content) -> stream.feed(content))
                 .send(result -> stream.end(result.isFailed() ? result.getFailure() : null));

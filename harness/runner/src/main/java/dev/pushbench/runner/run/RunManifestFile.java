@@ -2,11 +2,14 @@ package dev.pushbench.runner.run;
 
 import dev.pushbench.core.Environment;
 import dev.pushbench.core.ProcessStats;
+import dev.pushbench.model.JsonFiles;
+import dev.pushbench.model.result.RunManifest;
 import dev.pushbench.runner.scenario.Scenario;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +17,11 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
- * {@code run.json}: what produced this run (the resolved scenario, commit, JDK, OS, cores, library
+ * Keeps a run's {@code run.json} ({@link RunManifest}): what produced this run (the resolved scenario, commit, JDK, OS, cores, library
  * versions, the clock check) and how far it got. Rewritten at each change so that it is valid at any
  * moment, even after a crash.
  */
-final class RunManifest {
+final class RunManifestFile {
     private static final String[][] LIBRARIES = {
         {"jetty", "org.eclipse.jetty", "jetty-server"},
         {"jetty-client", "org.eclipse.jetty", "jetty-client"},
@@ -31,62 +34,46 @@ final class RunManifest {
     };
 
     private final Path file;
-    private final Map<String, Object> m = new LinkedHashMap<>();
+    private RunManifest manifest;
 
-    RunManifest(Path runDir, Scenario scenario, List<CellPlan> cells) {
+    RunManifestFile(Path runDir, Scenario scenario, List<CellPlan> cells) {
         this.file = runDir.resolve("run.json");
-        m.put("runId", runDir.getFileName().toString());
-        m.put("status", "running");
-        m.put("startedAt", ScenarioRunner.now());
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("name", scenario.name());
-        s.put("description", scenario.description());
-        s.put("file", scenario.source() == null ? null : scenario.source().toString());
-        s.put("resolved", ScenarioJson.toMap(scenario));
-        m.put("scenario", s);
-        m.put("git", Environment.git());
-        m.put("jdk", Environment.jdk());
-        m.put("os", Environment.os());
-        m.put("cores", Runtime.getRuntime().availableProcessors());
         Object osBean = ManagementFactory.getOperatingSystemMXBean();
-        if (osBean instanceof com.sun.management.OperatingSystemMXBean) {
-            m.put("memoryBytes", ((com.sun.management.OperatingSystemMXBean) osBean).getTotalMemorySize());
-        }
-        m.put("maxOpenFilesPerProcess", ProcessStats.maxOpenFiles());
-        m.put("libraries", libraries());
-        m.put("loadgenEngine", scenario.clients().engine().id());
-        m.put("loadgenClient", scenario.clients().engine().description());
-        m.put("cells", cells.stream().map(CellPlan::name).collect(Collectors.toList()));
+        Long memoryBytes = osBean instanceof com.sun.management.OperatingSystemMXBean
+                ? ((com.sun.management.OperatingSystemMXBean) osBean).getTotalMemorySize() : null;
+        manifest = new RunManifest(runDir.getFileName().toString(), RunManifest.RUNNING, Instant.now().toString(), null,
+                new RunManifest.ScenarioInfo(scenario.name(), scenario.description(),
+                        scenario.source() == null ? null : scenario.source().toString(), ScenarioJson.toMap(scenario)),
+                Environment.git(), Environment.jdk(), Environment.os(), Runtime.getRuntime().availableProcessors(),
+                memoryBytes, ProcessStats.maxOpenFiles(), libraries(), scenario.clients().engine().id(),
+                scenario.clients().engine().description(), cells.stream().map(CellPlan::name).collect(Collectors.toList()),
+                null, null, null, null);
         write();
     }
 
     /** The options every child JVM gets (heap, GC, and the class-data archive if there is one). */
-    void childJvmOptions(java.util.List<String> options) {
-        m.put("childJvmOptions", options);
+    void childJvmOptions(List<String> options) {
+        manifest = manifest.withChildJvmOptions(options);
         write();
     }
 
     void clockCheck(ClockCheck.Result result) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("ok", result.ok());
-        c.put("method", result.method());
-        c.put("detail", result.detail());
-        m.put("clockCheck", c);
+        manifest = manifest.withClockCheck(new RunManifest.ClockCheck(result.ok(), result.method(), result.detail()));
         write();
     }
 
+    /** @param status {@link RunManifest#COMPLETE}, {@link RunManifest#INTERRUPTED} or {@link RunManifest#FAILED} */
     void finish(String status) {
-        m.put("status", status);
-        m.put("finishedAt", ScenarioRunner.now());
+        manifest = manifest.withStatus(status, Instant.now().toString());
         write();
     }
 
     private void write() {
-        Json.write(file, m);
+        JsonFiles.write(file, manifest);
     }
 
-    private static Map<String, Object> libraries() {
-        Map<String, Object> libs = new LinkedHashMap<>();
+    private static Map<String, String> libraries() {
+        Map<String, String> libs = new LinkedHashMap<>();
         for (String[] lib : LIBRARIES) {
             libs.put(lib[0], mavenVersion(lib[1], lib[2]));
         }
@@ -96,7 +83,7 @@ final class RunManifest {
     /** The version in a dependency's pom.properties (kept in the shaded jar), or "unknown". */
     static String mavenVersion(String group, String artifact) {
         String resource = "/META-INF/maven/" + group + "/" + artifact + "/pom.properties";
-        try (InputStream in = RunManifest.class.getResourceAsStream(resource)) {
+        try (InputStream in = RunManifestFile.class.getResourceAsStream(resource)) {
             if (in == null) {
                 return "unknown";
             }

@@ -29,12 +29,12 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * connection with other subscribers.
  *
  * <pre>
- *   try (ClientStack clients = new ClientStack(Protocol.H2, certificatePem, Duration.ofSeconds(60))) {
+ *   try (JettyClientEngine clients = new JettyClientEngine(Protocol.H2, certificatePem, Duration.ofSeconds(60))) {
  *       clients.http().newRequest(uri).tag("s1").send(listener);
  *   }
  * </pre>
  */
-public final class ClientStack implements ClientEngine {
+public final class JettyClientEngine implements ClientEngine {
     private final HttpClient http;
     private final WebSocketClient webSocket;
     private final MeasuredClientConnector connector;
@@ -44,7 +44,7 @@ public final class ClientStack implements ClientEngine {
     private final LongAdder connectionsClosed = new LongAdder();
 
     /** A cleartext ({@code http1.1} or {@code h2c}) client stack. */
-    public ClientStack(Protocol protocol, Duration idleTimeout) throws Exception {
+    public JettyClientEngine(Protocol protocol, Duration idleTimeout) throws Exception {
         this(protocol, null, idleTimeout);
     }
 
@@ -53,7 +53,7 @@ public final class ClientStack implements ClientEngine {
      *                             null for cleartext
      * @param idleTimeout          how long a connection may stay silent (must exceed heartbeats and holds)
      */
-    public ClientStack(Protocol protocol, String serverCertificatePem, Duration idleTimeout) throws Exception {
+    public JettyClientEngine(Protocol protocol, String serverCertificatePem, Duration idleTimeout) throws Exception {
         if (protocol.isTls() != (serverCertificatePem != null)) {
             throw new IllegalArgumentException(protocol.isTls()
                     ? "protocol " + protocol + " needs the server's certificate (PEM) to trust, got none"

@@ -10,20 +10,20 @@ import org.eclipse.jetty.http.HttpVersion;
  * @param startNanos when the request was sent, {@link System#nanoTime()}
  * @param endNanos   when the whole answer had arrived
  */
-record Answer(String request, int status, HttpVersion version, HttpFields headers, String body, long startNanos, long endNanos) {
+record HttpAnswer(String request, int status, HttpVersion version, HttpFields headers, String body, long startNanos, long endNanos) {
 
     long elapsedMillis() {
         return (endNanos - startNanos) / 1_000_000;
     }
 
-    Answer expectStatus(int expected) throws CheckFailure {
+    HttpAnswer expectStatus(int expected) throws CheckFailure {
         if (status != expected) {
             throw new CheckFailure(request + ": expected status " + expected + ", got " + status + " " + snippet(body));
         }
         return this;
     }
 
-    Answer expectVersion(HttpVersion expected) throws CheckFailure {
+    HttpAnswer expectVersion(HttpVersion expected) throws CheckFailure {
         if (version != expected) {
             throw new CheckFailure(request + ": answered over " + version + ", expected " + expected);
         }
@@ -31,7 +31,7 @@ record Answer(String request, int status, HttpVersion version, HttpFields header
     }
 
     /** The header's value must start with {@code prefix} (case-insensitive), e.g. a media type before its parameters. */
-    Answer expectHeaderStartsWith(String name, String prefix) throws CheckFailure {
+    HttpAnswer expectHeaderStartsWith(String name, String prefix) throws CheckFailure {
         String value = headers.get(name);
         if (value == null || !value.toLowerCase(java.util.Locale.ROOT).startsWith(prefix.toLowerCase(java.util.Locale.ROOT))) {
             throw new CheckFailure(request + ": expected header " + name + ": " + prefix + "…, got " + (value == null ? "none" : value));
@@ -40,7 +40,7 @@ record Answer(String request, int status, HttpVersion version, HttpFields header
     }
 
     /** The comma-separated header must hold {@code token} (case-insensitive). */
-    Answer expectHeaderToken(String name, String token) throws CheckFailure {
+    HttpAnswer expectHeaderToken(String name, String token) throws CheckFailure {
         String value = headers.get(name);
         if (!hasToken(value, token)) {
             throw new CheckFailure(request + ": expected header " + name + " to hold " + token + ", got " + (value == null ? "none" : value));

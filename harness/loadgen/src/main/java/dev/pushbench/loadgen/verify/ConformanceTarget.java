@@ -10,7 +10,7 @@ import java.util.Objects;
  * The running server a {@link Conformance} run checks, and what it was configured with.
  *
  * <pre>
- *   new Target(URI.create("https://127.0.0.1:8443"), Protocol.H2, feed, heartbeat, hold, certificatePem);
+ *   new ConformanceTarget(URI.create("https://127.0.0.1:8443"), Protocol.H2, feed, heartbeat, hold, certificatePem);
  * </pre>
  *
  * @param base              {@code http://host:port} for {@code http1.1} and {@code h2c}, {@code https://host:port}
@@ -21,10 +21,10 @@ import java.util.Objects;
  * @param longPollHold      the server's long-poll hold, or null if unknown (hold checks are then skipped)
  * @param certificatePem    for an https base: the server's certificate (PEM), the only one trusted; null for http
  */
-public record Target(URI base, Protocol protocol, FeedSpec feed, Duration heartbeatInterval, Duration longPollHold,
+public record ConformanceTarget(URI base, Protocol protocol, FeedSpec feed, Duration heartbeatInterval, Duration longPollHold,
                      String certificatePem) {
 
-    public Target {
+    public ConformanceTarget {
         Objects.requireNonNull(base, "base");
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(feed, "feed");
@@ -46,13 +46,13 @@ public record Target(URI base, Protocol protocol, FeedSpec feed, Duration heartb
     }
 
     /** A cleartext target. */
-    public Target(URI base, Protocol protocol, FeedSpec feed, Duration heartbeatInterval, Duration longPollHold) {
+    public ConformanceTarget(URI base, Protocol protocol, FeedSpec feed, Duration heartbeatInterval, Duration longPollHold) {
         this(base, protocol, feed, heartbeatInterval, longPollHold, null);
     }
 
     /** A cleartext target whose heartbeat interval and long-poll hold are unknown. */
-    public static Target of(URI base, Protocol protocol, FeedSpec feed) {
-        return new Target(base, protocol, feed, null, null);
+    public static ConformanceTarget of(URI base, Protocol protocol, FeedSpec feed) {
+        return new ConformanceTarget(base, protocol, feed, null, null);
     }
 
     private static void requirePositive(Duration d, String name) {

@@ -1,0 +1,221 @@
+package dev.pushbench.runner.run;
+
+import dev.pushbench.core.FeedSpec;
+import dev.pushbench.core.Protocol;
+import dev.pushbench.core.Schedule;
+import dev.pushbench.core.ServerConfig;
+import dev.pushbench.loadgen.LoadSpec;
+import dev.pushbench.model.JsonFiles;
+import dev.pushbench.model.control.ControlMessage;
+import dev.pushbench.model.result.CellResult;
+import dev.pushbench.runner.run.ChildProcess.ChildException;
+import dev.pushbench.runner.scenario.Scenario;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * Makes cells ready to ramp: starts a cell's two JVMs, checks the server shares the runner's clock,
+ * verifies it, and lets the load generator warm its client up meanwhile. The next measured cell is
+ * prepared ahead, on its own thread, while the current one takes its memory points.
+ *
+ * <pre>
+ *   CellPreparation preparation = new CellPreparation(scenario, jvmOptions, verifier);
+ *   Prepared p = preparation.take(cell, cellDir);          // prepared ahead, or now
+ *   preparation.startAhead(nextCells, cellsDir);            // once this cell's window is over
+ * </pre>
+ *
+ * <p>Never during a measured window: the JVM starts, the verify and the warm-up cost CPU that would
+ * disturb it. Starting two JVMs and a server (and its certificate for TLS), verifying it and warming
+ * the client up take two seconds or more, which the current cell's memory points hide: memory after
+ * GC is not disturbed by another process's CPU use. The next cell's ramp, its first measured moment,
+ * still waits for the current cell to end.
+ */
+final class CellPreparation {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Scenario scenario;
+    private final List<String> jvmOptions;
+    private final ScenarioRunner.Verifier verifier;
+    /** The next cell, being prepared ahead; null when none is. */
+    private volatile Ahead ahead;
+    private volatile boolean stopped;
+
+    CellPreparation(Scenario scenario, List<String> jvmOptions, ScenarioRunner.Verifier verifier) {
+        this.scenario = scenario;
+        this.jvmOptions = List.copyOf(jvmOptions);
+        this.verifier = verifier;
+    }
+
+    /**
+     * A cell made ready to ramp: its two JVMs up, the same-clock check and the quick verify done,
+     * the load generator's client warm. {@code ready} is false when a check failed; the result says
+     * which, and the JVMs are closed.
+     */
+    static final class Prepared {
+        final CellPlan cell;
+        final Path cellDir;
+        final CellResultBuilder result;
+        final CellProcesses processes;
+        boolean ready;
+
+        Prepared(CellPlan cell, Path cellDir, CellProcesses processes) {
+            this.cell = cell;
+            this.cellDir = cellDir;
+            this.result = new CellResultBuilder(cell);
+            this.processes = processes;
+        }
+    }
+
+    /** A cell being prepared ahead, on its own thread. */
+    private static final class Ahead {
+        final CellPlan cell;
+        final CompletableFuture<Prepared> prepared = new CompletableFuture<>();
+        volatile CellProcesses processes;
+
+        Ahead(CellPlan cell) {
+            this.cell = cell;
+        }
+    }
+
+    /** The cell prepared ahead for it, if there is one, else prepared now. */
+    Prepared take(CellPlan cell, Path cellDir) throws Exception {
+        Ahead a = ahead;
+        ahead = null;
+        if (a != null && a.cell.equals(cell)) {
+            try {
+                return a.prepared.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Exception) {
+                    throw (Exception) e.getCause();
+                }
+                throw e;
+            }
+        }
+        if (a != null) {
+            close(a);
+        }
+        return prepare(cell, cellDir, processes -> { });
+    }
+
+    /** Starts preparing the first measured cell of {@code nextCells}, unless one is being prepared already. */
+    void startAhead(List<CellPlan> nextCells, Path cellsDir) {
+        if (ahead != null || stopped) {
+            return;
+        }
+        for (CellPlan next : nextCells) {
+            if (scenario.unsupported(next.stack(), next.transport(), next.protocol()).isEmpty()) {
+                Ahead a = new Ahead(next);
+                ahead = a;
+                Thread t = new Thread(() -> {
+                    try {
+                        a.prepared.complete(prepare(next, cellsDir.resolve(next.name()), processes -> a.processes = processes));
+                    } catch (Throwable e) {
+                        a.prepared.completeExceptionally(e);
+                    }
+                }, "pushbench-prepare-" + next.name());
+                t.setDaemon(true);
+                t.start();
+                return;
+            }
+        }
+    }
+
+    /** Ends the JVMs of a cell being prepared ahead at once (Ctrl-C); prepares no more. */
+    void kill() {
+        stopped = true;
+        Ahead a = ahead;
+        CellProcesses p = a == null ? null : a.processes;
+        if (p != null) {
+            p.kill();
+        }
+    }
+
+    /** Closes the JVMs of a cell prepared ahead that will not run (the run stopped before it). */
+    void close() {
+        stopped = true;
+        Ahead a = ahead;
+        ahead = null;
+        if (a != null) {
+            close(a);
+        }
+    }
+
+    private static void close(Ahead a) {
+        CellProcesses p = a.processes;
+        if (p != null) {
+            p.close();
+        }
+    }
+
+    private Prepared prepare(CellPlan cell, Path cellDir, Consumer<CellProcesses> started) throws Exception {
+        ServerConfig serverConfig = scenario.serverConfig(cell.transport(), cell.protocol(), ScenarioRunner.HOST);
+        FeedSpec feed = scenario.feed();
+        Files.createDirectories(cellDir);
+        Path serverJson = cellDir.resolve("server.json");
+        JsonFiles.write(serverJson, ChildSpecs.ServeFile.of(cell.stack(), serverConfig, feed));
+        CellProcesses processes = CellProcesses.start(jvmOptions, serverJson, cellDir);
+        started.accept(processes);
+        Prepared prepared = new Prepared(cell, cellDir, processes);
+        CellResultBuilder result = prepared.result;
+        boolean ok = false;
+        try {
+            ChildProcess server = processes.server;
+            ControlMessage.Listening listening = server.await(ControlMessage.Listening.class, START_TIMEOUT, ignored -> { });
+            String certificatePem = certificatePem(listening, cell.protocol());
+            result.serverDescription(listening.description());
+
+            CellResult.Clock clock = ClockCheck.ofServer(server, CellMeasurement.ASK_TIMEOUT);
+            result.clock(clock);
+            if (!clock.ok()) {
+                result.failed("clock check failed: the server's System.nanoTime() " + clock.serverNanos()
+                        + " is not between the runner's " + clock.runnerBeforeNanos() + " and " + clock.runnerAfterNanos());
+                return prepared;
+            }
+
+            // the load generator warms its client up (throw-away subscriptions) while the server is verified
+            LoadSpec load = loadSpec(cell, serverConfig, listening.port(),
+                    new Schedule(listening.t0Nanos(), feed.topics(), feed.ratePerSecond()), cellDir, certificatePem);
+            Path loadJson = cellDir.resolve("load.json");
+            JsonFiles.write(loadJson, ChildSpecs.LoadFile.of(load));
+            processes.loadgen.send(new ControlMessage.Go(loadJson.toString()));
+            List<String> failures = verifier.verify(cell.stack(), ScenarioRunner.HOST, listening.port(), cell.protocol(),
+                    cell.transport(), feed, certificatePem);
+            result.verify(failures);
+            if (!failures.isEmpty()) {
+                result.failed("verify failed: " + String.join("; ", failures));
+                return prepared;
+            }
+            processes.loadgen.await(ControlMessage.Ready.class, START_TIMEOUT, ignored -> { });
+            prepared.ready = true;
+            ok = true;
+            return prepared;
+        } finally {
+            if (!ok) {
+                processes.close();
+            }
+        }
+    }
+
+    /** The certificate the server made at start, for a TLS cell; null for cleartext. */
+    private static String certificatePem(ControlMessage.Listening listening, Protocol protocol) throws ChildException {
+        if (protocol.isTls() && listening.certificatePem() == null) {
+            throw new ChildException("the server's listening message has no certificatePem for TLS protocol " + protocol);
+        }
+        return protocol.isTls() ? listening.certificatePem() : null;
+    }
+
+    private LoadSpec loadSpec(CellPlan cell, ServerConfig server, int port, Schedule schedule, Path cellDir,
+                              String certificatePem) {
+        return new LoadSpec(ScenarioRunner.HOST, port, cell.protocol(), cell.transport(),
+                scenario.clients().connections(), scenario.clients().rampPerSecond(),
+                scenario.clients().eventsPerConnection(), schedule,
+                scenario.timing().warmup(), scenario.timing().duration(), scenario.timing().drain(),
+                scenario.transports().shortPollInterval(), server.longPollHold(), server.heartbeatInterval(),
+                server.sseRetry(), cellDir.resolve("latency.hlog"), certificatePem, scenario.clients().engine());
+    }
+}

@@ -1,0 +1,253 @@
+package dev.pushbench.runner.run;
+
+import dev.pushbench.model.JsonFiles;
+import dev.pushbench.model.control.ControlMessage;
+import dev.pushbench.model.result.CellResult;
+import dev.pushbench.model.result.CellStatus;
+import dev.pushbench.model.result.LoadResult;
+import dev.pushbench.model.result.ProcessSnapshot;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Gathers one cell's {@link CellResult} ({@code summary.json}) from what the runner, the server and
+ * the load generator reported, as the cell goes, and completes the cost ledger from both sides when
+ * it is written. A cell is {@code failed} ("did not finish") until it is told otherwise.
+ *
+ * <pre>
+ *   CellResultBuilder cell = new CellResultBuilder(plan);
+ *   cell.clock(...); cell.verify(failures); cell.serverIdle(idle); cell.load(loadResult); cell.ok();
+ *   CellResult written = cell.write(cellDir.resolve("summary.json"));
+ * </pre>
+ */
+final class CellResultBuilder {
+    private final CellPlan plan;
+    private final String startedAt = Instant.now().toString();
+    private CellStatus status = CellStatus.FAILED;
+    private String reason = "did not finish";
+    private CellResult.Clock clock;
+    private CellResult.Verify verify;
+    private String serverDescription;
+    private ProcessSnapshot serverIdle;
+    private ProcessSnapshot serverMeasureStart;
+    private ProcessSnapshot serverMeasureEnd;
+    private ControlMessage.Stats serverEnd;
+    private final MemorySweep memory;
+    private LoadResult load;
+    private String finishedAt;
+    private Double durationSeconds;
+
+    CellResultBuilder(CellPlan plan) {
+        this.plan = plan;
+        this.memory = new MemorySweep(plan.transport());
+    }
+
+    void unsupported(String why) {
+        status = CellStatus.UNSUPPORTED;
+        reason = why;
+    }
+
+    void failed(String why) {
+        status = CellStatus.FAILED;
+        reason = why;
+    }
+
+    void ok() {
+        status = CellStatus.OK;
+        reason = null;
+    }
+
+    CellStatus status() {
+        return status;
+    }
+
+    void clock(CellResult.Clock check) {
+        clock = check;
+    }
+
+    void verify(List<String> failures) {
+        verify = new CellResult.Verify(failures.isEmpty(), List.copyOf(failures));
+    }
+
+    void serverDescription(String description) {
+        serverDescription = description;
+    }
+
+    /** The server read after GC before the ramp. */
+    void serverIdle(ProcessSnapshot idle) {
+        serverIdle = idle;
+    }
+
+    void serverMeasureStart(ProcessSnapshot reading) {
+        serverMeasureStart = reading;
+    }
+
+    void serverMeasureEnd(ProcessSnapshot reading) {
+        serverMeasureEnd = reading;
+    }
+
+    void serverEnd(ControlMessage.Stats stats) {
+        serverEnd = stats;
+    }
+
+    /** The cell's memory points, read after its window. */
+    MemorySweep memory() {
+        return memory;
+    }
+
+    /** The server read after GC before the ramp (the memory sweep's baseline too). */
+    ProcessSnapshot serverIdle() {
+        return serverIdle;
+    }
+
+    /** The load generator's result: connections, delivery, latency, polling, window, its health and its side of the costs. */
+    void load(LoadResult result) {
+        load = result;
+    }
+
+    /**
+     * A cell whose subscribers did not all connect, or that was owed no event at all, measured
+     * something else than the scenario asked for: it is failed, with its figures kept for diagnosis.
+     */
+    void checkValidity() {
+        CellResult.Connections c = load == null ? null : load.connections();
+        CellResult.Delivery d = load == null ? null : load.delivery();
+        if (c == null || d == null) {
+            failed("the load generator reported no connection or delivery figures");
+            return;
+        }
+        if (c.connected() < c.target()) {
+            String error = load.loadgen() == null ? null : load.loadgen().lastError();
+            failed("only " + c.connected() + " of " + c.target() + " subscribers were live by the end of the ramp ("
+                    + c.connectFailures() + " connect failures" + (error == null ? "" : "; last: " + error) + ")");
+            return;
+        }
+        if (d.expected() == 0) {
+            failed("no event was owed to any subscriber in the measured window: the feed rate or the duration is too low to measure");
+        }
+    }
+
+    void durationSeconds(double seconds) {
+        finishedAt = Instant.now().toString();
+        durationSeconds = Math.round(seconds * 10) / 10.0;
+    }
+
+    /** Writes {@code summary.json} and returns what it wrote. */
+    CellResult write(Path file) {
+        CellResult result = build();
+        JsonFiles.write(file, result);
+        return result;
+    }
+
+    CellResult build() {
+        LoadResult l = load;
+        CellResult.Cell cell = new CellResult.Cell(plan.stack(), plan.transport().id(), plan.protocol().id());
+        CellResult.Costs costs = status == CellStatus.OK || l != null ? costs() : null;
+        List<CellResult.MemoryPoint> points = memory.points().isEmpty() ? null : memory.points();
+        return new CellResult(cell, plan.name(), plan.repeat(), status, reason, startedAt, clock, verify,
+                l == null ? null : l.connections(), l == null ? null : l.delivery(),
+                l == null ? null : l.latencyMicros(), l == null ? null : l.latencyActualMicros(),
+                l == null ? null : l.connectMicros(), l == null ? null : l.tcpConnectMicros(),
+                l == null ? null : l.tlsHandshakeMicros(), l == null ? null : l.pollMicros(),
+                l == null ? null : l.polling(), l == null ? null : l.window(), loadgen(),
+                finishedAt, durationSeconds, costs, points, server());
+    }
+
+    /** The load generator's health, with the server's CPU beside it and the runner's judgement of saturation. */
+    private CellResult.Loadgen loadgen() {
+        if (load == null || load.loadgen() == null) {
+            return null;
+        }
+        CellResult.Loadgen health = load.loadgen().withProcess(load.process());
+        if (health.cpuPercent() == null) {
+            return health;
+        }
+        int cores = health.cores() != null ? health.cores() : Runtime.getRuntime().availableProcessors();
+        Double serverPercent = serverCpuPercent();
+        Saturation saturation = Saturation.judge(health.cpuPercent(), serverPercent, cores);
+        return health.withMachine(serverPercent == null ? null : round3(serverPercent),
+                serverPercent == null ? null : round3(serverPercent + health.cpuPercent()),
+                saturation.saturated(), saturation.because());
+    }
+
+    /** The server's CPU over the measured window, 100 per core; null without both readings. */
+    private Double serverCpuPercent() {
+        if (serverMeasureStart == null || serverMeasureEnd == null || serverMeasureStart.cpuNanos() == null
+                || serverMeasureEnd.cpuNanos() == null) {
+            return null;
+        }
+        double wall = serverMeasureEnd.nanoTime() - serverMeasureStart.nanoTime();
+        return wall <= 0 ? null : 100.0 * (serverMeasureEnd.cpuNanos() - serverMeasureStart.cpuNanos()) / wall;
+    }
+
+    /**
+     * The cost ledger: CPU per delivered message for each process over the measured window, memory
+     * per connection from the {@link MemorySweep}, and the wire and polling figures the load
+     * generator counted at its sockets.
+     */
+    private CellResult.Costs costs() {
+        Long delivered = load == null || load.delivery() == null ? null : load.delivery().delivered();
+        Double serverCpu = null;
+        if (delivered != null && delivered > 0 && serverMeasureStart != null && serverMeasureEnd != null
+                && serverMeasureStart.cpuNanos() != null && serverMeasureEnd.cpuNanos() != null) {
+            serverCpu = round3((serverMeasureEnd.cpuNanos() - serverMeasureStart.cpuNanos()) / 1000.0 / delivered);
+        }
+        CellResult.Costs loadCosts = load == null ? null : load.costs();
+        Double loadgenCpu = loadCosts == null || loadCosts.loadgen() == null ? null : loadCosts.loadgen().cpuMicrosPerMessage();
+        MemorySweep.Figures m = memory.figures(serverIdle, load == null ? null : load.idle());
+        return new CellResult.Costs(withCpu(m.server(), serverCpu), withCpu(m.loadgen(), loadgenCpu),
+                loadCosts == null ? null : loadCosts.wire(), loadCosts == null ? null : loadCosts.polling());
+    }
+
+    private static CellResult.ProcessCosts withCpu(CellResult.ProcessCosts memory, Double cpuMicrosPerMessage) {
+        return new CellResult.ProcessCosts(cpuMicrosPerMessage, memory.heapBytesPerConnection(),
+                memory.directBytesPerConnection(), memory.rssBytesPerConnection(), memory.threadsAtLoad(), memory.memoryNote());
+    }
+
+    private CellResult.Server server() {
+        CellResult.ServerReadings readings = serverIdle == null && serverMeasureStart == null && serverMeasureEnd == null
+                && serverEnd == null ? null
+                : new CellResult.ServerReadings(serverIdle, serverMeasureStart, serverMeasureEnd,
+                        serverEnd == null ? null : serverEnd.process());
+        if (serverDescription == null && readings == null && serverEnd == null) {
+            return null;
+        }
+        ControlMessage.Stats end = serverEnd;
+        return new CellResult.Server(serverDescription, end == null ? null : end.published(),
+                end == null ? null : end.publisherLagMicros(), end == null ? null : end.counters(),
+                end == null ? null : end.listenerFailures(), readings);
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000.0) / 1000.0;
+    }
+
+    /** The progress line printed when a cell ends. */
+    static String oneLine(CellResult r) {
+        if (r.status() != CellStatus.OK) {
+            return (r.status() == null ? "?" : r.status().id()) + ": " + r.reason();
+        }
+        CellResult.Delivery d = r.delivery();
+        Double p50 = r.latencyMicros() == null ? null : r.latencyMicros().p50();
+        Double p99 = r.latencyMicros() == null ? null : r.latencyMicros().p99();
+        Double max = r.latencyMicros() == null ? null : r.latencyMicros().max();
+        Long late = d.late();
+        return String.format("ok   delivered %s/%s lost %s%s dup %s  latency p50 %s p99 %s max %s  (%.0f s)",
+                d.delivered(), d.expected(), d.lost(), late != null && late > 0 ? " late " + late : "", d.duplicated(),
+                micros(p50), micros(p99), micros(max), r.durationSeconds() == null ? 0.0 : r.durationSeconds());
+    }
+
+    static String micros(Double us) {
+        if (us == null) {
+            return "-";
+        }
+        if (us >= 1_000_000) {
+            return String.format("%.2fs", us / 1e6);
+        }
+        if (us >= 1000) {
+            return String.format("%.1fms", us / 1e3);
+        }
+        return String.format("%.0fµs", us);
+    }
+}
