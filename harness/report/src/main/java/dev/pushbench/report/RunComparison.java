@@ -336,123 +336,46 @@ public final class RunComparison {
         return stats == null ? null : figure.apply(stats);
     }
 
-    private String noiseRule() {
-        return String.format(Locale.ROOT, "a change is beyond noise when it exceeds %s %% of A (any change from 0"
-                + " counts) and, when both runs repeat a cell, their min\u2013max spreads do not overlap",
-                Format.significant(Format.fourDigits(noisePercent)));
-    }
-
-    private static String describeRun(Path dir, RunReport run) {
-        return run.runId() + " (" + (run.scenarioName() == null ? "unnamed" : run.scenarioName()) + ", "
-                + run.cells().size() + " cells) in " + dir;
-    }
-
     /** The diff for a terminal: a header, one line per configuration and metric, then the verdict of the gate. */
     public String consoleText() {
-        StringBuilder out = new StringBuilder();
-        out.append("A: ").append(describeRun(runA, a)).append('\n');
-        out.append("B: ").append(describeRun(runB, b)).append('\n');
-        out.append("noise: ").append(noiseRule()).append('\n');
-        if (!thresholds.isEmpty()) {
-            out.append("thresholds: ");
-            out.append(String.join(", ", thresholds.stream().map(t -> t.text() + " (" + t.rule() + ")").toList()));
-            out.append('\n');
-        }
-        out.append('\n');
-        int nameWidth = Math.max(4, rows.stream().mapToInt(r -> r.configuration().length()).max().orElse(4));
-        String format = "%-" + nameWidth + "s  %-20s %12s %12s %10s  %s%n";
-        out.append(String.format(Locale.ROOT, format, "cell", "metric", "A", "B", "change", "").stripTrailing())
-                .append('\n');
-        String previous = null;
-        for (Row row : rows) {
-            String name = row.configuration().equals(previous) ? "" : row.configuration();
-            previous = row.configuration();
-            List<String> marks = new ArrayList<>();
-            if (row.beyondNoise()) {
-                marks.add(row.worse() ? "WORSE" : "better");
-            }
-            for (String exceeded : row.exceeded()) {
-                marks.add("EXCEEDS " + exceeded);
-            }
-            out.append(String.format(Locale.ROOT, format, name, row.metric().name(), shown(row, row.a()),
-                    shown(row, row.b()), row.change(), String.join("  ", marks)).stripTrailing()).append('\n');
-        }
-        out.append('\n');
-        for (String change : statusChanges) {
-            out.append("status changed: ").append(change).append('\n');
-        }
-        if (!onlyInA.isEmpty()) {
-            out.append("only in A: ").append(String.join(", ", onlyInA)).append('\n');
-        }
-        if (!onlyInB.isEmpty()) {
-            out.append("only in B: ").append(String.join(", ", onlyInB)).append('\n');
-        }
-        long beyond = rows.stream().filter(Row::beyondNoise).count();
-        long worse = rows.stream().filter(r -> r.beyondNoise() && r.worse()).count();
-        out.append(beyond).append(" changes beyond noise (").append(worse).append(" worse, ").append(beyond - worse)
-                .append(" better)\n");
-        List<String> exceeded = new ArrayList<>();
-        for (Row row : rows) {
-            for (String threshold : row.exceeded()) {
-                exceeded.add(row.configuration() + " " + threshold + ": " + shown(row, row.a()) + " \u2192 "
-                        + shown(row, row.b()));
-            }
-        }
-        if (thresholds.isEmpty()) {
-            out.append("no thresholds given\n");
-        } else if (exceeded.isEmpty()) {
-            out.append("thresholds: all met\n");
-        } else {
-            out.append("thresholds EXCEEDED (").append(exceeded.size()).append("):\n");
-            exceeded.forEach(line -> out.append("  ").append(line).append('\n'));
-        }
-        return out.toString();
-    }
-
-    private static String shown(Row row, Value value) {
-        if (value == null) {
-            return Format.ABSENT;
-        }
-        String median = row.metric().format(value.median());
-        return value.repeats() > 1 ? median + " (\u00d7" + value.repeats() + ")" : median;
-    }
-
-    /** One line of the HTML diff: the configuration is shown on its group's first line only. */
-    record Line(String css, String configuration, String metric, String description, String a, String b,
-                String change, Boolean worse, List<String> exceeded) {
-    }
-
-    /**
-     * What {@code compare.jte} shows: both runs, the rules, whether the gate passed ({@code met} null without
-     * thresholds), and the lines grouped per configuration.
-     */
-    record ComparePage(PageFrame frame, String runA, String runB, String noise, String thresholds, Boolean met,
-                       List<String> statusChanges, String onlyInA, String onlyInB, List<List<Line>> groups) {
+        return ComparisonText.console(this);
     }
 
     /** Writes the diff as a self-contained page (no script) and returns {@code target}. */
     public Path writeHtml(Path target) throws IOException {
-        List<List<Line>> groups = new ArrayList<>();
-        String previous = null;
-        for (Row row : rows) {
-            boolean first = !row.configuration().equals(previous);
-            if (first) {
-                groups.add(new ArrayList<>());
-            }
-            String css = !row.exceeded().isEmpty() ? "exceeded" : row.beyondNoise() ? (row.worse() ? "worse" : "better") : null;
-            groups.get(groups.size() - 1).add(new Line(css, first ? row.configuration() : "", row.metric().name(),
-                    row.metric().description(), shown(row, row.a()), shown(row, row.b()), row.change(),
-                    row.beyondNoise() ? row.worse() : null, row.exceeded()));
-            previous = row.configuration();
-        }
-        ComparePage page = new ComparePage(
-                PageFrame.plain("compare " + a.runId() + " \u2192 " + b.runId() + " \u00b7 pushbench"),
-                describeRun(runA, a), describeRun(runB, b), noiseRule(),
-                thresholds.isEmpty() ? null : String.join(", ", thresholds.stream().map(t -> t.text() + " (" + t.rule() + ")").toList()),
-                thresholds.isEmpty() ? null : !thresholdsExceeded(), statusChanges,
-                onlyInA.isEmpty() ? null : String.join(", ", onlyInA), onlyInB.isEmpty() ? null : String.join(", ", onlyInB),
-                groups.stream().map(List::copyOf).toList());
-        PageFrame.write(target, PageFrame.render("compare.jte", page));
+        PageFrame.write(target, PageFrame.render("compare.jte", ComparisonText.page(this)));
         return target;
+    }
+
+    Path runA() {
+        return runA;
+    }
+
+    Path runB() {
+        return runB;
+    }
+
+    RunReport a() {
+        return a;
+    }
+
+    RunReport b() {
+        return b;
+    }
+
+    double noisePercent() {
+        return noisePercent;
+    }
+
+    List<Threshold> thresholds() {
+        return thresholds;
+    }
+
+    List<String> onlyInA() {
+        return onlyInA;
+    }
+
+    List<String> onlyInB() {
+        return onlyInB;
     }
 }
