@@ -125,7 +125,8 @@ public final class IndexWriter {
                     report.count(CellState.UNSUPPORTED), report.count(CellState.NOT_RUN)
                     + report.count(CellState.UNREADABLE) + report.count(CellState.UNKNOWN)));
         }
-        return PageFrame.render("index.jte", new IndexPage(PageFrame.plain("pushbench runs"), List.copyOf(rows)));
+        IndexPage page = new IndexPage(PageFrame.plain("pushbench runs"), List.copyOf(rows));
+        return PageFrame.render(html -> JteindexGenerated.render(html, null, page));
     }
 
     /** The run's answer in one line: the latency verdict, or what a micro-benchmark run holds. */

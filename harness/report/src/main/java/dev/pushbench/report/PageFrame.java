@@ -1,7 +1,7 @@
 package dev.pushbench.report;
 
-import gg.jte.ContentType;
-import gg.jte.TemplateEngine;
+import gg.jte.html.HtmlTemplateOutput;
+import gg.jte.html.OwaspHtmlTemplateOutput;
 import gg.jte.output.StringOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The frame every page shares ({@code page.jte}): the document head with the inline CSS and a
@@ -19,11 +20,13 @@ import java.util.List;
  *
  * <pre>
  *   PageFrame frame = new PageFrame(title, List.of(Assets.uplotJs()), Assets.uplotCss(), chartJson);
- *   PageFrame.write(target, PageFrame.render("report.jte", view));
+ *   PageFrame.write(target, PageFrame.render(html -> JtereportGenerated.render(html, null, page)));
  * </pre>
  *
- * <p>Pages are rendered by jte templates ({@code src/main/jte}) compiled into this package at build time,
- * with HTML escaping by construction: {@code ${…}} escapes for its context, only {@code $unsafe{…}} does
+ * <p>Pages are rendered by jte templates ({@code src/main/jte}), which the build turns into Java classes of
+ * this package ({@code report.jte} → {@code JtereportGenerated}) and compiles with it; callers call those
+ * classes' {@code render} directly, so a template's parameters are checked by the compiler. HTML is escaped
+ * by construction: {@code ${…}} escapes for its context, only {@code $unsafe{…}} does
  * not, and the templates use it only for the inlined scripts and styles and the chart data, which
  * {@link Html#scriptJson} has made safe for a {@code <script>} element.
  *
@@ -32,9 +35,6 @@ import java.util.List;
  * @param dataJson the chart data block ({@code <script type="application/json" id="chart-data">}), or null
  */
 record PageFrame(String title, List<String> scripts, String extraCss, String dataJson) {
-
-    private static final TemplateEngine TEMPLATES = TemplateEngine.createPrecompiled(null, ContentType.Html, null,
-            PageFrame.class.getPackageName());
 
     /** A page that runs no script. */
     static PageFrame plain(String title) {
@@ -46,10 +46,13 @@ record PageFrame(String title, List<String> scripts, String extraCss, String dat
         return scripts.stream().map(Assets::sha256).toList();
     }
 
-    /** Renders the precompiled template {@code name} (e.g. {@code report.jte}) with its one parameter. */
-    static String render(String name, Object model) {
+    /**
+     * Renders a page: {@code template} calls a generated template's {@code render} with the HTML output it
+     * is given, which escapes every value for its context (OWASP rules, as jte's own engine would use).
+     */
+    static String render(Consumer<HtmlTemplateOutput> template) {
         StringOutput out = new StringOutput(262_144);
-        TEMPLATES.render(name, model, out);
+        template.accept(new OwaspHtmlTemplateOutput(out));
         return out.toString();
     }
 

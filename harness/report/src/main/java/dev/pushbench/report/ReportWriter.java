@@ -85,7 +85,8 @@ public final class ReportWriter {
         View view = new View(report, m, scenario, statusCss, report.banner(), description, m.workload().describe(),
                 scenarioRun ? report.verdict() : null, scenarioRun && !report.cells().isEmpty() ? ResultsTable.of(report.cells()) : null,
                 charts, before(report), after(m), joined(m.clockMethod(), m.clockDetail()), Assets.UPLOT_VERSION);
-        return PageFrame.render("report.jte", new ReportPage(frame, view));
+        ReportPage page = new ReportPage(frame, view);
+        return PageFrame.render(html -> JtereportGenerated.render(html, null, page));
     }
 
     /** The frame and the view, the one parameter {@code report.jte} takes. */

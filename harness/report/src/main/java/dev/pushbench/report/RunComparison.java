@@ -343,7 +343,8 @@ public final class RunComparison {
 
     /** Writes the diff as a self-contained page (no script) and returns {@code target}. */
     public Path writeHtml(Path target) throws IOException {
-        PageFrame.write(target, PageFrame.render("compare.jte", ComparisonText.page(this)));
+        ComparisonText.ComparePage page = ComparisonText.page(this);
+        PageFrame.write(target, PageFrame.render(html -> JtecompareGenerated.render(html, null, page)));
         return target;
     }
 
