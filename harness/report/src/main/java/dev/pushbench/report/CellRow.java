@@ -159,9 +159,11 @@ record CellRow(
         CellResult.Connections connections = r.connections();
         CellResult.Delivery delivery = r.delivery();
         if (Boolean.TRUE.equals(saturated)) {
+            String because = r.loadgen().saturatedBecause();
             notes.add("the load generator was saturated"
                     + (cpuPercent == null ? "" : " (CPU " + Format.percent(cpuPercent) + ")")
-                    + ": these figures may describe the generator, not the server");
+                    + (because == null ? ": " : ": " + because + "; ")
+                    + "these figures may describe the generator, not the server");
         }
         if (connections != null) {
             if (connections.connectFailures() != null && connections.connectFailures() > 0) {
