@@ -22,7 +22,7 @@ final class Html {
      * JSON strings, where the escape means the same), so no text from a file can close the element
      * ({@code </script>}) or open a comment; U+2028/9 are escaped for older JavaScript parsers.
      */
-    static String scriptJson(Object value) {
+    static ScriptJson scriptJson(Object value) {
         String json;
         try {
             json = JsonFiles.mapper().writeValueAsString(value);
@@ -41,7 +41,23 @@ final class Html {
                 default -> escaped.append(c);
             }
         }
-        return escaped.toString();
+        return new ScriptJson(escaped.toString());
+    }
+
+    /**
+     * JSON that {@link #scriptJson} made safe to write unescaped inside a {@code <script>} element; only it
+     * can make one, so a template's {@code $unsafe} on this type cannot write anything else.
+     */
+    static final class ScriptJson {
+        private final String text;
+
+        private ScriptJson(String text) {
+            this.text = text;
+        }
+
+        String text() {
+            return text;
+        }
     }
 
     /**

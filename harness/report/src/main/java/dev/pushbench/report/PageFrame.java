@@ -34,7 +34,7 @@ import java.util.function.Consumer;
  * @param extraCss appended to the page's own CSS (uPlot's), or empty
  * @param dataJson the chart data block ({@code <script type="application/json" id="chart-data">}), or null
  */
-record PageFrame(String title, List<String> scripts, String extraCss, String dataJson) {
+record PageFrame(String title, List<String> scripts, String extraCss, Html.ScriptJson dataJson) {
 
     /** A page that runs no script. */
     static PageFrame plain(String title) {

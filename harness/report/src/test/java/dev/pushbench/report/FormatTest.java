@@ -41,7 +41,7 @@ class FormatTest {
 
     @Test
     void jsonForAScriptElementCannotCloseItOrOpenAComment() {
-        String json = Html.scriptJson(java.util.Map.of("label", "</script><script>alert(1)</script><!-- & \u2028"));
+        String json = Html.scriptJson(java.util.Map.of("label", "</script><script>alert(1)</script><!-- & \u2028")).text();
 
         assertEquals("{\"label\":\"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"
                 + "\\u003c!-- \\u0026 \\u2028\"}", json);
