@@ -46,7 +46,7 @@ public final class ReportWriter {
      * Everything {@code report.jte} shows, computed: the template only lays it out.
      *
      * @param statusCss the run status badge's class: the status when known, {@code partial} or {@code unknown}
-     * @param table     null for a run of micro-benchmarks only, which has no verdict, table or charts
+     * @param table     null when the run has no cells (the page says so) or holds micro-benchmarks only
      * @param before    environment entries before the commit; {@code after} those between commit and clock check
      */
     record View(RunReport report, RunInfo manifest, String scenario, String statusCss, RunReport.Banner banner,

@@ -108,6 +108,39 @@ class BrowserReportTest {
         }
     }
 
+    /**
+     * No chart's y-axis labels run off the canvas's left edge (issue 9: "…400 requests"): the three leftmost
+     * pixel columns of every chart hold no drawn pixel. The fixture's requests chart has ticks like
+     * {@code 0.200 requests}.
+     */
+    @Test
+    @Timeout(180)
+    void noChartCutsItsAxisLabels() throws Exception {
+        Path chromium = chromium();
+        Path report = ReportWriter.write(ResultsTree.copyFixture(RunFormatsTest.OLD_FORMAT_RUN, dir.resolve("results")));
+
+        try (DevTools browser = DevTools.launch(chromium, dir.resolve("profile"), "--window-size=1400,1000")) {
+            String page = browser.newPage();
+            browser.navigate(page, report.toUri().toString());
+            JsonNode edges = browser.evaluate(page, """
+                    new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => {
+                      const edges = {};
+                      document.querySelectorAll('.plot').forEach(plot => {
+                        const canvas = plot.querySelector('canvas');
+                        const data = canvas.getContext('2d').getImageData(0, 0, 3, canvas.height).data;
+                        let drawn = 0;
+                        for (let i = 3; i < data.length; i += 4) { if (data[i] > 0) drawn++; }
+                        edges[plot.id] = drawn;
+                      });
+                      resolve(edges);
+                    })))""");
+
+            assertTrue(edges.has("chart-cost-requests"), "the requests chart is drawn: " + edges);
+            edges.fields().forEachRemaining(e -> assertEquals(0, e.getValue().asInt(),
+                    e.getKey() + " draws at its canvas's left edge, so a label is cut: " + edges));
+        }
+    }
+
     @Test
     @Timeout(180)
     void theReportRendersInARealBrowserWithoutErrorsOrRequests() throws Exception {
