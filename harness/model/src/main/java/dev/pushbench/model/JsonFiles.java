@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
+import com.fasterxml.jackson.databind.deser.ValueInstantiator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -132,6 +133,18 @@ public final class JsonFiles {
                                             String failureMsg) throws IOException {
             String found = t == JsonToken.START_OBJECT ? "an object" : t == JsonToken.START_ARRAY ? "an array" : shown(p.getText());
             problems.accept(source + ": " + path(p) + " should be " + expected(targetType) + ", found " + found + "; shown as absent");
+            p.skipChildren();
+            return null;
+        }
+
+        /** An object (a record) written as a scalar: {@code "delivery": 5}. */
+        @Override
+        public Object handleMissingInstantiator(DeserializationContext ctxt, Class<?> instClass,
+                                                ValueInstantiator valueInsts, JsonParser p, String msg) throws IOException {
+            JsonToken t = p.currentToken();
+            String found = t == JsonToken.VALUE_STRING ? shown(p.getText()) : p.getText();
+            problems.accept(source + ": " + path(p) + " should be " + expected(ctxt.constructType(instClass))
+                    + ", found " + found + "; shown as absent");
             p.skipChildren();
             return null;
         }

@@ -46,9 +46,14 @@ final class Assets {
 
     /** The CSP source expression that allows exactly {@code script}: {@code 'sha256-<base64>'}. */
     static String cspHash(String script) {
+        return "'" + sha256(script) + "'";
+    }
+
+    /** {@code sha256-<base64>} of {@code script}, the CSP's hash source without its quotes. */
+    static String sha256(String script) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(script.getBytes(StandardCharsets.UTF_8));
-            return "'sha256-" + Base64.getEncoder().encodeToString(digest) + "'";
+            return "sha256-" + Base64.getEncoder().encodeToString(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

@@ -70,17 +70,17 @@ record ChartSet(List<Chart> charts, List<String> problems) {
     record Interval(double startSeconds, long count, long p50Nanos, long p99Nanos) {
     }
 
-    static ChartSet read(Path runDir, List<CellSummary> cells) {
+    static ChartSet read(Path runDir, List<CellRow> cells) {
         Set<String> problems = new LinkedHashSet<>();
         Map<String, Look> colors = new LinkedHashMap<>();
         Map<String, CellLog> logs = new LinkedHashMap<>();
         // One stack in the run: its name on every label would only lengthen the legends.
-        boolean oneStack = cells.stream().map(CellSummary::stack).distinct().count() == 1;
-        for (CellSummary cell : cells) {
+        boolean oneStack = cells.stream().map(CellRow::stack).distinct().count() == 1;
+        for (CellRow cell : cells) {
             String label = oneStack && cell.name().startsWith(cell.stack() + "-")
                     ? cell.name().substring(cell.stack().length() + 1) : cell.name();
             colors.put(cell.name(), new Look(label, PALETTE.get(colors.size() % PALETTE.size())));
-            if (!CellSummary.isSafeName(cell.name()) || !cell.files().contains(HLOG)) {
+            if (!CellRow.isSafeName(cell.name()) || !cell.files().contains(HLOG)) {
                 continue;
             }
             Path file = runDir.resolve(RunReport.CELLS_DIR).resolve(cell.name()).resolve(HLOG);
@@ -104,7 +104,7 @@ record ChartSet(List<Chart> charts, List<String> problems) {
         addIfAny(charts, percentileChart("connect", "Time until a subscription is live",
                 "From each subscription's planned start (open loop) until its stream or first poll answer was"
                         + " live.", logs, colors, List.of(new Tag("connect", "", false))));
-        List<CellSummary> measured = cells.stream().filter(CellSummary::isMeasured).toList();
+        List<CellRow> measured = cells.stream().filter(CellRow::isMeasured).toList();
         addIfAny(charts, costChart("cost-cpu", "CPU per delivered message", "\u00b5s", measured, colors,
                 captionForCpu(measured),
                 List.of(new Bar("server", c -> c.costs().serverCpuMicrosPerMessage()),
@@ -132,7 +132,7 @@ record ChartSet(List<Chart> charts, List<String> problems) {
     private record Tag(String tag, String suffix, boolean dashed) {
     }
 
-    private record Bar(String label, Function<CellSummary, Num> value) {
+    private record Bar(String label, Function<CellRow, Double> value) {
     }
 
     static CellLog readLog(Path file) throws IOException {
@@ -239,7 +239,7 @@ record ChartSet(List<Chart> charts, List<String> problems) {
                 XAxis.SECONDS, "ms", true, List.of(), xs, series);
     }
 
-    private static Chart costChart(String id, String title, String unit, List<CellSummary> measured,
+    private static Chart costChart(String id, String title, String unit, List<CellRow> measured,
                                    Map<String, Look> colors, String caption, List<Bar> bars) {
         List<String> categories = measured.stream().map(c -> colors.get(c.name()).label()).toList();
         List<Double> xs = new ArrayList<>();
@@ -251,9 +251,9 @@ record ChartSet(List<Chart> charts, List<String> problems) {
         for (Bar bar : bars) {
             List<Double> ys = new ArrayList<>();
             boolean any = false;
-            for (CellSummary cell : measured) {
-                Num value = bar.value().apply(cell);
-                ys.add(value == null ? null : significant(value.value()));
+            for (CellRow cell : measured) {
+                Double value = bar.value().apply(cell);
+                ys.add(value == null ? null : significant(value));
                 any |= value != null;
             }
             if (any) {
@@ -264,9 +264,9 @@ record ChartSet(List<Chart> charts, List<String> problems) {
         return new Chart(id, title, caption, XAxis.CELLS, unit, false, categories, xs, series);
     }
 
-    private static String captionForCpu(List<CellSummary> measured) {
-        boolean derived = measured.stream().anyMatch(c -> c.costs().cpuSource() == Costs.CpuSource.DERIVED);
-        boolean stored = measured.stream().anyMatch(c -> c.costs().cpuSource() == Costs.CpuSource.MEASURED);
+    private static String captionForCpu(List<CellRow> measured) {
+        boolean derived = measured.stream().anyMatch(c -> c.costs().cpuSource() == CellCosts.CpuSource.DERIVED);
+        boolean stored = measured.stream().anyMatch(c -> c.costs().cpuSource() == CellCosts.CpuSource.MEASURED);
         if (derived && !stored) {
             return "Derived, since summary.json has no costs yet: process CPU time over the measured window"
                     + " \u00f7 events delivered. CPU time is sampled in 10 ms steps, so small cells are coarse.";
@@ -281,8 +281,8 @@ record ChartSet(List<Chart> charts, List<String> problems) {
         }
     }
 
-    private static Num kib(Num bytes) {
-        return bytes == null ? null : new Num(bytes.raw(), bytes.value() / 1024);
+    private static Double kib(Double bytes) {
+        return bytes == null ? null : bytes / 1024;
     }
 
     private static Double millis(long nanos) {

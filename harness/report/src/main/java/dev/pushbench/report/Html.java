@@ -1,39 +1,19 @@
 package dev.pushbench.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pushbench.model.JsonFiles;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Escaping for everything that reaches the page from a file. Every text from run.json, summary.json
- * or a directory name passes through {@link #text} (element content and attribute values alike) and
- * every path in a link through {@link #pathSegment}; nothing from a file is written raw.
+ * What the templates' own escaping cannot do: text is HTML-escaped by jte wherever a template writes it
+ * ({@code ${…}}); here, every path in a link is percent-encoded ({@link #pathSegment}) so a name can neither
+ * leave its directory nor become a scheme, and the chart data becomes JSON that is safe inside a
+ * {@code <script>} element ({@link #scriptJson}), the one piece of data a template writes unescaped.
  */
 final class Html {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private Html() {
-    }
-
-    /** Escapes {@code & < > " '}; safe in element content and in quoted attribute values. {@code null} → "". */
-    static String text(String text) {
-        if (text == null) {
-            return "";
-        }
-        StringBuilder escaped = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> escaped.append("&amp;");
-                case '<' -> escaped.append("&lt;");
-                case '>' -> escaped.append("&gt;");
-                case '"' -> escaped.append("&quot;");
-                case '\'' -> escaped.append("&#39;");
-                default -> escaped.append(c);
-            }
-        }
-        return escaped.toString();
     }
 
     /**
@@ -42,10 +22,10 @@ final class Html {
      * JSON strings, where the escape means the same), so no text from a file can close the element
      * ({@code </script>}) or open a comment; U+2028/9 are escaped for older JavaScript parsers.
      */
-    static String scriptJson(Object value) {
+    static ScriptJson scriptJson(Object value) {
         String json;
         try {
-            json = JSON.writeValueAsString(value);
+            json = JsonFiles.mapper().writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot serialize the chart data: " + e.getOriginalMessage(), e);
         }
@@ -61,7 +41,23 @@ final class Html {
                 default -> escaped.append(c);
             }
         }
-        return escaped.toString();
+        return new ScriptJson(escaped.toString());
+    }
+
+    /**
+     * JSON that {@link #scriptJson} made safe to write unescaped inside a {@code <script>} element; only it
+     * can make one, so a template's {@code $unsafe} on this type cannot write anything else.
+     */
+    static final class ScriptJson {
+        private final String text;
+
+        private ScriptJson(String text) {
+            this.text = text;
+        }
+
+        String text() {
+            return text;
+        }
     }
 
     /**

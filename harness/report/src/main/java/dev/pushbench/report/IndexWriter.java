@@ -48,7 +48,7 @@ public final class IndexWriter {
      */
     public static Path write(Path resultsDir) throws IOException {
         Path target = resultsDir.resolve(FILE);
-        Page.write(target, render(entries(resultsDir)));
+        PageFrame.write(target, render(entries(resultsDir)));
         return target;
     }
 
@@ -61,12 +61,12 @@ public final class IndexWriter {
         List<Entry> entries = new ArrayList<>();
         try (Stream<Path> children = Files.list(resultsDir)) {
             for (Path runDir : children.filter(Files::isDirectory).toList()) {
-                if (!Files.isRegularFile(runDir.resolve(RunManifest.FILE))) {
+                if (!Files.isRegularFile(runDir.resolve(RunInfo.FILE))) {
                     continue;
                 }
                 RunReport report = RunReport.read(runDir);
                 String directory = runDir.getFileName().toString();
-                Instant started = Page.instant(report.manifest().startedAt());
+                Instant started = Format.instant(report.manifest().startedAt());
                 if (started == null) {
                     started = runIdTime(directory);
                 }
@@ -92,57 +92,41 @@ public final class IndexWriter {
         }
     }
 
-    static String render(List<Entry> entries) {
-        StringBuilder out = new StringBuilder(8_192);
-        Page.open(out, "pushbench runs");
-        out.append("<h1>pushbench runs</h1>\n");
-        if (entries.isEmpty()) {
-            out.append("<p class=\"muted\">No runs yet: no directory here holds a run.json.</p>\n");
-            Page.close(out);
-            return out.toString();
+    /** One run as {@code index.jte} lists it; {@code link} is null without a report, {@code warnings} null without ⚠. */
+    record Row(String directory, String link, String scenario, String problem, String started, String statusCss,
+               String statusLabel, String verdictLine, String warnings, int cells, int ok, int failed, int unsupported,
+               int other) {
+    }
+
+    /** What {@code index.jte} shows: the page frame and one row per run, newest first. */
+    record IndexPage(PageFrame frame, List<Row> rows) {
+        /** True when some verdict line carries ⚠, so the page explains the sign. */
+        boolean anyWarned() {
+            return rows.stream().anyMatch(r -> r.warnings() != null);
         }
-        out.append("<p class=\"sub\">").append(entries.size()).append(entries.size() == 1 ? " run" : " runs")
-                .append(", newest first.</p>\n");
-        out.append("<table>\n<thead>\n<tr><th>Run</th><th>Scenario</th><th>Started</th><th>Status</th>")
-                .append("<th>Verdict</th>")
-                .append("<th class=\"num\">Cells</th><th class=\"num\">ok</th><th class=\"num\">failed</th>")
-                .append("<th class=\"num\">unsupported</th><th class=\"num\" title=\"not run, unreadable or")
-                .append(" unknown status\">other</th></tr>\n</thead>\n<tbody>\n");
+    }
+
+    static String render(List<Entry> entries) {
+        List<Row> rows = new ArrayList<>();
         for (Entry entry : entries) {
             RunReport report = entry.report();
-            RunManifest m = report.manifest();
-            out.append("<tr><td>");
-            if (entry.hasReport()) {
-                out.append("<a href=\"").append(Html.text(Html.relativeLink(entry.directory(), ReportWriter.FILE)))
-                        .append("\">").append(Html.text(entry.directory())).append("</a>");
-            } else {
-                out.append(Html.text(entry.directory()))
-                        .append(" <span class=\"sub\">(no report.html yet)</span>");
-            }
-            out.append("</td><td>").append(m.scenarioName() == null ? Units.ABSENT : Html.text(m.scenarioName()));
-            if (!m.problems().isEmpty()) {
-                out.append("<div class=\"sub notes\">").append(Html.text(m.problems().get(0))).append("</div>");
-            }
-            out.append("</td><td class=\"num\">").append(Html.text(Page.time(m.startedAt()))).append("</td><td>");
+            RunInfo m = report.manifest();
             String css = report.isPartial() ? (m.status() == null ? "unknown" : "partial") : "complete";
             if ("failed".equals(m.status())) {
                 css = "failed";
             }
-            out.append("<span class=\"status ").append(css).append("\">").append(Html.text(report.statusLabel()))
-                    .append("</span></td><td class=\"verdict-line\">").append(Html.text(verdictLine(report)))
-                    .append("</td>");
-            int other = report.count(CellState.NOT_RUN) + report.count(CellState.UNREADABLE)
-                    + report.count(CellState.UNKNOWN);
-            count(out, report.cells().size(), false);
-            count(out, report.count(CellState.OK), false);
-            count(out, report.count(CellState.FAILED), true);
-            count(out, report.count(CellState.UNSUPPORTED), false);
-            count(out, other, true);
-            out.append("</tr>\n");
+            List<String> warnings = report.isMicroOnly() ? List.of() : report.verdict().findings().get(0).warnings();
+            rows.add(new Row(entry.directory(),
+                    entry.hasReport() ? Html.relativeLink(entry.directory(), ReportWriter.FILE) : null,
+                    m.scenarioName(), m.problems().isEmpty() ? null : m.problems().get(0), Format.time(m.startedAt()),
+                    css, report.statusLabel(), verdictLine(report),
+                    warnings.isEmpty() ? null : "\u26a0 " + String.join("; ", warnings),
+                    report.cells().size(), report.count(CellState.OK), report.count(CellState.FAILED),
+                    report.count(CellState.UNSUPPORTED), report.count(CellState.NOT_RUN)
+                    + report.count(CellState.UNREADABLE) + report.count(CellState.UNKNOWN)));
         }
-        out.append("</tbody>\n</table>\n");
-        Page.close(out);
-        return out.toString();
+        IndexPage page = new IndexPage(PageFrame.plain("pushbench runs"), List.copyOf(rows));
+        return PageFrame.render(html -> JteindexGenerated.render(html, null, page));
     }
 
     /** The run's answer in one line: the latency verdict, or what a micro-benchmark run holds. */
@@ -152,10 +136,5 @@ public final class IndexWriter {
             return "micro-benchmarks: " + results + (results == 1 ? " result" : " results");
         }
         return report.verdict().oneLine();
-    }
-
-    private static void count(StringBuilder out, int count, boolean badWhenPositive) {
-        out.append("<td class=\"num").append(badWhenPositive && count > 0 ? " bad" : "").append("\">")
-                .append(count).append("</td>");
     }
 }

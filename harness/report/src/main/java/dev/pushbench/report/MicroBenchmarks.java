@@ -2,7 +2,7 @@ package dev.pushbench.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pushbench.model.JsonFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +28,17 @@ record MicroBenchmarks(List<Result> results, List<String> problems) {
 
     static final String FILE = "jmh.json";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** One entry of JMH's JSON, as far as the report reads it. */
+    private record JmhEntry(String benchmark, String mode, Integer forks, Integer threads, Map<String, String> params,
+                            PrimaryMetric primaryMetric) {
+        /** {@code scoreError} is written as the text {@code "NaN"} when JMH cannot compute it (one fork). */
+        record PrimaryMetric(Double score, Double scoreError, String scoreUnit) {
+        }
+    }
 
-    /** One benchmark at one parameter set; {@code scoreError} is JMH's 99.9 % half-width, NaN when it has none. */
-    record Result(String benchmark, String mode, Map<String, String> params, Num score, Num scoreError,
-                  String unit, Num forks, Num threads) {
+    /** One benchmark at one parameter set; {@code scoreError} is JMH's 99.9 % half-width, null when it has none. */
+    record Result(String benchmark, String mode, Map<String, String> params, Double score, Double scoreError,
+                  String unit, Integer forks, Integer threads) {
 
         /** {@code dev.pushbench.micro.SseParserBench.parse} → {@code SseParserBench.parse}. */
         String shortName() {
@@ -55,37 +61,48 @@ record MicroBenchmarks(List<Result> results, List<String> problems) {
         }
         JsonNode root;
         try {
-            root = MAPPER.readTree(file.toFile());
+            root = JsonFiles.mapper().readTree(file.toFile());
         } catch (JsonProcessingException e) {
-            return new MicroBenchmarks(List.of(), List.of("jmh.json is unreadable: " + CellSummary.describe(e)));
+            return new MicroBenchmarks(List.of(), List.of("jmh.json is unreadable: " + CellRow.describe(e)));
         } catch (IOException e) {
             return new MicroBenchmarks(List.of(), List.of("jmh.json is unreadable: " + e));
         }
         if (root == null || root.isMissingNode() || !root.isArray()) {
             return new MicroBenchmarks(List.of(), List.of("jmh.json should hold a JSON array, found "
-                    + (root == null || root.isMissingNode() ? "nothing" : Fields.describe(root))));
+                    + (root == null || root.isMissingNode() ? "nothing" : CellRow.describe(root))));
         }
         Set<String> problems = new LinkedHashSet<>();
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < root.size(); i++) {
-            JsonNode entry = root.get(i);
-            if (!entry.isObject()) {
-                problems.add("jmh.json[" + i + "] should be an object, found " + Fields.describe(entry));
+            JsonNode node = root.get(i);
+            if (!node.isObject()) {
+                problems.add("jmh.json[" + i + "] should be an object, found " + CellRow.describe(node));
                 continue;
             }
-            Fields f = new Fields(entry, "jmh.json[" + i + "]", problems);
-            String benchmark = f.text("benchmark");
-            Num score = f.number("primaryMetric.score");
-            if (benchmark == null || score == null) {
+            JmhEntry entry;
+            try {
+                entry = JsonFiles.readLeniently(node, JmhEntry.class, "jmh.json[" + i + "]", problems::add);
+            } catch (JsonProcessingException e) {
+                problems.add("jmh.json[" + i + "] is unreadable: " + CellRow.describe(e));
+                continue;
+            }
+            JmhEntry.PrimaryMetric metric = entry.primaryMetric();
+            Double score = metric == null ? null : metric.score();
+            if (entry.benchmark() == null || score == null) {
                 problems.add("jmh.json[" + i + "] has no benchmark name or no primaryMetric.score; skipped");
                 continue;
             }
-            Map<String, String> params = f.textMap("params");
-            // JMH writes "NaN" as a string when a score error cannot be computed (a single fork).
-            JsonNode error = f.node("primaryMetric.scoreError");
-            Num scoreError = error != null && error.isNumber() ? f.number("primaryMetric.scoreError") : null;
-            results.add(new Result(benchmark, f.text("mode"), params == null ? Map.of() : new LinkedHashMap<>(params),
-                    score, scoreError, f.text("primaryMetric.scoreUnit"), f.number("forks"), f.number("threads")));
+            Double scoreError = metric.scoreError() == null || metric.scoreError().isNaN() ? null : metric.scoreError();
+            Map<String, String> params = new LinkedHashMap<>();
+            if (entry.params() != null) {
+                entry.params().forEach((k, v) -> {
+                    if (v != null) {
+                        params.put(k, v);
+                    }
+                });
+            }
+            results.add(new Result(entry.benchmark(), entry.mode(), params, score, scoreError, metric.scoreUnit(),
+                    entry.forks(), entry.threads()));
         }
         return new MicroBenchmarks(List.copyOf(results), List.copyOf(problems));
     }
@@ -95,8 +112,8 @@ record MicroBenchmarks(List<Result> results, List<String> problems) {
         StringBuilder out = new StringBuilder();
         for (Result r : results) {
             out.append("micro: ").append(r.benchmark()).append(" [").append(r.paramsText()).append("] ")
-                    .append(r.mode()).append(' ').append(r.score().raw()).append(" \u00b1 ")
-                    .append(r.scoreError() == null ? Units.ABSENT : r.scoreError().raw()).append(' ')
+                    .append(r.mode()).append(' ').append(Format.plain(r.score())).append(" \u00b1 ")
+                    .append(Format.plain(r.scoreError())).append(' ')
                     .append(r.unit()).append('\n');
         }
         for (String problem : problems) {

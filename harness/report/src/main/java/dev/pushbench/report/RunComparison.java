@@ -1,5 +1,6 @@
 package dev.pushbench.report;
 
+import dev.pushbench.model.result.HistogramSummary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,25 +46,25 @@ public final class RunComparison {
 
     /** One comparable figure of a cell. */
     record Metric(String name, String description, Kind kind, boolean higherIsBetter,
-                  Function<CellSummary, Num> value) {
+                  Function<CellRow, ? extends Number> value) {
 
         String format(double value) {
             return switch (kind) {
-                case MICROS -> Units.micros(value);
-                case COUNT -> Units.count(Costs.derived(value));
-                case BYTES -> Units.bytes(Costs.derived(value));
-                case RATIO -> Units.significant(Costs.derived(value));
+                case MICROS -> Format.micros(value);
+                case COUNT -> Format.count(Format.fourDigits(value));
+                case BYTES -> Format.bytes(Format.fourDigits(value));
+                case RATIO -> Format.significant(Format.fourDigits(value));
             };
         }
     }
 
     private static final List<Metric> METRICS = List.of(
-            new Metric("p50", "latency p50 from intended time", Kind.MICROS, false, c -> stat(c.latency(), Stats::p50)),
-            new Metric("p99", "latency p99 from intended time", Kind.MICROS, false, c -> stat(c.latency(), Stats::p99)),
-            new Metric("p999", "latency p99.9 from intended time", Kind.MICROS, false, c -> stat(c.latency(), Stats::p999)),
-            new Metric("max", "latency max from intended time", Kind.MICROS, false, c -> stat(c.latency(), Stats::max)),
+            new Metric("p50", "latency p50 from intended time", Kind.MICROS, false, c -> stat(c.latency(), HistogramSummary::p50)),
+            new Metric("p99", "latency p99 from intended time", Kind.MICROS, false, c -> stat(c.latency(), HistogramSummary::p99)),
+            new Metric("p999", "latency p99.9 from intended time", Kind.MICROS, false, c -> stat(c.latency(), HistogramSummary::p999)),
+            new Metric("max", "latency max from intended time", Kind.MICROS, false, c -> stat(c.latency(), HistogramSummary::max)),
             new Metric("actual-p99", "latency p99 from actual send", Kind.MICROS, false,
-                    c -> stat(c.latencyActual(), Stats::p99)),
+                    c -> stat(c.latencyActual(), HistogramSummary::p99)),
             new Metric("delivered", "events delivered", Kind.COUNT, true,
                     c -> c.delivery() == null ? null : c.delivery().delivered()),
             new Metric("lost", "events lost", Kind.COUNT, false, c -> c.delivery() == null ? null : c.delivery().lost()),
@@ -74,7 +75,7 @@ public final class RunComparison {
             new Metric("reordered", "events reordered", Kind.COUNT, false,
                     c -> c.delivery() == null ? null : c.delivery().reordered()),
             new Metric("connect-p99", "time until a subscription is live, p99", Kind.MICROS, false,
-                    c -> stat(c.connect(), Stats::p99)),
+                    c -> stat(c.connect(), HistogramSummary::p99)),
             new Metric("server-cpu", "server CPU per delivered message", Kind.MICROS, false,
                     c -> c.costs().serverCpuMicrosPerMessage()),
             new Metric("loadgen-cpu", "load generator CPU per delivered message", Kind.MICROS, false,
@@ -166,8 +167,8 @@ public final class RunComparison {
         String rule() {
             return switch (mode) {
                 case CEILING -> "B \u2264 " + metric.format(limit);
-                case RISE_PERCENT -> "B \u2264 A + " + Units.significant(Costs.derived(limit)) + " %";
-                case FALL_PERCENT -> "B \u2265 A \u2212 " + Units.significant(Costs.derived(limit)) + " %";
+                case RISE_PERCENT -> "B \u2264 A + " + Format.significant(Format.fourDigits(limit)) + " %";
+                case FALL_PERCENT -> "B \u2265 A \u2212 " + Format.significant(Format.fourDigits(limit)) + " %";
                 case RISE_BY -> "B \u2264 A + " + metric.format(limit);
                 case FALL_BY -> "B \u2265 A \u2212 " + metric.format(limit);
             };
@@ -230,8 +231,8 @@ public final class RunComparison {
         }
         RunReport a = RunReport.read(runA);
         RunReport b = RunReport.read(runB);
-        Map<String, List<CellSummary>> cellsA = byConfiguration(a.cells());
-        Map<String, List<CellSummary>> cellsB = byConfiguration(b.cells());
+        Map<String, List<CellRow>> cellsA = byConfiguration(a.cells());
+        Map<String, List<CellRow>> cellsB = byConfiguration(b.cells());
         List<String> onlyInA = new ArrayList<>();
         List<String> onlyInB = new ArrayList<>();
         List<String> statusChanges = new ArrayList<>();
@@ -244,8 +245,8 @@ public final class RunComparison {
         }
         List<Row> rows = new ArrayList<>();
         for (String configuration : configurations) {
-            List<CellSummary> inA = cellsA.getOrDefault(configuration, List.of());
-            List<CellSummary> inB = cellsB.getOrDefault(configuration, List.of());
+            List<CellRow> inA = cellsA.getOrDefault(configuration, List.of());
+            List<CellRow> inB = cellsB.getOrDefault(configuration, List.of());
             if (inB.isEmpty()) {
                 onlyInA.add(configuration);
             }
@@ -307,22 +308,22 @@ public final class RunComparison {
         return true;
     }
 
-    private static Map<String, List<CellSummary>> byConfiguration(List<CellSummary> cells) {
-        Map<String, List<CellSummary>> map = new LinkedHashMap<>();
-        for (CellSummary cell : cells) {
+    private static Map<String, List<CellRow>> byConfiguration(List<CellRow> cells) {
+        Map<String, List<CellRow>> map = new LinkedHashMap<>();
+        for (CellRow cell : cells) {
             map.computeIfAbsent(cell.configuration(), k -> new ArrayList<>()).add(cell);
         }
         return map;
     }
 
-    private static String states(List<CellSummary> cells) {
+    private static String states(List<CellRow> cells) {
         return cells.stream().map(c -> c.state().label()).distinct().reduce((x, y) -> x + "/" + y).orElse("absent");
     }
 
     /** The median over the measured repeats that have the figure, or null when none has. */
-    private static Value value(List<CellSummary> cells, Metric metric) {
-        double[] values = cells.stream().filter(CellSummary::isMeasured).map(metric.value())
-                .filter(n -> n != null && !Double.isNaN(n.value())).mapToDouble(Num::value).sorted().toArray();
+    private static Value value(List<CellRow> cells, Metric metric) {
+        double[] values = cells.stream().filter(CellRow::isMeasured).map(metric.value())
+                .filter(n -> n != null && !Double.isNaN(n.doubleValue())).mapToDouble(Number::doubleValue).sorted().toArray();
         if (values.length == 0) {
             return null;
         }
@@ -331,150 +332,51 @@ public final class RunComparison {
         return new Value(median, values[0], values[n - 1], n);
     }
 
-    private static Num stat(Stats stats, Function<Stats, Num> figure) {
+    private static Double stat(HistogramSummary stats, Function<HistogramSummary, Double> figure) {
         return stats == null ? null : figure.apply(stats);
-    }
-
-    private String noiseRule() {
-        return String.format(Locale.ROOT, "a change is beyond noise when it exceeds %s %% of A (any change from 0"
-                + " counts) and, when both runs repeat a cell, their min\u2013max spreads do not overlap",
-                Units.significant(Costs.derived(noisePercent)));
-    }
-
-    private static String describeRun(Path dir, RunReport run) {
-        return run.runId() + " (" + (run.scenarioName() == null ? "unnamed" : run.scenarioName()) + ", "
-                + run.cells().size() + " cells) in " + dir;
     }
 
     /** The diff for a terminal: a header, one line per configuration and metric, then the verdict of the gate. */
     public String consoleText() {
-        StringBuilder out = new StringBuilder();
-        out.append("A: ").append(describeRun(runA, a)).append('\n');
-        out.append("B: ").append(describeRun(runB, b)).append('\n');
-        out.append("noise: ").append(noiseRule()).append('\n');
-        if (!thresholds.isEmpty()) {
-            out.append("thresholds: ");
-            out.append(String.join(", ", thresholds.stream().map(t -> t.text() + " (" + t.rule() + ")").toList()));
-            out.append('\n');
-        }
-        out.append('\n');
-        int nameWidth = Math.max(4, rows.stream().mapToInt(r -> r.configuration().length()).max().orElse(4));
-        String format = "%-" + nameWidth + "s  %-20s %12s %12s %10s  %s%n";
-        out.append(String.format(Locale.ROOT, format, "cell", "metric", "A", "B", "change", "").stripTrailing())
-                .append('\n');
-        String previous = null;
-        for (Row row : rows) {
-            String name = row.configuration().equals(previous) ? "" : row.configuration();
-            previous = row.configuration();
-            List<String> marks = new ArrayList<>();
-            if (row.beyondNoise()) {
-                marks.add(row.worse() ? "WORSE" : "better");
-            }
-            for (String exceeded : row.exceeded()) {
-                marks.add("EXCEEDS " + exceeded);
-            }
-            out.append(String.format(Locale.ROOT, format, name, row.metric().name(), shown(row, row.a()),
-                    shown(row, row.b()), row.change(), String.join("  ", marks)).stripTrailing()).append('\n');
-        }
-        out.append('\n');
-        for (String change : statusChanges) {
-            out.append("status changed: ").append(change).append('\n');
-        }
-        if (!onlyInA.isEmpty()) {
-            out.append("only in A: ").append(String.join(", ", onlyInA)).append('\n');
-        }
-        if (!onlyInB.isEmpty()) {
-            out.append("only in B: ").append(String.join(", ", onlyInB)).append('\n');
-        }
-        long beyond = rows.stream().filter(Row::beyondNoise).count();
-        long worse = rows.stream().filter(r -> r.beyondNoise() && r.worse()).count();
-        out.append(beyond).append(" changes beyond noise (").append(worse).append(" worse, ").append(beyond - worse)
-                .append(" better)\n");
-        List<String> exceeded = new ArrayList<>();
-        for (Row row : rows) {
-            for (String threshold : row.exceeded()) {
-                exceeded.add(row.configuration() + " " + threshold + ": " + shown(row, row.a()) + " \u2192 "
-                        + shown(row, row.b()));
-            }
-        }
-        if (thresholds.isEmpty()) {
-            out.append("no thresholds given\n");
-        } else if (exceeded.isEmpty()) {
-            out.append("thresholds: all met\n");
-        } else {
-            out.append("thresholds EXCEEDED (").append(exceeded.size()).append("):\n");
-            exceeded.forEach(line -> out.append("  ").append(line).append('\n'));
-        }
-        return out.toString();
-    }
-
-    private static String shown(Row row, Value value) {
-        if (value == null) {
-            return Units.ABSENT;
-        }
-        String median = row.metric().format(value.median());
-        return value.repeats() > 1 ? median + " (\u00d7" + value.repeats() + ")" : median;
+        return ComparisonText.console(this);
     }
 
     /** Writes the diff as a self-contained page (no script) and returns {@code target}. */
     public Path writeHtml(Path target) throws IOException {
-        StringBuilder out = new StringBuilder(32_768);
-        Page.open(out, "compare " + a.runId() + " \u2192 " + b.runId() + " \u00b7 pushbench");
-        out.append("<h1>Compare runs</h1>\n<dl class=\"env\">\n<dt>A</dt><dd>")
-                .append(Html.text(describeRun(runA, a))).append("</dd>\n<dt>B</dt><dd>")
-                .append(Html.text(describeRun(runB, b))).append("</dd>\n<dt>noise</dt><dd>")
-                .append(Html.text(noiseRule())).append("</dd>\n<dt>thresholds</dt><dd>");
-        out.append(thresholds.isEmpty() ? "none" : Html.text(String.join(", ",
-                thresholds.stream().map(t -> t.text() + " (" + t.rule() + ")").toList())));
-        out.append("</dd>\n</dl>\n");
-        boolean failed = thresholdsExceeded();
-        if (!thresholds.isEmpty()) {
-            out.append("<p class=\"banner ").append(failed ? "failed\">Thresholds exceeded." : "ok\">Thresholds met.")
-                    .append("</p>\n");
-        }
-        for (String change : statusChanges) {
-            out.append("<p class=\"notes\">status changed: ").append(Html.text(change)).append("</p>\n");
-        }
-        if (!onlyInA.isEmpty()) {
-            out.append("<p class=\"notes\">only in A: ").append(Html.text(String.join(", ", onlyInA))).append("</p>\n");
-        }
-        if (!onlyInB.isEmpty()) {
-            out.append("<p class=\"notes\">only in B: ").append(Html.text(String.join(", ", onlyInB))).append("</p>\n");
-        }
-        out.append("<table class=\"compare\">\n<thead><tr><th>Cell</th><th>Metric</th><th class=\"num\">A</th>")
-                .append("<th class=\"num\">B</th><th class=\"num\">Change</th><th></th></tr></thead>\n");
-        String previous = null;
-        for (Row row : rows) {
-            if (!row.configuration().equals(previous)) {
-                if (previous != null) {
-                    out.append("</tbody>\n");
-                }
-                out.append("<tbody class=\"cell\">\n");
-            }
-            String css = !row.exceeded().isEmpty() ? " class=\"exceeded\""
-                    : row.beyondNoise() ? (row.worse() ? " class=\"worse\"" : " class=\"better\"") : "";
-            out.append("<tr").append(css).append("><td>")
-                    .append(row.configuration().equals(previous) ? "" : Html.text(row.configuration()))
-                    .append("</td><td title=\"").append(Html.text(row.metric().description())).append("\">")
-                    .append(Html.text(row.metric().name())).append("</td><td class=\"num\">")
-                    .append(Html.text(shown(row, row.a()))).append("</td><td class=\"num\">")
-                    .append(Html.text(shown(row, row.b()))).append("</td><td class=\"num\">")
-                    .append(Html.text(row.change())).append("</td><td>");
-            if (row.beyondNoise()) {
-                out.append(row.worse() ? "<span class=\"bad\">worse</span> " : "<span class=\"good\">better</span> ");
-            }
-            for (String exceeded : row.exceeded()) {
-                out.append("<span class=\"status failed\">exceeds ").append(Html.text(exceeded)).append("</span> ");
-            }
-            out.append("</td></tr>\n");
-            previous = row.configuration();
-        }
-        if (previous != null) {
-            out.append("</tbody>\n");
-        }
-        out.append("</table>\n");
-        Page.close(out);
-        Page.write(target, out);
+        ComparisonText.ComparePage page = ComparisonText.page(this);
+        PageFrame.write(target, PageFrame.render(html -> JtecompareGenerated.render(html, null, page)));
         return target;
+    }
+
+    Path runA() {
+        return runA;
+    }
+
+    Path runB() {
+        return runB;
+    }
+
+    RunReport a() {
+        return a;
+    }
+
+    RunReport b() {
+        return b;
+    }
+
+    double noisePercent() {
+        return noisePercent;
+    }
+
+    List<Threshold> thresholds() {
+        return thresholds;
+    }
+
+    List<String> onlyInA() {
+        return onlyInA;
+    }
+
+    List<String> onlyInB() {
+        return onlyInB;
     }
 }

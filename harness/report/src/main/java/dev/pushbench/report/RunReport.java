@@ -1,5 +1,7 @@
 package dev.pushbench.report;
 
+import dev.pushbench.model.result.CellResult;
+import dev.pushbench.model.result.HistogramSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,7 +16,7 @@ import java.util.stream.Stream;
 
 /**
  * Everything a run's report shows, read from its directory and nothing else: the manifest, one
- * {@link CellSummary} per cell in run.json's order, and run-level notes. {@link #describe()} renders
+ * {@link CellRow} per cell in run.json's order, and run-level notes. {@link #describe()} renders
  * this model as plain text, which the golden-file test seals, so a change in what the report shows is
  * always deliberate.
  *
@@ -23,7 +25,7 @@ import java.util.stream.Stream;
  *   report.banner();      // null for a complete run, else why its results are partial
  * </pre>
  */
-record RunReport(String runId, RunManifest manifest, List<CellSummary> cells, boolean hasScenarioYaml,
+record RunReport(String runId, RunInfo manifest, List<CellRow> cells, boolean hasScenarioYaml,
                  MicroBenchmarks micro, List<String> notes) {
 
     static final String CELLS_DIR = "cells";
@@ -41,10 +43,10 @@ record RunReport(String runId, RunManifest manifest, List<CellSummary> cells, bo
             throw new IllegalArgumentException("runDir must be a run directory, got " + runDir
                     + " (" + (Files.exists(runDir) ? "not a directory" : "does not exist") + ")");
         }
-        if (!Files.exists(runDir.resolve(RunManifest.FILE))) {
-            throw new IllegalArgumentException("runDir must hold " + RunManifest.FILE + ", none in " + runDir);
+        if (!Files.exists(runDir.resolve(RunInfo.FILE))) {
+            throw new IllegalArgumentException("runDir must hold " + RunInfo.FILE + ", none in " + runDir);
         }
-        RunManifest manifest = RunManifest.read(runDir);
+        RunInfo manifest = RunInfo.read(runDir);
         Set<String> notes = new LinkedHashSet<>(manifest.problems());
         Path cellsDir = runDir.resolve(CELLS_DIR);
         List<String> found = cellDirectories(cellsDir, notes);
@@ -61,13 +63,13 @@ record RunReport(String runId, RunManifest manifest, List<CellSummary> cells, bo
         } else if (!found.isEmpty()) {
             notes.add("run.json lists no cells; the rows are the directories found in cells/");
         }
-        List<CellSummary> cells = new ArrayList<>();
+        List<CellRow> cells = new ArrayList<>();
         for (String name : order) {
-            cells.add(CellSummary.read(cellsDir, name, List.of()));
+            cells.add(CellRow.read(cellsDir, name, List.of()));
         }
         for (String name : found) {
             if (!order.contains(name)) {
-                cells.add(CellSummary.read(cellsDir, name,
+                cells.add(CellRow.read(cellsDir, name,
                         manifest.cells() == null ? List.of() : List.of("not listed in run.json")));
             }
         }
@@ -118,9 +120,7 @@ record RunReport(String runId, RunManifest manifest, List<CellSummary> cells, bo
             case "interrupted" -> new Banner("partial", "Partial results: this run was interrupted. " + have);
             case "running" -> new Banner("partial", "Partial results: this run was still running when this"
                     + " report was built; build it again when the run ends. " + have);
-            case "failed" -> new Banner("failed", "This run failed"
-                    + (manifest.reason() == null ? "" : ": " + manifest.reason())
-                    + (manifest.reason() != null && manifest.reason().endsWith(".") ? " " : ". ") + have);
+            case "failed" -> new Banner("failed", "This run failed. " + have);
             default -> new Banner("partial", "Partial results: run.json records the status \u201c" + status
                     + "\u201d, which this report does not know. " + have);
         };
@@ -159,7 +159,7 @@ record RunReport(String runId, RunManifest manifest, List<CellSummary> cells, bo
      */
     String describe() {
         StringBuilder out = new StringBuilder();
-        RunManifest m = manifest;
+        RunInfo m = manifest;
         line(out, "", "run", runId);
         line(out, "", "scenario", m.scenarioName());
         line(out, "", "description", m.description());
@@ -175,9 +175,9 @@ record RunReport(String runId, RunManifest manifest, List<CellSummary> cells, bo
                 : m.gitCommit() + (Boolean.TRUE.equals(m.gitDirty()) ? " (dirty)" : ""));
         line(out, "", "jdk", join(m.jdkVersion(), m.jdkVendor(), m.jdkVm()));
         line(out, "", "os", join(m.osName(), m.osVersion(), m.osArch()));
-        line(out, "", "cores", m.cores() == null ? null : m.cores().raw());
+        line(out, "", "cores", m.cores() == null ? null : m.cores().toString());
         line(out, "", "memory", m.memoryBytes() == null ? null
-                : Units.bytes(m.memoryBytes()) + " [" + m.memoryBytes().raw() + "]");
+                : Format.bytes(m.memoryBytes()) + " [" + m.memoryBytes() + "]");
         if (m.libraries() != null) {
             m.libraries().forEach((library, version) -> line(out, "", "library " + library, version));
         }
@@ -195,7 +195,7 @@ record RunReport(String runId, RunManifest manifest, List<CellSummary> cells, bo
         if (micro != null) {
             out.append(micro.describe());
         }
-        for (CellSummary cell : cells) {
+        for (CellRow cell : cells) {
             out.append('\n');
             line(out, "", "cell", cell.name());
             line(out, "  ", "stack / transport / protocol", cell.stack() + " / " + cell.transport() + " / "
@@ -204,17 +204,17 @@ record RunReport(String runId, RunManifest manifest, List<CellSummary> cells, bo
                     + (cell.state() == CellState.UNKNOWN && cell.status() != null ? " [" + cell.status() + "]" : ""));
             line(out, "  ", "reason", cell.reason());
             if (cell.connections() != null) {
-                CellSummary.Connections c = cell.connections();
-                line(out, "  ", "connections", "connected " + Units.count(c.connected()) + " of "
-                        + Units.count(c.target()) + ", connect failures " + Units.count(c.connectFailures())
-                        + ", reconnects " + Units.count(c.reconnects()));
+                CellResult.Connections c = cell.connections();
+                line(out, "  ", "connections", "connected " + Format.count(c.connected()) + " of "
+                        + Format.count(c.target()) + ", connect failures " + Format.count(c.connectFailures())
+                        + ", reconnects " + Format.count(c.reconnects()));
             }
             if (cell.delivery() != null) {
-                CellSummary.Delivery d = cell.delivery();
-                line(out, "  ", "delivery", "delivered " + Units.count(d.delivered()) + " of "
-                        + Units.count(d.expected()) + ", lost " + Units.count(d.lost()) + ", duplicated "
-                        + Units.count(d.duplicated()) + ", reordered " + Units.count(d.reordered())
-                        + ", subscribers with loss " + Units.count(d.subscribersWithLoss()));
+                CellResult.Delivery d = cell.delivery();
+                line(out, "  ", "delivery", "delivered " + Format.count(d.delivered()) + " of "
+                        + Format.count(d.expected()) + ", lost " + Format.count(d.lost()) + ", duplicated "
+                        + Format.count(d.duplicated()) + ", reordered " + Format.count(d.reordered())
+                        + ", subscribers with loss " + Format.count(d.subscribersWithLoss()));
             }
             stats(out, "latency from intended", cell.latency());
             stats(out, "latency from actual send", cell.latencyActual());
@@ -222,12 +222,12 @@ record RunReport(String runId, RunManifest manifest, List<CellSummary> cells, bo
             stats(out, "poll request", cell.poll());
             stats(out, "publisher lag", cell.publisherLag());
             if (cell.warmupSeconds() != null || cell.measureSeconds() != null) {
-                line(out, "  ", "window", "warm-up " + Units.seconds(cell.warmupSeconds()) + ", measured "
-                        + Units.seconds(cell.measureSeconds()));
+                line(out, "  ", "window", "warm-up " + Format.seconds(cell.warmupSeconds()) + ", measured "
+                        + Format.seconds(cell.measureSeconds()));
             }
             if (cell.loadgenCpuPercent() != null || cell.loadgenSaturated() != null) {
-                line(out, "  ", "load generator", "CPU " + Units.percent(cell.loadgenCpuPercent())
-                        + ", saturated " + (cell.loadgenSaturated() == null ? Units.ABSENT : cell.loadgenSaturated()));
+                line(out, "  ", "load generator", "CPU " + Format.percent(cell.loadgenCpuPercent())
+                        + ", saturated " + (cell.loadgenSaturated() == null ? Format.ABSENT : cell.loadgenSaturated()));
             }
             if (!cell.costs().isEmpty()) {
                 line(out, "  ", "costs", cell.costs().describe());
@@ -241,23 +241,23 @@ record RunReport(String runId, RunManifest manifest, List<CellSummary> cells, bo
         return out.toString();
     }
 
-    private static void stats(StringBuilder out, String label, Stats stats) {
+    private static void stats(StringBuilder out, String label, HistogramSummary stats) {
         if (stats == null) {
             return;
         }
-        line(out, "  ", label, "count " + (stats.count() == null ? Units.ABSENT : stats.count().raw())
+        line(out, "  ", label, "count " + Format.plain(stats.count())
                 + ", mean " + shown(stats.mean()) + ", p50 " + shown(stats.p50()) + ", p90 " + shown(stats.p90())
                 + ", p99 " + shown(stats.p99()) + ", p99.9 " + shown(stats.p999()) + ", max " + shown(stats.max()));
     }
 
-    private static String shown(Num micros) {
-        return micros == null ? Units.ABSENT : Units.micros(micros) + " [" + micros.raw() + "]";
+    private static String shown(Double micros) {
+        return micros == null ? Format.ABSENT : Format.micros(micros) + " [" + Format.plain(micros) + "]";
     }
 
     private static void line(StringBuilder out, String indent, String key, String value) {
         // One fact per line: a multi-line value (a description) keeps its breaks as a visible \n.
         out.append(indent).append(key).append(": ")
-                .append(value == null ? Units.ABSENT : value.replace("\r", "\\r").replace("\n", "\\n"))
+                .append(value == null ? Format.ABSENT : value.replace("\r", "\\r").replace("\n", "\\n"))
                 .append('\n');
     }
 

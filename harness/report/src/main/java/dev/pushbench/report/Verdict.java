@@ -1,5 +1,6 @@
 package dev.pushbench.report;
 
+import dev.pushbench.model.result.CellResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -62,7 +63,7 @@ record Verdict(List<Finding> findings, List<String> notes) {
     }
 
     /** One configuration in the running: its median over repeats and their spread. */
-    record Candidate(String configuration, List<CellSummary> cells, double value, double min, double max) {
+    record Candidate(String configuration, List<CellRow> cells, double value, double min, double max) {
         int repeats() {
             return cells.size();
         }
@@ -73,19 +74,19 @@ record Verdict(List<Finding> findings, List<String> notes) {
         LATENCY("Delivery latency", "lowest p99") {
             @Override
             String format(double value) {
-                return Units.micros(value);
+                return Format.micros(value);
             }
         },
         CPU("Cost per message", "least CPU per message") {
             @Override
             String format(double value) {
-                return Units.micros(value) + " CPU";
+                return Format.micros(value) + " CPU";
             }
         },
         MEMORY("Memory per connection", "least memory per connection") {
             @Override
             String format(double value) {
-                return Units.bytes(Costs.derived(value));
+                return Format.bytes(Format.fourDigits(value));
             }
         };
 
@@ -105,19 +106,24 @@ record Verdict(List<Finding> findings, List<String> notes) {
             return shortTitle;
         }
 
+        /** The criterion's name in the page ({@code data-criterion}): {@code latency}, {@code cpu}, {@code memory}. */
+        String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
         abstract String format(double value);
     }
 
-    static Verdict of(List<CellSummary> cells) {
-        List<CellSummary> measured = cells.stream().filter(CellSummary::isMeasured).toList();
+    static Verdict of(List<CellRow> cells) {
+        List<CellRow> measured = cells.stream().filter(CellRow::isMeasured).toList();
         List<Finding> findings = new ArrayList<>();
         findings.add(find(Criterion.LATENCY, "p99 of delivery latency from each event's intended publish time",
                 measured, c -> c.latency() == null ? null : c.latency().p99(),
                 "no measured cell has a p99 latency"));
 
         boolean anyMeasuredCpu = measured.stream()
-                .anyMatch(c -> c.costs().cpuSource() == Costs.CpuSource.MEASURED);
-        Costs.CpuSource cpuSource = anyMeasuredCpu ? Costs.CpuSource.MEASURED : Costs.CpuSource.DERIVED;
+                .anyMatch(c -> c.costs().cpuSource() == CellCosts.CpuSource.MEASURED);
+        CellCosts.CpuSource cpuSource = anyMeasuredCpu ? CellCosts.CpuSource.MEASURED : CellCosts.CpuSource.DERIVED;
         findings.add(find(Criterion.CPU, cpuSource.description(),
                 measured.stream().filter(c -> c.costs().cpuSource() == cpuSource).toList(),
                 c -> c.costs().cpuMicrosPerMessage(),
@@ -129,19 +135,19 @@ record Verdict(List<Finding> findings, List<String> notes) {
 
         List<String> notes = new ArrayList<>();
         Map<CellState, List<String>> left = new LinkedHashMap<>();
-        for (CellSummary cell : cells) {
+        for (CellRow cell : cells) {
             if (!cell.isMeasured()) {
                 left.computeIfAbsent(cell.state(), s -> new ArrayList<>()).add(cell.name());
             }
         }
         left.forEach((state, names) -> notes.add("not in the verdict (" + state.label() + "): "
                 + String.join(", ", names)));
-        List<String> lossy = measured.stream().filter(CellSummary::hadLoss).map(CellSummary::name).toList();
+        List<String> lossy = measured.stream().filter(CellRow::hadLoss).map(CellRow::name).toList();
         if (!lossy.isEmpty()) {
             notes.add("cells that lost events: " + String.join(", ", lossy));
         }
         List<String> saturated = measured.stream().filter(c -> Boolean.TRUE.equals(c.loadgenSaturated()))
-                .map(CellSummary::name).toList();
+                .map(CellRow::name).toList();
         if (!saturated.isEmpty()) {
             notes.add("cells whose load generator was saturated: " + String.join(", ", saturated));
         }
@@ -158,18 +164,18 @@ record Verdict(List<Finding> findings, List<String> notes) {
                 + latency.summary();
     }
 
-    private static Finding find(Criterion criterion, String figure, List<CellSummary> cells,
-                                Function<CellSummary, Num> value, String unavailable) {
-        Map<String, List<CellSummary>> byConfiguration = new LinkedHashMap<>();
-        for (CellSummary cell : cells) {
-            Num figureValue = value.apply(cell);
-            if (figureValue != null && !Double.isNaN(figureValue.value())) {
+    private static Finding find(Criterion criterion, String figure, List<CellRow> cells,
+                                Function<CellRow, ? extends Number> value, String unavailable) {
+        Map<String, List<CellRow>> byConfiguration = new LinkedHashMap<>();
+        for (CellRow cell : cells) {
+            Number figureValue = value.apply(cell);
+            if (figureValue != null && !Double.isNaN(figureValue.doubleValue())) {
                 byConfiguration.computeIfAbsent(cell.configuration(), k -> new ArrayList<>()).add(cell);
             }
         }
         List<Candidate> candidates = new ArrayList<>();
         byConfiguration.forEach((configuration, repeats) -> {
-            double[] values = repeats.stream().mapToDouble(c -> value.apply(c).value()).sorted().toArray();
+            double[] values = repeats.stream().mapToDouble(c -> value.apply(c).doubleValue()).sorted().toArray();
             candidates.add(new Candidate(configuration, List.copyOf(repeats), median(values), values[0],
                     values[values.length - 1]));
         });
@@ -195,11 +201,11 @@ record Verdict(List<Finding> findings, List<String> notes) {
             }
         }
         for (Candidate candidate : runnerUp == null ? List.of(best) : List.of(best, runnerUp)) {
-            for (CellSummary cell : candidate.cells()) {
+            for (CellRow cell : candidate.cells()) {
                 if (cell.hadLoss()) {
-                    CellSummary.Delivery d = cell.delivery();
-                    warnings.add(cell.name() + " lost events: delivered " + Units.count(d.delivered()) + " of "
-                            + Units.count(d.expected()) + ", lost " + Units.count(d.lost()));
+                    CellResult.Delivery d = cell.delivery();
+                    warnings.add(cell.name() + " lost events: delivered " + Format.count(d.delivered()) + " of "
+                            + Format.count(d.expected()) + ", lost " + Format.count(d.lost()));
                 }
                 if (Boolean.TRUE.equals(cell.loadgenSaturated())) {
                     warnings.add(cell.name() + ": the load generator was saturated, so its figures may describe"
@@ -225,9 +231,9 @@ record Verdict(List<Finding> findings, List<String> notes) {
             if (f.best() != null) {
                 for (Candidate c : f.runnerUp() == null ? List.of(f.best()) : List.of(f.best(), f.runnerUp())) {
                     out.append("  candidate: ").append(c.configuration()).append(" value ")
-                            .append(Costs.derived(c.value()).raw()).append(" min ")
-                            .append(Costs.derived(c.min()).raw()).append(" max ")
-                            .append(Costs.derived(c.max()).raw()).append(" repeats ").append(c.repeats())
+                            .append(Format.plain(Format.fourDigits(c.value()))).append(" min ")
+                            .append(Format.plain(Format.fourDigits(c.min()))).append(" max ")
+                            .append(Format.plain(Format.fourDigits(c.max()))).append(" repeats ").append(c.repeats())
                             .append('\n');
                 }
             }

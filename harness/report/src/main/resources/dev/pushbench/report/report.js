@@ -148,6 +148,17 @@
     };
   }
 
+  // The y axis as wide as its longest tick label ("0.200 requests"), at least 70 px, so no label runs off
+  // the canvas; uPlot asks again while it settles the layout, and the first answer stands.
+  function yAxisSize(u, values, axisIdx, cycleNum) {
+    var axis = u.axes[axisIdx];
+    if (cycleNum > 1 && axis._size) { return axis._size; }
+    var longest = (values || []).reduce(function (a, v) { return v && v.length > a.length ? v : a; }, '');
+    u.ctx.font = axis.font[0];
+    var text = u.ctx.measureText(longest).width / (window.devicePixelRatio || 1);
+    return Math.max(70, Math.ceil(axis.ticks.size + axis.gap + text + 4));
+  }
+
   function draw(holder, chart) {
     var x = xOptions(chart);
     var yScale = { distr: chart.yLog ? 3 : 1 };
@@ -162,7 +173,7 @@
       scales: { x: x.scale, y: yScale },
       cursor: { drag: { x: chart.xAxis !== 'CELLS', y: false } },
       legend: { live: true },
-      axes: [x.axis, { label: chart.yLabel, size: 70, values: axisValues(chart.yLabel) }],
+      axes: [x.axis, { label: chart.yLabel, size: yAxisSize, values: axisValues(chart.yLabel) }],
       series: [x.series].concat(seriesOptions(chart))
     };
     var data = [chart.xs].concat(chart.series.map(function (s) { return s.ys; }));

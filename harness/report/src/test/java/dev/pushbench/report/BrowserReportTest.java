@@ -68,9 +68,7 @@ class BrowserReportTest {
     @TempDir
     Path dir;
 
-    @Test
-    @Timeout(180)
-    void theReportRendersInARealBrowserWithoutErrorsOrRequests() throws Exception {
+    private static Path chromium() {
         Path chromium = DevTools.findChromium();
         if (chromium == null) {
             if (System.getenv("CI") != null) {
@@ -78,6 +76,75 @@ class BrowserReportTest {
             }
             Assumptions.abort("chromium is not installed (apt-get install chromium); skipping the browser test");
         }
+        return chromium;
+    }
+
+    /**
+     * A real run's table, with every cost column (server and client CPU, heap, bytes, requests), fits a
+     * 1400 px wide window: the reader sees the whole row without scrolling sideways.
+     */
+    @Test
+    @Timeout(180)
+    void theResultsTableFitsA1400PixelWindow() throws Exception {
+        Path chromium = chromium();
+        Path report = ReportWriter.write(ResultsTree.copyFixture(RunFormatsTest.OLD_FORMAT_RUN, dir.resolve("results")));
+
+        try (DevTools browser = DevTools.launch(chromium, dir.resolve("profile"), "--window-size=1400,1000")) {
+            String page = browser.newPage();
+            browser.navigate(page, report.toUri().toString());
+            JsonNode sizes = browser.evaluate(page, """
+                    (() => {
+                      const wrap = document.querySelector('.table-wrap');
+                      const widths = Array.from(document.querySelector('table.matrix tbody tr').children)
+                        .map(td => (td.getAttribute('data-k') || td.className) + ':' + Math.round(td.getBoundingClientRect().width));
+                      return { window: window.innerWidth, scroll: wrap.scrollWidth, client: wrap.clientWidth, widths,
+                        columns: document.querySelectorAll('table.matrix thead tr:last-child th').length };
+                    })()""");
+
+            assertEquals(1400, sizes.path("window").asInt(), sizes.toString());
+            assertEquals(13, sizes.path("columns").asInt(), "from, 5 percentiles, 2 connect, 5 costs: " + sizes);
+            assertTrue(sizes.path("scroll").asInt() <= sizes.path("client").asInt(),
+                    "the table scrolls sideways at 1400 px: " + sizes);
+        }
+    }
+
+    /**
+     * No chart's y-axis labels run off the canvas's left edge (issue 9: "…400 requests"): the three leftmost
+     * pixel columns of every chart hold no drawn pixel. The fixture's requests chart has ticks like
+     * {@code 0.200 requests}.
+     */
+    @Test
+    @Timeout(180)
+    void noChartCutsItsAxisLabels() throws Exception {
+        Path chromium = chromium();
+        Path report = ReportWriter.write(ResultsTree.copyFixture(RunFormatsTest.OLD_FORMAT_RUN, dir.resolve("results")));
+
+        try (DevTools browser = DevTools.launch(chromium, dir.resolve("profile"), "--window-size=1400,1000")) {
+            String page = browser.newPage();
+            browser.navigate(page, report.toUri().toString());
+            JsonNode edges = browser.evaluate(page, """
+                    new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(() => {
+                      const edges = {};
+                      document.querySelectorAll('.plot').forEach(plot => {
+                        const canvas = plot.querySelector('canvas');
+                        const data = canvas.getContext('2d').getImageData(0, 0, 3, canvas.height).data;
+                        let drawn = 0;
+                        for (let i = 3; i < data.length; i += 4) { if (data[i] > 0) drawn++; }
+                        edges[plot.id] = drawn;
+                      });
+                      resolve(edges);
+                    })))""");
+
+            assertTrue(edges.has("chart-cost-requests"), "the requests chart is drawn: " + edges);
+            edges.fields().forEachRemaining(e -> assertEquals(0, e.getValue().asInt(),
+                    e.getKey() + " draws at its canvas's left edge, so a label is cut: " + edges));
+        }
+    }
+
+    @Test
+    @Timeout(180)
+    void theReportRendersInARealBrowserWithoutErrorsOrRequests() throws Exception {
+        Path chromium = chromium();
         Path runDir = ResultsTree.copyFixture(ResultsTree.MINI_RUN, dir.resolve("results"));
         Path runJson = runDir.resolve("run.json");
         Files.writeString(runJson, Files.readString(runJson, StandardCharsets.UTF_8)

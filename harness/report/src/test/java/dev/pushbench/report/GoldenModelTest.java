@@ -12,10 +12,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Seals what the report is built from: the model it extracts from each committed fixture run, as text
- * (each figure as shown and as stored, the verdict, and every chart series). A change here must be
- * deliberate: rerun with {@code -Dpushbench.golden.update=true} to rewrite the golden files, then review
- * their diff.
+ * Seals the report's output for each committed fixture run: the model it extracts, as text (each figure
+ * as shown and as stored, the verdict, and every chart series), and the report.html the templates render
+ * from it (with the inlined uPlot, report.js and uPlot CSS replaced by a placeholder line each). A change
+ * here must be deliberate. The golden files come from the current writer; to regenerate them, run from the
+ * repository's root
+ *
+ * <pre>
+ *   ./mvnw -B -o -q -pl harness/report -am test -Dtest=GoldenModelTest -Dsurefire.failIfNoSpecifiedTests=false -Dpushbench.golden.update=true
+ * </pre>
+ *
+ * <p>and review their diff ({@code git diff harness/report/src/test/resources/golden}) before committing it.
  */
 class GoldenModelTest {
     private static final String UPDATE = "pushbench.golden.update";
@@ -26,7 +33,8 @@ class GoldenModelTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({
             ResultsTree.QUICK_RUN + ", quick-run.txt",
-            ResultsTree.MINI_RUN + ", mini-run.txt"})
+            ResultsTree.MINI_RUN + ", mini-run.txt",
+            RunFormatsTest.OLD_FORMAT_RUN + ", old-format-run.txt"})
     void theModelMatchesItsGoldenFile(String fixture, String goldenName) throws IOException {
         // Relative to the module directory, surefire's working directory.
         Path golden = Path.of("src/test/resources/golden", goldenName);
@@ -35,13 +43,33 @@ class GoldenModelTest {
         RunReport report = RunReport.read(runDir);
         String actual = report.describe() + "\n" + ChartSet.read(runDir, report.cells()).describe();
 
+        assertMatchesGolden(golden, actual);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            ResultsTree.QUICK_RUN + ", quick-run.report.html",
+            ResultsTree.MINI_RUN + ", mini-run.report.html",
+            RunFormatsTest.OLD_FORMAT_RUN + ", old-format-run.report.html"})
+    void theReportPageMatchesItsGoldenFile(String fixture, String goldenName) throws IOException {
+        Path golden = Path.of("src/test/resources/golden", goldenName);
+        Path runDir = ResultsTree.copyFixture(fixture, results);
+
+        String html = Files.readString(ReportWriter.write(runDir), StandardCharsets.UTF_8);
+        String actual = html.replace(Assets.uplotJs(), "[uPlot " + Assets.UPLOT_VERSION + "]")
+                .replace(Assets.reportJs(), "[report.js]").replace(Assets.uplotCss(), "[uPlot CSS]");
+
+        assertMatchesGolden(golden, actual);
+    }
+
+    private static void assertMatchesGolden(Path golden, String actual) throws IOException {
         if (Boolean.getBoolean(UPDATE)) {
             Files.createDirectories(golden.getParent());
             Files.writeString(golden, actual, StandardCharsets.UTF_8);
         }
         assertTrue(Files.isRegularFile(golden), "no golden file at " + golden.toAbsolutePath()
                 + "; create it with -D" + UPDATE + "=true and review it");
-        assertEquals(Files.readString(golden, StandardCharsets.UTF_8), actual, "the report model differs from "
+        assertEquals(Files.readString(golden, StandardCharsets.UTF_8), actual, "the report differs from "
                 + golden.toAbsolutePath() + "; if the change is deliberate, rerun with -D" + UPDATE
                 + "=true and review the diff");
     }

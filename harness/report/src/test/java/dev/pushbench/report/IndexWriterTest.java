@@ -72,6 +72,26 @@ class IndexWriterTest {
     }
 
     @Test
+    void aVerdictWithWarningsSaysWhatTheSignMeans() throws IOException {
+        ResultsTree.copyFixture(ResultsTree.QUICK_RUN, results);
+
+        String html = Files.readString(IndexWriter.write(results), StandardCharsets.UTF_8);
+
+        assertTrue(html.contains("<td class=\"verdict-line\" title=\"\u26a0 jetty-sse-http1.1 lost events: delivered"
+                + " 4,998 of 5,000, lost 2\">\u26a0 lowest p99: jetty-sse-http1.1 2.90 ms"), "the warning on hover: " + html);
+        assertTrue(html.contains("<p class=\"sub\">\u26a0 The latency verdict carries a warning:"), "a legend: " + html);
+    }
+
+    @Test
+    void withoutWarningsThereIsNoLegend() throws IOException {
+        ResultsTree.copyFixture(ResultsTree.MINI_RUN, results);
+
+        String html = Files.readString(IndexWriter.write(results), StandardCharsets.UTF_8);
+
+        assertFalse(html.contains("\u26a0"), html);
+    }
+
+    @Test
     void anEmptyResultsDirectorySaysSo() throws IOException {
         String html = Files.readString(IndexWriter.write(results), StandardCharsets.UTF_8);
 

@@ -50,8 +50,8 @@ class MicroBenchmarksTest {
         MicroBenchmarks.Result parse = micro.results().get(0);
         assertEquals("SseParserBench.parse", parse.shortName());
         assertEquals("payloadBytes=256, split=<every byte>", parse.paramsText());
-        assertEquals("1234567.891", parse.score().raw());
-        assertEquals("12345.6", parse.scoreError().raw());
+        assertEquals("1234567.891", Format.plain(parse.score()));
+        assertEquals("12345.6", Format.plain(parse.scoreError()));
         assertNull(micro.results().get(1).scoreError(), "NaN is no error estimate");
         assertEquals(List.of("jmh.json[2] has no benchmark name or no primaryMetric.score; skipped",
                 "jmh.json[3] should be an object, found 7"), micro.problems());

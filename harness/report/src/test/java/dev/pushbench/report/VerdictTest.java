@@ -25,7 +25,7 @@ class VerdictTest {
         }
 
         String json() {
-            String[] parts = CellSummary.splitName(CellSummary.configurationOf(name));
+            String[] parts = CellRow.splitName(CellRow.configurationOf(name));
             return """
                     {"cell":{"stack":"%s","transport":"%s","protocol":"%s"},"name":"%s","status":"%s",
                      "delivery":{"expected":1000,"delivered":%d,"lost":%d,"duplicated":0,"reordered":0},

@@ -29,7 +29,7 @@ class ControlCodecTest {
     /** One of every message, so that adding a message without a codec name fails here. */
     static List<ControlMessage> everyMessage() {
         LoadResult result = new LoadResult(new CellResult.Connections(50L, 50L, 0L, 0L, 0L, 50L, 58L, 0.14),
-                new CellResult.Delivery(2000L, 2000L, 0L, 0L, 0L, 0L, 0L, 0L), new HistogramSummary(1, 2, 3, 4, 5, 6, 7),
+                new CellResult.Delivery(2000L, 2000L, 0L, 0L, 0L, 0L, 0L, 0L), new HistogramSummary(1L, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0),
                 null, null, null, null, null, null, null, null, null, PROCESS, PROCESS);
         return List.of(
                 new ControlMessage.Listening(8080, 123L, 42L, "jetty", "Jetty 12.1.14", null),

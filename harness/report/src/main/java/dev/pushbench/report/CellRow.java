@@ -2,7 +2,9 @@ package dev.pushbench.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pushbench.model.JsonFiles;
+import dev.pushbench.model.result.CellResult;
+import dev.pushbench.model.result.HistogramSummary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +16,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * One row of the report: what one cell's {@code summary.json} says, read leniently. A missing or broken
- * summary never fails the report: it becomes a {@link CellState#NOT_RUN} or {@link CellState#UNREADABLE}
- * row, and a mistyped field becomes a note. {@code notes} are warnings shown beneath the row, in order.
+ * One row of the report: what one cell's {@code summary.json} says, read leniently into the results
+ * model ({@link CellResult}). A missing or broken summary never fails the report: it becomes a
+ * {@link CellState#NOT_RUN} or {@link CellState#UNREADABLE} row, and a mistyped field becomes a note
+ * (its figure shown as absent). {@code notes} are warnings shown beneath the row, in order.
  */
-record CellSummary(
+record CellRow(
         String name,
         String stack,
         String transport,
@@ -26,18 +29,18 @@ record CellSummary(
         CellState state,
         String status,
         String reason,
-        Connections connections,
-        Delivery delivery,
-        Stats latency,
-        Stats latencyActual,
-        Stats connect,
-        Stats poll,
-        Num warmupSeconds,
-        Num measureSeconds,
-        Stats publisherLag,
-        Num loadgenCpuPercent,
+        CellResult.Connections connections,
+        CellResult.Delivery delivery,
+        HistogramSummary latency,
+        HistogramSummary latencyActual,
+        HistogramSummary connect,
+        HistogramSummary poll,
+        Double warmupSeconds,
+        Double measureSeconds,
+        HistogramSummary publisherLag,
+        Double loadgenCpuPercent,
         Boolean loadgenSaturated,
-        Costs costs,
+        CellCosts costs,
         Integer repeat,
         List<String> files,
         List<String> notes) {
@@ -50,15 +53,6 @@ record CellSummary(
 
     /** Cell names become directory names; anything else could walk out of {@code cells/}. */
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
-    record Connections(Num target, Num connected, Num connectFailures, Num reconnects) {
-    }
-
-    /** {@code late}: owed events still in flight at the drain's end (behind, not skipped); absent in older runs. */
-    record Delivery(Num expected, Num delivered, Num lost, Num late, Num duplicated, Num reordered, Num subscribersWithLoss) {
-    }
 
     /** True when there are figures to show; otherwise the row is the reason alone. */
     boolean hasFigures() {
@@ -87,9 +81,9 @@ record CellSummary(
         if (delivery == null) {
             return false;
         }
-        boolean lost = delivery.lost() != null && delivery.lost().isPositive();
+        boolean lost = delivery.lost() != null && delivery.lost() > 0;
         boolean shortOf = delivery.expected() != null && delivery.delivered() != null
-                && delivery.delivered().value() < delivery.expected().value();
+                && delivery.delivered() < delivery.expected();
         return lost || shortOf;
     }
 
@@ -102,7 +96,7 @@ record CellSummary(
      *
      * @param extraNotes notes the caller knows about this cell (e.g. "not listed in run.json"), shown first
      */
-    static CellSummary read(Path cellsDir, String name, List<String> extraNotes) {
+    static CellRow read(Path cellsDir, String name, List<String> extraNotes) {
         Set<String> notes = new LinkedHashSet<>(extraNotes);
         if (!isSafeName(name)) {
             return withoutFigures(name, CellState.UNREADABLE, null,
@@ -116,7 +110,7 @@ record CellSummary(
         }
         JsonNode root;
         try {
-            root = MAPPER.readTree(summaryFile.toFile());
+            root = JsonFiles.mapper().readTree(summaryFile.toFile());
         } catch (JsonProcessingException e) {
             return withoutFigures(name, CellState.UNREADABLE, null,
                     "unreadable summary: " + describe(e), files, notes);
@@ -130,92 +124,77 @@ record CellSummary(
         }
         if (!root.isObject()) {
             return withoutFigures(name, CellState.UNREADABLE, null,
-                    "unreadable summary: expected a JSON object, found " + Fields.describe(root), files, notes);
+                    "unreadable summary: expected a JSON object, found " + describe(root), files, notes);
         }
         try {
             return fromJson(name, root, files, notes);
+        } catch (JsonProcessingException e) {
+            return withoutFigures(name, CellState.UNREADABLE, null, "unreadable summary: " + describe(e), files, notes);
         } catch (RuntimeException e) {
             // A shape this reader did not foresee must cost one row, not the whole report.
             return withoutFigures(name, CellState.UNREADABLE, null, "unreadable summary: " + e, files, notes);
         }
     }
 
-    private static CellSummary fromJson(String name, JsonNode root, List<String> files, Set<String> notes) {
-        Fields f = new Fields(root, "summary.json", notes);
-        String storedName = f.text("name");
-        if (storedName != null && !storedName.equals(name)) {
-            notes.add("summary.json names this cell \"" + storedName + "\"");
+    private static CellRow fromJson(String name, JsonNode root, List<String> files, Set<String> notes)
+            throws JsonProcessingException {
+        CellResult r = JsonFiles.readLeniently(root, CellResult.class, "summary.json", notes::add);
+        if (r.name() != null && !r.name().equals(name)) {
+            notes.add("summary.json names this cell \"" + r.name() + "\"");
         }
         String[] parsed = splitName(configurationOf(name));
-        String stack = orElse(f.text("cell.stack"), parsed[0]);
-        String transport = orElse(f.text("cell.transport"), parsed[1]);
-        String protocol = orElse(f.text("cell.protocol"), parsed[2]);
-        String status = f.text("status");
+        CellResult.Cell cell = r.cell();
+        String stack = orElse(cell == null ? null : cell.stack(), parsed[0]);
+        String transport = orElse(cell == null ? null : cell.transport(), parsed[1]);
+        String protocol = orElse(cell == null ? null : cell.protocol(), parsed[2]);
+        // The status as written, which the model's enum may not know: an unknown one is shown, not dropped.
+        JsonNode statusNode = root.get("status");
+        String status = statusNode != null && statusNode.isValueNode() && !statusNode.isNull() ? statusNode.asText() : null;
         CellState state = CellState.fromStatus(status);
         if (status == null) {
             notes.add("summary.json has no status");
         }
-        String reason = f.text("reason");
-
-        Connections connections = f.object("connections") == null ? null : new Connections(
-                f.number("connections.target"),
-                f.number("connections.connected"),
-                f.number("connections.connectFailures"),
-                f.number("connections.reconnects"));
-        Delivery delivery = f.object("delivery") == null ? null : new Delivery(
-                f.number("delivery.expected"),
-                f.number("delivery.delivered"),
-                f.number("delivery.lost"),
-                f.number("delivery.late"),
-                f.number("delivery.duplicated"),
-                f.number("delivery.reordered"),
-                f.number("delivery.subscribersWithLoss"));
-        Stats latency = Stats.read(f, "latencyMicros");
-        Stats latencyActual = Stats.read(f, "latencyActualMicros");
-        Stats connect = Stats.read(f, "connectMicros");
-        Stats poll = Stats.read(f, "pollMicros");
-        Num warmupSeconds = f.number("window.warmupSeconds");
-        Num measureSeconds = f.number("window.measureSeconds");
-        Stats publisherLag = Stats.read(f, "server.publisherLagMicros");
-        Num cpuPercent = f.number("loadgen.cpuPercent");
-        Boolean saturated = f.bool("loadgen.saturated");
-        Costs costs = Costs.read(f, delivery);
-        Num repeatNumber = f.number("repeat");
-        Integer repeat = repeatNumber == null ? null : (int) repeatNumber.value();
-
+        Double cpuPercent = r.loadgen() == null ? null : r.loadgen().cpuPercent();
+        Boolean saturated = r.loadgen() == null ? null : r.loadgen().saturated();
+        CellResult.Connections connections = r.connections();
+        CellResult.Delivery delivery = r.delivery();
         if (Boolean.TRUE.equals(saturated)) {
+            String because = r.loadgen().saturatedBecause();
             notes.add("the load generator was saturated"
-                    + (cpuPercent == null ? "" : " (CPU " + Units.percent(cpuPercent) + ")")
-                    + ": these figures may describe the generator, not the server");
+                    + (cpuPercent == null ? "" : " (CPU " + Format.percent(cpuPercent) + ")")
+                    + (because == null ? ": " : ": " + because + "; ")
+                    + "these figures may describe the generator, not the server");
         }
         if (connections != null) {
-            if (connections.connectFailures() != null && connections.connectFailures().isPositive()) {
-                notes.add("failed connection attempts: " + Units.count(connections.connectFailures()));
+            if (connections.connectFailures() != null && connections.connectFailures() > 0) {
+                notes.add("failed connection attempts: " + Format.count(connections.connectFailures()));
             }
             if (connections.target() != null && connections.connected() != null
-                    && connections.connected().value() < connections.target().value()) {
-                notes.add("only " + Units.count(connections.connected()) + " of "
-                        + Units.count(connections.target()) + " connections were established");
+                    && connections.connected() < connections.target()) {
+                notes.add("only " + Format.count(connections.connected()) + " of "
+                        + Format.count(connections.target()) + " connections were established");
             }
         }
-        String memoryNote = f.text("costs.server.memoryNote");
+        String memoryNote = r.costs() == null || r.costs().server() == null ? null : r.costs().server().memoryNote();
         if (memoryNote != null) {
             notes.add(memoryNote);
         }
-        if (delivery != null && delivery.subscribersWithLoss() != null
-                && delivery.subscribersWithLoss().isPositive()) {
-            notes.add("subscribers that lost events: " + Units.count(delivery.subscribersWithLoss()));
+        if (delivery != null && delivery.subscribersWithLoss() != null && delivery.subscribersWithLoss() > 0) {
+            notes.add("subscribers that lost events: " + Format.count(delivery.subscribersWithLoss()));
         }
-        return new CellSummary(name, stack, transport, protocol, state, status, reason, connections, delivery,
-                latency, latencyActual, connect, poll, warmupSeconds, measureSeconds, publisherLag,
-                cpuPercent, saturated, costs, repeat, files, List.copyOf(notes));
+        CellResult.Window window = r.window();
+        return new CellRow(name, stack, transport, protocol, state, status, r.reason(), connections, delivery,
+                r.latencyMicros(), r.latencyActualMicros(), r.connectMicros(), r.pollMicros(),
+                window == null ? null : window.warmupSeconds(), window == null ? null : window.measureSeconds(),
+                r.server() == null ? null : r.server().publisherLagMicros(),
+                cpuPercent, saturated, CellCosts.of(r), r.repeat(), files, List.copyOf(notes));
     }
 
-    private static CellSummary withoutFigures(String name, CellState state, String status, String reason,
-                                              List<String> files, Set<String> notes) {
+    private static CellRow withoutFigures(String name, CellState state, String status, String reason,
+                                          List<String> files, Set<String> notes) {
         String[] parsed = splitName(configurationOf(name));
-        return new CellSummary(name, parsed[0], parsed[1], parsed[2], state, status, reason, null, null,
-                null, null, null, null, null, null, null, null, null, Costs.NONE, null, files, List.copyOf(notes));
+        return new CellRow(name, parsed[0], parsed[1], parsed[2], state, status, reason, null, null,
+                null, null, null, null, null, null, null, null, null, CellCosts.NONE, null, files, List.copyOf(notes));
     }
 
     /**
@@ -267,6 +246,21 @@ record CellSummary(
             message += " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
         }
         return message;
+    }
+
+    /** What a document holds where an object was expected, for a message: "an array", "\"text\"", "5". */
+    static String describe(JsonNode node) {
+        if (node.isObject()) {
+            return "an object";
+        }
+        if (node.isArray()) {
+            return "an array";
+        }
+        if (node.isTextual()) {
+            String text = node.asText();
+            return text.length() <= 40 ? "\"" + text + "\"" : "\"" + text.substring(0, 40) + "…\"";
+        }
+        return node.toString();
     }
 
     private static String orElse(String value, String fallback) {

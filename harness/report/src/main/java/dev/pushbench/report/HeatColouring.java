@@ -1,5 +1,7 @@
 package dev.pushbench.report;
 
+import dev.pushbench.model.result.CellResult;
+import dev.pushbench.model.result.HistogramSummary;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,64 +18,64 @@ import java.util.function.Function;
  * figures is not coloured; cells that were not measured ({@code ok}) never are.
  *
  * <pre>
- *   Heat heat = Heat.of(cells, Map.of("cpu-server", c -> c.costs().serverCpuMicrosPerMessage()));
+ *   HeatColouring heat = HeatColouring.of(cells, Map.of("cpu-server", c -> c.costs().serverCpuMicrosPerMessage()));
  *   heat.css(cell, "p99");   // " heat-2", or "" when the cell or column is not coloured
  * </pre>
  */
-final class Heat {
+final class HeatColouring {
     static final int STEPS = 5;
 
     private enum Scale { LOG_LOWER_BETTER, LINEAR_LOWER_BETTER, LINEAR_HIGHER_BETTER }
 
-    private record Column(Function<CellSummary, Num> value, Scale scale) {
+    private record Column(Function<CellRow, ? extends Number> value, Scale scale) {
     }
 
     private final Map<String, Map<String, Integer>> classes;
 
-    private Heat(Map<String, Map<String, Integer>> classes) {
+    private HeatColouring(Map<String, Map<String, Integer>> classes) {
         this.classes = classes;
     }
 
     /**
      * @param extraColumns further columns (costs), keyed as in the table; lower is better, log scale
      */
-    static Heat of(List<CellSummary> cells, Map<String, Function<CellSummary, Num>> extraColumns) {
+    static HeatColouring of(List<CellRow> cells, Map<String, Function<CellRow, ? extends Number>> extraColumns) {
         Map<String, Column> columns = new LinkedHashMap<>();
-        columns.put("delivered", new Column(Heat::deliveredRatio, Scale.LINEAR_HIGHER_BETTER));
+        columns.put("delivered", new Column(HeatColouring::deliveredRatio, Scale.LINEAR_HIGHER_BETTER));
         columns.put("lost", new Column(c -> c.delivery() == null ? null : c.delivery().lost(), Scale.LINEAR_LOWER_BETTER));
         columns.put("duplicated", new Column(c -> c.delivery() == null ? null : c.delivery().duplicated(),
                 Scale.LINEAR_LOWER_BETTER));
         columns.put("reordered", new Column(c -> c.delivery() == null ? null : c.delivery().reordered(),
                 Scale.LINEAR_LOWER_BETTER));
-        percentileColumns(columns, "", CellSummary::latency);
-        percentileColumns(columns, "actual-", CellSummary::latencyActual);
+        percentileColumns(columns, "", CellRow::latency);
+        percentileColumns(columns, "actual-", CellRow::latencyActual);
         columns.put("connect-p50", new Column(c -> c.connect() == null ? null : c.connect().p50(), Scale.LOG_LOWER_BETTER));
         columns.put("connect-p99", new Column(c -> c.connect() == null ? null : c.connect().p99(), Scale.LOG_LOWER_BETTER));
         extraColumns.forEach((key, value) -> columns.put(key, new Column(value, Scale.LOG_LOWER_BETTER)));
 
-        List<CellSummary> measured = cells.stream().filter(CellSummary::isMeasured).toList();
+        List<CellRow> measured = cells.stream().filter(CellRow::isMeasured).toList();
         Map<String, Map<String, Integer>> classes = new HashMap<>();
         columns.forEach((key, column) -> classes.put(key, classify(measured, column)));
-        return new Heat(classes);
+        return new HeatColouring(classes);
     }
 
     /** {@code " heat-N"} for {@code cell} in column {@code key}, or {@code ""}. */
-    String css(CellSummary cell, String key) {
+    String css(CellRow cell, String key) {
         Integer step = classes.getOrDefault(key, Map.of()).get(cell.name());
         return step == null ? "" : " heat-" + step;
     }
 
     /** Delivered ÷ expected, or {@code null} when either is absent or nothing was expected. */
-    static Num deliveredRatio(CellSummary cell) {
-        CellSummary.Delivery d = cell.delivery();
-        if (d == null || d.delivered() == null || d.expected() == null || d.expected().value() <= 0) {
+    static Double deliveredRatio(CellRow cell) {
+        CellResult.Delivery d = cell.delivery();
+        if (d == null || d.delivered() == null || d.expected() == null || d.expected() <= 0) {
             return null;
         }
-        return Costs.derived(d.delivered().value() / d.expected().value());
+        return Format.fourDigits((double) d.delivered() / d.expected());
     }
 
     private static void percentileColumns(Map<String, Column> columns, String prefix,
-                                          Function<CellSummary, Stats> stats) {
+                                          Function<CellRow, HistogramSummary> stats) {
         columns.put(prefix + "p50", new Column(c -> stats.apply(c) == null ? null : stats.apply(c).p50(), Scale.LOG_LOWER_BETTER));
         columns.put(prefix + "p90", new Column(c -> stats.apply(c) == null ? null : stats.apply(c).p90(), Scale.LOG_LOWER_BETTER));
         columns.put(prefix + "p99", new Column(c -> stats.apply(c) == null ? null : stats.apply(c).p99(), Scale.LOG_LOWER_BETTER));
@@ -81,12 +83,12 @@ final class Heat {
         columns.put(prefix + "max", new Column(c -> stats.apply(c) == null ? null : stats.apply(c).max(), Scale.LOG_LOWER_BETTER));
     }
 
-    private static Map<String, Integer> classify(List<CellSummary> measured, Column column) {
+    private static Map<String, Integer> classify(List<CellRow> measured, Column column) {
         Map<String, Double> values = new LinkedHashMap<>();
-        for (CellSummary cell : measured) {
-            Num value = column.value().apply(cell);
-            if (value != null && !Double.isNaN(value.value())) {
-                values.put(cell.name(), value.value());
+        for (CellRow cell : measured) {
+            Number value = column.value().apply(cell);
+            if (value != null && !Double.isNaN(value.doubleValue())) {
+                values.put(cell.name(), value.doubleValue());
             }
         }
         if (values.size() < 2) {
