@@ -330,7 +330,6 @@ public final class LoadGenerator {
         }
     }
 
-
     /** Sleeps to {@code untilNanos}, then writes an interval to the log and a progress line. */
     private void tick(HistogramLogWriter hlog, Recorders recorders, LoadContext context, String phase, long untilNanos)
             throws InterruptedException {

@@ -1,6 +1,6 @@
 package dev.pushbench.model.result;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.pushbench.model.Required;
 import java.util.List;
 
 /**
@@ -19,10 +19,10 @@ import java.util.List;
  * @param memoryPoints   the GC'd readings of both processes at falling connection counts after the window
  */
 public record CellResult(
-        @JsonProperty(required = true) Cell cell,
-        @JsonProperty(required = true) String name,
+        @Required Cell cell,
+        @Required String name,
         Integer repeat,
-        @JsonProperty(required = true) CellStatus status,
+        @Required CellStatus status,
         String reason,
         String startedAt,
         Clock clock,

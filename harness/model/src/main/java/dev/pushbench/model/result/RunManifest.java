@@ -1,6 +1,6 @@
 package dev.pushbench.model.result;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.pushbench.model.Required;
 import java.util.List;
 import java.util.Map;
 
@@ -16,8 +16,8 @@ import java.util.Map;
  * @param childJvmOptions the options every server and load generator JVM got
  */
 public record RunManifest(
-        @JsonProperty(required = true) String runId,
-        @JsonProperty(required = true) String status,
+        @Required String runId,
+        @Required String status,
         String startedAt,
         String finishedAt,
         ScenarioInfo scenario,

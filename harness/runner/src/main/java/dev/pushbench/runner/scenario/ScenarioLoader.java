@@ -61,7 +61,11 @@ import org.yaml.snakeyaml.reader.ReaderException;
  *
  * <p>The file is read with SnakeYAML's node API (compose), never bound to maps, so that every value
  * keeps its position. The first problem found stops the load: unknown and duplicate keys first
- * (anywhere in the file), then values section by section, then the rules between sections.
+ * (anywhere in the file), then values section by section, then the rules between sections. *
+ * <p>This class is long because every value reader (whole numbers, durations, sizes, rates, choices)
+ * needs the same file text, node positions and error wording, which is the point of the class: one
+ * place decides how a scenario key is read and how its problems are told. The YAML limits and where a
+ * file breaks them live apart, in {@link YamlLimits}.
  */
 public final class ScenarioLoader {
 
