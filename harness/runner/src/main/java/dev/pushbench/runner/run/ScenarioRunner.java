@@ -121,7 +121,7 @@ public final class ScenarioRunner {
         return cells;
     }
 
-    /** Fails up front, naming the limit, when this machine cannot hold the scenario's connections. */
+    /** Fails up front, naming the limit, when this machine cannot hold the scenario's connections or its children's heaps cannot hold it. */
     public void checkLimits() throws BadInputException {
         long maxFiles = ProcessStats.maxOpenFiles();
         int connections = scenario.clients().connections();
@@ -131,6 +131,8 @@ public final class ScenarioRunner {
                     + " machine allows " + maxFiles + " open files per process (ulimit -n) with about " + FILE_MARGIN
                     + " needed besides; use at most " + (maxFiles - FILE_MARGIN) + " connections or raise the limit");
         }
+        HeapBudget.check(String.valueOf(scenario.source()), scenario.feed(), connections, scenario.clients().engine(), jvmOptions,
+                ChildProcess.extraOptions("server"), ChildProcess.extraOptions("loadgen"));
     }
 
     /** Runs every cell; returns the exit code (0 all ok or unsupported, 1 some cell failed). */
