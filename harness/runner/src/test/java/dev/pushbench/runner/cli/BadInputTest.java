@@ -10,7 +10,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input gets exit 2 and a message that says where and what, never a stack trace, and starts nothing. */
@@ -119,10 +122,57 @@ class BadInputTest {
 
     @Test
     void everySubcommandHasHelp() {
-        for (String cmd : new String[] {"run", "serve", "load", "verify", "report", "estimate"}) {
+        Set<String> commands = new CommandLine(new PushbenchCli()).getSubcommands().keySet();
+        assertTrue(commands.containsAll(List.of("run", "report", "compare", "estimate", "validate")), commands.toString());
+        for (String cmd : commands) {
+            if (cmd.equals("help")) {
+                continue;
+            }
             Outcome o = pushbench(cmd, "--help");
             assertEquals(0, o.exit(), cmd);
             assertTrue(o.out().contains("Usage: pushbench " + cmd), cmd + ": " + o.out());
         }
+    }
+
+    Path validScenario(String timing) throws Exception {
+        return scenario("name: ok", "matrix: {stacks: [jetty], transports: [sse], protocols: [http1.1]}",
+                "clients: {connections: 10}", "feed: {rate: 10/s}", "timing: " + timing);
+    }
+
+    @Test
+    void anUnusableResultsDirectoryIsBadInputBeforeAnythingStarts() throws Exception {
+        Path file = validScenario("{duration: 5s}");
+        Path aFile = Files.writeString(dir.resolve("a-file"), "x");
+        for (String results : new String[] {aFile.toString(), "", aFile.resolve("below").toString()}) {
+            Outcome run = pushbench("run", "--results", results, file.toString());
+            assertEquals(2, run.exit(), results + ": " + run.err());
+            assertTrue(run.err().contains("--results"), run.err());
+            assertEquals(1, run.err().strip().lines().count(), "one line: " + run.err());
+            Outcome estimate = pushbench("estimate", "--results", results, file.toString());
+            assertEquals(2, estimate.exit(), results + ": " + estimate.err());
+            assertEquals("", estimate.out(), "refused before the estimate: " + estimate.out());
+        }
+    }
+
+    @Test
+    void aRunEstimatedAboveTwoHoursNeedsYes() throws Exception {
+        Path file = validScenario("{duration: 24h, repeats: 20}");
+        Outcome refused = pushbench("estimate", file.toString());
+        assertEquals(2, refused.exit(), refused.err());
+        assertTrue(refused.out().contains("~20d 0h"), refused.out());
+        assertTrue(refused.err().contains("above 2h00m") && refused.err().contains("--yes"), refused.err());
+        Outcome run = pushbench("run", "--results", dir.resolve("results").toString(), file.toString());
+        assertEquals(2, run.exit(), run.err());
+        assertFalse(Files.exists(dir.resolve("results")), "nothing was started");
+        Outcome yes = pushbench("estimate", "--yes", file.toString());
+        assertEquals(0, yes.exit(), yes.err());
+    }
+
+    @Test
+    void estimatesReadInHoursAndDays() {
+        assertEquals("45s", RunBounds.format(java.time.Duration.ofSeconds(45)));
+        assertEquals("12m05s", RunBounds.format(java.time.Duration.ofSeconds(725)));
+        assertEquals("10h00m", RunBounds.format(java.time.Duration.ofMinutes(600).plusSeconds(5)));
+        assertEquals("600d 1h", RunBounds.format(java.time.Duration.ofHours(600 * 24 + 1)));
     }
 }
