@@ -91,7 +91,7 @@ class JsonFilesTest {
     @Test
     void aStatusFromALaterVersionReadsAsAbsent() throws IOException {
         ObjectNode doc = (ObjectNode) resource("/old-format/summary.json");
-        doc.put("status", "interrupted");
+        doc.put("status", "paused");
         doc.put("aFieldFromTheFuture", 1);
         CellResult r = JsonFiles.readLeniently(doc, CellResult.class, "summary.json", p -> { });
         assertNull(r.status());

@@ -45,7 +45,7 @@ class SchemaFilesTest {
         assertEquals(false, summary.path("additionalProperties").asBoolean(true));
         JsonNode run = JsonFiles.mapper().readTree(Schemas.run());
         assertEquals("[\"runId\",\"status\"]", run.path("required").toString());
-        assertEquals("[\"ok\",\"failed\",\"unsupported\"]", summary.path("properties").path("status").path("enum").toString());
+        assertEquals("[\"ok\",\"failed\",\"unsupported\",\"interrupted\"]", summary.path("properties").path("status").path("enum").toString());
         assertTrue(run.path("properties").has(RunManifest.class.getRecordComponents()[0].getName()));
     }
 

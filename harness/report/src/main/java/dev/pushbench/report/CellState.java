@@ -10,6 +10,8 @@ enum CellState {
     FAILED("failed"),
     /** The stack cannot serve this transport over this protocol; {@code reason} says why. */
     UNSUPPORTED("unsupported"),
+    /** Stopped by the user while it ran; its figures are incomplete and not the stack's doing. */
+    INTERRUPTED("interrupted"),
     /** Listed in run.json but no summary.json exists: not reached, or the run stopped first. */
     NOT_RUN("not run"),
     /** summary.json exists but is not a JSON object the report can read. */
@@ -40,6 +42,7 @@ enum CellState {
             case "ok" -> OK;
             case "failed" -> FAILED;
             case "unsupported" -> UNSUPPORTED;
+            case "interrupted" -> INTERRUPTED;
             default -> UNKNOWN;
         };
     }

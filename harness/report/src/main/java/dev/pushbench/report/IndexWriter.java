@@ -122,7 +122,7 @@ public final class IndexWriter {
                     css, report.statusLabel(), verdictLine(report),
                     warnings.isEmpty() ? null : "\u26a0 " + String.join("; ", warnings),
                     report.cells().size(), report.count(CellState.OK), report.count(CellState.FAILED),
-                    report.count(CellState.UNSUPPORTED), report.count(CellState.NOT_RUN)
+                    report.count(CellState.UNSUPPORTED), report.count(CellState.NOT_RUN) + report.count(CellState.INTERRUPTED)
                     + report.count(CellState.UNREADABLE) + report.count(CellState.UNKNOWN)));
         }
         IndexPage page = new IndexPage(PageFrame.plain("pushbench runs"), List.copyOf(rows));

@@ -53,6 +53,12 @@ final class CellResultBuilder {
         reason = why;
     }
 
+    /** The user stopped the run (Ctrl-C, SIGTERM) while this cell ran: whatever failed then is not the stack's doing. */
+    void interrupted(String why) {
+        status = CellStatus.INTERRUPTED;
+        reason = why;
+    }
+
     void ok() {
         status = CellStatus.OK;
         reason = null;
@@ -60,6 +66,10 @@ final class CellResultBuilder {
 
     CellStatus status() {
         return status;
+    }
+
+    String reason() {
+        return reason;
     }
 
     void clock(CellResult.Clock check) {

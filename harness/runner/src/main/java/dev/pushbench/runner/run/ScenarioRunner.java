@@ -240,7 +240,7 @@ public final class ScenarioRunner {
                 }
             }
         } catch (ChildException e) {
-            result.failed(interrupted ? "interrupted (Ctrl-C) while running: " + e.getMessage() : e.getMessage());
+            result.failed(e.getMessage());
         } catch (InterruptedException e) {
             result.failed("interrupted");
             Thread.currentThread().interrupt();
@@ -248,6 +248,11 @@ public final class ScenarioRunner {
             result.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
             running = null;
+        }
+        if (interrupted && result.status() != CellStatus.OK && result.status() != CellStatus.UNSUPPORTED) {
+            // the shutdown hook ended the cell's JVMs: what failed then (a child gone, a verify cut short) is no finding
+            result.interrupted("stopped by the user (Ctrl-C or SIGTERM) while the cell ran; what it had measured is incomplete"
+                    + " (then: " + result.reason() + ")");
         }
         result.durationSeconds((System.nanoTime() - started) / 1e9);
         CellResult written = result.write(cellDir.resolve("summary.json"));
