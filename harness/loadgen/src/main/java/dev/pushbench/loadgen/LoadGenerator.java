@@ -1,15 +1,17 @@
 package dev.pushbench.loadgen;
 
-import dev.pushbench.core.HistogramSummary;
+import dev.pushbench.core.ProcessStats;
 import dev.pushbench.core.Transport;
 import dev.pushbench.loadgen.IntegrityTracker.Delivery;
 import dev.pushbench.loadgen.Recorders.Metric;
+import dev.pushbench.model.control.ControlMessage;
+import dev.pushbench.model.result.CellResult;
+import dev.pushbench.model.result.HistogramSummary;
+import dev.pushbench.model.result.LoadResult;
+import dev.pushbench.model.result.ProcessSnapshot;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,14 +26,18 @@ import org.HdrHistogram.HistogramLogWriter;
  * {@link Recorders} record; this class only sequences the phases and writes the interval log.
  *
  * <pre>
- *   Map&lt;String, Object&gt; result = new LoadGenerator(spec, progress -&gt; print(progress)).run();
+ *   LoadResult result = new LoadGenerator(spec, message -&gt; channel.send(message), coordinator).run();
  * </pre>
  *
  * <p>Phases, all on the load generator's clock (the server shares it, see the runner's clock check):
  * subscription {@code i} is planned at {@code rampStart + i / rampRate} and its connect time counts
  * from that plan; when all are live (or the ramp has timed out) the warm-up runs; the window is then
  * {@code [start, start + duration)} by intended publish time; after it, {@code drain} lets late
- * events arrive; then everything is closed and counted.
+ * events arrive; then everything is closed and counted. Progress goes to the consumer as
+ * {@link ControlMessage.Phase} at each phase's start and {@link ControlMessage.Progress} once a second.
+ *
+ * <p>It reports its CPU over the window and the cores; whether that saturated it is the runner's
+ * judgement, which also knows the server's CPU.
  */
 public final class LoadGenerator {
     private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -41,7 +47,7 @@ public final class LoadGenerator {
     private static final int WARM_UP_SUBSCRIPTIONS = 8;
 
     private final LoadSpec spec;
-    private final Consumer<Map<String, Object>> progress;
+    private final Consumer<ControlMessage> progress;
     private final Coordinator coordinator;
 
     /**
@@ -51,7 +57,7 @@ public final class LoadGenerator {
     @FunctionalInterface
     public interface Coordinator {
         /** {@code connections} subscriptions are live and the generator's own stats (after GC) taken; returns when the runner is done. */
-        void memoryPoint(long connections, Map<String, Object> loadgenStats) throws InterruptedException;
+        void memoryPoint(long connections, ProcessSnapshot loadgen) throws InterruptedException;
 
         /**
          * The client is warm (its throw-away subscriptions closed) and its idle stats taken; returns
@@ -60,20 +66,30 @@ public final class LoadGenerator {
         default void readyToRamp() throws InterruptedException {
         }
 
-        Coordinator NONE = (connections, stats) -> { };
+        Coordinator NONE = (connections, loadgen) -> { };
     }
 
-    public LoadGenerator(LoadSpec spec, Consumer<Map<String, Object>> progress) {
+    public LoadGenerator(LoadSpec spec, Consumer<ControlMessage> progress) {
         this(spec, progress, Coordinator.NONE);
     }
 
-    public LoadGenerator(LoadSpec spec, Consumer<Map<String, Object>> progress, Coordinator coordinator) {
+    public LoadGenerator(LoadSpec spec, Consumer<ControlMessage> progress, Coordinator coordinator) {
         this.spec = spec;
         this.progress = progress;
         this.coordinator = coordinator;
     }
 
-    public Map<String, Object> run() throws Exception {
+    /**
+     * Runs the cell's load to its end and closes the client.
+     *
+     * @return what it measured, with its reading of itself once the client is closed
+     */
+    public LoadResult run() throws Exception {
+        LoadResult result = runLoad();
+        return withProcess(result, PROCESS.read(false));
+    }
+
+    private LoadResult runLoad() throws Exception {
         Recorders recorders = new Recorders();
         Window window = new Window();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -101,7 +117,7 @@ public final class LoadGenerator {
             warmUpClients(engine, timer);
             engine.onTcpConnect(nanos -> recorders.record(Metric.TCP_CONNECT, nanos));
             engine.onTlsHandshake(nanos -> recorders.record(Metric.TLS_HANDSHAKE, nanos));
-            Map<String, Object> idle = PROCESS.read(true);
+            ProcessSnapshot idle = PROCESS.read(true);
             coordinator.readyToRamp();
 
             // ramp: open loop, each start on its own planned time
@@ -114,11 +130,11 @@ public final class LoadGenerator {
             }
             long rampPlannedEnd = rampStart + Math.round(subscribers.length * gapNanos);
             long rampDeadline = rampPlannedEnd + TimeUnit.SECONDS.toNanos(30);
-            phase("ramp", context);
+            phase(ControlMessage.Phase.RAMP, context);
             long nextTick = System.nanoTime() + PROGRESS_NANOS;
             while (context.everLive.sum() < spec.connections() && System.nanoTime() < rampDeadline) {
                 if (System.nanoTime() >= nextTick) {
-                    tick(hlog, recorders, context, "ramp", nextTick);
+                    tick(hlog, recorders, context, ControlMessage.Phase.RAMP, nextTick);
                     nextTick += PROGRESS_NANOS;
                 } else {
                     TimeUnit.MILLISECONDS.sleep(2);
@@ -130,13 +146,13 @@ public final class LoadGenerator {
             long measureStart = System.nanoTime() + spec.warmup().toNanos();
             long measureEnd = measureStart + spec.duration().toNanos();
             window.set(measureStart, measureEnd);
-            phase("warmup", context);
-            tickUntil(hlog, recorders, context, "warmup", measureStart);
+            phase(ControlMessage.Phase.WARMUP, context);
+            tickUntil(hlog, recorders, context, ControlMessage.Phase.WARMUP, measureStart);
             Snapshot atStart = new Snapshot(cpu.read(), context);
-            phase("measure", context);
-            tickUntil(hlog, recorders, context, "measure", measureEnd);
+            phase(ControlMessage.Phase.MEASURE, context);
+            tickUntil(hlog, recorders, context, ControlMessage.Phase.MEASURE, measureEnd);
             Snapshot atEnd = new Snapshot(cpu.read(), context);
-            phase("drain", context);
+            phase(ControlMessage.Phase.DRAIN, context);
             drainNanos = drain(hlog, recorders, context, subscribers, measureEnd + spec.drain().toNanos()) - measureEnd;
 
             context.stopping = true;
@@ -151,17 +167,12 @@ public final class LoadGenerator {
                 }
             }
             writeInterval(hlog, recorders);
-            List<Map<String, Object>> memory = memoryPoints(context, subscribers);
+            memoryPoints(context, subscribers);
             for (Subscriber s : subscribers) {
                 s.stop();
             }
             timer.shutdownNow();
-            Map<String, Object> result = result(context, delivery, subscribersWithLoss, connectedAfterRamp, rampNanos,
-                    atStart.cpu, atEnd.cpu);
-            result.put("costs", costs(delivery, atStart, atEnd));
-            result.put("memoryPoints", memory);
-            result.put("idle", idle);
-            return result;
+            return result(context, delivery, subscribersWithLoss, connectedAfterRamp, rampNanos, atStart, atEnd, idle);
         } finally {
             timer.shutdownNow();
         }
@@ -215,30 +226,21 @@ public final class LoadGenerator {
      * the bytes its sockets read and wrote (everything on the wire: HTTP framing, TLS records,
      * heartbeats, and for polling every request and empty answer), and for polling the requests.
      */
-    private static Map<String, Object> costs(Delivery d, Snapshot start, Snapshot end) {
+    private static CellResult.Costs costs(Delivery d, Snapshot start, Snapshot end) {
         double delivered = d.delivered();
-        Map<String, Object> costs = new LinkedHashMap<>();
-        Map<String, Object> loadgen = new LinkedHashMap<>();
-        loadgen.put("cpuMicrosPerMessage", perMessage((end.cpu.cpuNanos() - start.cpu.cpuNanos()) / 1000.0, delivered));
-        costs.put("loadgen", loadgen);
-        Map<String, Object> wire = new LinkedHashMap<>();
-        wire.put("bytesDownPerMessage", perMessage(end.bytesIn - start.bytesIn, delivered));
-        wire.put("bytesUpPerMessage", perMessage(end.bytesOut - start.bytesOut, delivered));
-        wire.put("bytesDownInWindow", end.bytesIn - start.bytesIn);
-        wire.put("bytesUpInWindow", end.bytesOut - start.bytesOut);
-        costs.put("wire", wire);
+        CellResult.ProcessCosts loadgen = new CellResult.ProcessCosts(
+                perMessage((end.cpu.cpuNanos() - start.cpu.cpuNanos()) / 1000.0, delivered), null, null, null, null, null);
+        long bytesDown = end.bytesIn - start.bytesIn;
+        long bytesUp = end.bytesOut - start.bytesOut;
+        CellResult.Wire wire = new CellResult.Wire(perMessage(bytesDown, delivered), perMessage(bytesUp, delivered),
+                bytesDown, bytesUp);
         long requests = end.pollRequests - start.pollRequests;
-        if (requests > 0) {
-            Map<String, Object> polling = new LinkedHashMap<>();
-            polling.put("requestsPerMessage", perMessage(requests, delivered));
-            polling.put("emptyResponseRatio", round3((double) (end.emptyPolls - start.emptyPolls) / requests));
-            polling.put("requestsInWindow", requests);
-            costs.put("polling", polling);
-        }
-        return costs;
+        CellResult.PollingCosts polling = requests <= 0 ? null : new CellResult.PollingCosts(perMessage(requests, delivered),
+                round3((double) (end.emptyPolls - start.emptyPolls) / requests), requests);
+        return new CellResult.Costs(null, loadgen, wire, polling);
     }
 
-    private static Object perMessage(double total, double messages) {
+    private static Double perMessage(double total, double messages) {
         return messages == 0 ? null : round3(total / messages);
     }
 
@@ -248,12 +250,12 @@ public final class LoadGenerator {
      * here and, through the coordinator, in the server. The slope over the points is the memory per
      * connection; one point alone would be mostly the JVM's own baseline.
      */
-    private List<Map<String, Object>> memoryPoints(LoadContext context, Subscriber[] subscribers) throws InterruptedException {
-        List<Map<String, Object>> points = new ArrayList<>();
+    private void memoryPoints(LoadContext context, Subscriber[] subscribers) throws InterruptedException {
         int n = subscribers.length;
         // five points, so that one disturbed reading cannot move the (median) slope much
         int[] targets = n >= 4 ? new int[] {n, 3 * n / 4, n / 2, n / 4, 0} : new int[] {n, 0};
         int open = n;
+        boolean first = true;
         for (int target : targets) {
             for (int i = target; i < open; i++) {
                 subscribers[i].stop();
@@ -262,18 +264,13 @@ public final class LoadGenerator {
             TimeUnit.MILLISECONDS.sleep(30); // let the closes go out; the runner waits for the server to see them
             // the generator's heap per connection is read idle -> N (its bookkeeping stays after closes),
             // so only the first point needs a GC; the server GCs at every point
-            Map<String, Object> stats = PROCESS.read(points.isEmpty());
-            long live = context.live.sum();
-            Map<String, Object> point = new LinkedHashMap<>();
-            point.put("connections", live);
-            point.put("loadgen", stats);
-            coordinator.memoryPoint(live, stats);
-            points.add(point);
+            ProcessSnapshot stats = PROCESS.read(first);
+            first = false;
+            coordinator.memoryPoint(context.live.sum(), stats);
         }
-        return points;
     }
 
-    private static final dev.pushbench.core.ProcessStats PROCESS = new dev.pushbench.core.ProcessStats();
+    private static final ProcessStats PROCESS = new ProcessStats();
 
     private Subscriber newSubscriber(LoadContext context, int index) {
         Transport t = spec.transport();
@@ -296,12 +293,7 @@ public final class LoadGenerator {
     }
 
     private void phase(String name, LoadContext context) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("event", "phase");
-        m.put("phase", name);
-        m.put("nanoTime", System.nanoTime());
-        m.put("live", context.live.sum());
-        progress.accept(m);
+        progress.accept(new ControlMessage.Phase(name, System.nanoTime(), context.live.sum()));
     }
 
     /**
@@ -324,7 +316,7 @@ public final class LoadGenerator {
                 return Math.min(now, untilNanos);
             }
             if (now >= nextTick) {
-                tick(hlog, recorders, context, "drain", nextTick);
+                tick(hlog, recorders, context, ControlMessage.Phase.DRAIN, nextTick);
                 nextTick += PROGRESS_NANOS;
             } else {
                 TimeUnit.NANOSECONDS.sleep(Math.min(DRAIN_CHECK_NANOS, Math.min(nextTick, untilNanos) - now));
@@ -349,16 +341,9 @@ public final class LoadGenerator {
         }
         Map<Metric, Histogram> interval = writeInterval(hlog, recorders);
         long events = interval.get(Metric.LATENCY).getTotalCount();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("event", "progress");
-        m.put("phase", phase);
-        m.put("live", context.live.sum());
-        m.put("connected", context.everLive.sum());
-        m.put("connectFailures", context.connectFailures.sum());
-        m.put("eventsInInterval", events);
-        m.put("p99Micros", events == 0 ? 0 : interval.get(Metric.LATENCY).getValueAtPercentile(99) / 1000.0);
-
-        progress.accept(m);
+        progress.accept(new ControlMessage.Progress(phase, context.live.sum(), context.everLive.sum(),
+                context.connectFailures.sum(), events,
+                events == 0 ? 0 : interval.get(Metric.LATENCY).getValueAtPercentile(99) / 1000.0));
     }
 
     private static Map<Metric, Histogram> writeInterval(HistogramLogWriter hlog, Recorders recorders) {
@@ -371,74 +356,44 @@ public final class LoadGenerator {
         return interval;
     }
 
-    private Map<String, Object> result(LoadContext context, Delivery d, long subscribersWithLoss, long connectedAfterRamp,
-                                       long rampNanos, CpuClock.Reading cpuStart, CpuClock.Reading cpuEnd) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("event", "result");
-        Map<String, Object> connections = new LinkedHashMap<>();
-        connections.put("target", spec.connections());
-        connections.put("connected", connectedAfterRamp);
-        connections.put("connectFailures", context.connectFailures.sum());
-        connections.put("disconnects", context.disconnects.sum());
-        connections.put("reconnects", context.reconnects.sum());
-        connections.put("subscriptions", context.subscriptions.sum());
-        connections.put("tcpConnectionsOpened", context.engine.connectionsOpened());
-        connections.put("rampSeconds", rampNanos / 1e9);
-        r.put("connections", connections);
-        Map<String, Object> delivery = new LinkedHashMap<>();
-        delivery.put("expected", d.expected());
-        delivery.put("delivered", d.delivered());
-        delivery.put("lost", d.lost());
-        delivery.put("late", d.late());
-        delivery.put("duplicated", d.duplicated());
-        delivery.put("reordered", d.reordered());
-        delivery.put("subscribersWithLoss", subscribersWithLoss);
-        delivery.put("scheduleMismatches", d.scheduleMismatches());
-        r.put("delivery", delivery);
+    private LoadResult result(LoadContext context, Delivery d, long subscribersWithLoss, long connectedAfterRamp,
+                              long rampNanos, Snapshot atStart, Snapshot atEnd, ProcessSnapshot idle) {
+        CellResult.Connections connections = new CellResult.Connections((long) spec.connections(), connectedAfterRamp,
+                context.connectFailures.sum(), context.disconnects.sum(), context.reconnects.sum(),
+                context.subscriptions.sum(), context.engine.connectionsOpened(), rampNanos / 1e9);
+        CellResult.Delivery delivery = new CellResult.Delivery(d.expected(), d.delivered(), d.lost(), d.late(),
+                d.duplicated(), d.reordered(), subscribersWithLoss, d.scheduleMismatches());
         Recorders rec = context.recorders;
-        r.put("latencyMicros", HistogramSummary.ofNanos(rec.total(Metric.LATENCY)).toMap());
-        r.put("latencyActualMicros", HistogramSummary.ofNanos(rec.total(Metric.LATENCY_ACTUAL)).toMap());
-        r.put("connectMicros", HistogramSummary.ofNanos(rec.total(Metric.CONNECT)).toMap());
-        r.put("tcpConnectMicros", HistogramSummary.ofNanos(rec.total(Metric.TCP_CONNECT)).toMap());
-        if (spec.protocol().isTls()) {
-            r.put("tlsHandshakeMicros", HistogramSummary.ofNanos(rec.total(Metric.TLS_HANDSHAKE)).toMap());
-        }
+        HistogramSummary tlsHandshake = spec.protocol().isTls() ? HistogramSummary.ofNanos(rec.total(Metric.TLS_HANDSHAKE)) : null;
+        HistogramSummary poll = spec.transport() == Transport.SHORT_POLLING ? HistogramSummary.ofNanos(rec.total(Metric.POLL)) : null;
+        CellResult.Polling polling = null;
         if (spec.transport().isPolling()) {
-            if (spec.transport() == Transport.SHORT_POLLING) {
-                r.put("pollMicros", HistogramSummary.ofNanos(rec.total(Metric.POLL)).toMap());
-            }
-            Map<String, Object> polling = new LinkedHashMap<>();
             long requests = context.pollRequests.sum();
-            polling.put("requests", requests);
-            polling.put("emptyAnswers", context.emptyPolls.sum());
-            polling.put("emptyResponseRatio", requests == 0 ? 0.0 : (double) context.emptyPolls.sum() / requests);
-            r.put("polling", polling);
+            long empty = context.emptyPolls.sum();
+            polling = new CellResult.Polling(requests, empty, requests == 0 ? 0.0 : (double) empty / requests);
         }
-        Map<String, Object> window = new LinkedHashMap<>();
-        window.put("startNanos", context.window.startNanos());
-        window.put("endNanos", context.window.endNanos());
-        window.put("warmupSeconds", spec.warmup().toMillis() / 1000.0);
-        window.put("measureSeconds", spec.duration().toMillis() / 1000.0);
-        window.put("drainSeconds", drainNanos / 1e9);
-        window.put("drainLimitSeconds", spec.drain().toMillis() / 1000.0);
-        r.put("window", window);
-        Map<String, Object> health = new LinkedHashMap<>();
-        double wallSeconds = (cpuEnd.wallNanos() - cpuStart.wallNanos()) / 1e9;
-        double cpuSeconds = (cpuEnd.cpuNanos() - cpuStart.cpuNanos()) / 1e9;
-        int cores = Runtime.getRuntime().availableProcessors();
+        CellResult.Window window = new CellResult.Window(context.window.startNanos(), context.window.endNanos(),
+                spec.warmup().toMillis() / 1000.0, spec.duration().toMillis() / 1000.0, drainNanos / 1e9,
+                spec.drain().toMillis() / 1000.0);
+        double wallSeconds = (atEnd.cpu.wallNanos() - atStart.cpu.wallNanos()) / 1e9;
+        double cpuSeconds = (atEnd.cpu.cpuNanos() - atStart.cpu.cpuNanos()) / 1e9;
         double cpuPercent = wallSeconds <= 0 ? 0 : 100.0 * cpuSeconds / wallSeconds;
-        health.put("cpuSecondsInWindow", round3(cpuSeconds));
-        health.put("cpuPercent", round3(cpuPercent));
-        health.put("cores", cores);
-        // saturated: the generator used nearly all the machine's CPU, so its timestamps may be late
-        health.put("saturated", cpuPercent >= 85.0 * cores);
-        health.put("protocolErrors", context.protocolErrors.sum());
-        health.put("clampedValues", rec.clampedValues());
-        health.put("lastError", context.lastError);
-        health.put("engine", spec.engine().id());
-        health.put("client", context.engine.description());
-        r.put("loadgen", health);
-        return r;
+        // whether that saturated it is the runner's call, with the server's CPU beside it
+        CellResult.Loadgen health = new CellResult.Loadgen(round3(cpuSeconds), round3(cpuPercent),
+                Runtime.getRuntime().availableProcessors(), null, context.protocolErrors.sum(), rec.clampedValues(),
+                context.lastError, spec.engine().id(), context.engine.description(), null, null, null, null);
+        return new LoadResult(connections, delivery,
+                HistogramSummary.ofNanos(rec.total(Metric.LATENCY)),
+                HistogramSummary.ofNanos(rec.total(Metric.LATENCY_ACTUAL)),
+                HistogramSummary.ofNanos(rec.total(Metric.CONNECT)),
+                HistogramSummary.ofNanos(rec.total(Metric.TCP_CONNECT)),
+                tlsHandshake, poll, polling, window, health, costs(d, atStart, atEnd), idle, null);
+    }
+
+    private static LoadResult withProcess(LoadResult r, ProcessSnapshot process) {
+        return new LoadResult(r.connections(), r.delivery(), r.latencyMicros(), r.latencyActualMicros(), r.connectMicros(),
+                r.tcpConnectMicros(), r.tlsHandshakeMicros(), r.pollMicros(), r.polling(), r.window(),
+                r.loadgen().withProcess(process), r.costs(), r.idle(), process);
     }
 
     private static double round3(double v) {
