@@ -29,14 +29,19 @@ final class JettySseHandler {
     }
 
     void handle(Route route, Request request, Response response, Callback callback) {
-        response.setStatus(200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        streamHead(response);
         SseOutbox outbox = new SseOutbox(context, route.topic(), executor, response, callback);
         request.addFailureListener(outbox::clientGone);
         long cursor = outbox.open(route.since());
         response.write(false, ByteBuffer.wrap(context.ssePreamble(cursor)),
                 Callback.from(outbox::begin, outbox::preambleFailed));
+    }
+
+    /** The status and header fields of every stream, and of a HEAD of one. */
+    static void streamHead(Response response) {
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
     }
 
     private static final class SseOutbox extends Outbox {

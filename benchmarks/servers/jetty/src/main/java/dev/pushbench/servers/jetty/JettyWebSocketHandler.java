@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -36,6 +37,7 @@ public final class JettyWebSocketHandler {
     }
 
     void handle(Route route, Request request, Response response, Callback callback) throws PushRequestException {
+        Route.requireWebSocketVersion(request.getHeaders().get(HttpHeader.SEC_WEBSOCKET_VERSION));
         boolean upgrading = container.upgrade((upgradeRequest, upgradeResponse, upgradeCallback) -> {
             upgradeResponse.setExtensions(List.of());
             return new PushSocket(context, executor, route);

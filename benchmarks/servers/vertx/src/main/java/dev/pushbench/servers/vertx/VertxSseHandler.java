@@ -31,10 +31,7 @@ final class VertxSseHandler {
 
     void handle(Route route, HttpServerRequest request) {
         HttpServerResponse response = request.response();
-        response.setStatusCode(200)
-                .setChunked(true)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+        streamHead(response);
         SseOutbox outbox = new SseOutbox(context, route.topic(), VertxPushHandler.onCurrentContext(), response);
         // the client went away: the HTTP/1.1 connection closed, or the HTTP/2 stream was reset or closed
         response.closeHandler(ignored -> outbox.close());
@@ -52,6 +49,14 @@ final class VertxSseHandler {
                 outbox.abort();
             }
         });
+    }
+
+    /** The status and header fields of every stream, and of a HEAD of one. */
+    static void streamHead(HttpServerResponse response) {
+        response.setStatusCode(200)
+                .setChunked(true)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
     }
 
     private static final class SseOutbox extends Outbox {

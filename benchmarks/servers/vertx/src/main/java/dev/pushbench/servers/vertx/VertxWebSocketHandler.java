@@ -30,6 +30,8 @@ final class VertxWebSocketHandler {
     }
 
     void handle(Route route, HttpServerRequest request) throws PushRequestException {
+        // before Vert.x's handshake, which would upgrade versions 8 and 7 (hybi) as well
+        Route.requireWebSocketVersion(request.getHeader("Sec-WebSocket-Version"));
         if (!request.canUpgradeToWebSocket()) {
             throw new PushRequestException(400, "not a WebSocket upgrade: " + route.transport().pathPrefix()
                     + "{topic} needs an RFC 6455 upgrade over HTTP/1.1 (this stack has no WebSocket over HTTP/2)");
@@ -38,7 +40,7 @@ final class VertxWebSocketHandler {
         request.toWebSocket().onComplete(upgrade -> {
             if (upgrade.failed()) {
                 // Vert.x has answered a malformed handshake itself (400, 405 or 426); anything else is ours to refuse
-                VertxPushHandler.refuse(request.response(), context.counters(),
+                VertxPushHandler.refuse(request, context.counters(),
                         new PushRequestException(400, "WebSocket handshake failed: " + upgrade.cause().getMessage()));
                 return;
             }
