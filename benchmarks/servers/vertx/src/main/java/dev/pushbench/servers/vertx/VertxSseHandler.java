@@ -116,7 +116,8 @@ final class VertxSseHandler {
             }
         }
 
-        void abort() {
+        @Override
+        protected void abort() {
             if (!ended && !response.closed()) {
                 ended = true;
                 response.reset(CANCEL);
