@@ -141,12 +141,29 @@ public abstract class SlowSubscriberTck {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Protocol.class, names = {"HTTP_1_1", "HTTPS_1_1"})
     void webSocketClientThatNeverReadsIsDroppedWithinTheGrace(Protocol protocol) throws Exception {
+        assertDroppedWithinTheGrace(protocol, true);
+    }
+
+    /** The same bound for an SSE stream over HTTP/1.x, whose connection is the stream. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Protocol.class, names = {"HTTP_1_1", "HTTPS_1_1"})
+    void sseClientThatNeverReadsIsDroppedWithinTheGrace(Protocol protocol) throws Exception {
+        assertDroppedWithinTheGrace(protocol, false);
+    }
+
+    private void assertDroppedWithinTheGrace(Protocol protocol, boolean webSocket) throws Exception {
         try (EventFeed feed = new EventFeed(FAST_LARGE);
              PushContext context = new PushContext(feed, config(protocol, Backpressure.DISCONNECT));
              PushServer server = stack().start(context);
              Socket socket = connect(context.config(), server.port())) {
             feed.start(System.nanoTime());
-            sendWebSocketHandshake(socket);
+            if (webSocket) {
+                sendWebSocketHandshake(socket);
+            } else {
+                // keep-alive, as a browser's EventSource: only the server's drop ends the connection
+                socket.getOutputStream().write("GET /sse/t0 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+            }
 
             ServerCounters counters = context.counters();
             awaitTrue(() -> counters.backpressureDisconnects.sum() > 0, counters, "a backpressure disconnect");
