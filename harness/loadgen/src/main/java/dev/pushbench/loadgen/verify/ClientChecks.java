@@ -126,9 +126,9 @@ final class ClientChecks {
                 if (!response.headerHasToken("Sec-WebSocket-Version", "13")) {
                     throw new CheckFailure(what + ": a 426 must name the version served, Sec-WebSocket-Version: 13, got " + response);
                 }
-                if (!response.headerHasToken("Upgrade", "websocket")) {
+                if (!response.headerHasToken("Upgrade", "websocket") || !response.headerHasToken("Connection", "upgrade")) {
                     throw new CheckFailure(what + ": a 426 must name the protocol to upgrade to, Upgrade: websocket"
-                            + " (RFC 9110 §15.5.22), got " + response);
+                            + " (RFC 9110 §15.5.22) with Connection: upgrade (§7.8), got " + response);
                 }
                 String type = response.headerLower("Content-Type");
                 if (type == null || !type.startsWith("text/plain") || response.body().isBlank()) {

@@ -65,7 +65,7 @@ public final class Conformance implements AutoCloseable {
                 QuickChecks::webSocketUpgrade);
         add("websocket.since", q, Transport.WEBSOCKET, "?since=<cursor> starts the subscription after that cursor",
                 QuickChecks::webSocketSince);
-        add("websocket.version", q, Transport.WEBSOCKET, "over HTTP/1.1, a handshake of Sec-WebSocket-Version other than 13 is refused with 426, Upgrade: websocket and Sec-WebSocket-Version: 13",
+        add("websocket.version", q, Transport.WEBSOCKET, "over HTTP/1.1, a handshake of Sec-WebSocket-Version other than 13 is refused with 426, Sec-WebSocket-Version: 13, Upgrade: websocket and Connection: upgrade",
                 ClientChecks::webSocketVersion);
         add("websocket.refused", q, Transport.WEBSOCKET, "a bad topic or cursor is refused with 400 before upgrading",
                 QuickChecks::webSocketRefused);

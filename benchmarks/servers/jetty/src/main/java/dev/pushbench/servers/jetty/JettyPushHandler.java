@@ -102,6 +102,10 @@ final class JettyPushHandler extends Handler.Abstract.NonBlocking {
         if (e.status() == 426) {
             response.getHeaders().put(HttpHeader.SEC_WEBSOCKET_VERSION, Route.WEBSOCKET_VERSION);
             response.getHeaders().put(HttpHeader.UPGRADE, "websocket");
+            if (response.getRequest().getConnectionMetaData().getHttpVersion().getVersion() < 20) {
+                // RFC 9110 §7.8: who sends Upgrade names it in Connection, so that no intermediary forwards it
+                response.getHeaders().put(HttpHeader.CONNECTION, "Upgrade");
+            }
         }
         response.write(true, ByteBuffer.wrap((e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8)), callback);
     }

@@ -120,6 +120,10 @@ final class VertxPushHandler implements Handler<HttpServerRequest> {
         if (e.status() == 426) {
             response.putHeader("Sec-WebSocket-Version", Route.WEBSOCKET_VERSION);
             response.putHeader(HttpHeaders.UPGRADE, "websocket");
+            if (request.version() != HttpVersion.HTTP_2) {
+                // RFC 9110 §7.8: who sends Upgrade names it in Connection, so that no intermediary forwards it
+                response.putHeader(HttpHeaders.CONNECTION, "Upgrade");
+            }
         }
         byte[] message = (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
         if (HttpMethod.HEAD.equals(request.method())) {
