@@ -112,7 +112,7 @@ final class RawConnection implements AutoCloseable {
     }
 
     /** Reads until the server ends the connection or {@code timeoutMillis} pass. */
-    Ending readToEnd(long timeoutMillis) throws CheckFailure {
+    Ending readToEnd(long timeoutMillis) {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         ByteArrayOutputStream seen = new ByteArrayOutputStream();
