@@ -6,7 +6,11 @@ package dev.pushbench.core;
  * history ring is shared and bounded, and each subscriber holds at most one batch in flight.
  */
 public enum Backpressure {
-    /** Close the subscriber's connection; a client that resumes (Last-Event-ID, cursor) sees the gap. */
+    /**
+     * Close the subscriber's connection, the same way on every stack (a WebSocket close frame 1008, then
+     * the connection dropped at most {@link Outbox#DISCONNECT_GRACE} later, see {@link Outbox}); a client
+     * that resumes (Last-Event-ID, cursor) sees the gap.
+     */
     DISCONNECT("disconnect"),
     /** Skip to the oldest event still held and go on; the skipped events are counted as dropped. */
     DROP("drop");

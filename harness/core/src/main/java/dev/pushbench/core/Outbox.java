@@ -1,8 +1,11 @@
 package dev.pushbench.core;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,12 +24,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Memory per subscriber is bounded: the events live once, in the shared ring; a subscriber holds a
  * cursor and at most one batch in flight. One that falls out of the ring is handled by the
  * {@link Backpressure} policy and counted.
+ *
+ * <p>A backpressure disconnect is the same on every stack: {@link #disconnect()} says goodbye as the
+ * transport can (a WebSocket close frame {@value #BACKPRESSURE_CLOSE_CODE} with
+ * {@link #BACKPRESSURE_CLOSE_REASON}, queued behind the batch in flight; the end of an SSE stream, or
+ * its reset when a write is stuck), and {@link #DISCONNECT_GRACE} later {@link #abort()} drops the
+ * connection if it is still there: a peer that stopped reading never takes the goodbye, and nothing
+ * else would end the connection before its idle timeout.
  */
 public abstract class Outbox implements TopicListener {
     private static final int IDLE = 0;
     private static final int WRITING = 1;
     private static final int PENDING = 2;
     private static final int COMPLETED = 3;
+
+    /** RFC 6455 §7.4.1 1008, policy violation: the close code of a backpressure disconnect, on every stack. */
+    public static final int BACKPRESSURE_CLOSE_CODE = 1008;
+    /** The close frame's reason (at most 123 bytes, RFC 6455 §5.5). */
+    public static final String BACKPRESSURE_CLOSE_REASON = "fell out of the topic's history (backpressure: disconnect)";
+    /**
+     * How long a connection disconnected for backpressure may stay open for its goodbye to go through
+     * (the client reads what is in flight, then the close frame, and answers it) before {@link #abort()}.
+     */
+    public static final Duration DISCONNECT_GRACE = Duration.ofSeconds(2);
 
     private final PushContext context;
     private final int topic;
@@ -62,8 +82,19 @@ public abstract class Outbox implements TopicListener {
     /** Writes a heartbeat (SSE comment, WebSocket ping), then calls {@link #written(boolean)} once. */
     protected abstract void sendHeartbeat();
 
-    /** Closes the connection (backpressure or a failed write); the stack's close path then calls {@link #close()}. */
+    /**
+     * Ends the connection (backpressure or a failed write) with the goodbye its transport has, or drops it
+     * if it has none; the stack's close path then calls {@link #close()}.
+     */
     protected abstract void disconnect();
+
+    /**
+     * Drops the connection now, whatever is queued, if it is still open: {@link #DISCONNECT_GRACE} after a
+     * backpressure {@link #disconnect()}, on the outbox's executor. Does nothing by default, for a stack whose
+     * disconnect already drops the connection at once.
+     */
+    protected void abort() {
+    }
 
     /**
      * Subscribes, and fixes the cursor delivery will start after: {@code since}, or for
@@ -103,6 +134,7 @@ public abstract class Outbox implements TopicListener {
             if (closeOnce()) {
                 context.counters().backpressureDisconnects.increment();
                 executor.execute(this::disconnect);
+                abortAfterGrace();
             }
             return;
         }
@@ -226,7 +258,10 @@ public abstract class Outbox implements TopicListener {
                     context.counters().historyMisses.add(missing);
                 } else if (context.config().backpressure() == Backpressure.DISCONNECT) {
                     context.counters().backpressureDisconnects.increment();
-                    disconnectOnce();
+                    if (closeOnce()) {
+                        disconnect();
+                        abortAfterGrace();
+                    }
                     return false;
                 } else {
                     context.counters().backpressureDroppedEvents.add(missing);
@@ -247,6 +282,20 @@ public abstract class Outbox implements TopicListener {
                 return true;
             }
             cursor = next - 1;
+        }
+    }
+
+    private void abortAfterGrace() {
+        try {
+            context.timer().schedule(() -> {
+                try {
+                    executor.execute(this::abort);
+                } catch (RejectedExecutionException stopping) {
+                    // the stack is stopping: its connections go with it
+                }
+            }, DISCONNECT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // the context is closing: so is the server, and the connection with it
         }
     }
 

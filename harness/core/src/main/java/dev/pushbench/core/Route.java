@@ -41,6 +41,24 @@ public record Route(Transport transport, int topic, long since) {
         return new Route(transport, topic, since);
     }
 
+    /** The only WebSocket version served (RFC 6455 §4.1); a 426 names it in {@code Sec-WebSocket-Version}. */
+    public static final String WEBSOCKET_VERSION = "13";
+
+    /**
+     * RFC 6455 §4.2.2: a handshake of another version is refused with 426 Upgrade Required, naming the
+     * version served, rather than upgraded under other framing or refused with a bare 400.
+     *
+     * @param secWebSocketVersion the request's {@code Sec-WebSocket-Version}, or null (the library then
+     *                            refuses the malformed handshake itself)
+     * @throws PushRequestException 426 for any version other than 13
+     */
+    public static void requireWebSocketVersion(String secWebSocketVersion) throws PushRequestException {
+        if (secWebSocketVersion != null && !WEBSOCKET_VERSION.equals(secWebSocketVersion.trim())) {
+            throw new PushRequestException(426, "WebSocket version " + secWebSocketVersion.trim() + " is not served: only "
+                    + WEBSOCKET_VERSION + " (RFC 6455)");
+        }
+    }
+
     static long parseCursor(String raw, TopicRing ring) throws PushRequestException {
         if (raw == null) {
             return LIVE;

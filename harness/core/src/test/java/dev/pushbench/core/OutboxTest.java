@@ -276,6 +276,35 @@ class OutboxTest {
         assertEquals(0, counters().activeSubscribers());
     }
 
+    /**
+     * The goodbye of a backpressure disconnect is given the grace, then the connection is dropped; a write that
+     * failed (the connection already broken) is not. The wait is a bounded poll past the grace, not a timing
+     * assertion: what is checked is that the abort comes once, and only after a backpressure disconnect.
+     */
+    @Test
+    void aBackpressureDisconnectIsAbortedOnceAfterTheGraceAndAFailedWriteIsNot() throws Exception {
+        context(4, 256, Backpressure.DISCONNECT);
+        RecordingOutbox behind = RecordingOutbox.later(context, TOPIC, Fixtures.DIRECT);
+        behind.open(Route.LIVE);
+        behind.begin();
+        RecordingOutbox broken = RecordingOutbox.sync(context, TOPIC, Fixtures.DIRECT);
+        broken.writeOk = false;
+        broken.open(Route.LIVE);
+        broken.begin();
+        publish(1);
+        publish(9);
+        behind.complete(true);
+        assertEquals(1, behind.disconnects.get());
+        assertEquals(1, broken.disconnects.get());
+        assertEquals(0, behind.aborts.get(), "aborted before the grace");
+        long deadline = System.nanoTime() + Outbox.DISCONNECT_GRACE.toNanos() + TimeUnit.SECONDS.toNanos(10);
+        while (behind.aborts.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(1, behind.aborts.get(), "the backpressure disconnect's abort");
+        assertEquals(0, broken.aborts.get(), "a failed write has nothing left to drop");
+    }
+
     @Test
     void dropPolicySkipsToTheOldestAndCountsExactly() {
         context(4, 256, Backpressure.DROP);

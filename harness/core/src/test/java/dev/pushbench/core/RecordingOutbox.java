@@ -21,6 +21,7 @@ final class RecordingOutbox extends Outbox {
     final List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger heartbeatsSent = new AtomicInteger();
     final AtomicInteger disconnects = new AtomicInteger();
+    final AtomicInteger aborts = new AtomicInteger();
     /** Writes started and not yet completed: more than one at a time breaks the contract. */
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger overlappingWrites = new AtomicInteger();
@@ -69,6 +70,11 @@ final class RecordingOutbox extends Outbox {
     @Override
     protected void disconnect() {
         disconnects.incrementAndGet();
+    }
+
+    @Override
+    protected void abort() {
+        aborts.incrementAndGet();
     }
 
     private void started() {

@@ -51,6 +51,10 @@ public final class Conformance implements AutoCloseable {
                 QuickChecks::protocolVersion);
         add("protocol.strict", q, null, "a client of the other HTTP version is refused: the server speaks only the cell's version (over TLS: ALPN offering only the other protocol fails the handshake)",
                 QuickChecks::protocolStrict);
+        add("protocol.prior-knowledge", q, null, "over h2c and h2, a connection that opens with an HTTP/1.1 request (with or without Upgrade: h2c) instead of the HTTP/2 preface is closed at once, answering nothing",
+                ClientChecks::priorKnowledgeOnly);
+        add("http.head", q, null, "HEAD answers as GET would, without content: 200 text/event-stream without a stream for SSE, 200 application/json for polls, the GET's refusals elsewhere",
+                ClientChecks::head);
         add("sse.headers", q, Transport.SSE, "200, Content-Type: text/event-stream, Cache-Control: no-cache, headers flushed at once",
                 QuickChecks::sseHeaders);
         add("sse.preamble", q, Transport.SSE, "the stream opens at once with retry: <ms> and id: <cursor>, without data",
@@ -61,6 +65,8 @@ public final class Conformance implements AutoCloseable {
                 QuickChecks::webSocketUpgrade);
         add("websocket.since", q, Transport.WEBSOCKET, "?since=<cursor> starts the subscription after that cursor",
                 QuickChecks::webSocketSince);
+        add("websocket.version", q, Transport.WEBSOCKET, "over HTTP/1.1, a handshake of Sec-WebSocket-Version other than 13 is refused with 426, Sec-WebSocket-Version: 13, Upgrade: websocket and Connection: upgrade",
+                ClientChecks::webSocketVersion);
         add("websocket.refused", q, Transport.WEBSOCKET, "a bad topic or cursor is refused with 400 before upgrading",
                 QuickChecks::webSocketRefused);
         add("short-poll.answer", q, Transport.SHORT_POLLING, "200 application/json, Cache-Control: no-store, {topic, cursor, lost, events}",
@@ -73,7 +79,7 @@ public final class Conformance implements AutoCloseable {
                 QuickChecks::errorsBadCursor);
         add("errors.unknown-path", q, null, "404 with a text/plain reason outside /sse/, /ws/, /long-poll/, /poll/",
                 QuickChecks::errorsUnknownPath);
-        add("errors.method", q, null, "405 with a text/plain reason for methods other than GET",
+        add("errors.method", q, null, "405 with a text/plain reason and Allow: GET, HEAD for methods other than GET and HEAD",
                 QuickChecks::errorsMethod);
         add("sse.framing", f, Transport.SSE, "events as id: <seq> / event: push / data: <event JSON>, in order from the cursor",
                 FullChecks::sseFraming);

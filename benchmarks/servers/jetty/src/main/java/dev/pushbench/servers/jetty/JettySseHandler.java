@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -29,14 +30,21 @@ final class JettySseHandler {
     }
 
     void handle(Route route, Request request, Response response, Callback callback) {
-        response.setStatus(200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-        SseOutbox outbox = new SseOutbox(context, route.topic(), executor, response, callback);
+        streamHead(response);
+        boolean http1 = request.getConnectionMetaData().getHttpVersion().getVersion() < 20;
+        SseOutbox outbox = new SseOutbox(context, route.topic(), executor, response, callback,
+                http1 ? request.getConnectionMetaData().getConnection().getEndPoint() : null);
         request.addFailureListener(outbox::clientGone);
         long cursor = outbox.open(route.since());
         response.write(false, ByteBuffer.wrap(context.ssePreamble(cursor)),
                 Callback.from(outbox::begin, outbox::preambleFailed));
+    }
+
+    /** The status and header fields of every stream, and of a HEAD of one. */
+    static void streamHead(Response response) {
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
     }
 
     private static final class SseOutbox extends Outbox {
@@ -60,10 +68,26 @@ final class JettySseHandler {
         private volatile boolean writing;
         private volatile Throwable writeFailure;
 
-        SseOutbox(PushContext context, int topic, Executor executor, Response response, Callback callback) {
+        // the HTTP/1.x connection the stream is alone on, or null over HTTP/2 (where a stream shares it)
+        private final EndPoint endPoint;
+
+        SseOutbox(PushContext context, int topic, Executor executor, Response response, Callback callback, EndPoint endPoint) {
             super(context, topic, executor);
             this.response = response;
             this.callback = callback;
+            this.endPoint = endPoint;
+        }
+
+        /**
+         * Over HTTP/1.x the stream's end leaves a keep-alive connection that stays while the client does not read;
+         * closed here, it goes now. Over HTTP/2 the end or the reset has already freed the stream, and the
+         * connection is shared.
+         */
+        @Override
+        protected void abort() {
+            if (endPoint != null) {
+                endPoint.close();
+            }
         }
 
         @Override

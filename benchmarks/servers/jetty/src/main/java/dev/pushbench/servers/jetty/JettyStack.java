@@ -38,8 +38,9 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  *
  * <p>{@code http1.1} gets an {@link HttpConnectionFactory} only, {@code h2c} an
  * {@link HTTP2CServerConnectionFactory} only (prior knowledge, with RFC 8441 extended CONNECT so
- * that WebSocket runs over HTTP/2 streams): a client speaking the other version is refused, never
- * served under the wrong label. The TLS protocols put {@link SslConnectionFactory} and an
+ * that WebSocket runs over HTTP/2 streams) behind a {@link JettyPrefaceGate} that closes, unanswered,
+ * a connection opening with anything but the HTTP/2 preface (an HTTP/1.1 request, {@code Upgrade: h2c}
+ * included): a client speaking the other version is refused, never served under the wrong label. The TLS protocols put {@link SslConnectionFactory} and an
  * {@link ALPNServerConnectionFactory} offering exactly one protocol in front of the same factories
  * ({@code https1.1}: {@code http/1.1}; {@code h2}: {@code h2}), so a client whose ALPN offers only
  * the other protocol fails the TLS handshake ({@code no_application_protocol}) instead of falling
@@ -104,8 +105,8 @@ public final class JettyStack implements ServerStack {
             case HTTP_1_1:
                 return new ConnectionFactory[] {new HttpConnectionFactory(http)};
             case H2C:
-                HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(http);
-                return new ConnectionFactory[] {http2(h2c, idleTimeout)};
+                JettyPrefaceGate.PrefaceDetecting h2c = JettyPrefaceGate.h2cFactory(http);
+                return new ConnectionFactory[] {JettyPrefaceGate.h2c(h2c), http2(h2c, idleTimeout)};
             case HTTPS_1_1:
                 http.addCustomizer(new SecureRequestCustomizer());
                 return overTls(config, new HttpConnectionFactory(http));
@@ -126,9 +127,9 @@ public final class JettyStack implements ServerStack {
     }
 
     /**
-     * TLS, then ALPN offering only {@code application}'s protocol, then {@code application}. ALPN's
-     * own default (for a client that sends no ALPN extension at all) is that same protocol: such a
-     * client gets what the cell is labelled, never something else.
+     * TLS, then ALPN offering only {@code application}'s protocol, then {@code application}. For a client
+     * that sends no ALPN extension at all, https1.1 takes ALPN's default, http/1.1; h2 closes the
+     * connection unanswered, as h2c does with a client not speaking HTTP/2 (and as Vert.x does).
      */
     private static ConnectionFactory[] overTls(ServerConfig config, ConnectionFactory application) {
         TlsMaterial tls = config.tls();
@@ -144,8 +145,14 @@ public final class JettyStack implements ServerStack {
         ssl.setCipherComparator(HTTP2Cipher.COMPARATOR);
         String alpnId = application.getProtocol().toLowerCase(Locale.ROOT);
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory(alpnId);
-        alpn.setDefaultProtocol(alpnId);
-        return new ConnectionFactory[] {new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, application};
+        if (!application.getProtocol().startsWith("h2")) {
+            alpn.setDefaultProtocol(alpnId);
+            return new ConnectionFactory[] {new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, application};
+        }
+        // h2 is ALPN's h2 only: a client that negotiated nothing speaks HTTP/1.1, and is closed unanswered
+        JettyPrefaceGate refuse = JettyPrefaceGate.refuseAll();
+        alpn.setDefaultProtocol(refuse.getProtocol());
+        return new ConnectionFactory[] {new SslConnectionFactory(ssl, alpn.getProtocol()), alpn, application, refuse};
     }
 
     private static final class JettyPushServer implements PushServer {

@@ -9,11 +9,11 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 
 /**
@@ -36,6 +36,7 @@ public final class JettyWebSocketHandler {
     }
 
     void handle(Route route, Request request, Response response, Callback callback) throws PushRequestException {
+        Route.requireWebSocketVersion(request.getHeaders().get(HttpHeader.SEC_WEBSOCKET_VERSION));
         boolean upgrading = container.upgrade((upgradeRequest, upgradeResponse, upgradeCallback) -> {
             upgradeResponse.setExtensions(List.of());
             return new PushSocket(context, executor, route);
@@ -146,15 +147,23 @@ public final class JettyWebSocketHandler {
             }));
         }
 
+        /**
+         * A broken connection is dropped; otherwise the close frame queues behind the frames in flight, so that a
+         * client that reads again gets them and then the reason, and {@link #abort()} drops a client that never does.
+         */
         @Override
         protected void disconnect() {
-            if (pendingFrames.get() > 0 || failed) {
-                // frames are stuck behind a client that stopped reading (or the connection broke):
-                // a close frame would queue behind them, so drop the connection
+            if (failed) {
                 session.disconnect();
             } else {
-                session.close(StatusCode.POLICY_VIOLATION, "fell out of the topic's history", org.eclipse.jetty.websocket.api.Callback.NOOP);
+                session.close(BACKPRESSURE_CLOSE_CODE, BACKPRESSURE_CLOSE_REASON, org.eclipse.jetty.websocket.api.Callback.NOOP);
             }
+        }
+
+        /** Closes the endpoint whatever the close handshake's state: a no-op once the connection is gone. */
+        @Override
+        protected void abort() {
+            session.disconnect();
         }
     }
 }

@@ -28,6 +28,9 @@ final class PushVerticle extends VerticleBase {
                 new VertxWebSocketHandler(push),
                 new VertxLongPollHandler(push),
                 new VertxShortPollHandler(push)));
+        if (push.config().protocol().isHttp2()) {
+            s.connectionHandler(new VertxPrefaceGate());
+        }
         server = s;
         // the server is closed with the verticle's undeployment
         return s.listen();

@@ -25,9 +25,9 @@ import java.util.concurrent.Executor;
  * Routes every request with {@link Route#parse} (so 404 and 400 mean the same in every stack) and
  * hands it to the handler of its transport. A refused request is answered with its status and a
  * {@code text/plain} message saying why. A request over an HTTP version other than the cell's is
- * refused with 505 before routing: an {@code h2c} port of Vert.x also parses HTTP/1.1, and a TLS
- * client that negotiated no ALPN protocol is handed to HTTP/1.1, but neither may be served under
- * the cell's label.
+ * refused with 505 before routing; on an HTTP/2 cell none should get here, since the
+ * {@link VertxPrefaceGate} has closed every connection that is not HTTP/2 by prior knowledge or ALPN.
+ * {@code HEAD} is answered wherever {@code GET} is, with the GET's status and header fields.
  */
 final class VertxPushHandler implements Handler<HttpServerRequest> {
     private static final String LAST_EVENT_ID = "Last-Event-ID";
@@ -58,6 +58,10 @@ final class VertxPushHandler implements Handler<HttpServerRequest> {
             String path = request.path();
             Route route = Route.parse(feed, path == null ? "" : path, request.query(), request.getHeader(LAST_EVENT_ID));
             requireMethod(request, route.transport());
+            if (HttpMethod.HEAD.equals(request.method()) && route.transport() != Transport.WEBSOCKET) {
+                head(route.transport(), request.response());
+                return;
+            }
             switch (route.transport()) {
                 case SSE -> sse.handle(route, request);
                 case WEBSOCKET -> webSocket.handle(route, request);
@@ -65,7 +69,7 @@ final class VertxPushHandler implements Handler<HttpServerRequest> {
                 case SHORT_POLLING -> shortPoll.handle(route, request);
             }
         } catch (PushRequestException e) {
-            refuse(request.response(), counters, e);
+            refuse(request, counters, e);
         }
     }
 
@@ -78,16 +82,32 @@ final class VertxPushHandler implements Handler<HttpServerRequest> {
         }
     }
 
-    /** GET only: Vert.x has no RFC 8441 extended CONNECT, so WebSocket over HTTP/2 never gets this far. */
+    /**
+     * RFC 9110 §9.3.2: the GET's status and header fields, no content, nothing started: no stream opened,
+     * no poll held. A WebSocket path is not here: its HEAD, never an upgrade, is refused as its GET would be.
+     */
+    private static void head(Transport transport, HttpServerResponse response) {
+        if (transport == Transport.SSE) {
+            VertxSseHandler.streamHead(response);
+        } else {
+            VertxShortPollHandler.pollHeaders(response);
+        }
+        // chunked over HTTP/1.1, as the GET's content would be: a Content-Length: 0 would misstate it (RFC 9110 §8.6)
+        response.setChunked(true).end();
+    }
+
+    /** GET and HEAD: Vert.x has no RFC 8441 extended CONNECT, so WebSocket over HTTP/2 never gets this far. */
     private static void requireMethod(HttpServerRequest request, Transport transport) throws PushRequestException {
         HttpMethod method = request.method();
-        if (!HttpMethod.GET.equals(method)) {
-            throw new PushRequestException(405, "method " + method + " not allowed on " + transport.pathPrefix() + "{topic}: only GET");
+        if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
+            throw new PushRequestException(405, "method " + method + " not allowed on " + transport.pathPrefix()
+                    + "{topic}: only GET and HEAD");
         }
     }
 
-    static void refuse(HttpServerResponse response, ServerCounters counters, PushRequestException e) {
+    static void refuse(HttpServerRequest request, ServerCounters counters, PushRequestException e) {
         counters.badRequests.increment();
+        HttpServerResponse response = request.response();
         if (response.ended() || response.closed()) {
             return;
         }
@@ -95,9 +115,23 @@ final class VertxPushHandler implements Handler<HttpServerRequest> {
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain;charset=utf-8")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
         if (e.status() == 405) {
-            response.putHeader(HttpHeaders.ALLOW, "GET");
+            response.putHeader(HttpHeaders.ALLOW, "GET, HEAD");
         }
-        response.end(wrap((e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8)));
+        if (e.status() == 426) {
+            response.putHeader("Sec-WebSocket-Version", Route.WEBSOCKET_VERSION);
+            response.putHeader(HttpHeaders.UPGRADE, "websocket");
+            if (request.version() != HttpVersion.HTTP_2) {
+                // RFC 9110 §7.8: who sends Upgrade names it in Connection, so that no intermediary forwards it
+                response.putHeader(HttpHeaders.CONNECTION, "Upgrade");
+            }
+        }
+        byte[] message = (e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
+        if (HttpMethod.HEAD.equals(request.method())) {
+            // the GET's length without its content: Vert.x leaves out a HEAD's content over HTTP/1.1, not over HTTP/2
+            response.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(message.length)).end();
+        } else {
+            response.end(wrap(message));
+        }
     }
 
     /** Runs tasks on the calling request's context: its event loop, in order, never concurrently. */

@@ -7,10 +7,13 @@ import dev.pushbench.core.Route;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.util.List;
 import java.util.concurrent.Executor;
 
@@ -31,17 +34,15 @@ final class VertxSseHandler {
 
     void handle(Route route, HttpServerRequest request) {
         HttpServerResponse response = request.response();
-        response.setStatusCode(200)
-                .setChunked(true)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-        SseOutbox outbox = new SseOutbox(context, route.topic(), VertxPushHandler.onCurrentContext(), response);
+        streamHead(response);
+        SseOutbox outbox = new SseOutbox(context, route.topic(), VertxPushHandler.onCurrentContext(), response,
+                request.version() == HttpVersion.HTTP_2 ? null : request.connection());
         // the client went away: the HTTP/1.1 connection closed, or the HTTP/2 stream was reset or closed
         response.closeHandler(ignored -> outbox.close());
         // a failure (stream or connection error): end the stream too, so that no client waits on a silent one
         response.exceptionHandler(failure -> {
             outbox.close();
-            outbox.abort();
+            outbox.reset();
         });
         long cursor = outbox.open(route.since());
         response.write(VertxPushHandler.wrap(context.ssePreamble(cursor))).onComplete(written -> {
@@ -49,9 +50,17 @@ final class VertxSseHandler {
                 outbox.begin();
             } else {
                 outbox.close();
-                outbox.abort();
+                outbox.reset();
             }
         });
+    }
+
+    /** The status and header fields of every stream, and of a HEAD of one. */
+    static void streamHead(HttpServerResponse response) {
+        response.setStatusCode(200)
+                .setChunked(true)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
     }
 
     private static final class SseOutbox extends Outbox {
@@ -61,9 +70,13 @@ final class VertxSseHandler {
         private boolean writeFailed;
         private boolean ended;
 
-        SseOutbox(PushContext context, int topic, Executor executor, HttpServerResponse response) {
+        // the HTTP/1.x connection the stream is alone on, or null over HTTP/2 (where a stream shares it)
+        private final HttpConnection connection;
+
+        SseOutbox(PushContext context, int topic, Executor executor, HttpServerResponse response, HttpConnection connection) {
             super(context, topic, executor);
             this.response = response;
+            this.connection = connection;
         }
 
         /** The batch's SSE frames in one write: one buffer over the shared frames, nothing copied. */
@@ -104,17 +117,29 @@ final class VertxSseHandler {
                 // a write is stuck behind a client that stopped reading (or the connection broke): ending the
                 // stream would queue behind it, so reset it. HTTP/2: RST_STREAM, at once. HTTP/1.1: Vert.x closes
                 // the connection once what is queued is flushed, or at the idle timeout if the client never reads
-                abort();
+                reset();
             } else if (!ended && !response.ended() && !response.closed()) {
                 ended = true;
                 response.end();
             }
         }
 
-        void abort() {
+        void reset() {
             if (!ended && !response.closed()) {
                 ended = true;
                 response.reset(CANCEL);
+            }
+        }
+
+        /**
+         * Over HTTP/1.x the stream's end leaves a keep-alive connection, and its reset a close that first flushes
+         * what is queued: either stays while the client does not read. Dropped from the head of the pipeline, it
+         * goes now. Over HTTP/2 the end or the reset has already freed the stream, and the connection is shared.
+         */
+        @Override
+        protected void abort() {
+            if (connection instanceof ConnectionBase base) {
+                base.channel().pipeline().firstContext().close();
             }
         }
     }

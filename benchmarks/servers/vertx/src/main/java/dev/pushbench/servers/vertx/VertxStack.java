@@ -40,9 +40,10 @@ import javax.net.ssl.KeyManagerFactory;
  * </pre>
  *
  * <p>{@code http1.1} turns h2c off; {@code h2c} accepts HTTP/2 with prior knowledge, and since Vert.x
- * then also parses HTTP/1.1 on that port, {@link VertxPushHandler} refuses HTTP/1.1 requests with 505; the
- * TLS protocols offer only the cell's protocol in ALPN (Vert.x's JDK engine fails a handshake without
- * overlap) and refuse a client that negotiated none the same way. Nothing blocks an event loop.
+ * then also parses (and upgrades) HTTP/1.1 on that port, a {@link VertxPrefaceGate} closes such a
+ * connection unanswered, as Jetty's HTTP/2-only connector does; the TLS protocols offer only the cell's
+ * protocol in ALPN (Vert.x's JDK engine fails a handshake without overlap), and on h2 the gate closes a
+ * client that negotiated none the same way. Nothing blocks an event loop.
  * WebSocket is served over HTTP/1.1 only, see {@link #unsupported}.
  */
 public final class VertxStack implements ServerStack {

@@ -9,6 +9,7 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
 import java.util.List;
 import java.util.concurrent.Executor;
 
@@ -20,9 +21,6 @@ import java.util.concurrent.Executor;
  * Over HTTP/2 there is no WebSocket in Vert.x 5.0, see {@link VertxStack#unsupported}.
  */
 final class VertxWebSocketHandler {
-    /** RFC 6455 §7.4.1: the endpoint ends the connection because a policy was broken. */
-    private static final short POLICY_VIOLATION = 1008;
-
     private final PushContext context;
 
     VertxWebSocketHandler(PushContext context) {
@@ -30,6 +28,8 @@ final class VertxWebSocketHandler {
     }
 
     void handle(Route route, HttpServerRequest request) throws PushRequestException {
+        // before Vert.x's handshake, which would upgrade versions 8 and 7 (hybi) as well
+        Route.requireWebSocketVersion(request.getHeader("Sec-WebSocket-Version"));
         if (!request.canUpgradeToWebSocket()) {
             throw new PushRequestException(400, "not a WebSocket upgrade: " + route.transport().pathPrefix()
                     + "{topic} needs an RFC 6455 upgrade over HTTP/1.1 (this stack has no WebSocket over HTTP/2)");
@@ -38,7 +38,7 @@ final class VertxWebSocketHandler {
         request.toWebSocket().onComplete(upgrade -> {
             if (upgrade.failed()) {
                 // Vert.x has answered a malformed handshake itself (400, 405 or 426); anything else is ours to refuse
-                VertxPushHandler.refuse(request.response(), context.counters(),
+                VertxPushHandler.refuse(request, context.counters(),
                         new PushRequestException(400, "WebSocket handshake failed: " + upgrade.cause().getMessage()));
                 return;
             }
@@ -107,13 +107,27 @@ final class VertxWebSocketHandler {
             }
         }
 
+        /**
+         * A broken connection is dropped; otherwise the close frame queues behind the frames in flight, so that a
+         * client that reads again gets them and then the reason, and {@link #abort()} drops a client that never does
+         * (Vert.x alone would keep it until the client reads, then wait its closing timeout for the answer).
+         */
         @Override
         protected void disconnect() {
-            if (!ws.isClosed()) {
-                // behind frames stuck at a client that stopped reading, the close frame waits too: Vert.x then
-                // closes the connection at its idle timeout, having already stopped delivering here
-                ws.close(POLICY_VIOLATION, "fell out of the topic's history");
+            if (failed) {
+                abort();
+            } else if (!ws.isClosed()) {
+                ws.close((short) BACKPRESSURE_CLOSE_CODE, BACKPRESSURE_CLOSE_REASON);
             }
+        }
+
+        /**
+         * Closes the channel from the head of its pipeline, dropping what is queued: Vert.x's own close, through
+         * its connection handler, would flush the queue first, i.e. wait for the client. A no-op once it is gone.
+         */
+        @Override
+        protected void abort() {
+            ((WebSocketInternal) ws).channelHandlerContext().pipeline().firstContext().close();
         }
     }
 }
