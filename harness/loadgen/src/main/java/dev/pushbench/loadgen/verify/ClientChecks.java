@@ -82,13 +82,13 @@ final class ClientChecks {
                 new Expected("/nope", 404, "text/plain", "no-store"));
         List<String> seen = new ArrayList<>();
         for (Expected e : expected) {
-            Answer answer = probe.exchange("HEAD", e.path(), Map.of(), AT_ONCE_MILLIS);
+            HttpAnswer answer = probe.exchange("HEAD", e.path(), Map.of(), AT_ONCE_MILLIS);
             answer.expectStatus(e.status())
                     .expectVersion(probe.expectedVersion())
                     .expectHeaderStartsWith("Content-Type", e.contentType())
                     .expectHeaderToken("Cache-Control", e.cacheControl());
             if (!answer.body().isEmpty()) {
-                throw new CheckFailure(answer.request() + ": a HEAD answer carries no content, got " + Answer.snippet(answer.body()));
+                throw new CheckFailure(answer.request() + ": a HEAD answer carries no content, got " + HttpAnswer.snippet(answer.body()));
             }
             String length = answer.headers().get("Content-Length");
             if (e.status() == 200 && length != null) {

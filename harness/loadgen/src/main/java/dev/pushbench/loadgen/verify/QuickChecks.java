@@ -293,9 +293,9 @@ final class QuickChecks {
         for (String[] request : new String[][] {
                 {"POST", "/poll/" + TOPIC}, {"PUT", "/sse/" + TOPIC}, {"DELETE", "/long-poll/" + TOPIC}}) {
             CheckSupport.expectRefusal(probe, request[0], request[1], Map.of(), 405);
-            Answer answer = probe.exchange(request[0], request[1], Map.of(), AT_ONCE_MILLIS);
+            HttpAnswer answer = probe.exchange(request[0], request[1], Map.of(), AT_ONCE_MILLIS);
             String allow = answer.headers().get("Allow");
-            if (!Answer.hasToken(allow, "GET") || !Answer.hasToken(allow, "HEAD")) {
+            if (!HttpAnswer.hasToken(allow, "GET") || !HttpAnswer.hasToken(allow, "HEAD")) {
                 throw new CheckFailure(answer.request() + ": a 405 names the methods allowed, Allow: GET, HEAD, got "
                         + (allow == null ? "none" : allow));
             }

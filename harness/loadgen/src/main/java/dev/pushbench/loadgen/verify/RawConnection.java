@@ -42,7 +42,7 @@ final class RawConnection implements AutoCloseable {
      * Connects to {@code target}; over TLS it trusts only the target's certificate and offers {@code alpn} in
      * ALPN (null: no ALPN extension at all), and completes the handshake before returning.
      */
-    static RawConnection open(Target target, String alpn, long timeoutMillis) throws CheckFailure {
+    static RawConnection open(ConformanceTarget target, String alpn, long timeoutMillis) throws CheckFailure {
         String host = target.base().getHost();
         int port = target.base().getPort();
         Socket plain = new Socket();
@@ -162,7 +162,7 @@ final class RawConnection implements AutoCloseable {
                 setTimeout(deadline);
                 if (in.read(one) < 0) {
                     throw new CheckFailure(label + ": the connection ended before a whole response head, got "
-                            + Answer.snippet(seen.toString(StandardCharsets.ISO_8859_1)));
+                            + HttpAnswer.snippet(seen.toString(StandardCharsets.ISO_8859_1)));
                 }
                 seen.write(one[0]);
             }
@@ -182,7 +182,7 @@ final class RawConnection implements AutoCloseable {
             return response.withBody(new String(body, StandardCharsets.UTF_8));
         } catch (SocketTimeoutException e) {
             throw new CheckFailure(label + ": no whole response within " + timeoutMillis + " ms, got "
-                    + Answer.snippet(seen.toString(StandardCharsets.ISO_8859_1)));
+                    + HttpAnswer.snippet(seen.toString(StandardCharsets.ISO_8859_1)));
         } catch (IOException e) {
             throw new CheckFailure(label + ": reading the response failed: " + Probe.describe(e));
         }

@@ -14,13 +14,13 @@ record RawResponse(String label, String statusLine, int status, List<String[]> f
         String[] lines = head.split("\r\n");
         String statusLine = lines[0];
         if (!statusLine.matches("HTTP/1\\.[01] [0-9]{3}( .*)?")) {
-            throw new CheckFailure(label + ": expected an HTTP/1.1 status line, got " + Answer.snippet(statusLine));
+            throw new CheckFailure(label + ": expected an HTTP/1.1 status line, got " + HttpAnswer.snippet(statusLine));
         }
         List<String[]> fields = new ArrayList<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon <= 0) {
-                throw new CheckFailure(label + ": a malformed header line " + Answer.snippet(lines[i]));
+                throw new CheckFailure(label + ": a malformed header line " + HttpAnswer.snippet(lines[i]));
             }
             fields.add(new String[] {lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim()});
         }
@@ -58,7 +58,7 @@ record RawResponse(String label, String statusLine, int status, List<String[]> f
     }
 
     boolean headerHasToken(String name, String token) {
-        return Answer.hasToken(header(name), token);
+        return HttpAnswer.hasToken(header(name), token);
     }
 
     String headerLower(String name) {
@@ -72,6 +72,6 @@ record RawResponse(String label, String statusLine, int status, List<String[]> f
         for (String[] field : fields) {
             b.append(" | ").append(field[0]).append(": ").append(field[1]);
         }
-        return b.append(body.isEmpty() ? "" : " | " + Answer.snippet(body)).toString();
+        return b.append(body.isEmpty() ? "" : " | " + HttpAnswer.snippet(body)).toString();
     }
 }
