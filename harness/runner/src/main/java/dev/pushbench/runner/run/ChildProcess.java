@@ -71,11 +71,24 @@ public final class ChildProcess implements AutoCloseable {
         return ProcessHandle.current().info().command().orElse("java");
     }
 
+    /**
+     * With {@code PUSHBENCH_HEAP_DUMPS=1} a child that runs out of heap writes a heap dump into its
+     * cell's directory before it exits (off by default: a dump is as large as the heap).
+     */
+    static List<String> heapDumpOptions(Path log) {
+        if (!"1".equals(System.getenv("PUSHBENCH_HEAP_DUMPS"))) {
+            return List.of();
+        }
+        Path dir = log.toAbsolutePath().getParent();
+        return List.of("-XX:+HeapDumpOnOutOfMemoryError", "-XX:HeapDumpPath=" + dir);
+    }
+
     /** Starts {@code java <jvmOptions> -cp <our class path> PushbenchCli <args>}. */
     public static ChildProcess start(String role, List<String> jvmOptions, List<String> args, Path log) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(javaCommand());
         command.addAll(jvmOptions);
+        command.addAll(heapDumpOptions(log));
         command.addAll(extraOptions(role));
         command.add("-Dpushbench.role=" + role);
         command.add("-cp");
@@ -105,7 +118,8 @@ public final class ChildProcess implements AutoCloseable {
         try {
             channel.send(message);
         } catch (IOException e) {
-            throw new ChildException(role + " is not listening any more (" + exitDescription() + "); see " + log.getFileName());
+            throw new ChildException(role + " is not listening any more (" + exitDescription() + ")" + lastWords() + "; see "
+                    + log.getFileName());
         }
     }
 
@@ -121,7 +135,7 @@ public final class ChildProcess implements AutoCloseable {
             return channel.await(type, timeout, others);
         } catch (ChannelClosedException e) {
             throw new ChildException(role + " exited (" + exitDescription() + ") before '" + ControlCodec.typeName(type)
-                    + "'; see " + log.getFileName());
+                    + "'" + lastWords() + "; see " + log.getFileName());
         } catch (ChannelTimeoutException e) {
             throw new ChildException(role + " did not report '" + ControlCodec.typeName(type) + "' within "
                     + timeout.toSeconds() + " s; see " + log.getFileName());
@@ -133,6 +147,35 @@ public final class ChildProcess implements AutoCloseable {
             throws ChildException, InterruptedException {
         send(message);
         return await(answer, timeout, ignored -> { });
+    }
+
+    /** How many of the log's last lines a failure quotes. */
+    private static final int LAST_WORDS_LINES = 3;
+    private static final int LAST_WORDS_CHARS = 300;
+
+    /**
+     * The last lines of the child's log, quoted for a failure's reason: what a JVM says as it dies
+     * (an {@code OutOfMemoryError}, a failed start) is the reason the user needs, not the exit code.
+     */
+    String lastWords() {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "";
+        }
+        List<String> last = new ArrayList<>();
+        for (int i = lines.size() - 1; i >= 0 && last.size() < LAST_WORDS_LINES; i--) {
+            String line = lines.get(i).strip();
+            if (!line.isEmpty() && !line.startsWith("at ")) {
+                last.add(0, line);
+            }
+        }
+        if (last.isEmpty()) {
+            return "";
+        }
+        String words = String.join(" | ", last);
+        return ", its last words: \"" + (words.length() > LAST_WORDS_CHARS ? "…" + words.substring(words.length() - LAST_WORDS_CHARS) : words) + "\"";
     }
 
     private String exitDescription() {

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import picocli.CommandLine;
 import java.util.stream.Collectors;
 
 /**
@@ -77,6 +78,8 @@ final class RunManifestFile {
         for (String[] lib : LIBRARIES) {
             libs.put(lib[0], mavenVersion(lib[1], lib[2]));
         }
+        // picocli's jar carries no pom.properties; it names its version in code
+        libs.computeIfPresent("picocli", (name, version) -> "unknown".equals(version) ? CommandLine.VERSION : version);
         return libs;
     }
 

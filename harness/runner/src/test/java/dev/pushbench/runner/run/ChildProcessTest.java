@@ -30,7 +30,8 @@ class ChildProcessTest {
         try (ChildProcess child = ChildProcess.start("clock", List.of(), List.of("clock"), log)) {
             ChildException e = assertThrows(ChildException.class,
                     () -> child.await(ControlMessage.Listening.class, TIMEOUT, ignored -> { }));
-            assertTrue(e.getMessage().startsWith("clock exited (exit code 0) before 'listening'; see clock.log"), e.getMessage());
+            assertTrue(e.getMessage().matches("clock exited \\(exit code 0\\) before 'listening', its last words: \"-?[0-9]+\"; see clock.log"),
+                    e.getMessage());
         }
         assertTrue(Files.readString(log).strip().matches("-?[0-9]+"), () -> "the log holds the printed number: " + log);
     }
@@ -60,5 +61,23 @@ class ChildProcessTest {
             server.send(new ControlMessage.Stop());
             assertTrue(server.awaitExit(TIMEOUT), "stop ends the server");
         }
+    }
+
+    @Test
+    void aServerThatRunsOutOfHeapSaysSoInTheReason(@TempDir Path dir) throws Exception {
+        // 4 MiB events at 50/s into a history of 1024: the server's 64 MiB heap is full within a second
+        Path serverJson = dir.resolve("server.json");
+        JsonFiles.write(serverJson, ChildSpecs.ServeFile.of("jetty", ServerConfig.defaults(Protocol.HTTP_1_1),
+                new FeedSpec(1, 50, 4 << 20, 1024)));
+        Path log = dir.resolve("server.log");
+        try (ChildProcess server = ChildProcess.start("server", List.of("-Xmx64m", "-XX:+ExitOnOutOfMemoryError"),
+                List.of("serve", "--config", serverJson.toString()), log)) {
+            server.await(ControlMessage.Listening.class, TIMEOUT, ignored -> { });
+            ChildException e = assertThrows(ChildException.class,
+                    () -> server.await(ControlMessage.Stats.class, TIMEOUT, ignored -> { }));
+            assertTrue(e.getMessage().contains("OutOfMemoryError"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("server exited (exit code 3) before 'stats', its last words: "), e.getMessage());
+        }
+        assertTrue(Files.readString(log).contains("java.lang.OutOfMemoryError"), "the log keeps it too");
     }
 }
