@@ -2,6 +2,8 @@ package dev.pushbench.loadgen;
 
 import dev.pushbench.loadgen.nio.NioEngine;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
 /** What every subscriber of one run shares: the spec, the client engine, the recorders and counters. */
@@ -20,6 +22,14 @@ final class LoadContext {
     final LongAdder pollRequests = new LongAdder();
     final LongAdder emptyPolls = new LongAdder();
     final LongAdder protocolErrors = new LongAdder();
+    /**
+     * A send the generator planned on its own timer that ran this long after its plan or more is late:
+     * the generator, not the server, fell behind (a busy timer thread, a starved process).
+     */
+    static final long LATE_SEND_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    final LongAdder scheduledSends = new LongAdder();
+    final LongAdder lateSends = new LongAdder();
+    final LongAccumulator maxLateNanos = new LongAccumulator(Math::max, 0);
     /** Starts every connection tag of this context: warm-up and measured subscribers never share a connection. */
     final String tagPrefix;
     volatile boolean stopping;
@@ -46,6 +56,16 @@ final class LoadContext {
 
     String baseUri() {
         return spec.protocol().scheme() + "://" + spec.host() + ":" + spec.port();
+    }
+
+    /** A send planned for {@code plannedNanos} on the generator's timer is going out now. */
+    void sentOnSchedule(long plannedNanos) {
+        long late = System.nanoTime() - plannedNanos;
+        scheduledSends.increment();
+        if (late >= LATE_SEND_NANOS) {
+            lateSends.increment();
+        }
+        maxLateNanos.accumulate(late);
     }
 
     void error(String message) {

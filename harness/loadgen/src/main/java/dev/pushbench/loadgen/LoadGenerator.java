@@ -125,7 +125,7 @@ public final class LoadGenerator {
             for (int i = 0; i < subscribers.length; i++) {
                 Subscriber s = subscribers[i];
                 long planned = rampStart + Math.round(i * gapNanos);
-                timer.schedule(() -> s.start(planned), planned - System.nanoTime(), TimeUnit.NANOSECONDS);
+                timer.schedule(() -> s.startOnSchedule(planned), planned - System.nanoTime(), TimeUnit.NANOSECONDS);
             }
             long rampPlannedEnd = rampStart + Math.round(subscribers.length * gapNanos);
             long rampDeadline = rampPlannedEnd + TimeUnit.SECONDS.toNanos(30);
@@ -379,13 +379,13 @@ public final class LoadGenerator {
         // whether that saturated it is the runner's call, with the server's CPU beside it
         CellResult.Loadgen health = new CellResult.Loadgen(round3(cpuSeconds), round3(cpuPercent),
                 Runtime.getRuntime().availableProcessors(), null, context.protocolErrors.sum(), rec.clampedValues(),
-                context.lastError, spec.engine().id(), context.engine.description(), null, null, null, null);
-        return new LoadResult(connections, delivery,
-                HistogramSummary.ofNanos(rec.total(Metric.LATENCY)),
-                HistogramSummary.ofNanos(rec.total(Metric.LATENCY_ACTUAL)),
-                HistogramSummary.ofNanos(rec.total(Metric.CONNECT)),
-                HistogramSummary.ofNanos(rec.total(Metric.TCP_CONNECT)),
-                tlsHandshake, poll, polling, window, health, costs(d, atStart, atEnd), idle, null);
+                context.lastError, spec.engine().id(), context.engine.description(), null, null, null, null,
+                context.scheduledSends.sum(), context.lateSends.sum(), LoadContext.LATE_SEND_NANOS / 1e6,
+                round3(context.maxLateNanos.get() / 1e6));
+        return new LoadResult(connections, delivery, HistogramSummary.ofNanos(rec.total(Metric.LATENCY)),
+                HistogramSummary.ofNanos(rec.total(Metric.LATENCY_ACTUAL)), HistogramSummary.ofNanos(rec.total(Metric.CONNECT)),
+                HistogramSummary.ofNanos(rec.total(Metric.TCP_CONNECT)), tlsHandshake, poll, polling, window, health,
+                costs(d, atStart, atEnd), idle, null);
     }
 
     private static LoadResult withProcess(LoadResult r, ProcessSnapshot process) {

@@ -40,7 +40,10 @@ final class ShortPollSubscriber extends PollingSubscriber {
         if (delay <= 0) {
             attempt.poll(next);
         } else {
-            context.timer.schedule(() -> attempt.poll(next), delay, TimeUnit.NANOSECONDS);
+            context.timer.schedule(() -> {
+                context.sentOnSchedule(next);
+                attempt.poll(next);
+            }, delay, TimeUnit.NANOSECONDS);
         }
     }
 }

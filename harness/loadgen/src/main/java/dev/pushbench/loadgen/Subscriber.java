@@ -75,6 +75,12 @@ abstract class Subscriber {
         return dev.pushbench.core.FeedSpec.topicName(topic);
     }
 
+    /** {@link #start} from the generator's timer, which counts whether it ran late by the plan. */
+    final void startOnSchedule(long plannedNanos) {
+        context.sentOnSchedule(plannedNanos);
+        start(plannedNanos);
+    }
+
     /** Starts the first session; its connect time counts from {@code plannedNanos} (open-loop ramp). */
     final void start(long plannedNanos) {
         synchronized (this) {

@@ -100,20 +100,28 @@ public record CellResult(
      * @param process           the load generator's reading of itself at the end
      * @param serverCpuPercent  the server's CPU over the same window
      * @param machineCpuPercent both together, of {@code 100 × cores}
+     * @param saturatedBecause  every cause found, joined by "; "
+     * @param scheduledSends    sends the generator planned on its own timer: subscription starts of the
+     *                          ramp and short polls whose plan had not passed when they were scheduled
+     * @param lateSends         of those, the ones its timer ran {@code lateSendMillis} or more after their plan
+     * @param maxLateMillis     the latest of them
      */
     public record Loadgen(Double cpuSecondsInWindow, Double cpuPercent, Integer cores, Boolean saturated,
                           Long protocolErrors, Long clampedValues, String lastError, String engine, String client,
                           ProcessSnapshot process, Double serverCpuPercent, Double machineCpuPercent,
-                          String saturatedBecause) {
+                          String saturatedBecause, Long scheduledSends, Long lateSends, Double lateSendMillis,
+                          Double maxLateMillis) {
 
         public Loadgen withProcess(ProcessSnapshot p) {
             return new Loadgen(cpuSecondsInWindow, cpuPercent, cores, saturated, protocolErrors, clampedValues, lastError,
-                    engine, client, p, serverCpuPercent, machineCpuPercent, saturatedBecause);
+                    engine, client, p, serverCpuPercent, machineCpuPercent, saturatedBecause, scheduledSends, lateSends,
+                    lateSendMillis, maxLateMillis);
         }
 
         public Loadgen withMachine(Double serverCpu, Double machineCpu, Boolean isSaturated, String because) {
             return new Loadgen(cpuSecondsInWindow, cpuPercent, cores, isSaturated, protocolErrors, clampedValues, lastError,
-                    engine, client, process, serverCpu, machineCpu, because);
+                    engine, client, process, serverCpu, machineCpu, because, scheduledSends, lateSends, lateSendMillis,
+                    maxLateMillis);
         }
     }
 

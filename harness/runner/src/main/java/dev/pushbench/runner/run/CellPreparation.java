@@ -161,6 +161,7 @@ final class CellPreparation {
         CellProcesses processes = CellProcesses.start(jvmOptions, serverJson, cellDir);
         started.accept(processes);
         Prepared prepared = new Prepared(cell, cellDir, processes);
+        prepared.result.feedRate(scenario.feed().ratePerSecond());
         CellResultBuilder result = prepared.result;
         boolean ok = false;
         try {

@@ -4,6 +4,7 @@ import dev.pushbench.model.JsonFiles;
 import dev.pushbench.model.control.ControlMessage;
 import dev.pushbench.model.result.CellResult;
 import dev.pushbench.model.result.CellStatus;
+import dev.pushbench.model.result.HistogramSummary;
 import dev.pushbench.model.result.LoadResult;
 import dev.pushbench.model.result.ProcessSnapshot;
 import java.nio.file.Path;
@@ -37,10 +38,16 @@ final class CellResultBuilder {
     private LoadResult load;
     private String finishedAt;
     private Double durationSeconds;
+    /** One topic's interval between events, for the publisher-lag part of the saturation rule. */
+    private Double eventIntervalMicros;
 
     CellResultBuilder(CellPlan plan) {
         this.plan = plan;
         this.memory = new MemorySweep(plan.transport());
+    }
+
+    void feedRate(double eventsPerSecondPerTopic) {
+        eventIntervalMicros = eventsPerSecondPerTopic > 0 ? 1e6 / eventsPerSecondPerTopic : null;
     }
 
     void unsupported(String why) {
@@ -175,7 +182,10 @@ final class CellResultBuilder {
         }
         int cores = health.cores() != null ? health.cores() : Runtime.getRuntime().availableProcessors();
         Double serverPercent = serverCpuPercent();
-        Saturation saturation = Saturation.judge(health.cpuPercent(), serverPercent, cores);
+        HistogramSummary lag = serverEnd == null ? null : serverEnd.publisherLagMicros();
+        Saturation saturation = Saturation.judge(new Saturation.Measured(health.cpuPercent(), serverPercent, cores,
+                lag == null ? null : lag.p99(), eventIntervalMicros, health.scheduledSends(), health.lateSends(),
+                health.lateSendMillis(), health.maxLateMillis()));
         return health.withMachine(serverPercent == null ? null : round3(serverPercent),
                 serverPercent == null ? null : round3(serverPercent + health.cpuPercent()),
                 saturation.saturated(), saturation.because());

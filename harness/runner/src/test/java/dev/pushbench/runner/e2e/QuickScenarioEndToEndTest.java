@@ -119,7 +119,11 @@ class QuickScenarioEndToEndTest {
         return tests.stream();
     }
 
-    /** Short polling's staleness: mean latency = half the interval + the poll's round trip (within 15 %). */
+    /**
+     * Short polling's staleness: mean latency = half the interval + the poll's round trip (within 15 %).
+     * The round trip is the polls' median: their mean is pulled far up by the first polls, which carry
+     * the connect, and on a busy machine by a few slow ones (87 ms mean against a few ms median seen).
+     */
     @TestFactory
     Stream<DynamicTest> shortPollingStalenessIsHalfTheIntervalPlusTheRoundTrip() {
         double halfInterval = 250_000; // quick.yaml: short-polling.interval 500ms
@@ -128,10 +132,10 @@ class QuickScenarioEndToEndTest {
             tests.add(DynamicTest.dynamicTest(cell, () -> {
                 CellResult s = RunFiles.summary(runDir.resolve("cells").resolve(cell));
                 double mean = s.latencyMicros().mean();
-                double roundTrip = s.pollMicros().mean();
+                double roundTrip = s.pollMicros().p50();
                 double expected = halfInterval + roundTrip;
                 assertTrue(Math.abs(mean - expected) <= 0.15 * expected,
-                        "mean latency " + mean + " us vs interval/2 + poll round trip " + expected + " us");
+                        "mean latency " + mean + " us vs interval/2 + median poll round trip " + expected + " us");
             }));
         }
         return tests.stream();

@@ -13,7 +13,7 @@ class SaturationTest {
     void theGeneratorAloneAt85PercentOfTheCoresIsSaturated() {
         Saturation s = Saturation.judge(170.0, 5.0, 2);
         assertTrue(s.saturated());
-        assertEquals("the load generator used 170.0 % CPU of 2 cores", s.because());
+        assertEquals("the load generator used 170.0 % CPU of 2 cores (at 85 % a core its timestamps may be late)", s.because());
         assertFalse(Saturation.judge(169.9, 5.0, 2).saturated());
     }
 
@@ -31,5 +31,39 @@ class SaturationTest {
         assertFalse(Saturation.judge(150.0, null, 2).saturated());
         assertTrue(Saturation.judge(180.0, null, 2).saturated());
         assertEquals(Saturation.NOT, Saturation.judge(10.0, 10.0, 2));
+    }
+
+    private static Saturation.Measured quiet(Double lagP99Micros, Double intervalMicros, Long scheduled, Long late) {
+        return new Saturation.Measured(20.0, 30.0, 2, lagP99Micros, intervalMicros, scheduled, late, 10.0, 42.5);
+    }
+
+    @Test
+    void aFeedThatPublishesLaterThanOneEventIntervalIsSaturated() {
+        // the feed preset: 500 events/s a topic, one every 2 ms; a lag p99 of 246 ms is far behind
+        Saturation s = Saturation.judge(quiet(246_000.0, 2_000.0, null, null));
+        assertTrue(s.saturated());
+        assertEquals("the server's feed published late: publisher lag p99 246.0 ms against events every 2.0 ms a topic"
+                + " (bound 10.0 ms): latencies from the intended time include it", s.because());
+        // below the floor, jitter alone: not a finding
+        assertFalse(Saturation.judge(quiet(9_000.0, 2_000.0, null, null)).saturated());
+        // rare events: the bound is one interval
+        assertFalse(Saturation.judge(quiet(37_000.0, 50_000.0, null, null)).saturated());
+        assertTrue(Saturation.judge(quiet(51_000.0, 50_000.0, null, null)).saturated());
+    }
+
+    @Test
+    void aGeneratorBehindItsOwnPlanIsSaturated() {
+        Saturation s = Saturation.judge(quiet(null, null, 1000L, 11L));
+        assertTrue(s.saturated());
+        assertEquals("the load generator fell behind its own schedule: 11 of 1000 planned sends (subscription starts, polls)"
+                + " went out 10 ms or more after their plan, the latest 42.5 ms", s.because());
+        assertFalse(Saturation.judge(quiet(null, null, 1000L, 10L)).saturated(), "1 % is the edge");
+        assertFalse(Saturation.judge(quiet(null, null, 0L, 0L)).saturated());
+    }
+
+    @Test
+    void everyCauseIsNamed() {
+        Saturation s = Saturation.judge(new Saturation.Measured(180.0, 10.0, 2, 300_000.0, 2_000.0, 100L, 50L, 10.0, 80.0));
+        assertEquals(3, s.because().split("; ").length, s.because());
     }
 }
