@@ -7,16 +7,19 @@ import dev.pushbench.core.Protocol;
 import dev.pushbench.model.result.CellResult;
 import dev.pushbench.model.result.CellStatus;
 import dev.pushbench.model.result.RunManifest;
+import dev.pushbench.runner.cli.PushbenchCli;
 import dev.pushbench.runner.run.ScenarioRunner;
 import dev.pushbench.runner.scenario.Matrix;
 import dev.pushbench.runner.scenario.Scenario;
 import dev.pushbench.runner.scenario.ScenarioLoader;
 import java.io.FileInputStream;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -24,6 +27,7 @@ import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.HistogramLogReader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +76,25 @@ class QuickScenarioEndToEndTest {
             tests.add(DynamicTest.dynamicTest(cell, () -> checkCell(runDir.resolve("cells").resolve(cell))));
         }
         return tests.stream();
+    }
+
+    /** The run's files are what docs/schema publishes: pushbench validate finds nothing to say. */
+    @Test
+    void theRunsFilesValidateAgainstThePublishedSchemas() {
+        assertEquals(0, PushbenchCli.execute("validate", runDir.toString()), "pushbench validate " + runDir);
+    }
+
+    /** The report, rendered from this real run's files, shows each cell's own figures. */
+    @Test
+    void theReportShowsEachCellsFigures() throws IOException {
+        String html = Files.readString(runDir.resolve("report.html"));
+        for (String cell : RunFiles.run(runDir).cells()) {
+            CellResult s = RunFiles.summary(runDir.resolve("cells").resolve(cell));
+            String p99 = new BigDecimal(String.valueOf(s.latencyMicros().p99())).stripTrailingZeros().toPlainString();
+            assertTrue(html.contains("title=\"" + p99 + " µs\""), cell + ": p99 " + p99 + " µs in the report");
+            String delivered = String.format(Locale.ROOT, "%,d / %,d", s.delivery().delivered(), s.delivery().expected());
+            assertTrue(html.contains(delivered), cell + ": " + delivered + " in the report");
+        }
     }
 
     static void checkCell(Path cellDir) throws IOException {
