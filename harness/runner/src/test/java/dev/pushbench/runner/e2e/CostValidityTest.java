@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -75,6 +76,12 @@ class CostValidityTest {
                 cell + ": " + measured + " bytes per message down, framing rules say " + expected + " (±5 %)");
     }
 
+    /**
+     * A validity check of a machine-dependent figure: three runs of one cell, and the median of their
+     * heap per connection must be a plausible amount (1-100 KB) with at least one other run within
+     * 10 % of it, so that one disturbed run (a reading CI once saw 29 % off) is reported, not fatal,
+     * and agreement is never vacuous. Runs on the 2-core machine agreed within about 1 %.
+     */
     @Test
     void heapPerConnectionIsReproducible() throws IOException {
         Path runDir = run("heap", String.join("\n",
@@ -82,14 +89,22 @@ class CostValidityTest {
                 "matrix: {stacks: [jetty], transports: [sse], protocols: [http1.1]}",
                 "clients: {connections: 1000, rampRate: 1000/s}",
                 "feed: {topics: 100, rate: 1/s, payload: 64B}",
-                "timing: {warmup: 1s, duration: 3s, drain: 1s, repeats: 2}",
+                "timing: {warmup: 1s, duration: 3s, drain: 1s, repeats: 3}",
                 ""));
-        long a = heapPerConnection(runDir.resolve("cells/jetty-sse-http1.1-r1"));
-        long b = heapPerConnection(runDir.resolve("cells/jetty-sse-http1.1-r2"));
-        assertTrue(a > 0 && b > 0, "heap per connection is positive: " + a + ", " + b);
-        assertTrue(Math.abs(a - b) <= 0.2 * Math.max(a, b), () -> "two runs agree within 20 %: " + a + " and " + b
-                + " bytes; memory points (connections, server heap) " + points(runDir.resolve("cells/jetty-sse-http1.1-r1"))
-                + " and " + points(runDir.resolve("cells/jetty-sse-http1.1-r2")));
+        long[] perRun = new long[3];
+        StringBuilder points = new StringBuilder();
+        for (int r = 1; r <= 3; r++) {
+            Path cell = runDir.resolve("cells/jetty-sse-http1.1-r" + r);
+            perRun[r - 1] = heapPerConnection(cell);
+            points.append(" r").append(r).append(": ").append(points(cell));
+        }
+        long[] sorted = perRun.clone();
+        Arrays.sort(sorted);
+        long median = sorted[1];
+        long agreeing = Arrays.stream(perRun).filter(v -> Math.abs(v - median) <= 0.1 * median).count();
+        String runs = Arrays.toString(perRun) + " bytes; memory points (connections, server heap)" + points;
+        assertTrue(median > 1_000 && median < 100_000, "a connection holds a plausible amount: " + runs);
+        assertTrue(agreeing >= 2, "at least two of three runs within 10 % of their median " + median + ": " + runs);
     }
 
     /** The memory points of a cell as (connections, server heap used) pairs, for a failure message. */
