@@ -1,5 +1,6 @@
 package dev.pushbench.runner.cli;
 
+import dev.pushbench.runner.run.ScenarioRunner;
 import dev.pushbench.runner.scenario.Scenario;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,10 +32,14 @@ final class EstimateCommand implements Callable<Integer> {
             RunBounds.checkResultsDirectory(results);
         }
         List<Scenario> scenarios = ScenarioFiles.loadAll(files);
+        for (Scenario s : scenarios) {
+            // the machine's limits (open files, the children's heaps) refuse a scenario before its estimate
+            new ScenarioRunner(s, Path.of("."), System.out, Verification::quick).checkLimits();
+        }
         Duration total = Duration.ZERO;
         int cells = 0;
         for (Scenario s : scenarios) {
-            Duration d = s.estimatedRunTime(dev.pushbench.runner.run.ScenarioRunner.OVERHEAD_PER_CELL);
+            Duration d = s.estimatedRunTime(ScenarioRunner.OVERHEAD_PER_CELL);
             int n = s.matrix().cellCount() * s.timing().repeats();
             System.out.printf("%-28s %3d cells  ~%s%n", s.name(), n, RunBounds.format(d));
             total = total.plus(d);
