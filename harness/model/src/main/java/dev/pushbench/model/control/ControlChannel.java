@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 
 /**
- * A two-way carrier of {@link ControlMessage}s between the runner and one child: today the child's
+ * A two-way carrier of {@link ControlMessage}s between the runner and one child, such as the child's
  * standard input and output ({@link LineChannel}); the messages do not depend on it.
  *
  * <pre>

@@ -123,7 +123,7 @@ public final class ChildSpecs {
                     Duration.ofMillis(required(reconnectDelayMillis, "reconnectDelayMillis")),
                     Path.of(required(hlogFile, "hlogFile")),
                     serverCertificatePem,
-                    // a load.json without one was written before there was a choice, and ran the Jetty engine
+                    // a load.json that names no engine (one written by hand) runs the default, the Jetty engine
                     engine == null ? ClientEngineKind.JETTY : ClientEngineKind.fromId(engine));
         }
     }
