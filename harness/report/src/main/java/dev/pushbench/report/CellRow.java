@@ -160,10 +160,11 @@ record CellRow(
         CellResult.Delivery delivery = r.delivery();
         if (Boolean.TRUE.equals(saturated)) {
             String because = r.loadgen().saturatedBecause();
-            notes.add("the load generator was saturated"
-                    + (cpuPercent == null ? "" : " (CPU " + Format.percent(cpuPercent) + ")")
-                    + (because == null ? ": " : ": " + because + "; ")
-                    + "these figures may describe the generator, not the server");
+            // the runner names every cause it found; a file without one only had the CPU rule
+            notes.add(because != null
+                    ? "saturated: " + because + "; these figures may not describe the server alone"
+                    : "the load generator was saturated" + (cpuPercent == null ? "" : " (CPU " + Format.percent(cpuPercent) + ")")
+                            + ": these figures may describe the generator, not the server");
         }
         if (connections != null) {
             if (connections.connectFailures() != null && connections.connectFailures() > 0) {

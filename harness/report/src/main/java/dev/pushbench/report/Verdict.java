@@ -149,7 +149,7 @@ record Verdict(List<Finding> findings, List<String> notes) {
         List<String> saturated = measured.stream().filter(c -> Boolean.TRUE.equals(c.loadgenSaturated()))
                 .map(CellRow::name).toList();
         if (!saturated.isEmpty()) {
-            notes.add("cells whose load generator was saturated: " + String.join(", ", saturated));
+            notes.add("saturated cells (the cause is under each row): " + String.join(", ", saturated));
         }
         return new Verdict(List.copyOf(findings), List.copyOf(notes));
     }
@@ -208,8 +208,8 @@ record Verdict(List<Finding> findings, List<String> notes) {
                             + Format.count(d.expected()) + ", lost " + Format.count(d.lost()));
                 }
                 if (Boolean.TRUE.equals(cell.loadgenSaturated())) {
-                    warnings.add(cell.name() + ": the load generator was saturated, so its figures may describe"
-                            + " the generator, not the server");
+                    warnings.add(cell.name() + ": saturated (see its row for the cause), so its figures may not describe"
+                            + " the server alone");
                 }
             }
         }

@@ -106,10 +106,10 @@ class VerdictTest {
         Verdict.Finding latency = finding(report, Verdict.Criterion.LATENCY);
 
         assertEquals(List.of("jetty-sse-http1.1 lost events: delivered 995 of 1,000, lost 5",
-                "jetty-sse-http1.1: the load generator was saturated, so its figures may describe the generator,"
-                        + " not the server"), latency.warnings());
+                "jetty-sse-http1.1: saturated (see its row for the cause), so its figures may not describe the server"
+                        + " alone"), latency.warnings());
         assertTrue(report.verdict().notes().contains("cells that lost events: jetty-sse-http1.1"));
-        assertTrue(report.verdict().notes().contains("cells whose load generator was saturated: jetty-sse-http1.1"));
+        assertTrue(report.verdict().notes().contains("saturated cells (the cause is under each row): jetty-sse-http1.1"));
     }
 
     @Test
