@@ -29,10 +29,11 @@ import org.HdrHistogram.HistogramLogWriter;
  * </pre>
  *
  * <p>Phases, all on the load generator's clock (the server shares it, see the runner's clock check):
- * subscription {@code i} is planned at {@code rampStart + i / rampRate} and its connect time counts
- * from that plan; when all are live (or the ramp has timed out) the warm-up runs; the window is then
+ * subscription {@code i} is planned at {@code legStart + i / rampRate} and its connect time counts
+ * from that plan, the ramp pausing at 0, ¼, ½, ¾ and all live for a memory point (see {@link
+ * #ramp}); when all are live (or the ramp has timed out) the warm-up runs; the window is then
  * {@code [start, start + duration)} by intended publish time; after it, {@code drain} lets late
- * events arrive; then everything is closed and counted. Progress goes to the consumer as
+ * events arrive; then everything is counted and closed in steps, a memory point at each. Progress goes to the consumer as
  * {@link ControlMessage.Phase} at each phase's start and {@link ControlMessage.Progress} once a second.
  *
  * <p>It reports its CPU over the window and the cores; whether that saturated it is the runner's
@@ -55,8 +56,13 @@ public final class LoadGenerator {
      */
     @FunctionalInterface
     public interface Coordinator {
-        /** {@code connections} subscriptions are live and the generator's own stats (after GC) taken; returns when the runner is done. */
-        void memoryPoint(long connections, ProcessSnapshot loadgen) throws InterruptedException;
+        /**
+         * {@code connections} subscriptions are live and the generator's own stats taken; returns when
+         * the runner is done.
+         *
+         * @param sweep {@link ControlMessage.MemoryPoint#UP} (a pause of the ramp) or {@link ControlMessage.MemoryPoint#DOWN}
+         */
+        void memoryPoint(long connections, ProcessSnapshot loadgen, String sweep) throws InterruptedException;
 
         /**
          * The client is warm (its throw-away subscriptions closed) and its idle stats taken; returns
@@ -65,7 +71,7 @@ public final class LoadGenerator {
         default void readyToRamp() throws InterruptedException {
         }
 
-        Coordinator NONE = (connections, loadgen) -> { };
+        Coordinator NONE = (connections, loadgen, sweep) -> { };
     }
 
     public LoadGenerator(LoadSpec spec, Consumer<ControlMessage> progress) {
@@ -119,27 +125,9 @@ public final class LoadGenerator {
             ProcessSnapshot idle = PROCESS.read(true);
             coordinator.readyToRamp();
 
-            // ramp: open loop, each start on its own planned time
-            long rampStart = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
-            double gapNanos = 1e9 / spec.rampPerSecond();
-            for (int i = 0; i < subscribers.length; i++) {
-                Subscriber s = subscribers[i];
-                long planned = rampStart + Math.round(i * gapNanos);
-                timer.schedule(() -> s.start(planned), planned - System.nanoTime(), TimeUnit.NANOSECONDS);
-            }
-            long rampPlannedEnd = rampStart + Math.round(subscribers.length * gapNanos);
-            long rampDeadline = rampPlannedEnd + TimeUnit.SECONDS.toNanos(30);
             phase(ControlMessage.Phase.RAMP, context);
-            long nextTick = System.nanoTime() + PROGRESS_NANOS;
-            while (context.everLive.sum() < spec.connections() && System.nanoTime() < rampDeadline) {
-                if (System.nanoTime() >= nextTick) {
-                    tick(hlog, recorders, context, ControlMessage.Phase.RAMP, nextTick);
-                    nextTick += PROGRESS_NANOS;
-                } else {
-                    TimeUnit.MILLISECONDS.sleep(2);
-                }
-            }
-            long rampNanos = System.nanoTime() - rampStart;
+            Ramp ramp = ramp(hlog, recorders, context, subscribers);
+            long rampNanos = ramp.nanos;
             long connectedAfterRamp = context.everLive.sum();
 
             long measureStart = System.nanoTime() + spec.warmup().toNanos();
@@ -175,6 +163,69 @@ public final class LoadGenerator {
         } finally {
             timer.shutdownNow();
         }
+    }
+
+    /** How the ramp went: its length without the pauses for memory points. */
+    private record Ramp(long nanos) {
+    }
+
+    /**
+     * The ramp, open loop, in four legs (one with fewer than four subscribers): each leg's
+     * subscriptions start on their own planned times, {@code 1 / rampRate} apart, and their connect
+     * times count from those plans; once a leg is all live the ramp pauses for a memory point (the
+     * runner reads the server after GC meanwhile), and the next leg is planned from the end of the
+     * pause, so that the pause does not count as a slow server. A point at 0 comes first. A leg not all
+     * live within 30 s of its planned end takes no point, and the rest is started at once as one leg.
+     */
+    private Ramp ramp(HistogramLogWriter hlog, Recorders recorders, LoadContext context, Subscriber[] subscribers)
+            throws InterruptedException {
+        int n = subscribers.length;
+        int[] stops = rampStops(n);
+        memoryPoint(context, ControlMessage.MemoryPoint.UP);
+        long rampNanos = 0;
+        int from = 0;
+        boolean pausing = true;
+        for (int leg = 0; leg < stops.length && from < n; leg++) {
+            int to = pausing ? stops[leg] : n;
+            long legStart = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+            double gapNanos = 1e9 / spec.rampPerSecond();
+            for (int i = from; i < to; i++) {
+                Subscriber s = subscribers[i];
+                long planned = legStart + Math.round((i - from) * gapNanos);
+                context.timer.schedule(() -> s.start(planned), planned - System.nanoTime(), TimeUnit.NANOSECONDS);
+            }
+            long deadline = legStart + Math.round((to - from) * gapNanos) + TimeUnit.SECONDS.toNanos(30);
+            long nextTick = System.nanoTime() + PROGRESS_NANOS;
+            while (context.everLive.sum() < to && System.nanoTime() < deadline) {
+                if (System.nanoTime() >= nextTick) {
+                    tick(hlog, recorders, context, ControlMessage.Phase.RAMP, nextTick);
+                    nextTick += PROGRESS_NANOS;
+                } else {
+                    TimeUnit.MILLISECONDS.sleep(2);
+                }
+            }
+            rampNanos += System.nanoTime() - legStart;
+            from = to;
+            if (context.everLive.sum() < to) {
+                pausing = false; // the ramp timed out: no point would hold the count it names
+                if (to == n) {
+                    break;
+                }
+            } else if (pausing) {
+                memoryPoint(context, ControlMessage.MemoryPoint.UP);
+            }
+        }
+        return new Ramp(rampNanos);
+    }
+
+    /** Where the ramp pauses for a memory point: ¼N, ½N, ¾N, N; just N with fewer than four subscribers. */
+    static int[] rampStops(int n) {
+        return n >= 4 ? new int[] {n / 4, n / 2, 3 * n / 4, n} : new int[] {n};
+    }
+
+    /** Reads this process after GC and hands the point (its live subscriptions) to the runner, which reads the server; returns when it has. */
+    private void memoryPoint(LoadContext context, String sweep) throws InterruptedException {
+        coordinator.memoryPoint(context.live.sum(), PROCESS.read(true), sweep);
     }
 
     /**
@@ -227,8 +278,8 @@ public final class LoadGenerator {
      */
     private static CellResult.Costs costs(Delivery d, Snapshot start, Snapshot end) {
         double delivered = d.delivered();
-        CellResult.ProcessCosts loadgen = new CellResult.ProcessCosts(
-                perMessage((end.cpu.cpuNanos() - start.cpu.cpuNanos()) / 1000.0, delivered), null, null, null, null, null);
+        CellResult.ProcessCosts loadgen = CellResult.ProcessCosts.ofCpu(
+                perMessage((end.cpu.cpuNanos() - start.cpu.cpuNanos()) / 1000.0, delivered));
         long bytesDown = end.bytesIn - start.bytesIn;
         long bytesUp = end.bytesOut - start.bytesOut;
         CellResult.Wire wire = new CellResult.Wire(perMessage(bytesDown, delivered), perMessage(bytesUp, delivered),
@@ -265,7 +316,7 @@ public final class LoadGenerator {
             // so only the first point needs a GC; the server GCs at every point
             ProcessSnapshot stats = PROCESS.read(first);
             first = false;
-            coordinator.memoryPoint(context.live.sum(), stats);
+            coordinator.memoryPoint(context.live.sum(), stats, ControlMessage.MemoryPoint.DOWN);
         }
     }
 

@@ -122,8 +122,8 @@ class RunFormatsTest {
                 new CellResult.Window(null, null, 0.5, 2.0, 0.1, 0.5),
                 new CellResult.Loadgen(0.4, 20.0, 2, false, 0L, 0L, null, "jetty", "Jetty", null, 15.0, 35.0, null),
                 "2026-11-29T06:00:08Z", 6.7,
-                new CellResult.Costs(new CellResult.ProcessCosts(150.0, 5000L, null, 170_000L, 30, null),
-                        new CellResult.ProcessCosts(200.0, null, null, null, 17, null),
+                new CellResult.Costs(new CellResult.ProcessCosts(150.0, 5000L, 5000L, 4800L, null, 170_000L, 30, null),
+                        new CellResult.ProcessCosts(200.0, null, null, null, null, null, 17, null),
                         new CellResult.Wire(360.5, 0.0, 721_000L, 0L), null),
                 null, new CellResult.Server("Vert.x 5.0.7", 566L, null, null, 0L, null));
     }
