@@ -179,7 +179,8 @@ public record CellResult(
         public static final String UP = "up";
         public static final String DOWN = "down";
 
-        public boolean isUp() {
+        /** Taken while ramping, before the window. */
+        public boolean whileRamping() {
             return UP.equals(sweep);
         }
     }

@@ -179,8 +179,8 @@ final class MemorySweep {
      * @param loadgenIdle the load generator's, after its warm-up
      */
     Figures figures(ProcessSnapshot serverIdle, ProcessSnapshot loadgenIdle) {
-        List<CellResult.MemoryPoint> up = points.stream().filter(CellResult.MemoryPoint::isUp).toList();
-        List<CellResult.MemoryPoint> down = points.stream().filter(p -> !p.isUp()).toList();
+        List<CellResult.MemoryPoint> up = points.stream().filter(CellResult.MemoryPoint::whileRamping).toList();
+        List<CellResult.MemoryPoint> down = points.stream().filter(p -> !p.whileRamping()).toList();
         List<String> serverNotes = new ArrayList<>();
         unsettledNote(up, "open").ifPresent(serverNotes::add);
         unsettledNote(down, "closed").ifPresent(serverNotes::add);

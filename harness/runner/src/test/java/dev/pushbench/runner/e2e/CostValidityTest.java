@@ -114,7 +114,7 @@ class CostValidityTest {
         List<Long> history = new ArrayList<>();
         List<Long> up = new ArrayList<>();
         for (CellResult.MemoryPoint p : s.memoryPoints()) {
-            if (p.isUp()) {
+            if (p.whileRamping()) {
                 up.add(p.connections());
                 continue;
             }
