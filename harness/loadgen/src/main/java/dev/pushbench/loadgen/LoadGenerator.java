@@ -30,10 +30,10 @@ import org.HdrHistogram.HistogramLogWriter;
  *
  * <p>Phases, all on the load generator's clock (the server shares it, see the runner's clock check):
  * subscription {@code i} is planned at {@code legStart + i / rampRate} and its connect time counts
- * from that plan, the ramp pausing at 0, ¼, ½, ¾ and all live for a memory point (see {@link
- * #ramp}); when all are live (or the ramp has timed out) the warm-up runs; the window is then
- * {@code [start, start + duration)} by intended publish time; after it, {@code drain} lets late
- * events arrive; then everything is counted and closed in steps, a memory point at each. Progress goes to the consumer as
+ * from that plan, the {@link Ramp} pausing at 0, ¼, ½, ¾ and all live for a memory point; when
+ * all are live (or the ramp has timed out) the warm-up runs; the window is then {@code [start,
+ * start + duration)} by intended publish time; after it, {@code drain} lets late events arrive; then
+ * everything is counted and closed in steps ({@link MemoryPoints}). Progress goes to the consumer as
  * {@link ControlMessage.Phase} at each phase's start and {@link ControlMessage.Progress} once a second.
  *
  * <p>It reports its CPU over the window and the cores; whether that saturated it is the runner's
@@ -126,8 +126,9 @@ public final class LoadGenerator {
             coordinator.readyToRamp();
 
             phase(ControlMessage.Phase.RAMP, context);
-            Ramp ramp = ramp(hlog, recorders, context, subscribers);
-            long rampNanos = ramp.nanos;
+            MemoryPoints memory = new MemoryPoints(coordinator, context);
+            long rampNanos = new Ramp(spec, context, memory,
+                    until -> tick(hlog, recorders, context, ControlMessage.Phase.RAMP, until)).run(subscribers);
             long connectedAfterRamp = context.everLive.sum();
 
             long measureStart = System.nanoTime() + spec.warmup().toNanos();
@@ -154,7 +155,7 @@ public final class LoadGenerator {
                 }
             }
             writeInterval(hlog, recorders);
-            memoryPoints(context, subscribers);
+            memory.down(subscribers);
             for (Subscriber s : subscribers) {
                 s.stop();
             }
@@ -163,69 +164,6 @@ public final class LoadGenerator {
         } finally {
             timer.shutdownNow();
         }
-    }
-
-    /** How the ramp went: its length without the pauses for memory points. */
-    private record Ramp(long nanos) {
-    }
-
-    /**
-     * The ramp, open loop, in four legs (one with fewer than four subscribers): each leg's
-     * subscriptions start on their own planned times, {@code 1 / rampRate} apart, and their connect
-     * times count from those plans; once a leg is all live the ramp pauses for a memory point (the
-     * runner reads the server after GC meanwhile), and the next leg is planned from the end of the
-     * pause, so that the pause does not count as a slow server. A point at 0 comes first. A leg not all
-     * live within 30 s of its planned end takes no point, and the rest is started at once as one leg.
-     */
-    private Ramp ramp(HistogramLogWriter hlog, Recorders recorders, LoadContext context, Subscriber[] subscribers)
-            throws InterruptedException {
-        int n = subscribers.length;
-        int[] stops = rampStops(n);
-        memoryPoint(context, ControlMessage.MemoryPoint.UP);
-        long rampNanos = 0;
-        int from = 0;
-        boolean pausing = true;
-        for (int leg = 0; leg < stops.length && from < n; leg++) {
-            int to = pausing ? stops[leg] : n;
-            long legStart = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
-            double gapNanos = 1e9 / spec.rampPerSecond();
-            for (int i = from; i < to; i++) {
-                Subscriber s = subscribers[i];
-                long planned = legStart + Math.round((i - from) * gapNanos);
-                context.timer.schedule(() -> s.start(planned), planned - System.nanoTime(), TimeUnit.NANOSECONDS);
-            }
-            long deadline = legStart + Math.round((to - from) * gapNanos) + TimeUnit.SECONDS.toNanos(30);
-            long nextTick = System.nanoTime() + PROGRESS_NANOS;
-            while (context.everLive.sum() < to && System.nanoTime() < deadline) {
-                if (System.nanoTime() >= nextTick) {
-                    tick(hlog, recorders, context, ControlMessage.Phase.RAMP, nextTick);
-                    nextTick += PROGRESS_NANOS;
-                } else {
-                    TimeUnit.MILLISECONDS.sleep(2);
-                }
-            }
-            rampNanos += System.nanoTime() - legStart;
-            from = to;
-            if (context.everLive.sum() < to) {
-                pausing = false; // the ramp timed out: no point would hold the count it names
-                if (to == n) {
-                    break;
-                }
-            } else if (pausing) {
-                memoryPoint(context, ControlMessage.MemoryPoint.UP);
-            }
-        }
-        return new Ramp(rampNanos);
-    }
-
-    /** Where the ramp pauses for a memory point: ¼N, ½N, ¾N, N; just N with fewer than four subscribers. */
-    static int[] rampStops(int n) {
-        return n >= 4 ? new int[] {n / 4, n / 2, 3 * n / 4, n} : new int[] {n};
-    }
-
-    /** Reads this process after GC and hands the point (its live subscriptions) to the runner, which reads the server; returns when it has. */
-    private void memoryPoint(LoadContext context, String sweep) throws InterruptedException {
-        coordinator.memoryPoint(context.live.sum(), PROCESS.read(true), sweep);
     }
 
     /**
@@ -292,32 +230,6 @@ public final class LoadGenerator {
 
     private static Double perMessage(double total, double messages) {
         return messages == 0 ? null : round3(total / messages);
-    }
-
-    /**
-     * Memory at several connection counts, after the window (so GC pauses never touch a measured
-     * event): with all subscribers live, then three quarters, a half, a quarter, none… each point after a GC
-     * here and, through the coordinator, in the server. The slope over the points is the memory per
-     * connection; one point alone would be mostly the JVM's own baseline.
-     */
-    private void memoryPoints(LoadContext context, Subscriber[] subscribers) throws InterruptedException {
-        int n = subscribers.length;
-        // five points, so that one disturbed reading cannot move the (median) slope much
-        int[] targets = n >= 4 ? new int[] {n, 3 * n / 4, n / 2, n / 4, 0} : new int[] {n, 0};
-        int open = n;
-        boolean first = true;
-        for (int target : targets) {
-            for (int i = target; i < open; i++) {
-                subscribers[i].stop();
-            }
-            open = target;
-            TimeUnit.MILLISECONDS.sleep(30); // let the closes go out; the runner waits for the server to see them
-            // the generator's heap per connection is read idle -> N (its bookkeeping stays after closes),
-            // so only the first point needs a GC; the server GCs at every point
-            ProcessSnapshot stats = PROCESS.read(first);
-            first = false;
-            coordinator.memoryPoint(context.live.sum(), stats, ControlMessage.MemoryPoint.DOWN);
-        }
     }
 
     private static final ProcessStats PROCESS = new ProcessStats();

@@ -278,7 +278,7 @@ final class MemorySweep {
         long bytes = Math.round(slope);
         if (bytes < 0) {
             return new Estimate(null, what + " not measurable here: the median slope of its points was negative ("
-                    + bytes + " B per connection), so what a connection holds is below these readings' noise");
+                    + bytes + " B per connection), so what a connection holds is below the noise of these readings");
         }
         return new Estimate(bytes, null);
     }
