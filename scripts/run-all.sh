@@ -2,7 +2,7 @@
 # pushbench: build if needed, run scenarios, build reports, print the report path (last line).
 #
 #   scripts/run-all.sh                      every scenario in benchmarks/scenarios/ except quick.yaml
-#   scripts/run-all.sh --quick              only benchmarks/scenarios/quick.yaml (under 3 minutes)
+#   scripts/run-all.sh --quick              only benchmarks/scenarios/quick.yaml (about 4 minutes)
 #   scripts/run-all.sh a.yaml b.yaml        these scenarios
 #   scripts/run-all.sh --results DIR ...    run directories go to DIR (default: results/)
 #   scripts/run-all.sh --yes ...            run even when the estimate is above 2 hours (refused without it)

@@ -29,10 +29,11 @@ import org.HdrHistogram.HistogramLogWriter;
  * </pre>
  *
  * <p>Phases, all on the load generator's clock (the server shares it, see the runner's clock check):
- * subscription {@code i} is planned at {@code rampStart + i / rampRate} and its connect time counts
- * from that plan; when all are live (or the ramp has timed out) the warm-up runs; the window is then
- * {@code [start, start + duration)} by intended publish time; after it, {@code drain} lets late
- * events arrive; then everything is closed and counted. Progress goes to the consumer as
+ * subscription {@code i} is planned at {@code legStart + i / rampRate} and its connect time counts
+ * from that plan, the {@link Ramp} pausing at 0, ¼, ½, ¾ and all live for a memory point; when
+ * all are live (or the ramp has timed out) the warm-up runs; the window is then {@code [start,
+ * start + duration)} by intended publish time; after it, {@code drain} lets late events arrive; then
+ * everything is counted and closed in steps ({@link MemoryPoints}). Progress goes to the consumer as
  * {@link ControlMessage.Phase} at each phase's start and {@link ControlMessage.Progress} once a second.
  *
  * <p>It reports its CPU over the window and the cores; whether that saturated it is the runner's
@@ -55,8 +56,13 @@ public final class LoadGenerator {
      */
     @FunctionalInterface
     public interface Coordinator {
-        /** {@code connections} subscriptions are live and the generator's own stats (after GC) taken; returns when the runner is done. */
-        void memoryPoint(long connections, ProcessSnapshot loadgen) throws InterruptedException;
+        /**
+         * {@code connections} subscriptions are live and the generator's own stats taken; returns when
+         * the runner is done.
+         *
+         * @param sweep {@link ControlMessage.MemoryPoint#UP} (a pause of the ramp) or {@link ControlMessage.MemoryPoint#DOWN}
+         */
+        void memoryPoint(long connections, ProcessSnapshot loadgen, String sweep) throws InterruptedException;
 
         /**
          * The client is warm (its throw-away subscriptions closed) and its idle stats taken; returns
@@ -65,7 +71,7 @@ public final class LoadGenerator {
         default void readyToRamp() throws InterruptedException {
         }
 
-        Coordinator NONE = (connections, loadgen) -> { };
+        Coordinator NONE = (connections, loadgen, sweep) -> { };
     }
 
     public LoadGenerator(LoadSpec spec, Consumer<ControlMessage> progress) {
@@ -119,27 +125,10 @@ public final class LoadGenerator {
             ProcessSnapshot idle = PROCESS.read(true);
             coordinator.readyToRamp();
 
-            // ramp: open loop, each start on its own planned time
-            long rampStart = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
-            double gapNanos = 1e9 / spec.rampPerSecond();
-            for (int i = 0; i < subscribers.length; i++) {
-                Subscriber s = subscribers[i];
-                long planned = rampStart + Math.round(i * gapNanos);
-                timer.schedule(() -> s.startOnSchedule(planned), planned - System.nanoTime(), TimeUnit.NANOSECONDS);
-            }
-            long rampPlannedEnd = rampStart + Math.round(subscribers.length * gapNanos);
-            long rampDeadline = rampPlannedEnd + TimeUnit.SECONDS.toNanos(30);
             phase(ControlMessage.Phase.RAMP, context);
-            long nextTick = System.nanoTime() + PROGRESS_NANOS;
-            while (context.everLive.sum() < spec.connections() && System.nanoTime() < rampDeadline) {
-                if (System.nanoTime() >= nextTick) {
-                    tick(hlog, recorders, context, ControlMessage.Phase.RAMP, nextTick);
-                    nextTick += PROGRESS_NANOS;
-                } else {
-                    TimeUnit.MILLISECONDS.sleep(2);
-                }
-            }
-            long rampNanos = System.nanoTime() - rampStart;
+            MemoryPoints memory = new MemoryPoints(coordinator, context);
+            long rampNanos = new Ramp(spec, context, memory,
+                    until -> tick(hlog, recorders, context, ControlMessage.Phase.RAMP, until)).run(subscribers);
             long connectedAfterRamp = context.everLive.sum();
 
             long measureStart = System.nanoTime() + spec.warmup().toNanos();
@@ -166,7 +155,7 @@ public final class LoadGenerator {
                 }
             }
             writeInterval(hlog, recorders);
-            memoryPoints(context, subscribers);
+            memory.down(subscribers);
             for (Subscriber s : subscribers) {
                 s.stop();
             }
@@ -227,8 +216,8 @@ public final class LoadGenerator {
      */
     private static CellResult.Costs costs(Delivery d, Snapshot start, Snapshot end) {
         double delivered = d.delivered();
-        CellResult.ProcessCosts loadgen = new CellResult.ProcessCosts(
-                perMessage((end.cpu.cpuNanos() - start.cpu.cpuNanos()) / 1000.0, delivered), null, null, null, null, null);
+        CellResult.ProcessCosts loadgen = CellResult.ProcessCosts.ofCpu(
+                perMessage((end.cpu.cpuNanos() - start.cpu.cpuNanos()) / 1000.0, delivered));
         long bytesDown = end.bytesIn - start.bytesIn;
         long bytesUp = end.bytesOut - start.bytesOut;
         CellResult.Wire wire = new CellResult.Wire(perMessage(bytesDown, delivered), perMessage(bytesUp, delivered),
@@ -241,32 +230,6 @@ public final class LoadGenerator {
 
     private static Double perMessage(double total, double messages) {
         return messages == 0 ? null : round3(total / messages);
-    }
-
-    /**
-     * Memory at several connection counts, after the window (so GC pauses never touch a measured
-     * event): with all subscribers live, then three quarters, a half, a quarter, none… each point after a GC
-     * here and, through the coordinator, in the server. The slope over the points is the memory per
-     * connection; one point alone would be mostly the JVM's own baseline.
-     */
-    private void memoryPoints(LoadContext context, Subscriber[] subscribers) throws InterruptedException {
-        int n = subscribers.length;
-        // five points, so that one disturbed reading cannot move the (median) slope much
-        int[] targets = n >= 4 ? new int[] {n, 3 * n / 4, n / 2, n / 4, 0} : new int[] {n, 0};
-        int open = n;
-        boolean first = true;
-        for (int target : targets) {
-            for (int i = target; i < open; i++) {
-                subscribers[i].stop();
-            }
-            open = target;
-            TimeUnit.MILLISECONDS.sleep(30); // let the closes go out; the runner waits for the server to see them
-            // the generator's heap per connection is read idle -> N (its bookkeeping stays after closes),
-            // so only the first point needs a GC; the server GCs at every point
-            ProcessSnapshot stats = PROCESS.read(first);
-            first = false;
-            coordinator.memoryPoint(context.live.sum(), stats);
-        }
     }
 
     private static final ProcessStats PROCESS = new ProcessStats();

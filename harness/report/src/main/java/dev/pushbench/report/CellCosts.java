@@ -22,6 +22,8 @@ record CellCosts(
         Double loadgenCpuMicrosPerMessage,
         CpuSource cpuSource,
         Double serverHeapBytesPerConnection,
+        Double serverHeapBytesPerConnectionUp,
+        Double serverHeapBytesPerConnectionDown,
         Double serverRssBytesPerConnection,
         Double loadgenHeapBytesPerConnection,
         Double loadgenRssBytesPerConnection,
@@ -49,7 +51,7 @@ record CellCosts(
         }
     }
 
-    static final CellCosts NONE = new CellCosts(null, null, null, null, null, null, null, null, null, null, null);
+    static final CellCosts NONE = new CellCosts(null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** Server plus load-generator CPU per message; one side alone when only it is known; else {@code null}. */
     Double cpuMicrosPerMessage() {
@@ -72,8 +74,8 @@ record CellCosts(
     /** The ledger of {@code r}, or the CPU derived from its process readings when it has none. */
     static CellCosts of(CellResult r) {
         CellResult.Costs c = r.costs() == null ? new CellResult.Costs(null, null, null, null) : r.costs();
-        CellResult.ProcessCosts server = c.server() == null ? new CellResult.ProcessCosts(null, null, null, null, null, null) : c.server();
-        CellResult.ProcessCosts loadgen = c.loadgen() == null ? new CellResult.ProcessCosts(null, null, null, null, null, null) : c.loadgen();
+        CellResult.ProcessCosts server = c.server() == null ? CellResult.ProcessCosts.ofCpu(null) : c.server();
+        CellResult.ProcessCosts loadgen = c.loadgen() == null ? CellResult.ProcessCosts.ofCpu(null) : c.loadgen();
         Double serverCpu = server.cpuMicrosPerMessage();
         Double loadgenCpu = loadgen.cpuMicrosPerMessage();
         CpuSource source = serverCpu != null || loadgenCpu != null ? CpuSource.MEASURED : null;
@@ -99,6 +101,8 @@ record CellCosts(
         CellResult.PollingCosts polling = c.polling();
         return new CellCosts(serverCpu, loadgenCpu, source,
                 real(server.heapBytesPerConnection()),
+                real(server.heapBytesPerConnectionUp()),
+                real(server.heapBytesPerConnectionDown()),
                 real(server.rssBytesPerConnection()),
                 real(loadgen.heapBytesPerConnection()),
                 real(loadgen.rssBytesPerConnection()),

@@ -176,9 +176,13 @@ record CellRow(
                         + Format.count(connections.target()) + " connections were established");
             }
         }
-        String memoryNote = r.costs() == null || r.costs().server() == null ? null : r.costs().server().memoryNote();
-        if (memoryNote != null) {
-            notes.add(memoryNote);
+        // a memory figure that could not be measured says so ("… not measurable here: …"), for either process
+        if (r.costs() != null) {
+            for (CellResult.ProcessCosts side : new CellResult.ProcessCosts[] {r.costs().server(), r.costs().loadgen()}) {
+                if (side != null && side.memoryNote() != null) {
+                    notes.add(side.memoryNote());
+                }
+            }
         }
         if (delivery != null && delivery.subscribersWithLoss() != null && delivery.subscribersWithLoss() > 0) {
             notes.add("subscribers that lost events: " + Format.count(delivery.subscribersWithLoss()));

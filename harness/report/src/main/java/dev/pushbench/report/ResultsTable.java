@@ -242,6 +242,10 @@ record ResultsTable(List<Header> firstHeaderRow, List<Header> secondHeaderRow, S
             context.add("poll request p50 " + Format.micros(cell.poll().p50()) + ", p99 " + Format.micros(cell.poll().p99()));
         }
         CellCosts costs = cell.costs();
+        if (costs.serverHeapBytesPerConnectionUp() != null || costs.serverHeapBytesPerConnectionDown() != null) {
+            context.add("server heap per connection ramping up " + Format.bytes(costs.serverHeapBytesPerConnectionUp())
+                    + ", closing down " + Format.bytes(costs.serverHeapBytesPerConnectionDown()) + " (the larger is shown)");
+        }
         if (costs.serverRssBytesPerConnection() != null) {
             context.add("server RSS per connection " + Format.bytes(costs.serverRssBytesPerConnection()));
         }

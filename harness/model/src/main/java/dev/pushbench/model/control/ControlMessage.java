@@ -22,8 +22,9 @@ import dev.pushbench.model.result.ServerCounts;
  *
  * <p>A cell goes: server {@code listening} → {@code get-clock}/{@code clock} → load generator
  * {@code go} (its spec), it warms up and says {@code ready} → {@code get-stats} at idle → {@code ramp}
- * → {@code phase}s and {@code progress} each second → after the window one {@code memory-point} per
- * connection count, each answered by {@code next} once the runner has read the server → {@code result}.
+ * → {@code phase}s and {@code progress} each second, with a {@code memory-point} at each pause of the
+ * ramp → after the window one {@code memory-point} per connection count on the way down; each point is
+ * answered by {@code next} once the runner has read the server → {@code result}.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
@@ -115,10 +116,21 @@ public sealed interface ControlMessage {
     }
 
     /**
-     * The load generator has closed down to {@code connections} and read itself; it waits for
-     * {@link Next} while the runner reads the server at the same count.
+     * The load generator holds {@code connections} live and has read itself; it waits for {@link Next}
+     * while the runner reads the server at the same count. On the way {@link #UP} it has paused its
+     * ramp there (0, ¼N, ½N, ¾N, N, before the window); on the way {@link #DOWN} it has closed down to
+     * that count (N, ¾N, ½N, ¼N, 0, after the window).
+     *
+     * @param sweep {@link #UP} or {@link #DOWN}
      */
-    record MemoryPoint(long connections, ProcessSnapshot process) implements ControlMessage {
+    record MemoryPoint(long connections, ProcessSnapshot process, String sweep) implements ControlMessage {
+        public static final String UP = "up";
+        public static final String DOWN = "down";
+
+        /** After the window: the next cell may get ready meanwhile. */
+        public boolean afterWindow() {
+            return !UP.equals(sweep);
+        }
     }
 
     record Next() implements ControlMessage {

@@ -16,7 +16,8 @@ import java.util.List;
  * @param reason         why the cell failed or is unsupported; absent when ok
  * @param connectMicros  from each subscription's planned start to its first byte of stream or answer
  * @param polling        the load generator's poll counts over the whole cell (polling transports only)
- * @param memoryPoints   the GC'd readings of both processes at falling connection counts after the window
+ * @param memoryPoints   the GC'd readings of both processes at rising connection counts while ramping ({@code up})
+ *                       and at falling ones after the window ({@code down})
  */
 public record CellResult(
         @Required Cell cell,
@@ -60,7 +61,8 @@ public record CellResult(
      * @param connected            subscriptions live by the end of the ramp
      * @param subscriptions        subscriptions opened, reconnects included
      * @param tcpConnectionsOpened TCP connections the client opened (warm-up and polling reconnects included)
-     * @param rampSeconds          from the first planned start until all were live (or the ramp timed out)
+     * @param rampSeconds          from the first planned start until all were live (or the ramp timed out),
+     *                             the ramp's pauses for memory points left out
      */
     public record Connections(Long target, Long connected, Long connectFailures, Long disconnects, Long reconnects,
                               Long subscriptions, Long tcpConnectionsOpened, Double rampSeconds) {
@@ -130,18 +132,36 @@ public record CellResult(
     }
 
     /**
-     * One process's costs.
+     * One process's costs. A memory figure is never negative: one whose measurement was inconclusive
+     * (a negative slope, too few settled points) is absent, and {@code memoryNote} says why; the raw
+     * readings stay in {@link CellResult#memoryPoints()}.
      *
-     * @param cpuMicrosPerMessage      CPU over the measured window ÷ messages delivered in it
-     * @param heapBytesPerConnection   server: median slope between neighbouring memory points, the topics'
-     *                                 history taken out; load generator: idle → all connected (after GC)
-     * @param directBytesPerConnection direct buffers, as the heap figure
-     * @param rssBytesPerConnection    resident set, idle → all connected: an upper bound
-     * @param threadsAtLoad            threads with every connection live
-     * @param memoryNote               why a memory figure is absent or doubtful, when it is
+     * @param cpuMicrosPerMessage        CPU over the measured window ÷ messages delivered in it
+     * @param heapBytesPerConnection     server: the larger of {@code heapBytesPerConnectionUp} and
+     *                                   {@code heapBytesPerConnectionDown}; load generator: idle → all
+     *                                   connected (after GC)
+     * @param heapBytesPerConnectionUp   server: median slope between neighbouring memory points taken while
+     *                                   ramping (0, ¼N … N, all live, after GC), the topics' history taken out
+     * @param heapBytesPerConnectionDown server: the same over the points taken while closing after the window
+     *                                   (N, ¾N … 0); misses what a connection leaves behind when it closes
+     * @param directBytesPerConnection   direct buffers: the larger of the two sweeps' median slopes
+     * @param rssBytesPerConnection      resident set, idle → all connected: an upper bound
+     * @param threadsAtLoad              threads with every connection live
+     * @param memoryNote                 why a memory figure is absent ("… not measurable here: …") or doubtful, when it is
      */
-    public record ProcessCosts(Double cpuMicrosPerMessage, Long heapBytesPerConnection, Long directBytesPerConnection,
+    public record ProcessCosts(Double cpuMicrosPerMessage, Long heapBytesPerConnection, Long heapBytesPerConnectionUp,
+                               Long heapBytesPerConnectionDown, Long directBytesPerConnection,
                                Long rssBytesPerConnection, Integer threadsAtLoad, String memoryNote) {
+
+        /** Only the CPU figure: the load generator's side as it reports it. */
+        public static ProcessCosts ofCpu(Double cpuMicrosPerMessage) {
+            return new ProcessCosts(cpuMicrosPerMessage, null, null, null, null, null, null, null);
+        }
+
+        public ProcessCosts withCpu(Double cpu) {
+            return new ProcessCosts(cpu, heapBytesPerConnection, heapBytesPerConnectionUp, heapBytesPerConnectionDown,
+                    directBytesPerConnection, rssBytesPerConnection, threadsAtLoad, memoryNote);
+        }
     }
 
     /** Bytes the load generator's sockets read (down) and wrote (up) in the window: framing, TLS, heartbeats, polls. */
@@ -153,14 +173,24 @@ public record CellResult(
     }
 
     /**
-     * Both processes read at one connection count after the window, each after a GC.
+     * Both processes read at one connection count, the server after a GC.
      *
-     * @param settled            false when the server had not yet noticed the closed connections (left out of the slope)
+     * @param settled            false when the server had not yet seen that many connections open (up) or
+     *                           closed (down) within 10 s (left out of the slope)
      * @param serverPublished    events the server had published by then
      * @param serverHistoryBytes heap its topics' history held then (taken out of the server's slope)
+     * @param sweep              {@code up}: the ramp paused there, before the window; {@code down} (or absent,
+     *                           in older results): subscribers closed down to there, after the window
      */
     public record MemoryPoint(Long connections, Boolean settled, ProcessSnapshot server, Long serverPublished,
-                              Long serverHistoryBytes, ProcessSnapshot loadgen) {
+                              Long serverHistoryBytes, ProcessSnapshot loadgen, String sweep) {
+        public static final String UP = "up";
+        public static final String DOWN = "down";
+
+        /** Taken while ramping, before the window. */
+        public boolean whileRamping() {
+            return UP.equals(sweep);
+        }
     }
 
     /**

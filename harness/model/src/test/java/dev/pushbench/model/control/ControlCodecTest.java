@@ -45,7 +45,7 @@ class ControlCodecTest {
                 new ControlMessage.Ramp(),
                 new ControlMessage.Phase(ControlMessage.Phase.MEASURE, 77L, 50L),
                 new ControlMessage.Progress("ramp", 10L, 12L, 0L, 400L, 812.5),
-                new ControlMessage.MemoryPoint(37L, PROCESS),
+                new ControlMessage.MemoryPoint(37L, PROCESS, ControlMessage.MemoryPoint.UP),
                 new ControlMessage.Next(),
                 new ControlMessage.Result(result));
     }

@@ -76,8 +76,8 @@ final class LoadCommand implements Callable<Integer> {
         boolean runnerAttached = awaitConfig;
         LoadGenerator.Coordinator coordinator = new LoadGenerator.Coordinator() {
             @Override
-            public void memoryPoint(long connections, ProcessSnapshot loadgen) throws InterruptedException {
-                send(runner, new ControlMessage.MemoryPoint(connections, loadgen));
+            public void memoryPoint(long connections, ProcessSnapshot loadgen, String sweep) throws InterruptedException {
+                send(runner, new ControlMessage.MemoryPoint(connections, loadgen, sweep));
                 if (!next.tryAcquire(60, TimeUnit.SECONDS)) {
                     System.err.println("pushbench load: the runner did not answer a memory point within 60 s; going on");
                 }

@@ -9,7 +9,7 @@ import java.time.Duration;
 /**
  * Measures one prepared cell: reads the server at idle, lets the load generator ramp, reads the
  * server at the window's edges as the load generator's phases say, reads both at each memory point
- * through the {@link MemorySweep}, takes the load generator's result and reads the server a last
+ * (the ramp's pauses and the steps down after the window) through the {@link MemorySweep}, takes the load generator's result and reads the server a last
  * time. Everything goes into the cell's {@link CellResultBuilder}.
  *
  * <pre>
@@ -30,7 +30,7 @@ final class CellMeasurement {
 
     /**
      * @param loadBudget how long the load may take from the ramp to its result
-     * @param windowOver called at the first memory point: the measured window is over, the next cell may get ready
+     * @param windowOver called at the first memory point after the window: the measured window is over, the next cell may get ready
      */
     CellMeasurement(CellPreparation.Prepared prepared, Duration loadBudget, Progress progress,
                     ScenarioRunner.PhaseListener phaseListener, Runnable windowOver) {
@@ -76,8 +76,11 @@ final class CellMeasurement {
             throws ChildException, InterruptedException {
         CellResultBuilder result = prepared.result;
         if (message instanceof ControlMessage.MemoryPoint) {
-            windowOver.run();
-            result.memory().read((ControlMessage.MemoryPoint) message, gc -> askStats(server, gc), serverIdle);
+            ControlMessage.MemoryPoint point = (ControlMessage.MemoryPoint) message;
+            if (point.afterWindow()) {
+                windowOver.run();
+            }
+            result.memory().read(point, gc -> askStats(server, gc), serverIdle);
             loadgen.send(new ControlMessage.Next());
         } else if (message instanceof ControlMessage.Phase) {
             String phase = ((ControlMessage.Phase) message).phase();

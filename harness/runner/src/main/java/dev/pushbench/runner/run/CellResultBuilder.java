@@ -108,7 +108,7 @@ final class CellResultBuilder {
         serverEnd = stats;
     }
 
-    /** The cell's memory points, read after its window. */
+    /** The cell's memory points, read while ramping and after its window. */
     MemorySweep memory() {
         return memory;
     }
@@ -221,8 +221,7 @@ final class CellResultBuilder {
     }
 
     private static CellResult.ProcessCosts withCpu(CellResult.ProcessCosts memory, Double cpuMicrosPerMessage) {
-        return new CellResult.ProcessCosts(cpuMicrosPerMessage, memory.heapBytesPerConnection(),
-                memory.directBytesPerConnection(), memory.rssBytesPerConnection(), memory.threadsAtLoad(), memory.memoryNote());
+        return memory.withCpu(cpuMicrosPerMessage);
     }
 
     private CellResult.Server server() {

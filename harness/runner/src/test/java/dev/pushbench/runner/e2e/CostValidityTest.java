@@ -112,7 +112,7 @@ class CostValidityTest {
         try {
             List<String> out = new ArrayList<>();
             for (CellResult.MemoryPoint p : RunFiles.summary(cellDir).memoryPoints()) {
-                out.add("(" + p.connections() + ", " + p.server().heapUsedBytes() + ")");
+                out.add("(" + p.sweep() + " " + p.connections() + ", " + p.server().heapUsedBytes() + ")");
             }
             return String.join(" ", out);
         } catch (IOException | RuntimeException e) {
@@ -127,17 +127,26 @@ class CostValidityTest {
         // held, so that the slope leaves it out, and it grew as events were published between the points
         List<Long> published = new ArrayList<>();
         List<Long> history = new ArrayList<>();
+        List<Long> up = new ArrayList<>();
         for (CellResult.MemoryPoint p : s.memoryPoints()) {
+            if (p.whileRamping()) {
+                up.add(p.connections());
+                continue;
+            }
             published.add(p.serverPublished());
             history.add(p.serverHistoryBytes());
         }
-        assertEquals(5, history.size(), "five memory points");
+        assertEquals(List.of(0L, 250L, 500L, 750L, 1000L), up, "five memory points on the way up, all live at each");
+        assertEquals(5, history.size(), "five memory points on the way down");
         for (int i = 1; i < history.size(); i++) {
             assertTrue(published.get(i) >= published.get(i - 1) && history.get(i) >= history.get(i - 1),
                     "history grows while points are read: published " + published + ", bytes " + history);
         }
         assertTrue(history.get(0) > 100 * published.get(0), "history bytes " + history + " for " + published + " events");
-        return s.costs().server().heapBytesPerConnection();
+        CellResult.ProcessCosts server = s.costs().server();
+        assertEquals(Math.max(server.heapBytesPerConnectionUp(), server.heapBytesPerConnectionDown()),
+                server.heapBytesPerConnection(), "the larger of the two ways");
+        return server.heapBytesPerConnection();
     }
 
     private Path run(String name, String yaml) throws IOException {

@@ -1,0 +1,81 @@
+package dev.pushbench.loadgen;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The ramp, open loop, in legs with a memory point after each: a point at 0, then each leg's
+ * subscriptions start on their own planned times, {@code 1 / rampRate} apart, and their connect times
+ * count from those plans; once a leg is all live the ramp pauses for a memory point ({@link
+ * MemoryPoints#up()}: the runner reads the server after GC meanwhile), and the next leg is planned
+ * from the end of the pause, so that the pause does not count as a slow server, neither in connect
+ * times nor in the ramp's length. A leg not all live within 30 s of its planned end takes no point,
+ * and the rest starts at once as one leg with the same 30 s.
+ *
+ * <pre>
+ *   long rampNanos = new Ramp(spec, context, memoryPoints, until -&gt; tick(until)).run(subscribers);
+ * </pre>
+ */
+final class Ramp {
+    private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long LEG_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    /** Writes one progress interval, sleeping until {@code untilNanos} first. */
+    @FunctionalInterface
+    interface Ticker {
+        void tick(long untilNanos) throws InterruptedException;
+    }
+
+    private final LoadSpec spec;
+    private final LoadContext context;
+    private final MemoryPoints memory;
+    private final Ticker ticker;
+
+    Ramp(LoadSpec spec, LoadContext context, MemoryPoints memory, Ticker ticker) {
+        this.spec = spec;
+        this.context = context;
+        this.memory = memory;
+        this.ticker = ticker;
+    }
+
+    /**
+     * Starts every subscriber and returns when all are live or the ramp timed out.
+     *
+     * @return the ramp's length, its pauses for memory points left out
+     */
+    long run(Subscriber[] subscribers) throws InterruptedException {
+        int n = subscribers.length;
+        int[] stops = MemoryPoints.rampStops(n);
+        double gapNanos = 1e9 / spec.rampPerSecond();
+        memory.up();
+        long rampNanos = 0;
+        int from = 0;
+        boolean pausing = true;
+        for (int leg = 0; leg < stops.length && from < n; leg++) {
+            int to = pausing ? stops[leg] : n;
+            long legStart = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+            for (int i = from; i < to; i++) {
+                Subscriber s = subscribers[i];
+                long planned = legStart + Math.round((i - from) * gapNanos);
+                context.timer.schedule(() -> s.startOnSchedule(planned), planned - System.nanoTime(), TimeUnit.NANOSECONDS);
+            }
+            long deadline = legStart + Math.round((to - from) * gapNanos) + LEG_TIMEOUT_NANOS;
+            long nextTick = System.nanoTime() + PROGRESS_NANOS;
+            while (context.everLive.sum() < to && System.nanoTime() < deadline) {
+                if (System.nanoTime() >= nextTick) {
+                    ticker.tick(nextTick);
+                    nextTick += PROGRESS_NANOS;
+                } else {
+                    TimeUnit.MILLISECONDS.sleep(2);
+                }
+            }
+            rampNanos += System.nanoTime() - legStart;
+            from = to;
+            if (context.everLive.sum() < to) {
+                pausing = false; // timed out: a point now would not hold the count it names
+            } else if (pausing) {
+                memory.up();
+            }
+        }
+        return rampNanos;
+    }
+}
