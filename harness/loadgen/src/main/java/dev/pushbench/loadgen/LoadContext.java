@@ -58,8 +58,14 @@ final class LoadContext {
         return spec.protocol().scheme() + "://" + spec.host() + ":" + spec.port();
     }
 
-    /** A send planned for {@code plannedNanos} on the generator's timer is going out now. */
+    /**
+     * A send planned for {@code plannedNanos} on the generator's timer is going out now; counted when
+     * planned inside the measured window, whose figures a late send would distort.
+     */
     void sentOnSchedule(long plannedNanos) {
+        if (!window.contains(plannedNanos)) {
+            return;
+        }
         long late = System.nanoTime() - plannedNanos;
         scheduledSends.increment();
         if (late >= LATE_SEND_NANOS) {

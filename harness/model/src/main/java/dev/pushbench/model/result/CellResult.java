@@ -103,8 +103,8 @@ public record CellResult(
      * @param serverCpuPercent  the server's CPU over the same window
      * @param machineCpuPercent both together, of {@code 100 × cores}
      * @param saturatedBecause  every cause found, joined by "; "
-     * @param scheduledSends    sends the generator planned on its own timer: subscription starts of the
-     *                          ramp and short polls whose plan had not passed when they were scheduled
+     * @param scheduledSends    sends the generator planned on its own timer inside the measured window:
+     *                          short polls (the ramp is before it)
      * @param lateSends         of those, the ones its timer ran {@code lateSendMillis} or more after their plan
      * @param maxLateMillis     the latest of them
      */

@@ -182,13 +182,23 @@ final class CellResultBuilder {
         }
         int cores = health.cores() != null ? health.cores() : Runtime.getRuntime().availableProcessors();
         Double serverPercent = serverCpuPercent();
-        HistogramSummary lag = serverEnd == null ? null : serverEnd.publisherLagMicros();
         Saturation saturation = Saturation.judge(new Saturation.Measured(health.cpuPercent(), serverPercent, cores,
-                lag == null ? null : lag.p99(), eventIntervalMicros, health.scheduledSends(), health.lateSends(),
+                publisherLagMeanMicros(), eventIntervalMicros, health.scheduledSends(), health.lateSends(),
                 health.lateSendMillis(), health.maxLateMillis()));
         return health.withMachine(serverPercent == null ? null : round3(serverPercent),
                 serverPercent == null ? null : round3(serverPercent + health.cpuPercent()),
                 saturation.saturated(), saturation.because());
+    }
+
+    /** How late the window's delivered events went out on average: intended-time latency less actual-send latency. */
+    private Double publisherLagMeanMicros() {
+        HistogramSummary intended = load.latencyMicros();
+        HistogramSummary actual = load.latencyActualMicros();
+        if (intended == null || actual == null || intended.mean() == null || actual.mean() == null
+                || intended.count() == null || intended.count() == 0) {
+            return null;
+        }
+        return Math.max(0, intended.mean() - actual.mean());
     }
 
     /** The server's CPU over the measured window, 100 per core; null without both readings. */

@@ -16,17 +16,19 @@ import java.util.Locale;
  *   if (s.saturated()) { note(s.because()); }
  * </pre>
  *
- * <p>CPU percentages are 100 per core, each over the measured window. The publisher's lag is over the
- * server's whole run; it counts when its p99 exceeds one event interval of a topic (the next event is
- * due before this one went out), and never below {@link #LAG_FLOOR_MICROS}, under which scheduling
- * jitter alone reaches.
+ * <p>CPU percentages are 100 per core, each over the measured window. The publisher's lag is that of
+ * the window's delivered events, the mean of their latency from the intended time less the mean of
+ * their latency from the actual send (the same events, so the difference is exactly how late they
+ * went out on average); it counts when it exceeds one event interval of a topic (the next event was
+ * due before this one went out), and never below {@link #LAG_FLOOR_MICROS}, which scheduling jitter
+ * alone reaches. The server's own lag histogram covers its whole run, its cold start included.
  */
 record Saturation(boolean saturated, String because) {
     /** The generator alone, of one core's 100 %, times the cores. */
     static final double GENERATOR_PERCENT_OF_CORES = 85.0;
     /** Generator and server together, of one core's 100 %, times the cores. */
     static final double MACHINE_PERCENT_OF_CORES = 90.0;
-    /** Publisher lag p99 under this never marks a cell: a GC pause or a context switch reach it. */
+    /** Publisher lag under this never marks a cell: a GC pause or a context switch reach it. */
     static final double LAG_FLOOR_MICROS = 10_000;
     /** Late sends (by the generator's own plan) above this share of its planned sends mark a cell. */
     static final double LATE_SEND_SHARE = 0.01;
@@ -38,7 +40,7 @@ record Saturation(boolean saturated, String because) {
      *
      * @param eventIntervalMicros one topic's interval between events, 1 / feed.rate
      */
-    record Measured(double loadgenCpuPercent, Double serverCpuPercent, int cores, Double publisherLagP99Micros,
+    record Measured(double loadgenCpuPercent, Double serverCpuPercent, int cores, Double publisherLagMeanMicros,
                     Double eventIntervalMicros, Long scheduledSends, Long lateSends, Double lateSendMillis,
                     Double maxLateMillis) {
     }
@@ -61,18 +63,19 @@ record Saturation(boolean saturated, String because) {
                         + " % (" + cores + " cores): the generator competed for CPU");
             }
         }
-        if (m.publisherLagP99Micros() != null && m.eventIntervalMicros() != null) {
+        if (m.publisherLagMeanMicros() != null && m.eventIntervalMicros() != null) {
             double bound = Math.max(m.eventIntervalMicros(), LAG_FLOOR_MICROS);
-            if (m.publisherLagP99Micros() > bound) {
-                causes.add(String.format(Locale.ROOT, "the server's feed published late: publisher lag p99 %s against events"
-                        + " every %s a topic (bound %s): latencies from the intended time include it",
-                        millis(m.publisherLagP99Micros()), millis(m.eventIntervalMicros()), millis(bound)));
+            if (m.publisherLagMeanMicros() > bound) {
+                causes.add(String.format(Locale.ROOT, "the server's feed published late: events of the window went out %s"
+                        + " after their intended time on average, against events every %s a topic (bound %s):"
+                        + " latencies from the intended time include it",
+                        millis(m.publisherLagMeanMicros()), millis(m.eventIntervalMicros()), millis(bound)));
             }
         }
         if (m.scheduledSends() != null && m.lateSends() != null && m.scheduledSends() > 0
                 && m.lateSends() > LATE_SEND_SHARE * m.scheduledSends()) {
-            causes.add(String.format(Locale.ROOT, "the load generator fell behind its own schedule: %d of %d planned sends"
-                    + " (subscription starts, polls) went out %s ms or more after their plan, the latest %s ms",
+            causes.add(String.format(Locale.ROOT, "the load generator fell behind its own schedule: %d of %d sends it planned"
+                    + " in the window (polls) went out %s ms or more after their plan, the latest %s ms",
                     m.lateSends(), m.scheduledSends(), trim(m.lateSendMillis()), trim(m.maxLateMillis())));
         }
         return causes.isEmpty() ? NOT : new Saturation(true, String.join("; ", causes));
