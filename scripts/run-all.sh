@@ -68,7 +68,7 @@ bench_jar="$root/benchmarks/micro/target/benchmarks.jar"
 if [ "$micro" = yes ]; then
   if [ ! -f "$bench_jar" ]; then
     stale=yes
-  elif [ -n "$(find "$root/pom.xml" "$root/harness/core" "$root/harness/loadgen" "$root/benchmarks/micro" \
+  elif [ -n "$(find "$root/pom.xml" "$root/harness/core" "$root/harness/client" "$root/harness/loadgen" "$root/benchmarks/micro" \
           \( -name target -prune \) -o \( -type f \( -name '*.java' -o -name 'pom.xml' \) -newer "$bench_jar" -print \) \
           2>/dev/null | head -n 1)" ]; then
     stale=yes

@@ -7,7 +7,7 @@ import dev.pushbench.core.FeedSpec;
 import dev.pushbench.core.PollAnswer;
 import dev.pushbench.core.ServerCounters;
 import dev.pushbench.loadgen.PollAnswerReader;
-import dev.pushbench.loadgen.sse.SseParser;
+import dev.pushbench.client.sse.SseParser;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

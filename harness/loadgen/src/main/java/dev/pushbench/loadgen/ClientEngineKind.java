@@ -2,7 +2,9 @@ package dev.pushbench.loadgen;
 
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.Transport;
-import dev.pushbench.loadgen.nio.NioEngine;
+import dev.pushbench.client.ClientEngine;
+import dev.pushbench.client.JettyClientEngine;
+import dev.pushbench.client.nio.NioEngine;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.Optional;
@@ -62,7 +64,7 @@ public enum ClientEngineKind {
     /** The client library and version this engine runs, for the run manifest. */
     public String description() {
         return this == JETTY
-                ? "Jetty HttpClient/WebSocketClient " + org.eclipse.jetty.util.Jetty.VERSION
+                ? JettyClientEngine.DESCRIPTION
                 : NioEngine.DESCRIPTION;
     }
 

@@ -1,6 +1,8 @@
 package dev.pushbench.loadgen;
 
-import dev.pushbench.loadgen.nio.NioEngine;
+import dev.pushbench.client.ClientEngine;
+import dev.pushbench.client.JettyClientEngine;
+import dev.pushbench.client.nio.NioEngine;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAccumulator;

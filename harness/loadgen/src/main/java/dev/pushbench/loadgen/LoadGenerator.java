@@ -1,5 +1,6 @@
 package dev.pushbench.loadgen;
 
+import dev.pushbench.client.ClientEngine;
 import dev.pushbench.core.ProcessStats;
 import dev.pushbench.core.Transport;
 import dev.pushbench.loadgen.IntegrityTracker.Delivery;

@@ -1,8 +1,8 @@
 package dev.pushbench.loadgen;
 
 import dev.pushbench.core.Transport;
-import dev.pushbench.loadgen.nio.SseStream;
-import dev.pushbench.loadgen.sse.SseParser;
+import dev.pushbench.client.nio.SseStream;
+import dev.pushbench.client.sse.SseParser;
 
 /**
  * {@link SseSubscriber}'s EventSource on the nio engine: the same request ({@code Last-Event-ID} when

@@ -2,7 +2,7 @@ package dev.pushbench.loadgen;
 
 import dev.pushbench.core.EventFields;
 import dev.pushbench.core.Transport;
-import dev.pushbench.loadgen.nio.WebSocketStream;
+import dev.pushbench.client.nio.WebSocketStream;
 import java.nio.charset.StandardCharsets;
 
 /**

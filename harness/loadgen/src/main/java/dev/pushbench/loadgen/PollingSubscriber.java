@@ -1,5 +1,6 @@
 package dev.pushbench.loadgen;
 
+import dev.pushbench.client.InFlightRequest;
 import dev.pushbench.loadgen.Recorders.Metric;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;

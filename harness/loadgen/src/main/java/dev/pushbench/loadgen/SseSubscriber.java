@@ -1,7 +1,8 @@
 package dev.pushbench.loadgen;
 
+import dev.pushbench.client.InFlightRequest;
 import dev.pushbench.core.EventFields;
-import dev.pushbench.loadgen.sse.SseParser;
+import dev.pushbench.client.sse.SseParser;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;

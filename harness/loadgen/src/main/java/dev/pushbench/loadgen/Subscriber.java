@@ -3,7 +3,7 @@ package dev.pushbench.loadgen;
 import dev.pushbench.core.Event;
 import dev.pushbench.core.EventFields;
 import dev.pushbench.loadgen.Recorders.Metric;
-import dev.pushbench.loadgen.sse.SseParser;
+import dev.pushbench.client.sse.SseParser;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -173,7 +173,7 @@ abstract class Subscriber {
 
     /** A nio engine connection ended unasked; a protocol violation also counts as a protocol error. */
     final void ended(Throwable cause) {
-        if (cause instanceof dev.pushbench.loadgen.nio.ProtocolViolationException) {
+        if (cause instanceof dev.pushbench.client.nio.ProtocolViolationException) {
             context.protocolErrors.increment();
         }
         lost(cause);

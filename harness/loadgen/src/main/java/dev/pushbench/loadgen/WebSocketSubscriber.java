@@ -1,5 +1,6 @@
 package dev.pushbench.loadgen;
 
+import dev.pushbench.client.WebSocketOverHttp2;
 import dev.pushbench.core.EventFields;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;

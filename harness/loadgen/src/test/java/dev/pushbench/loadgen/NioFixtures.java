@@ -7,7 +7,7 @@ import dev.pushbench.core.Protocol;
 import dev.pushbench.core.PushContext;
 import dev.pushbench.core.Schedule;
 import dev.pushbench.core.Transport;
-import dev.pushbench.loadgen.nio.NioEngine;
+import dev.pushbench.client.nio.NioEngine;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.pushbench.loadgen.verify;
 
 import dev.pushbench.core.Protocol;
-import dev.pushbench.loadgen.ClientTls;
+import dev.pushbench.client.ClientTls;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pushbench.core.FeedSpec;
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.Transport;
-import dev.pushbench.loadgen.ClientTls;
+import dev.pushbench.client.ClientTls;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

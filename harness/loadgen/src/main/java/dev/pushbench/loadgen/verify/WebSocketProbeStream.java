@@ -1,6 +1,6 @@
 package dev.pushbench.loadgen.verify;
 
-import dev.pushbench.loadgen.WebSocketOverHttp2;
+import dev.pushbench.client.WebSocketOverHttp2;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.concurrent.BlockingQueue;

@@ -1,4 +1,4 @@
-package dev.pushbench.loadgen.nio;
+package dev.pushbench.client.nio;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

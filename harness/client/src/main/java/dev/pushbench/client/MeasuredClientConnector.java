@@ -1,4 +1,4 @@
-package dev.pushbench.loadgen;
+package dev.pushbench.client;
 
 import java.io.IOException;
 import java.net.SocketAddress;

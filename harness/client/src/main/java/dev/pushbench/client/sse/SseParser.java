@@ -1,4 +1,4 @@
-package dev.pushbench.loadgen.sse;
+package dev.pushbench.client.sse;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.pushbench.loadgen.sse;
+package dev.pushbench.client.sse;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;

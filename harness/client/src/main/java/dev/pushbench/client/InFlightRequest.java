@@ -1,4 +1,4 @@
-package dev.pushbench.loadgen;
+package dev.pushbench.client;
 
 import org.eclipse.jetty.client.Connection;
 import org.eclipse.jetty.client.Request;
@@ -19,12 +19,12 @@ import org.eclipse.jetty.client.Response;
  *   current.abort(new CancellationException("subscriber closed"));
  * </pre>
  */
-final class InFlightRequest {
+public final class InFlightRequest {
     private Request request;
     private boolean aborted;
 
     /** Sends {@code request} unless aborted; returns whether it was sent. Listeners may run inside. */
-    synchronized boolean send(Request request, Response.CompleteListener listener) {
+    public synchronized boolean send(Request request, Response.CompleteListener listener) {
         if (aborted) {
             return false;
         }
@@ -34,7 +34,7 @@ final class InFlightRequest {
     }
 
     /** Aborts the request in flight, if any, and closes its connection; later sends do nothing. */
-    void abort(Throwable reason) {
+    public void abort(Throwable reason) {
         Request r;
         synchronized (this) {
             aborted = true;

@@ -1,4 +1,4 @@
-package dev.pushbench.loadgen;
+package dev.pushbench.client;
 
 import dev.pushbench.core.Protocol;
 import java.time.Duration;
@@ -35,6 +35,8 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * </pre>
  */
 public final class JettyClientEngine implements ClientEngine {
+    /** The client library and version, for the run manifest. */
+    public static final String DESCRIPTION = "Jetty HttpClient/WebSocketClient " + org.eclipse.jetty.util.Jetty.VERSION;
     private final HttpClient http;
     private final WebSocketClient webSocket;
     private final MeasuredClientConnector connector;
@@ -168,7 +170,7 @@ public final class JettyClientEngine implements ClientEngine {
     }
 
     /** Closes the TCP connection that carries the requests tagged {@code tag}, if it is open. */
-    void closeTcp(String tag) {
+    public void closeTcp(String tag) {
         connector.closeTcp(tag);
     }
 
@@ -181,7 +183,7 @@ public final class JettyClientEngine implements ClientEngine {
     /** "Jetty HttpClient/WebSocketClient 12.1.14": the client library, for the run manifest. */
     @Override
     public String description() {
-        return ClientEngineKind.JETTY.description();
+        return DESCRIPTION;
     }
 
     @Override

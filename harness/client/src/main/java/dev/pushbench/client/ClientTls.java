@@ -1,4 +1,4 @@
-package dev.pushbench.loadgen;
+package dev.pushbench.client;
 
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.TlsMaterial;

@@ -1,7 +1,7 @@
-package dev.pushbench.loadgen.nio;
+package dev.pushbench.client.nio;
 
-import static dev.pushbench.loadgen.nio.Splits.cat;
-import static dev.pushbench.loadgen.nio.Splits.letters;
+import static dev.pushbench.client.nio.Splits.cat;
+import static dev.pushbench.client.nio.Splits.letters;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.pushbench.loadgen.nio;
+package dev.pushbench.client.nio;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

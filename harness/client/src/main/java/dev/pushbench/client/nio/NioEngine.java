@@ -1,6 +1,6 @@
-package dev.pushbench.loadgen.nio;
+package dev.pushbench.client.nio;
 
-import dev.pushbench.loadgen.ClientEngine;
+import dev.pushbench.client.ClientEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package dev.pushbench.loadgen;
+package dev.pushbench.client;
 
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpMethod;

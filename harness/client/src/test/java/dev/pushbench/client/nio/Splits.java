@@ -1,4 +1,4 @@
-package dev.pushbench.loadgen.nio;
+package dev.pushbench.client.nio;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 

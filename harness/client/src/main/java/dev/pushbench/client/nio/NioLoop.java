@@ -1,4 +1,4 @@
-package dev.pushbench.loadgen.nio;
+package dev.pushbench.client.nio;
 
 import dev.pushbench.core.EventFields;
 import java.io.IOException;

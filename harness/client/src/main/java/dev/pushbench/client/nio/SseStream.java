@@ -1,6 +1,6 @@
-package dev.pushbench.loadgen.nio;
+package dev.pushbench.client.nio;
 
-import dev.pushbench.loadgen.sse.SseParser;
+import dev.pushbench.client.sse.SseParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
