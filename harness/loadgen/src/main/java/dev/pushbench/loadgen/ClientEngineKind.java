@@ -5,8 +5,10 @@ import dev.pushbench.core.Transport;
 import dev.pushbench.client.ClientEngine;
 import dev.pushbench.client.JettyClientEngine;
 import dev.pushbench.client.nio.NioEngine;
+import dev.pushbench.client.nio.NioEngineConfig;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -73,8 +75,8 @@ public enum ClientEngineKind {
         if (this == JETTY) {
             return new JettyClientEngine(spec.protocol(), spec.serverCertificatePem(), spec.idleTimeout());
         }
-        return new NioEngine(new InetSocketAddress(spec.host(), spec.port()), spec.idleTimeout(),
-                Runtime.getRuntime().availableProcessors());
+        return new NioEngine(new NioEngineConfig(new InetSocketAddress(spec.host(), spec.port()), spec.protocol(),
+                spec.serverCertificatePem(), spec.idleTimeout(), Runtime.getRuntime().availableProcessors(), List.of()));
     }
 
     @Override

@@ -34,7 +34,7 @@ final class NioFixtures implements AutoCloseable {
     });
 
     NioFixtures(int port, Transport transport, Duration idleTimeout, Duration reconnectDelay) throws Exception {
-        engine = new NioEngine(new InetSocketAddress("127.0.0.1", port), idleTimeout, 1);
+        engine = new NioEngine(dev.pushbench.client.nio.NioEngineConfig.http1(new InetSocketAddress("127.0.0.1", port), idleTimeout, 1));
         LoadSpec spec = new LoadSpec("127.0.0.1", port, Protocol.HTTP_1_1, transport, 1, 1, 0, schedule,
                 Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Duration.ofSeconds(15), reconnectDelay, Path.of("unused.hlog"), null, ClientEngineKind.NIO);

@@ -24,7 +24,7 @@ import java.util.Locale;
  * colon, whitespace before the colon, a status line that is not {@code HTTP/1.x NNN}, and a head
  * longer than {@value #MAX_HEAD_BYTES} bytes are protocol violations.
  */
-public final class HttpResponseHead {
+public final class HttpResponseHead implements ResponseHead {
     /** Longer heads are refused: the pushbench server's are a few hundred bytes. */
     public static final int MAX_HEAD_BYTES = 64 * 1024;
 

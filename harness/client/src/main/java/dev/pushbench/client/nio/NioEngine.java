@@ -4,7 +4,6 @@ import dev.pushbench.client.ClientEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,7 +28,7 @@ import java.util.function.LongConsumer;
  * from other threads are queued, with one selector wake-up per batch.
  *
  * <pre>
- *   try (NioEngine engine = new NioEngine(new InetSocketAddress("127.0.0.1", port), Duration.ofSeconds(60), 2)) {
+ *   try (NioEngine engine = new NioEngine(NioEngineConfig.http1(new InetSocketAddress("127.0.0.1", port), Duration.ofSeconds(60), 2))) {
  *       engine.onTcpConnect(nanos -&gt; record(nanos));
  *       SseStream stream = new MyStream(engine, "/sse/t0", -1);   // a subclass handles events and the end
  *       stream.open();                                            // from any thread
@@ -50,6 +49,7 @@ public final class NioEngine implements ClientEngine {
             + "): HTTP/1.1 cleartext SSE and WebSocket";
     static final int CONNECT_TIMEOUT_SECONDS = 10;
 
+    private final NioEngineConfig config;
     final InetSocketAddress server;
     final String hostHeader;
     final long idleTimeoutNanos;
@@ -60,27 +60,14 @@ public final class NioEngine implements ClientEngine {
     final LongAdder connectionsClosed = new LongAdder();
     volatile LongConsumer tcpConnectNanos = nanos -> { };
 
-    /**
-     * @param server          where every connection goes (resolved)
-     * @param idleTimeout     how long a connection may stay silent before it is closed and reported lost
-     * @param selectorThreads selector threads, usually one per core
-     */
-    public NioEngine(InetSocketAddress server, Duration idleTimeout, int selectorThreads) throws IOException {
-        this.server = Objects.requireNonNull(server, "server");
-        if (server.isUnresolved()) {
-            throw new IllegalArgumentException("server address must be resolved, got " + server);
-        }
-        if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
-            throw new IllegalArgumentException("idleTimeout must be a positive duration, got " + idleTimeout);
-        }
-        if (selectorThreads < 1) {
-            throw new IllegalArgumentException("selectorThreads must be at least 1, got " + selectorThreads);
-        }
+    public NioEngine(NioEngineConfig config) throws IOException {
+        this.config = Objects.requireNonNull(config, "config");
+        this.server = config.server();
         this.hostHeader = server.getHostString() + ":" + server.getPort();
-        this.idleTimeoutNanos = idleTimeout.toNanos();
-        this.loops = new NioLoop[selectorThreads];
+        this.idleTimeoutNanos = config.idleTimeout().toNanos();
+        this.loops = new NioLoop[config.selectorThreads()];
         try {
-            for (int i = 0; i < selectorThreads; i++) {
+            for (int i = 0; i < loops.length; i++) {
                 loops[i] = new NioLoop(this, "pushbench-nio-" + i);
             }
         } catch (IOException | UncheckedIOException e) {
@@ -90,6 +77,11 @@ public final class NioEngine implements ClientEngine {
         for (NioLoop loop : loops) {
             loop.start();
         }
+    }
+
+    /** What this engine connects to and how. */
+    public NioEngineConfig config() {
+        return config;
     }
 
     /** The loop a new connection runs on: round-robin. */
