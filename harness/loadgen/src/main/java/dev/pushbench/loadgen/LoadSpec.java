@@ -23,7 +23,7 @@ import java.util.Objects;
  * @param warmup              from the end of the ramp to the start of measuring
  * @param duration            the measured window, by intended publish time
  * @param drain               after the window, how long events of the window may still arrive
- * @param shortPollInterval   short polling: time between planned polls
+ * @param shortPollInterval   short polling: time between planned polls; zero for a closed loop (the next poll as the answer arrives)
  * @param longPollHold        long polling: the server's hold, to size the request timeout
  * @param heartbeat           the server's heartbeat interval, to size the idle timeout
  * @param reconnectDelay      before a lost connection is tried again

@@ -81,9 +81,12 @@ public final class ScenarioRunner {
                 throws Exception;
     }
 
+    /** The options every child JVM (server, load generator) starts with. */
+    public static final List<String> CHILD_JVM_OPTIONS =
+            List.of("-Xms256m", "-Xmx2g", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData");
+
     public ScenarioRunner(Scenario scenario, Path resultsRoot, PrintStream out, Verifier verifier) {
-        this(scenario, resultsRoot, out, verifier,
-                List.of("-Xms256m", "-Xmx2g", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData"));
+        this(scenario, resultsRoot, out, verifier, CHILD_JVM_OPTIONS);
     }
 
     public ScenarioRunner(Scenario scenario, Path resultsRoot, PrintStream out, Verifier verifier, List<String> jvmOptions) {
