@@ -63,15 +63,19 @@ public final class GeneratorCheck {
     }
 
     /** Streams: the bare loop's CPU per read beside the generator's CPU per delivered message. */
-    public record StreamComparison(String stack, Transport transport, BareReadLoop.Reading floor, long floorEvents,
-                                   double generatorCpuMicrosPerMessage, long generatorDelivered, long generatorLost) {
+    public record StreamComparison(String stack, Transport transport, BareReadLoop.Reading floor, double bytesPerEvent,
+                                   double generatorCpuMicrosPerMessage, long generatorDelivered, long generatorLost,
+                                   double generatorP99Millis) {
         public double floorCpuMicrosPerRead() {
             return floor.cpuNanosPerRead() / 1000;
         }
 
-        /** Events per read in the bare loop's window: about 1 means one event per read. */
+        /**
+         * Events per read in the bare loop's window, from its bytes and the generator's bytes per
+         * delivered event (the loop parses nothing): about 1 means one event per read.
+         */
         public double eventsPerRead() {
-            return floor.reads() == 0 ? Double.NaN : (double) floorEvents / floor.reads();
+            return floor.reads() == 0 ? Double.NaN : floor.bytes() / bytesPerEvent / floor.reads();
         }
 
         public double ratio() {
@@ -137,14 +141,16 @@ public final class GeneratorCheck {
             if (closed > 0) {
                 throw new IOException("the server closed " + closed + " of the bare loop's connections: its window is spoiled");
             }
-            long floorEvents = Math.round(settings.streamRatePerSecond() * settings.streamConnections() * floor.wallNanos() / 1e9);
-            say("  %s %s: %.2f µs CPU per read, %.2f events per read; the generator ...", stack, transport.id(),
-                    floor.cpuNanosPerRead() / 1000, (double) floorEvents / Math.max(1, floor.reads()));
+            say("  %s %s: %.2f µs CPU per read, %.0f bytes per read; the generator ...", stack, transport.id(),
+                    floor.cpuNanosPerRead() / 1000, (double) floor.bytes() / Math.max(1, floor.reads()));
             LoadResult r = runGenerator(listening, Protocol.HTTP_1_1, transport, settings.streamConnections(), feed,
                     stack + "-" + transport.id() + "-stream");
             Double perMessage = r.costs().loadgen() == null ? null : r.costs().loadgen().cpuMicrosPerMessage();
-            return new StreamComparison(stack, transport, floor, floorEvents, perMessage == null ? Double.NaN : perMessage,
-                    orZero(r.delivery().delivered()), orZero(r.delivery().lost()));
+            Double bytesPerEvent = r.costs().wire() == null ? null : r.costs().wire().bytesDownPerMessage();
+            return new StreamComparison(stack, transport, floor, bytesPerEvent == null ? Double.NaN : bytesPerEvent,
+                    perMessage == null ? Double.NaN : perMessage,
+                    orZero(r.delivery().delivered()), orZero(r.delivery().lost()),
+                    r.latencyMicros() == null || r.latencyMicros().p99() == null ? Double.NaN : r.latencyMicros().p99() / 1000);
         }
     }
 

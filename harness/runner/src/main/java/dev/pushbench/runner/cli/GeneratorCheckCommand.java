@@ -37,7 +37,7 @@ final class GeneratorCheckCommand implements Callable<Integer> {
     List<String> stacks;
 
     @Option(names = "--protocols", split = ",", defaultValue = "http1.1,h2c", paramLabel = "PROTOCOL",
-            description = "short-polling protocols: http1.1 (against wrk), h2c (against h2load) (default: ${DEFAULT-VALUE})")
+            description = "short-polling protocols: http1.1 (against wrk), h2c (against h2load); 'none' for none (default: ${DEFAULT-VALUE})")
     List<String> protocols;
 
     @Option(names = "--streams", split = ",", defaultValue = "sse,websocket", paramLabel = "TRANSPORT",
@@ -71,6 +71,9 @@ final class GeneratorCheckCommand implements Callable<Integer> {
         GeneratorCheck.Settings settings = settings();
         List<Protocol> pollProtocols = new ArrayList<>();
         for (String p : protocols) {
+            if (p.equals("none")) {
+                continue;
+            }
             Protocol protocol = parse(() -> Protocol.fromId(p));
             if (protocol.isTls()) {
                 throw new BadInputException("--protocols: " + p + " has no reference tool here; allowed: http1.1 (wrk), h2c (h2load)");
@@ -119,15 +122,15 @@ final class GeneratorCheckCommand implements Callable<Integer> {
         if (!streamTransports.isEmpty()) {
             lines.add(String.format(Locale.ROOT, "streams over http1.1, %d subscribers of one topic at %s = %.0f events/s:",
                     settings.streamConnections(), streamRate, settings.streamConnections() * settings.streamRatePerSecond()));
-            lines.add(String.format(Locale.ROOT, "  %-6s %-9s %14s %14s %13s %7s  %s", "stack", "transport", "floor µs/read",
-                    "events/read", "ours µs/msg", "cpu×", "goal"));
+            lines.add(String.format(Locale.ROOT, "  %-6s %-9s %14s %12s %12s %12s %7s  %s", "stack", "transport", "floor µs/read",
+                    "events/read", "ours µs/msg", "ours p99 ms", "cpu×", "goal"));
             for (String stack : stacks) {
                 for (Transport transport : streamTransports) {
                     GeneratorCheck.StreamComparison c = check.stream(stack, transport);
                     boolean met = c.ratio() <= STREAM_CPU_GOAL && c.generatorLost() == 0;
                     allMet &= met;
-                    lines.add(String.format(Locale.ROOT, "  %-6s %-9s %14.2f %14.2f %13.2f %7.2f  %s", stack, transport.id(),
-                            c.floorCpuMicrosPerRead(), c.eventsPerRead(), c.generatorCpuMicrosPerMessage(), c.ratio(),
+                    lines.add(String.format(Locale.ROOT, "  %-6s %-9s %14.2f %12.2f %12.2f %12.1f %7.2f  %s", stack, transport.id(),
+                            c.floorCpuMicrosPerRead(), c.eventsPerRead(), c.generatorCpuMicrosPerMessage(), c.generatorP99Millis(), c.ratio(),
                             (met ? "met" : "MISSED") + (c.generatorLost() > 0 ? " (lost " + c.generatorLost() + ")" : "")));
                 }
             }
