@@ -297,13 +297,13 @@ public final class Http2Codec extends HttpCodec {
         frameFlags = frameHead[4] & 0xFF;
         frameStreamId = ((frameHead[5] & 0x7F) << 24) | (frameHead[6] & 0xFF) << 16 | (frameHead[7] & 0xFF) << 8
                 | frameHead[8] & 0xFF;
-        if (frameLength > RECEIVE_MAX_FRAME_BYTES) {
-            throw new ProtocolViolationException("HTTP/2 frame of type " + frameType + " carries " + frameLength
-                    + " bytes, over the SETTINGS_MAX_FRAME_SIZE of " + RECEIVE_MAX_FRAME_BYTES + " (FRAME_SIZE_ERROR)");
-        }
         if (!serverSettingsSeen && frameType != TYPE_SETTINGS) {
             throw new ProtocolViolationException("the server's connection preface must start with SETTINGS"
                     + " (RFC 9113 §3.4), got a frame of type " + frameType + "; is the server speaking HTTP/2?");
+        }
+        if (frameLength > RECEIVE_MAX_FRAME_BYTES) {
+            throw new ProtocolViolationException("HTTP/2 frame of type " + frameType + " carries " + frameLength
+                    + " bytes, over the SETTINGS_MAX_FRAME_SIZE of " + RECEIVE_MAX_FRAME_BYTES + " (FRAME_SIZE_ERROR)");
         }
         if (continuationExpected != (frameType == TYPE_CONTINUATION)) {
             throw new ProtocolViolationException(continuationExpected
