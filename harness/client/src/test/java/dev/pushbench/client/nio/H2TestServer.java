@@ -28,7 +28,8 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  *   <li>{@code GET /sse?padBytes=N}: a {@code text/event-stream} written forever, one event
  *       ({@code id: <n>}, a data line of N letters) per write, each flushed before the next, until
  *       the client goes;</li>
- *   <li>{@code GET /json?n=K}: {@code {"n":K,"echo":"<x-echo header>"}} with a content length;</li>
+ *   <li>{@code GET /json?n=K}: {@code {"n":K,"echo":"<x-echo header>","uri":"<scheme://authority/path?query>"}}
+ *       with a content length;</li>
  *   <li>{@code GET /reset}: one event, then the handler fails, so Jetty resets the stream;</li>
  *   <li>{@code /ws}: RFC 8441 WebSocket (with {@code connectProtocol}) that says {@code welcome}
  *       on open and answers each text message {@code m} with {@code echo: m}.</li>
@@ -80,7 +81,8 @@ final class H2TestServer implements AutoCloseable {
                     sse(response, padBytes, callback);
                 }
                 case "/json" -> {
-                    String body = "{\"n\":" + query.getValue("n") + ",\"echo\":\"" + request.getHeaders().get("x-echo") + "\"}";
+                    String body = "{\"n\":" + query.getValue("n") + ",\"echo\":\"" + request.getHeaders().get("x-echo")
+                            + "\",\"uri\":\"" + request.getHttpURI() + "\"}";
                     byte[] bytes = body.getBytes(UTF_8);
                     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
                     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);

@@ -162,7 +162,8 @@ class Http2CodecTest {
             done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             List<String> expected = new ArrayList<>();
             for (int n = 1; n <= exchanges; n++) {
-                expected.add("{\"n\":" + n + ",\"echo\":\"hi " + n + "\"}");
+                expected.add("{\"n\":" + n + ",\"echo\":\"hi " + n + "\",\"uri\":\"http://127.0.0.1:"
+                        + server.address().getPort() + "/json?n=" + n + "\"}");
             }
             assertEquals(expected, bodies);
             assertEquals(List.of("application/json", "application/json", "application/json", "application/json",
@@ -272,6 +273,47 @@ class Http2CodecTest {
         }
     }
 
+    /** A graceful GOAWAY covering the exchange in progress lets it finish; the next request is refused. */
+    @Test
+    void gracefulGoAwayLetsTheExchangeFinishAndRefusesTheNext() throws Exception {
+        byte[] answer = Splits.cat(
+                frame(0x7, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0), // GOAWAY: last stream 1, NO_ERROR
+                responseHeaders(1, HttpFields.build().add("content-type", "application/json"), 4096),
+                frame(0x0, 0x1, 1, "{}".getBytes(US_ASCII)));
+        StringBuilder seen = new StringBuilder();
+        try (ScriptedH2Server scripted = new ScriptedH2Server(answer);
+             NioEngine engine = engine(scripted.address())) {
+            H2TestConnection client = new H2TestConnection(engine, 0) {
+                @Override
+                void onStarted() throws IOException {
+                    codec.send(HttpRequest.get("/poll"), this);
+                }
+
+                @Override
+                public void onHead(ResponseHead head) {
+                    seen.append(head.status()).append(' ');
+                }
+
+                @Override
+                public void onContent(byte[] bytes, int offset, int length) {
+                    seen.append(new String(bytes, offset, length, US_ASCII));
+                }
+
+                @Override
+                public void onComplete() throws IOException {
+                    seen.append(" complete");
+                    codec.send(HttpRequest.get("/poll"), this);
+                }
+            };
+            client.open();
+            Throwable cause = client.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals("200 {} complete", seen.toString());
+            assertInstanceOf(IOException.class, cause);
+            assertEquals("the server sent GOAWAY (NO_ERROR (0x0), last stream 1): no new request on this connection",
+                    cause.getMessage());
+        }
+    }
+
     @Test
     void aServerThatIsNotHttp2IsNamed() throws Exception {
         byte[] http1 = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(US_ASCII);
@@ -361,12 +403,8 @@ class Http2CodecTest {
 
     /** SETTINGS, PING, WINDOW_UPDATE, a header block in HEADERS and CONTINUATION frames, padded DATA, DATA, empty END_STREAM DATA. */
     private static byte[] cannedResponse() throws Exception {
-        ByteBufferPool pool = new ByteBufferPool.NonPooling();
-        Generator generator = new Generator(pool, 16); // header block fragments of 16 bytes: CONTINUATION frames
-        RetainableByteBuffer.Mutable headers = new RetainableByteBuffer.DynamicCapacity(pool, false, 65_536);
         HttpFields.Mutable fields = HttpFields.build().add("content-type", "text/event-stream").add("x-long", "v".repeat(40));
-        generator.control(headers, new HeadersFrame(1, new MetaData.Response(200, null, HttpVersion.HTTP_2, fields), null, false));
-        byte[] headerBlock = headers.takeByteArray();
+        byte[] headerBlock = responseHeaders(1, fields, 16); // fragments of 16 bytes: CONTINUATION frames
         assertEquals(0x9, headerBlock[9 + ((headerBlock[0] & 0xFF) << 16 | (headerBlock[1] & 0xFF) << 8 | headerBlock[2] & 0xFF) + 3],
                 "the header block continues in a CONTINUATION frame");
         byte[] padded = Splits.cat(new byte[] {5}, "id: 1\ndata: padded\n\n", new byte[5]);
@@ -378,6 +416,15 @@ class Http2CodecTest {
                 frame(0x0, 0x8, 1, padded), // DATA, PADDED
                 frame(0x0, 0, 1, "id: 2\ndata: plain\n\n".getBytes(US_ASCII)),
                 frame(0x0, 0x1, 1, new byte[0])); // DATA, END_STREAM
+    }
+
+    /** A 200 response's HEADERS on {@code streamId}, HPACK by Jetty, the block cut in {@code fragmentBytes} fragments. */
+    static byte[] responseHeaders(int streamId, HttpFields fields, int fragmentBytes) throws Exception {
+        ByteBufferPool pool = new ByteBufferPool.NonPooling();
+        Generator generator = new Generator(pool, fragmentBytes);
+        RetainableByteBuffer.Mutable headers = new RetainableByteBuffer.DynamicCapacity(pool, false, 65_536);
+        generator.control(headers, new HeadersFrame(streamId, new MetaData.Response(200, null, HttpVersion.HTTP_2, fields), null, false));
+        return headers.takeByteArray();
     }
 
     // ---- frames by hand
