@@ -70,6 +70,8 @@ public final class Http2Codec extends HttpCodec {
     private static final int RECEIVE_MAX_FRAME_BYTES = 16_384;
     private static final int MAX_HEADER_LIST_BYTES = 64 * 1024;
     private static final int FRAME_HEAD_BYTES = 9;
+    private static final int FIRST_CONTROL_FRAME_BYTES = 256;
+    private static final byte[] NO_BYTES = new byte[0];
     private static final long MAX_WINDOW_BYTES = Integer.MAX_VALUE;
 
     private static final int TYPE_DATA = 0x0;
@@ -130,7 +132,7 @@ public final class Http2Codec extends HttpCodec {
     /** A WebSocket request waiting for the server's first SETTINGS. */
     private boolean requestDeferred;
     /** Tunnel bytes the server's windows did not take yet. */
-    private byte[] tunnelBacklog = new byte[0];
+    private byte[] tunnelBacklog = NO_BYTES;
     private int tunnelBacklogLength;
 
     private GoAwayFrame goAway;
@@ -235,7 +237,7 @@ public final class Http2Codec extends HttpCodec {
             throw new IllegalStateException("no open tunnel: the WebSocket exchange has not been answered with 200");
         }
         if (tunnelBacklogLength + length > tunnelBacklog.length) {
-            tunnelBacklog = Arrays.copyOf(tunnelBacklog, Math.max(tunnelBacklogLength + length, 2 * tunnelBacklog.length));
+            tunnelBacklog = Arrays.copyOf(tunnelBacklog, Math.max(tunnelBacklogLength + length, Math.max(256, 2 * tunnelBacklog.length)));
         }
         System.arraycopy(bytes, offset, tunnelBacklog, tunnelBacklogLength, length);
         tunnelBacklogLength += length;
@@ -317,7 +319,9 @@ public final class Http2Codec extends HttpCodec {
             beginData();
         } else {
             if (controlFrame == null || controlFrame.capacity() < FRAME_HEAD_BYTES + frameLength) {
-                controlFrame = ByteBuffer.allocate(FRAME_HEAD_BYTES + RECEIVE_MAX_FRAME_BYTES);
+                // sized to what arrives (SETTINGS, a response's HEADERS: tens of bytes), not to the largest frame allowed
+                int capacity = controlFrame == null ? FIRST_CONTROL_FRAME_BYTES : 2 * controlFrame.capacity();
+                controlFrame = ByteBuffer.allocate(Math.max(capacity, FRAME_HEAD_BYTES + frameLength));
             }
             controlFrame.clear().limit(FRAME_HEAD_BYTES + frameLength);
             controlFrame.put(frameHead);
