@@ -60,6 +60,10 @@ import org.eclipse.jetty.io.RetainableByteBuffer;
  * (DATA on a stream that is not open, a window overrun, a frame over the announced size, PUSH_PROMISE
  * though push is disabled) throws {@link ProtocolViolationException}. {@link #onClosing} sends
  * GOAWAY (NO_ERROR).
+ *
+ * <p>The class is long because a connection's HTTP/2 state is one machine on one thread: the frame
+ * being read, the server's settings, both directions' flow-control windows and the exchange in
+ * progress are read and changed by the same frames; split up, each part would reach into the others.
  */
 public final class Http2Codec extends HttpCodec {
     /** The receive window for each stream and for the connection: 16 MiB. */
@@ -97,14 +101,14 @@ public final class Http2Codec extends HttpCodec {
 
     // ---- the frame being read
     private final byte[] frameHead = new byte[FRAME_HEAD_BYTES];
-    private int frameHeadFill;
-    private int frameLength;
+    private int frameHeadFilledBytes;
+    private int framePayloadBytes;
     private int frameType;
     private int frameFlags;
     private int frameStreamId;
     private boolean awaitingPadLength;
-    private int dataLeft;
-    private int padLeft;
+    private int dataLeftBytes;
+    private int padLeftBytes;
     private ByteBuffer controlFrame;
     private boolean continuationExpected;
     private boolean serverSettingsSeen;
@@ -272,12 +276,12 @@ public final class Http2Codec extends HttpCodec {
         int at = offset;
         int end = offset + length;
         while (at < end && !connection.isClosed()) {
-            if (frameHeadFill < FRAME_HEAD_BYTES) {
-                int n = Math.min(FRAME_HEAD_BYTES - frameHeadFill, end - at);
-                System.arraycopy(bytes, at, frameHead, frameHeadFill, n);
-                frameHeadFill += n;
+            if (frameHeadFilledBytes < FRAME_HEAD_BYTES) {
+                int n = Math.min(FRAME_HEAD_BYTES - frameHeadFilledBytes, end - at);
+                System.arraycopy(bytes, at, frameHead, frameHeadFilledBytes, n);
+                frameHeadFilledBytes += n;
                 at += n;
-                if (frameHeadFill == FRAME_HEAD_BYTES) {
+                if (frameHeadFilledBytes == FRAME_HEAD_BYTES) {
                     beginFrame();
                 }
             } else if (frameType == TYPE_DATA) {
@@ -294,7 +298,7 @@ public final class Http2Codec extends HttpCodec {
     }
 
     private void beginFrame() throws IOException {
-        frameLength = (frameHead[0] & 0xFF) << 16 | (frameHead[1] & 0xFF) << 8 | frameHead[2] & 0xFF;
+        framePayloadBytes = (frameHead[0] & 0xFF) << 16 | (frameHead[1] & 0xFF) << 8 | frameHead[2] & 0xFF;
         frameType = frameHead[3] & 0xFF;
         frameFlags = frameHead[4] & 0xFF;
         frameStreamId = ((frameHead[5] & 0x7F) << 24) | (frameHead[6] & 0xFF) << 16 | (frameHead[7] & 0xFF) << 8
@@ -303,8 +307,8 @@ public final class Http2Codec extends HttpCodec {
             throw new ProtocolViolationException("the server's connection preface must start with SETTINGS"
                     + " (RFC 9113 §3.4), got a frame of type " + frameType + "; is the server speaking HTTP/2?");
         }
-        if (frameLength > RECEIVE_MAX_FRAME_BYTES) {
-            throw new ProtocolViolationException("HTTP/2 frame of type " + frameType + " carries " + frameLength
+        if (framePayloadBytes > RECEIVE_MAX_FRAME_BYTES) {
+            throw new ProtocolViolationException("HTTP/2 frame of type " + frameType + " carries " + framePayloadBytes
                     + " bytes, over the SETTINGS_MAX_FRAME_SIZE of " + RECEIVE_MAX_FRAME_BYTES + " (FRAME_SIZE_ERROR)");
         }
         if (continuationExpected != (frameType == TYPE_CONTINUATION)) {
@@ -318,14 +322,14 @@ public final class Http2Codec extends HttpCodec {
         if (frameType == TYPE_DATA) {
             beginData();
         } else {
-            if (controlFrame == null || controlFrame.capacity() < FRAME_HEAD_BYTES + frameLength) {
+            if (controlFrame == null || controlFrame.capacity() < FRAME_HEAD_BYTES + framePayloadBytes) {
                 // sized to what arrives (SETTINGS, a response's HEADERS: tens of bytes), not to the largest frame allowed
                 int capacity = controlFrame == null ? FIRST_CONTROL_FRAME_BYTES : 2 * controlFrame.capacity();
-                controlFrame = ByteBuffer.allocate(Math.max(capacity, FRAME_HEAD_BYTES + frameLength));
+                controlFrame = ByteBuffer.allocate(Math.max(capacity, FRAME_HEAD_BYTES + framePayloadBytes));
             }
-            controlFrame.clear().limit(FRAME_HEAD_BYTES + frameLength);
+            controlFrame.clear().limit(FRAME_HEAD_BYTES + framePayloadBytes);
             controlFrame.put(frameHead);
-            if (frameLength == 0) {
+            if (framePayloadBytes == 0) {
                 endControlFrame();
             }
         }
@@ -339,21 +343,21 @@ public final class Http2Codec extends HttpCodec {
                     + (streamId == 0 ? " (no exchange in progress)" : " (the exchange in progress is on stream " + streamId
                     + (headReceived ? ")" : ", still waiting for its HEADERS)")));
         }
-        connectionReceiveWindowBytes -= frameLength;
-        streamReceiveWindowBytes -= frameLength;
+        connectionReceiveWindowBytes -= framePayloadBytes;
+        streamReceiveWindowBytes -= framePayloadBytes;
         if (connectionReceiveWindowBytes < 0 || streamReceiveWindowBytes < 0) {
-            throw new ProtocolViolationException("the server overran the flow-control window: DATA of " + frameLength
-                    + " bytes on stream " + frameStreamId + " with " + (connectionReceiveWindowBytes + frameLength)
-                    + " bytes left on the connection and " + (streamReceiveWindowBytes + frameLength)
+            throw new ProtocolViolationException("the server overran the flow-control window: DATA of " + framePayloadBytes
+                    + " bytes on stream " + frameStreamId + " with " + (connectionReceiveWindowBytes + framePayloadBytes)
+                    + " bytes left on the connection and " + (streamReceiveWindowBytes + framePayloadBytes)
                     + " on the stream (FLOW_CONTROL_ERROR)");
         }
         awaitingPadLength = (frameFlags & FLAG_PADDED) != 0;
-        dataLeft = awaitingPadLength ? frameLength - 1 : frameLength;
-        padLeft = 0;
-        if (awaitingPadLength && frameLength == 0) {
+        dataLeftBytes = awaitingPadLength ? framePayloadBytes - 1 : framePayloadBytes;
+        padLeftBytes = 0;
+        if (awaitingPadLength && framePayloadBytes == 0) {
             throw new ProtocolViolationException("a padded DATA frame without its pad length (stream " + frameStreamId + ")");
         }
-        if (frameLength == 0) {
+        if (framePayloadBytes == 0) {
             endData();
         }
     }
@@ -361,24 +365,24 @@ public final class Http2Codec extends HttpCodec {
     private int data(byte[] bytes, int at, int end) throws IOException {
         if (awaitingPadLength) {
             awaitingPadLength = false;
-            padLeft = bytes[at++] & 0xFF;
-            if (padLeft > dataLeft) {
-                throw new ProtocolViolationException("DATA frame padding of " + padLeft + " bytes exceeds its "
-                        + dataLeft + "-byte payload (stream " + frameStreamId + ")");
+            padLeftBytes = bytes[at++] & 0xFF;
+            if (padLeftBytes > dataLeftBytes) {
+                throw new ProtocolViolationException("DATA frame padding of " + padLeftBytes + " bytes exceeds its "
+                        + dataLeftBytes + "-byte payload (stream " + frameStreamId + ")");
             }
-            dataLeft -= padLeft;
+            dataLeftBytes -= padLeftBytes;
         }
-        int n = Math.min(dataLeft, end - at);
+        int n = Math.min(dataLeftBytes, end - at);
         if (n > 0) {
-            dataLeft -= n;
+            dataLeftBytes -= n;
             exchange.onContent(bytes, at, n);
             at += n;
         }
-        if (dataLeft == 0) {
-            int skipped = Math.min(padLeft, end - at);
-            padLeft -= skipped;
+        if (dataLeftBytes == 0) {
+            int skipped = Math.min(padLeftBytes, end - at);
+            padLeftBytes -= skipped;
             at += skipped;
-            if (padLeft == 0 && !awaitingPadLength && !connection.isClosed()) {
+            if (padLeftBytes == 0 && !awaitingPadLength && !connection.isClosed()) {
                 endData();
             }
         }
@@ -386,11 +390,11 @@ public final class Http2Codec extends HttpCodec {
     }
 
     private void endData() throws IOException {
-        frameHeadFill = 0;
+        frameHeadFilledBytes = 0;
         boolean endStream = (frameFlags & FLAG_END_STREAM) != 0;
-        connectionUncreditedBytes += frameLength;
+        connectionUncreditedBytes += framePayloadBytes;
         if (!endStream) {
-            streamUncreditedBytes += frameLength;
+            streamUncreditedBytes += framePayloadBytes;
         }
         creditConsumed();
         if (endStream) {
@@ -432,7 +436,7 @@ public final class Http2Codec extends HttpCodec {
     // ---- every other frame: Jetty's parser, one whole frame at a time
 
     private void endControlFrame() throws IOException {
-        frameHeadFill = 0;
+        frameHeadFilledBytes = 0;
         controlFrame.flip();
         while (controlFrame.hasRemaining() && listenerFailure == null) {
             parser.parse(controlFrame);
