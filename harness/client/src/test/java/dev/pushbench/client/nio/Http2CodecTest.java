@@ -21,12 +21,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.http2.frames.Frame;
 import org.eclipse.jetty.http2.frames.HeadersFrame;
+import org.eclipse.jetty.http2.frames.SettingsFrame;
+import org.eclipse.jetty.http2.frames.WindowUpdateFrame;
 import org.eclipse.jetty.http2.generator.Generator;
+import org.eclipse.jetty.http2.parser.Parser;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.junit.jupiter.api.AfterAll;
@@ -314,6 +319,80 @@ class Http2CodecTest {
         }
     }
 
+    /**
+     * What the client says (its SETTINGS, the connection's WINDOW_UPDATE, an RFC 8441 extended
+     * CONNECT, decoded by Jetty's parser), and tunnel bytes held back by the server's 10-byte stream
+     * window until its WINDOW_UPDATE: DATA of 10 bytes, then of the other 15.
+     */
+    @Test
+    void extendedConnectAndTunnelBytesWithinTheServersWindow() throws Exception {
+        byte[] settings = frame(0x4, 0, 0, 0, 0x4, 0, 0, 0, 10, 0, 0x8, 0, 0, 0, 1); // INITIAL_WINDOW_SIZE 10, ENABLE_CONNECT_PROTOCOL 1
+        byte[] tunnel = "abcdefghijklmnopqrstuvwxy".getBytes(US_ASCII);
+        try (ScriptedH2Server scripted = new ScriptedH2Server(settings, responseHeaders(1, HttpFields.build(), 4096));
+             NioEngine engine = engine(scripted.address())) {
+            H2TestConnection client = new H2TestConnection(engine, 0) {
+                @Override
+                void onStarted() throws IOException {
+                    codec.send(HttpRequest.webSocket("/ws/t0?since=41", "dGhlIHNhbXBsZSBub25jZQ=="), this);
+                }
+
+                @Override
+                public void onHead(ResponseHead head) throws IOException {
+                    assertEquals(200, head.status());
+                    codec.writeTunnel(tunnel, 0, tunnel.length);
+                }
+            };
+            client.open();
+
+            List<Frame> said = new ArrayList<>();
+            Parser parser = new Parser(new ByteBufferPool.NonPooling(), 8192);
+            parser.init(new Parser.Listener() {
+                @Override
+                public void onSettings(SettingsFrame frame) {
+                    said.add(frame);
+                }
+
+                @Override
+                public void onWindowUpdate(WindowUpdateFrame frame) {
+                    said.add(frame);
+                }
+
+                @Override
+                public void onHeaders(HeadersFrame frame) {
+                    said.add(frame);
+                }
+            });
+            for (int type : new int[] {0x4, 0x8, 0x1}) {
+                parser.parse(ByteBuffer.wrap(scripted.nextClientFrame(type)));
+            }
+            SettingsFrame clientSettings = (SettingsFrame) said.get(0);
+            assertEquals(0, clientSettings.getSettings().get(SettingsFrame.ENABLE_PUSH));
+            assertEquals(Http2Codec.DEFAULT_WINDOW_BYTES, clientSettings.getSettings().get(SettingsFrame.INITIAL_WINDOW_SIZE));
+            WindowUpdateFrame connectionWindow = (WindowUpdateFrame) said.get(1);
+            assertEquals(0, connectionWindow.getStreamId());
+            assertEquals(Http2Codec.DEFAULT_WINDOW_BYTES - 65_535, connectionWindow.getWindowDelta());
+            HeadersFrame connect = (HeadersFrame) said.get(2);
+            assertEquals(1, connect.getStreamId());
+            assertEquals(false, connect.isEndStream(), "a tunnel's HEADERS leave the stream open");
+            MetaData.Request request = (MetaData.Request) connect.getMetaData();
+            assertEquals("CONNECT", request.getMethod());
+            assertEquals("websocket", request.getProtocol());
+            assertEquals("http://" + scripted.address().getHostString() + ":" + scripted.address().getPort()
+                    + "/ws/t0?since=41", request.getHttpURI().toString());
+            assertEquals("13", request.getHttpFields().get("sec-websocket-version"));
+
+            assertEquals("abcdefghij", dataOf(scripted.nextClientFrame(0x0)), "as much as the stream window allows");
+            scripted.write(frame(0x8, 0, 1, 0, 0, 0, 100)); // WINDOW_UPDATE stream 1: +100
+            assertEquals("klmnopqrstuvwxy", dataOf(scripted.nextClientFrame(0x0)), "the rest once the window grew");
+            client.close();
+        }
+    }
+
+    private static String dataOf(byte[] frame) {
+        assertEquals(1, ByteBuffer.wrap(frame, 5, 4).getInt(), "DATA on stream 1");
+        return new String(frame, 9, frame.length - 9, US_ASCII);
+    }
+
     @Test
     void aServerThatIsNotHttp2IsNamed() throws Exception {
         byte[] http1 = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(US_ASCII);
@@ -488,12 +567,15 @@ class Http2CodecTest {
     }
 
     /**
-     * Accepts one connection: reads the client preface, answers with {@code settings} (or any bytes),
-     * and once the client's first HEADERS arrived writes {@code afterRequest}; then reads to the end.
+     * Accepts one connection: reads the client preface, answers with {@code first} (a SETTINGS, or
+     * any bytes), and once the client's first HEADERS arrived writes {@code afterRequest}; keeps every
+     * frame the client sent after its preface in {@link #clientFrames}; {@link #write} sends more.
      */
     static final class ScriptedH2Server implements AutoCloseable {
+        final LinkedBlockingQueue<byte[]> clientFrames = new LinkedBlockingQueue<>();
         private final ServerSocket socket;
         private final Thread thread;
+        private final CompletableFuture<OutputStream> out = new CompletableFuture<>();
 
         /** An empty SETTINGS, then {@code afterRequest}. */
         ScriptedH2Server(byte[] afterRequest) throws IOException {
@@ -511,29 +593,51 @@ class Http2CodecTest {
             return new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort());
         }
 
+        /** Writes {@code bytes} to the client once it connected. */
+        void write(byte[] bytes) throws Exception {
+            OutputStream stream = out.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            synchronized (stream) {
+                stream.write(bytes);
+                stream.flush();
+            }
+        }
+
+        /** The next frame of {@code type} the client sent, skipping others. */
+        byte[] nextClientFrame(int type) throws InterruptedException {
+            while (true) {
+                byte[] frame = clientFrames.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertNotNull(frame, "no frame of type " + type + " from the client");
+                if (frame[3] == type) {
+                    return frame;
+                }
+            }
+        }
+
         private void serve(byte[] first, byte[] afterRequest) {
             try (Socket s = socket.accept()) {
                 InputStream in = s.getInputStream();
-                OutputStream out = s.getOutputStream();
+                OutputStream stream = s.getOutputStream();
                 in.readNBytes(24);
-                out.write(first);
-                out.flush();
-                if (afterRequest != null) {
-                    while (true) {
-                        byte[] head = in.readNBytes(9);
-                        if (head.length < 9) {
-                            return;
-                        }
-                        in.readNBytes((head[0] & 0xFF) << 16 | (head[1] & 0xFF) << 8 | head[2] & 0xFF);
-                        if (head[3] == 0x1) {
-                            break;
+                synchronized (stream) {
+                    stream.write(first);
+                    stream.flush();
+                }
+                out.complete(stream);
+                boolean answered = afterRequest == null;
+                while (true) {
+                    byte[] head = in.readNBytes(9);
+                    if (head.length < 9) {
+                        return;
+                    }
+                    byte[] payload = in.readNBytes((head[0] & 0xFF) << 16 | (head[1] & 0xFF) << 8 | head[2] & 0xFF);
+                    clientFrames.add(Splits.cat(head, payload));
+                    if (!answered && head[3] == 0x1) {
+                        answered = true;
+                        synchronized (stream) {
+                            stream.write(afterRequest);
+                            stream.flush();
                         }
                     }
-                    out.write(afterRequest);
-                    out.flush();
-                }
-                while (in.read() >= 0) {
-                    // until the client closes
                 }
             } catch (IOException ignored) {
                 // the client went
