@@ -594,6 +594,9 @@ public final class Http2Codec extends HttpCodec {
             throw new ProtocolViolationException("HEADERS on stream " + streamId + " are not a response (no :status)");
         }
         int status = response.getStatus();
+        if (status == 101) {
+            throw new ProtocolViolationException("a 101 on stream " + streamId + ": HTTP/2 has no upgrade (RFC 9113 §8.6)");
+        }
         if (status >= 100 && status < 200) {
             if (frame.isEndStream()) {
                 throw new ProtocolViolationException("an informational " + status + " response ended stream " + streamId);
