@@ -96,8 +96,12 @@ public final class Http2Codec extends HttpCodec {
     private final RetainableByteBuffer.Mutable generated;
     private final Parser parser;
     private final Frames frames = new Frames();
-    /** What a Jetty parser callback failed with, thrown once the parser returns (it catches everything). */
-    private IOException listenerFailure;
+    /**
+     * What a callback from Jetty's parser failed with (the exchange's own exceptions included),
+     * thrown unchanged once the parser returns: the parser catches everything and would report it as
+     * its own parse error.
+     */
+    private Throwable listenerFailure;
 
     // ---- the frame being read
     private final byte[] frameHead = new byte[FRAME_HEAD_BYTES];
@@ -442,9 +446,15 @@ public final class Http2Codec extends HttpCodec {
             parser.parse(controlFrame);
         }
         if (listenerFailure != null) {
-            IOException failure = listenerFailure;
+            Throwable failure = listenerFailure;
             listenerFailure = null;
-            throw failure;
+            if (failure instanceof IOException e) {
+                throw e;
+            }
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            throw (Error) failure;
         }
     }
 
@@ -518,10 +528,8 @@ public final class Http2Codec extends HttpCodec {
             }
             try {
                 action.run();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException | Error e) {
                 listenerFailure = e;
-            } catch (RuntimeException e) {
-                listenerFailure = new IOException("handling an HTTP/2 frame failed: " + e, e);
             }
         }
     }

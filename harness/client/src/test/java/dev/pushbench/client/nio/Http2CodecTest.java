@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pushbench.core.Protocol;
@@ -440,6 +441,31 @@ class Http2CodecTest {
                 everyByte[i] = i + 1;
             }
             assertEquals(expected, transcript(engine, stream, everyByte), "one byte at a time");
+        }
+    }
+
+    /** The exchange's own exception comes out of the codec as it was thrown, not as a parse error of Jetty's parser. */
+    @Test
+    void anExchangesExceptionInItsHeadPassesThroughUnchanged() throws Exception {
+        byte[] stream = cannedResponse();
+        ProtocolViolationException refused = new ProtocolViolationException("an SSE answer must be text/event-stream");
+        try (NioEngine engine = engine(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9))) {
+            H2TestConnection connection = new H2TestConnection(engine, 0) {
+                @Override
+                void onStarted() {
+                }
+
+                @Override
+                public void onHead(ResponseHead head) throws IOException {
+                    throw refused;
+                }
+            };
+            Http2Codec codec = new Http2Codec(connection);
+            codec.start();
+            codec.send(HttpRequest.get("/sse/t0"), connection);
+            IOException thrown = assertThrows(IOException.class,
+                    () -> codec.onRead(stream, 0, stream.length));
+            assertEquals(refused, thrown);
         }
     }
 
