@@ -84,6 +84,14 @@ public final class NioEngine implements ClientEngine {
         return config;
     }
 
+    /** The HTTP framing for {@code connection}, by the configured protocol; called on its selector thread once connected. */
+    public HttpCodec newCodec(NioConnection connection) {
+        if (config.protocol().isHttp2()) {
+            return new Http2Codec(connection);
+        }
+        throw new UnsupportedOperationException("HTTP/1.1 codec not built");
+    }
+
     /** The loop a new connection runs on: round-robin. */
     NioLoop nextLoop() {
         return loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
