@@ -73,6 +73,7 @@ abstract class Polling {
     /** One connection's run of polls: its cursor, and what each answer means. */
     final class Answers {
         private final PollAnswerReader reader = new PollAnswerReader();
+        private final String path = pathPrefix() + subscriber.topicName();
         private long cursor;
         private boolean live;
 
@@ -82,7 +83,7 @@ abstract class Polling {
 
         /** The next poll's request target: {@code /poll/t0}, then {@code /poll/t0?since=41}. */
         String target() {
-            return pathPrefix() + subscriber.topicName() + (cursor >= 0 ? "?since=" + cursor : "");
+            return cursor >= 0 ? path + "?since=" + cursor : path;
         }
 
         /**
