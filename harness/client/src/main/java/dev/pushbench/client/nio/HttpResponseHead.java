@@ -40,6 +40,9 @@ public final class HttpResponseHead implements ResponseHead {
     /** Per field: name start, name end, value start, value end (trimmed), as offsets into {@code collected}. */
     private int[] fields = new int[4 * 8];
     private int fieldCount;
+    /** Where each line of the head ends: the index of its LF in {@code collected}. */
+    private int[] lineEnds = new int[16];
+    private int lineEndCount;
 
     /**
      * Takes bytes of the head.
@@ -52,21 +55,42 @@ public final class HttpResponseHead implements ResponseHead {
         if (complete) {
             throw new IllegalStateException("the head is complete; its bytes are all read");
         }
-        for (int i = 0; i < length; i++) {
-            byte b = bytes[offset + i];
-            append(b);
+        int start = this.length;
+        int take = Math.min(length, MAX_HEAD_BYTES - start);
+        int end = offset + take;
+        for (int i = offset; i < end; i++) {
+            byte b = bytes[i];
             if (b == '\n') {
+                if (lineEndCount == lineEnds.length) {
+                    lineEnds = Arrays.copyOf(lineEnds, 2 * lineEnds.length);
+                }
+                lineEnds[lineEndCount++] = start + i - offset;
                 if (lineBytes == 0) {
+                    int used = i + 1 - offset;
+                    collect(bytes, offset, used);
                     complete = true;
                     parse();
-                    return i + 1;
+                    return used;
                 }
                 lineBytes = 0;
             } else if (b != '\r') {
                 lineBytes++;
             }
         }
+        collect(bytes, offset, take);
+        if (take < length) {
+            throw new ProtocolViolationException("response head longer than " + MAX_HEAD_BYTES + " bytes");
+        }
         return -1;
+    }
+
+    /** Keeps the head's bytes (only the head's: a reused head stays the size of the heads it reads). */
+    private void collect(byte[] bytes, int offset, int n) {
+        if (length + n > collected.length) {
+            collected = Arrays.copyOf(collected, Math.min(MAX_HEAD_BYTES, Math.max(length + n, 2 * collected.length)));
+        }
+        System.arraycopy(bytes, offset, collected, length, n);
+        length += n;
     }
 
     /** Forgets this head, keeping its buffers, to read the next response of the connection. */
@@ -76,6 +100,7 @@ public final class HttpResponseHead implements ResponseHead {
         complete = false;
         status = 0;
         fieldCount = 0;
+        lineEndCount = 0;
     }
 
     public boolean isComplete() {
@@ -204,19 +229,9 @@ public final class HttpResponseHead implements ResponseHead {
         }
     }
 
-    private void append(byte b) throws ProtocolViolationException {
-        if (length == collected.length) {
-            if (length == MAX_HEAD_BYTES) {
-                throw new ProtocolViolationException("response head longer than " + MAX_HEAD_BYTES + " bytes");
-            }
-            collected = Arrays.copyOf(collected, Math.min(MAX_HEAD_BYTES, 2 * length));
-        }
-        collected[length++] = b;
-    }
-
     /** Checks the status line and indexes the fields; Strings only for the messages of a broken head. */
     private void parse() throws ProtocolViolationException {
-        int lineEnd = lineEnd(0);
+        int lineEnd = lineEnds[0];
         int statusEnd = stripCr(0, lineEnd);
         int n = statusEnd;
         byte[] c = collected;
@@ -228,8 +243,8 @@ public final class HttpResponseHead implements ResponseHead {
         status = (c[9] - '0') * 100 + (c[10] - '0') * 10 + (c[11] - '0');
         fieldCount = 0;
         int at = lineEnd + 1;
-        while (true) {
-            int end = lineEnd(at);
+        for (int line = 1; ; line++) {
+            int end = lineEnds[line];
             int stripped = stripCr(at, end);
             if (stripped == at) {
                 return; // the empty line
@@ -265,15 +280,6 @@ public final class HttpResponseHead implements ResponseHead {
             fields[f + 3] = valueEnd;
             at = end + 1;
         }
-    }
-
-    /** The index of the LF ending the line that starts at {@code from}. */
-    private int lineEnd(int from) {
-        int i = from;
-        while (collected[i] != '\n') {
-            i++;
-        }
-        return i;
     }
 
     /** The end of the line {@code [from, lf)} without its CR. */
