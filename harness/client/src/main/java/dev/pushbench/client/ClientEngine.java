@@ -6,7 +6,7 @@ import java.util.function.LongConsumer;
  * The client machinery one load-generator run uses to open its subscribers' connections, and the
  * counters it keeps at the socket. Two implementations: {@link JettyClientEngine} (Jetty's HttpClient and
  * WebSocketClient, every transport over every protocol) and {@link dev.pushbench.client.nio.NioEngine}
- * (a minimal java.nio client for HTTP/1.1 cleartext SSE and WebSocket); {@link ClientEngineKind} names
+ * (a minimal java.nio client for HTTP/1.1 cleartext: SSE, WebSocket and polling); {@link ClientEngineKind} names
  * them and opens one.
  *
  * <pre>

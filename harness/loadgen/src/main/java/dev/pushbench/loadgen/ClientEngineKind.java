@@ -20,13 +20,16 @@ import java.util.stream.Collectors;
  *
  * <pre>
  *   ClientEngineKind kind = ClientEngineKind.fromId("nio");
- *   kind.unsupported(Transport.LONG_POLLING, Protocol.HTTP_1_1);   // Optional[the nio client engine speaks …]
+ *   kind.unsupported(Transport.LONG_POLLING, Protocol.H2C);   // Optional[the nio client engine speaks …]
  * </pre>
  */
 public enum ClientEngineKind {
     /** Jetty's HttpClient/WebSocketClient: every transport over every protocol. */
     JETTY("jetty"),
-    /** A minimal java.nio client, one selector thread per core: HTTP/1.1 cleartext SSE and WebSocket only. */
+    /**
+     * A minimal java.nio client, one selector thread per core: SSE, WebSocket, long and short polling,
+     * over HTTP/1.1 cleartext only.
+     */
     NIO("nio");
 
     private final String id;
@@ -56,8 +59,8 @@ public enum ClientEngineKind {
 
     /** Why this engine cannot subscribe by {@code transport} over {@code protocol}, or empty if it can. */
     public Optional<String> unsupported(Transport transport, Protocol protocol) {
-        if (this == NIO && (protocol != Protocol.HTTP_1_1 || (transport != Transport.SSE && transport != Transport.WEBSOCKET))) {
-            return Optional.of("the nio client engine speaks HTTP/1.1 cleartext SSE and WebSocket only"
+        if (this == NIO && protocol != Protocol.HTTP_1_1) {
+            return Optional.of("the nio client engine speaks HTTP/1.1 cleartext only, every transport on it"
                     + " (this cell is " + transport.id() + " over " + protocol.id() + "); use engine jetty");
         }
         return Optional.empty();

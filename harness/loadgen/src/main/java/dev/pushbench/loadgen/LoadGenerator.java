@@ -237,19 +237,15 @@ public final class LoadGenerator {
 
     private Subscriber newSubscriber(LoadContext context, int index) {
         Transport t = spec.transport();
-        if (spec.engine() == ClientEngineKind.NIO) {
-            // LoadSpec has refused every other transport (and every protocol but HTTP/1.1) for this engine
-            return t == Transport.SSE ? new NioSseSubscriber(context, index) : new NioWebSocketSubscriber(context, index);
-        }
+        boolean nio = spec.engine() == ClientEngineKind.NIO; // LoadSpec has refused what the engine cannot run
         switch (t) {
             case SSE:
-                return new SseSubscriber(context, index);
+                return nio ? new NioSseSubscriber(context, index) : new SseSubscriber(context, index);
             case WEBSOCKET:
-                return new WebSocketSubscriber(context, index);
+                return nio ? new NioWebSocketSubscriber(context, index) : new WebSocketSubscriber(context, index);
             case LONG_POLLING:
-                return new LongPollSubscriber(context, index);
             case SHORT_POLLING:
-                return new ShortPollSubscriber(context, index);
+                return nio ? new NioPollingSubscriber(context, index) : new PollingSubscriber(context, index);
             default:
                 throw new IllegalArgumentException("no subscriber for transport " + t);
         }

@@ -32,9 +32,15 @@ public final class PollAnswerReader {
         this.body = body;
         this.limit = length;
         this.count = 0;
+        // the server writes the fields in this order: each search starts where the last one ended
         int c = find(0, CURSOR);
-        int l = find(0, LOST);
-        int e = find(0, EVENTS);
+        int l = c < 0 ? -1 : find(c, LOST);
+        int e = l < 0 ? -1 : find(l, EVENTS);
+        if (e < 0) {
+            c = find(0, CURSOR);
+            l = find(0, LOST);
+            e = find(0, EVENTS);
+        }
         if (c < 0 || l < 0 || e < 0) {
             return false;
         }

@@ -34,9 +34,15 @@ final class NioFixtures implements AutoCloseable {
     });
 
     NioFixtures(int port, Transport transport, Duration idleTimeout, Duration reconnectDelay) throws Exception {
+        this(port, transport, idleTimeout, reconnectDelay, Duration.ofSeconds(1), Duration.ofSeconds(1));
+    }
+
+    /** With the short-polling interval and the long-polling hold (which sizes the poll timeouts). */
+    NioFixtures(int port, Transport transport, Duration idleTimeout, Duration reconnectDelay, Duration shortPollInterval,
+                Duration longPollHold) throws Exception {
         engine = new NioEngine(dev.pushbench.client.nio.NioEngineConfig.http1(new InetSocketAddress("127.0.0.1", port), idleTimeout, 1));
         LoadSpec spec = new LoadSpec("127.0.0.1", port, Protocol.HTTP_1_1, transport, 1, 1, 0, schedule,
-                Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO, shortPollInterval, longPollHold,
                 Duration.ofSeconds(15), reconnectDelay, Path.of("unused.hlog"), null, ClientEngineKind.NIO);
         Window window = new Window();
         window.set(schedule.t0Nanos() - TimeUnit.SECONDS.toNanos(1), schedule.t0Nanos() + TimeUnit.HOURS.toNanos(1));
@@ -44,7 +50,32 @@ final class NioFixtures implements AutoCloseable {
     }
 
     Subscriber subscriber() {
-        return context.spec.transport() == Transport.SSE ? new NioSseSubscriber(context, 0) : new NioWebSocketSubscriber(context, 0);
+        switch (context.spec.transport()) {
+            case SSE:
+                return new NioSseSubscriber(context, 0);
+            case WEBSOCKET:
+                return new NioWebSocketSubscriber(context, 0);
+            default:
+                return new NioPollingSubscriber(context, 0);
+        }
+    }
+
+    /** A poll answer with events {@code first..last} (none if {@code last < first}) and the cursor after them. */
+    byte[] pollAnswer(long cursor, long first, long last) {
+        StringBuilder json = new StringBuilder("{\"topic\":\"t0\",\"cursor\":").append(cursor).append(",\"lost\":0,\"events\":[");
+        for (long seq = first; seq <= last; seq++) {
+            json.append(seq == first ? "" : ",").append(event(seq).jsonText());
+        }
+        return json.append("]}").toString().getBytes(US_ASCII);
+    }
+
+    /** The whole HTTP answer: 200, application/json, Content-Length. */
+    static byte[] jsonResponse(byte[] body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nCache-Control: no-store\r\nContent-Length: "
+                + body.length + "\r\n\r\n").getBytes(US_ASCII));
+        out.writeBytes(body);
+        return out.toByteArray();
     }
 
     Event event(long seq) {

@@ -53,6 +53,11 @@ public final class HttpBodyDecoder {
 
     /** Frames the body as {@code head} says. */
     public void start(HttpResponseHead head) throws ProtocolViolationException {
+        long simple = head.simpleContentLength();
+        if (simple >= 0) {
+            contentLength(simple); // a keep-alive connection's usual answer, read without Strings
+            return;
+        }
         List<String> codings = head.headers("Transfer-Encoding");
         if (!codings.isEmpty()) {
             String last = codings.get(codings.size() - 1);

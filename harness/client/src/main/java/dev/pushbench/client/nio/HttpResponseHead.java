@@ -2,13 +2,15 @@ package dev.pushbench.client.nio;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * An HTTP/1.1 response's status line and header fields (RFC 9112), read incrementally from bytes
- * that may be split anywhere. Once per connection, so it may allocate: the head is collected, then
- * parsed into strings once its empty line has arrived, and the collected bytes are let go.
+ * that may be split anywhere. The head's bytes are collected and, once its empty line has arrived,
+ * checked and indexed in place: a field's value becomes a String only when asked for, so a
+ * keep-alive connection that {@link #reset}s one head per response allocates nothing per response
+ * for the lookups the engine makes ({@link #headerStartsWith}, the body's framing).
  *
  * <pre>
  *   HttpResponseHead head = new HttpResponseHead();
@@ -18,6 +20,7 @@ import java.util.Locale;
  *       String type = head.header("Content-Type");
  *       body.start(head);                          // bytes[offset + used ..] are the body's
  *   }
+ *   head.reset();                                  // the next response on the connection
  * </pre>
  *
  * <p>Lines may end in CRLF or a bare LF (RFC 9112 §2.2). Obsolete line folding, a field without a
@@ -34,8 +37,12 @@ public final class HttpResponseHead implements ResponseHead {
     private int lineBytes;
     private boolean complete;
     private int status;
-    private final List<String> names = new ArrayList<>();
-    private final List<String> values = new ArrayList<>();
+    /** Per field: name start, name end, value start, value end (trimmed), as offsets into {@code collected}. */
+    private int[] fields = new int[4 * 8];
+    private int fieldCount;
+    /** Where each line of the head ends: the index of its LF in {@code collected}. */
+    private int[] lineEnds = new int[16];
+    private int lineEndCount;
 
     /**
      * Takes bytes of the head.
@@ -48,22 +55,52 @@ public final class HttpResponseHead implements ResponseHead {
         if (complete) {
             throw new IllegalStateException("the head is complete; its bytes are all read");
         }
-        for (int i = 0; i < length; i++) {
-            byte b = bytes[offset + i];
-            append(b);
+        int start = this.length;
+        int take = Math.min(length, MAX_HEAD_BYTES - start);
+        int end = offset + take;
+        for (int i = offset; i < end; i++) {
+            byte b = bytes[i];
             if (b == '\n') {
+                if (lineEndCount == lineEnds.length) {
+                    lineEnds = Arrays.copyOf(lineEnds, 2 * lineEnds.length);
+                }
+                lineEnds[lineEndCount++] = start + i - offset;
                 if (lineBytes == 0) {
+                    int used = i + 1 - offset;
+                    collect(bytes, offset, used);
                     complete = true;
                     parse();
-                    collected = null;
-                    return i + 1;
+                    return used;
                 }
                 lineBytes = 0;
             } else if (b != '\r') {
                 lineBytes++;
             }
         }
+        collect(bytes, offset, take);
+        if (take < length) {
+            throw new ProtocolViolationException("response head longer than " + MAX_HEAD_BYTES + " bytes");
+        }
         return -1;
+    }
+
+    /** Keeps the head's bytes (only the head's: a reused head stays the size of the heads it reads). */
+    private void collect(byte[] bytes, int offset, int n) {
+        if (length + n > collected.length) {
+            collected = Arrays.copyOf(collected, Math.min(MAX_HEAD_BYTES, Math.max(length + n, 2 * collected.length)));
+        }
+        System.arraycopy(bytes, offset, collected, length, n);
+        length += n;
+    }
+
+    /** Forgets this head, keeping its buffers, to read the next response of the connection. */
+    public void reset() {
+        length = 0;
+        lineBytes = 0;
+        complete = false;
+        status = 0;
+        fieldCount = 0;
+        lineEndCount = 0;
     }
 
     public boolean isComplete() {
@@ -71,32 +108,47 @@ public final class HttpResponseHead implements ResponseHead {
     }
 
     /** The status code. */
+    @Override
     public int status() {
         requireComplete();
         return status;
     }
 
     /** The first value of the field {@code name} (case-insensitive), trimmed, or null. */
+    @Override
     public String header(String name) {
-        requireComplete();
-        String lower = name.toLowerCase(Locale.ROOT);
-        for (int i = 0; i < names.size(); i++) {
-            if (names.get(i).equals(lower)) {
-                return values.get(i);
+        int i = find(name, 0);
+        return i < 0 ? null : value(i);
+    }
+
+    /** Whether the first value of field {@code name} starts with {@code prefix} (case-insensitive), without a String. */
+    @Override
+    public boolean headerStartsWith(String name, String prefix) {
+        int i = find(name, 0);
+        if (i < 0) {
+            return false;
+        }
+        int start = fields[4 * i + 2];
+        if (fields[4 * i + 3] - start < prefix.length()) {
+            return false;
+        }
+        for (int k = 0; k < prefix.length(); k++) {
+            if (lower(collected[start + k]) != lower((byte) prefix.charAt(k))) {
+                return false;
             }
         }
-        return null;
+        return true;
     }
 
     /** Every value of the field {@code name}, in order. */
     public List<String> headers(String name) {
-        requireComplete();
-        String lower = name.toLowerCase(Locale.ROOT);
-        List<String> all = new ArrayList<>();
-        for (int i = 0; i < names.size(); i++) {
-            if (names.get(i).equals(lower)) {
-                all.add(values.get(i));
-            }
+        int i = find(name, 0);
+        if (i < 0) {
+            return List.of();
+        }
+        List<String> all = new ArrayList<>(2);
+        for (; i >= 0; i = find(name, i + 1)) {
+            all.add(value(i));
         }
         return all;
     }
@@ -113,74 +165,135 @@ public final class HttpResponseHead implements ResponseHead {
         return false;
     }
 
+    /**
+     * The body's length when the head frames it by one plain {@code Content-Length} field and no
+     * {@code Transfer-Encoding}: the common case, read without Strings. -1 for any other framing
+     * (the caller then reads the fields themselves).
+     */
+    long simpleContentLength() {
+        if (find("Transfer-Encoding", 0) >= 0) {
+            return -1;
+        }
+        int i = find("Content-Length", 0);
+        if (i < 0 || find("Content-Length", i + 1) >= 0) {
+            return -1;
+        }
+        int start = fields[4 * i + 2];
+        int end = fields[4 * i + 3];
+        if (end == start || end - start > 18) {
+            return -1;
+        }
+        long v = 0;
+        for (int k = start; k < end; k++) {
+            int digit = collected[k] - '0';
+            if (digit < 0 || digit > 9) {
+                return -1;
+            }
+            v = v * 10 + digit;
+        }
+        return v;
+    }
+
+    /** The index of the first field named {@code name} (case-insensitive) at or after {@code from}, or -1. */
+    private int find(String name, int from) {
+        requireComplete();
+        int n = name.length();
+        outer:
+        for (int i = from; i < fieldCount; i++) {
+            int start = fields[4 * i];
+            if (fields[4 * i + 1] - start != n) {
+                continue;
+            }
+            for (int k = 0; k < n; k++) {
+                if (lower(collected[start + k]) != lower((byte) name.charAt(k))) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private String value(int i) {
+        int start = fields[4 * i + 2];
+        return new String(collected, start, fields[4 * i + 3] - start, StandardCharsets.ISO_8859_1);
+    }
+
+    private static int lower(byte b) {
+        return b >= 'A' && b <= 'Z' ? b + 32 : b;
+    }
+
     private void requireComplete() {
         if (!complete) {
             throw new IllegalStateException("the response head is not complete yet");
         }
     }
 
-    private void append(byte b) throws ProtocolViolationException {
-        if (length == collected.length) {
-            if (length == MAX_HEAD_BYTES) {
-                throw new ProtocolViolationException("response head longer than " + MAX_HEAD_BYTES + " bytes");
-            }
-            collected = java.util.Arrays.copyOf(collected, Math.min(MAX_HEAD_BYTES, 2 * length));
-        }
-        collected[length++] = b;
-    }
-
+    /** Checks the status line and indexes the fields; Strings only for the messages of a broken head. */
     private void parse() throws ProtocolViolationException {
-        // ISO-8859-1 maps each byte to one char: positions stay byte positions, and no byte is refused
-        String text = new String(collected, 0, length, StandardCharsets.ISO_8859_1);
-        String[] lines = text.split("\n", -1);
-        String statusLine = stripCr(lines[0]);
-        if (statusLine.length() < 12 || !statusLine.startsWith("HTTP/1.") || !isDigit(statusLine.charAt(7))
-                || statusLine.charAt(8) != ' ' || !isDigit(statusLine.charAt(9)) || !isDigit(statusLine.charAt(10))
-                || !isDigit(statusLine.charAt(11)) || (statusLine.length() > 12 && statusLine.charAt(12) != ' ')) {
-            throw new ProtocolViolationException("not an HTTP/1.x status line: '" + shorten(statusLine) + "'");
+        int lineEnd = lineEnds[0];
+        int statusEnd = stripCr(0, lineEnd);
+        int n = statusEnd;
+        byte[] c = collected;
+        if (n < 12 || c[0] != 'H' || c[1] != 'T' || c[2] != 'T' || c[3] != 'P' || c[4] != '/' || c[5] != '1' || c[6] != '.'
+                || !isDigit(c[7]) || c[8] != ' ' || !isDigit(c[9]) || !isDigit(c[10]) || !isDigit(c[11])
+                || (n > 12 && c[12] != ' ')) {
+            throw new ProtocolViolationException("not an HTTP/1.x status line: '" + text(0, statusEnd) + "'");
         }
-        status = Integer.parseInt(statusLine.substring(9, 12));
-        // the last two entries are the empty line and what follows its LF (nothing)
-        for (int i = 1; i < lines.length - 2; i++) {
-            String line = stripCr(lines[i]);
-            if (line.startsWith(" ") || line.startsWith("\t")) {
-                throw new ProtocolViolationException("obsolete line folding in the response head: '" + shorten(line) + "'");
+        status = (c[9] - '0') * 100 + (c[10] - '0') * 10 + (c[11] - '0');
+        fieldCount = 0;
+        int at = lineEnd + 1;
+        for (int line = 1; ; line++) {
+            int end = lineEnds[line];
+            int stripped = stripCr(at, end);
+            if (stripped == at) {
+                return; // the empty line
             }
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                throw new ProtocolViolationException("a header field without a name and colon: '" + shorten(line) + "'");
+            if (c[at] == ' ' || c[at] == '\t') {
+                throw new ProtocolViolationException("obsolete line folding in the response head: '" + text(at, stripped) + "'");
             }
-            String name = line.substring(0, colon);
-            if (name.endsWith(" ") || name.endsWith("\t")) {
-                throw new ProtocolViolationException("whitespace between a field name and its colon: '" + shorten(line) + "'");
+            int colon = at;
+            while (colon < stripped && c[colon] != ':') {
+                colon++;
             }
-            names.add(name.toLowerCase(Locale.ROOT));
-            values.add(trimOws(line.substring(colon + 1)));
+            if (colon == stripped || colon == at) {
+                throw new ProtocolViolationException("a header field without a name and colon: '" + text(at, stripped) + "'");
+            }
+            if (c[colon - 1] == ' ' || c[colon - 1] == '\t') {
+                throw new ProtocolViolationException("whitespace between a field name and its colon: '" + text(at, stripped) + "'");
+            }
+            int valueStart = colon + 1;
+            int valueEnd = stripped;
+            while (valueStart < valueEnd && (c[valueStart] == ' ' || c[valueStart] == '\t')) {
+                valueStart++;
+            }
+            while (valueEnd > valueStart && (c[valueEnd - 1] == ' ' || c[valueEnd - 1] == '\t')) {
+                valueEnd--;
+            }
+            if (4 * fieldCount + 4 > fields.length) {
+                fields = Arrays.copyOf(fields, 2 * fields.length);
+            }
+            int f = 4 * fieldCount++;
+            fields[f] = at;
+            fields[f + 1] = colon;
+            fields[f + 2] = valueStart;
+            fields[f + 3] = valueEnd;
+            at = end + 1;
         }
     }
 
-    /** Without the optional whitespace (spaces and tabs) around a field value. */
-    private static String trimOws(String value) {
-        int start = 0;
-        int end = value.length();
-        while (start < end && (value.charAt(start) == ' ' || value.charAt(start) == '\t')) {
-            start++;
-        }
-        while (end > start && (value.charAt(end - 1) == ' ' || value.charAt(end - 1) == '\t')) {
-            end--;
-        }
-        return value.substring(start, end);
+    /** The end of the line {@code [from, lf)} without its CR. */
+    private int stripCr(int from, int lf) {
+        return lf > from && collected[lf - 1] == '\r' ? lf - 1 : lf;
     }
 
-    private static String stripCr(String line) {
-        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
-    private static String shorten(String s) {
+    private String text(int from, int to) {
+        // ISO-8859-1 maps each byte to one char: no byte is refused
+        String s = new String(collected, from, to - from, StandardCharsets.ISO_8859_1);
         return s.length() <= 80 ? s : s.substring(0, 80) + "…";
+    }
+
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
     }
 }

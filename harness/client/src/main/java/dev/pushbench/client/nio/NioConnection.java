@@ -125,23 +125,51 @@ public abstract class NioConnection {
 
     /** Writes {@code bytes} now, or as soon as the socket takes them; on the selector thread. */
     protected final void write(byte[] bytes) throws IOException {
+        write(bytes, 0, bytes.length);
+    }
+
+    /**
+     * Writes {@code bytes[offset, offset + length)} now, or as soon as the socket takes them; on the
+     * selector thread. What the socket does not take at once is copied: the caller may reuse its array.
+     */
+    final void write(byte[] bytes, int offset, int length) throws IOException {
         if (state != OPEN) {
             return;
         }
         if (pending != null) {
-            ByteBuffer joined = ByteBuffer.allocate(pending.remaining() + bytes.length);
-            joined.put(pending).put(bytes).flip();
+            ByteBuffer joined = ByteBuffer.allocate(pending.remaining() + length);
+            joined.put(pending).put(bytes, offset, length).flip();
             pending = joined;
             return;
         }
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
         int written = channel.write(buffer);
         loop.countOut(written);
         lastActivityNanos = System.nanoTime();
         if (buffer.hasRemaining()) {
-            pending = buffer;
+            pending = ByteBuffer.allocate(buffer.remaining()).put(buffer).flip();
             key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
         }
+    }
+
+    /**
+     * Runs {@code task} on this connection's selector thread: at once when called on it, else soon
+     * (after what was asked before, the connect included). After {@link #open()}.
+     */
+    protected final void execute(Runnable task) {
+        NioLoop l = loop;
+        if (l == null) {
+            throw new IllegalStateException("open the connection before giving it work");
+        }
+        if (l.inLoop()) {
+            task.run();
+        } else {
+            l.submit(task);
+        }
+    }
+
+    /** About once a second while open, on the selector thread: a subclass checks its own deadlines here. */
+    protected void onSweep(long nowNanos) throws IOException {
     }
 
     // ---- on the selector thread, called by NioLoop
@@ -238,6 +266,12 @@ public abstract class NioConnection {
         } else if (state == OPEN && now - lastActivityNanos > engine.idleTimeoutNanos) {
             fail(new TimeoutException("idle timeout: nothing read or written for "
                     + (engine.idleTimeoutNanos / 1_000_000) + " ms"));
+        } else if (state == OPEN && !closed) {
+            try {
+                onSweep(now);
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+            }
         }
     }
 

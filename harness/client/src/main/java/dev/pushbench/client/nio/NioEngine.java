@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
 
 /**
- * A minimal client engine for the load generator: HTTP/1.1 cleartext SSE streams ({@link SseStream})
- * and RFC 6455 WebSockets ({@link WebSocketStream}), nothing else, on plain java.nio.
+ * A minimal client engine for the load generator, on plain java.nio: HTTP/1.1 cleartext SSE streams
+ * ({@link SseStream}), RFC 6455 WebSockets ({@link WebSocketStream}) and polls on a keep-alive
+ * connection ({@link PollStream}), nothing else. The HTTP framing of a connection is its
+ * {@link HttpCodec} ({@link #newCodec}).
  *
  * <p>Why it exists: at 100,000 delivered events per second Jetty's client spent about 12 µs of CPU per
  * message, mostly in its general machinery (a hand-off from the selector to a thread pool per read, a
@@ -46,7 +48,7 @@ import java.util.function.LongConsumer;
 public final class NioEngine implements ClientEngine {
     /** What {@link #description()} says: the engine, and the JDK whose java.nio it runs on. */
     public static final String DESCRIPTION = "pushbench nio client (java.nio selectors, JDK " + Runtime.version()
-            + "): HTTP/1.1 cleartext SSE and WebSocket";
+            + "): HTTP/1.1 cleartext SSE, WebSocket, long and short polling";
     static final int CONNECT_TIMEOUT_SECONDS = 10;
 
     private final NioEngineConfig config;
@@ -86,10 +88,7 @@ public final class NioEngine implements ClientEngine {
 
     /** The HTTP framing for {@code connection}, by the configured protocol; called on its selector thread once connected. */
     public HttpCodec newCodec(NioConnection connection) {
-        if (config.protocol().isHttp2()) {
-            return new Http2Codec(connection);
-        }
-        throw new UnsupportedOperationException("HTTP/1.1 codec not built");
+        return config.protocol().isHttp2() ? new Http2Codec(connection) : new Http1Codec(connection, hostHeader);
     }
 
     /** The loop a new connection runs on: round-robin. */

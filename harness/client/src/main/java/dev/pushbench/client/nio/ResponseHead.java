@@ -10,4 +10,10 @@ public interface ResponseHead {
 
     /** The first value of header {@code name} (case-insensitive), or null. */
     String header(String name);
+
+    /** Whether the first value of header {@code name} starts with {@code prefix}, case-insensitively. */
+    default boolean headerStartsWith(String name, String prefix) {
+        String value = header(name);
+        return value != null && value.regionMatches(true, 0, prefix, 0, prefix.length());
+    }
 }

@@ -1,5 +1,6 @@
 package dev.pushbench.client.nio;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -8,9 +9,11 @@ import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * An RFC 6455 WebSocket client connection on a {@link NioEngine}: the HTTP/1.1 upgrade (a fresh
- * {@code Sec-WebSocket-Key}, the {@code 101} and its {@code Sec-WebSocket-Accept} checked, no
- * extension or subprotocol offered), then the server's frames through a {@link WebSocketFrameParser}.
+ * An RFC 6455 WebSocket client connection on a {@link NioEngine}: the opening through the
+ * connection's {@link HttpCodec} (HTTP/1.1: the upgrade with a fresh {@code Sec-WebSocket-Key}, the
+ * {@code 101} and its {@code Sec-WebSocket-Accept} checked; HTTP/2: RFC 8441's extended CONNECT,
+ * answered 200 without an accept key; no extension or subprotocol offered), then the server's
+ * frames, out of the codec's tunnel, through a {@link WebSocketFrameParser}.
  * Pings are answered with a pong carrying the same bytes; a close frame is answered with one and
  * ends the connection; client frames are masked with a random key. The subclass implements
  * {@link #onText} (reading {@link #receivedNanos()} for the receive time) and {@link #onEnd}.
@@ -35,26 +38,18 @@ public abstract class WebSocketStream extends NioConnection implements WebSocket
     private static final int NORMAL_CLOSURE = 1000;
 
     private final String target;
-    private HttpResponseHead head;
+    private final boolean http2;
+    private final WebSocketFrameParser frames = new WebSocketFrameParser(this, MAX_MESSAGE_BYTES);
+    private final Exchange exchange = new Exchange();
+    private HttpCodec codec;
     private String expectedAccept;
     private boolean upgraded;
-    private final WebSocketFrameParser frames = new WebSocketFrameParser(this, MAX_MESSAGE_BYTES);
 
     /** @param target the request target, e.g. {@code /ws/t0} or {@code /ws/t0?since=41} */
     protected WebSocketStream(NioEngine engine, String target) {
         super(engine);
         this.target = target;
-    }
-
-    /** The upgrade request for {@code key}: what the Jetty engine sends, less what it adds by itself. */
-    static byte[] request(String target, String host, String key) {
-        return ("GET " + target + " HTTP/1.1\r\n"
-                + "Host: " + host + "\r\n"
-                + "Upgrade: websocket\r\n"
-                + "Connection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + key + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\n"
-                + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        this.http2 = engine.config().protocol().isHttp2();
     }
 
     /** The {@code Sec-WebSocket-Accept} a server must answer {@code key} with (RFC 6455 §4.2.2). */
@@ -90,45 +85,46 @@ public abstract class WebSocketStream extends NioConnection implements WebSocket
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
         String key = Base64.getEncoder().encodeToString(nonce);
-        expectedAccept = acceptFor(key);
-        head = new HttpResponseHead();
-        write(request(target, engine().hostHeader, key));
+        expectedAccept = http2 ? null : acceptFor(key);
+        codec = engine().newCodec(this);
+        codec.start();
+        codec.send(HttpRequest.webSocket(target, key), exchange);
     }
 
     @Override
     protected final void onRead(byte[] bytes, int offset, int length) throws IOException {
-        int at = offset;
-        if (!upgraded) {
-            int used = head.feed(bytes, offset, length);
-            if (used < 0) {
-                return;
-            }
-            at += used;
-            checkUpgrade(head);
-            head = null;
-            expectedAccept = null;
-            upgraded = true;
-        }
-        int end = offset + length;
-        if (at < end) {
-            frames.feed(bytes, at, end - at);
+        codec.onRead(bytes, offset, length);
+    }
+
+    @Override
+    protected final void onEndOfStream() throws IOException {
+        if (codec == null || !codec.onEndOfStream()) {
+            super.onEndOfStream();
         }
     }
 
-    private void checkUpgrade(HttpResponseHead h) throws IOException {
-        if (h.status() != 101) {
+    /** HTTP/1.1 (RFC 6455 §4.1): 101 with the upgrade fields and the accept key; HTTP/2 (RFC 8441): 200. */
+    private void checkUpgrade(ResponseHead h) throws IOException {
+        int expected = http2 ? 200 : 101;
+        if (h.status() != expected) {
             // as the Jetty engine's upgrade failure: a failed connect, not a broken frame
-            throw new IOException("WebSocket upgrade of " + target + " answered " + h.status() + ", expected 101");
+            throw new IOException("WebSocket upgrade of " + target + " answered " + h.status() + ", expected " + expected);
         }
-        if (!"websocket".equalsIgnoreCase(h.header("Upgrade"))) {
-            throw new ProtocolViolationException("101 without Upgrade: websocket, got " + h.header("Upgrade"));
-        }
-        if (!h.headerHasToken("Connection", "upgrade")) {
-            throw new ProtocolViolationException("101 without Connection: upgrade, got " + h.headers("Connection"));
-        }
-        if (!expectedAccept.equals(h.header("Sec-WebSocket-Accept"))) {
-            throw new ProtocolViolationException("Sec-WebSocket-Accept " + h.header("Sec-WebSocket-Accept")
-                    + " does not answer the key (expected " + expectedAccept + ")");
+        if (!http2) {
+            HttpResponseHead h1 = (HttpResponseHead) h;
+            if (!"websocket".equalsIgnoreCase(h1.header("Upgrade"))) {
+                throw new ProtocolViolationException("101 without Upgrade: websocket, got " + h1.header("Upgrade"));
+            }
+            if (!h1.headerHasToken("Connection", "upgrade")) {
+                throw new ProtocolViolationException("101 without Connection: upgrade, got " + h1.headers("Connection"));
+            }
+            if (!expectedAccept.equals(h1.header("Sec-WebSocket-Accept"))) {
+                throw new ProtocolViolationException("Sec-WebSocket-Accept " + h1.header("Sec-WebSocket-Accept")
+                        + " does not answer the key (expected " + expectedAccept + ")");
+            }
+        } else if (h.header("Sec-WebSocket-Accept") != null) {
+            throw new ProtocolViolationException("Sec-WebSocket-Accept in an HTTP/2 WebSocket answer (RFC 8441 has none): "
+                    + h.header("Sec-WebSocket-Accept"));
         }
         String extensions = h.header("Sec-WebSocket-Extensions");
         if (extensions != null && !extensions.isEmpty()) {
@@ -140,9 +136,30 @@ public abstract class WebSocketStream extends NioConnection implements WebSocket
         }
     }
 
+    /** The upgrade's answer, then the tunnel's bytes into the frame parser. */
+    private final class Exchange implements HttpCodec.Exchange {
+        @Override
+        public void onHead(ResponseHead head) throws IOException {
+            checkUpgrade(head);
+            expectedAccept = null;
+            upgraded = true;
+        }
+
+        @Override
+        public void onContent(byte[] bytes, int offset, int length) throws IOException {
+            frames.feed(bytes, offset, length);
+        }
+
+        @Override
+        public void onComplete() throws IOException {
+            // HTTP/2: the server ended its stream without a close frame
+            throw new EOFException("the server ended the WebSocket stream without a close frame");
+        }
+    }
+
     @Override
     public final void onPing(byte[] bytes, int offset, int length) throws IOException {
-        write(maskedFrame(WebSocketFrameParser.OP_PONG, bytes, offset, length, ThreadLocalRandom.current().nextInt()));
+        writeFrame(maskedFrame(WebSocketFrameParser.OP_PONG, bytes, offset, length, ThreadLocalRandom.current().nextInt()));
     }
 
     @Override
@@ -150,7 +167,7 @@ public abstract class WebSocketStream extends NioConnection implements WebSocket
         byte[] echo = statusCode == WebSocketFrameParser.NO_STATUS
                 ? new byte[0]
                 : new byte[] {(byte) (statusCode >>> 8), (byte) statusCode};
-        write(maskedFrame(WebSocketFrameParser.OP_CLOSE, echo, 0, echo.length, ThreadLocalRandom.current().nextInt()));
+        writeFrame(maskedFrame(WebSocketFrameParser.OP_CLOSE, echo, 0, echo.length, ThreadLocalRandom.current().nextInt()));
         fail(statusCode == NORMAL_CLOSURE ? null : new IOException("closed by the server: " + statusCode + " " + reason));
     }
 
@@ -158,7 +175,14 @@ public abstract class WebSocketStream extends NioConnection implements WebSocket
     protected final void onClosing() throws IOException {
         if (upgraded && !frames.isClosed()) {
             byte[] done = {(byte) (NORMAL_CLOSURE >>> 8), (byte) NORMAL_CLOSURE, 'd', 'o', 'n', 'e'};
-            write(maskedFrame(WebSocketFrameParser.OP_CLOSE, done, 0, done.length, ThreadLocalRandom.current().nextInt()));
+            writeFrame(maskedFrame(WebSocketFrameParser.OP_CLOSE, done, 0, done.length, ThreadLocalRandom.current().nextInt()));
         }
+        if (codec != null) {
+            codec.onClosing();
+        }
+    }
+
+    private void writeFrame(byte[] frame) throws IOException {
+        codec.writeTunnel(frame, 0, frame.length);
     }
 }

@@ -189,17 +189,6 @@ class WebSocketFrameParserTest {
         assertEquals("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", WebSocketStream.acceptFor("dGhlIHNhbXBsZSBub25jZQ=="));
     }
 
-    @Test
-    void requestsAreWhatTheJettyEngineSends() {
-        assertEquals("GET /sse/t0 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n",
-                new String(SseStream.request("/sse/t0", "127.0.0.1:8080", -1), UTF_8));
-        assertEquals("GET /sse/t3 HTTP/1.1\r\nHost: h:1\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n"
-                + "Last-Event-ID: 41\r\n\r\n", new String(SseStream.request("/sse/t3", "h:1", 41), UTF_8));
-        assertEquals("GET /ws/t0?since=7 HTTP/1.1\r\nHost: h:1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: k\r\nSec-WebSocket-Version: 13\r\n\r\n",
-                new String(WebSocketStream.request("/ws/t0?since=7", "h:1", "k"), UTF_8));
-    }
-
     /** Records what the parser reports; stops at the first violation. */
     private static final class Recorder implements WebSocketFrameParser.Listener {
         final WebSocketFrameParser parser = new WebSocketFrameParser(this, MAX_MESSAGE);
