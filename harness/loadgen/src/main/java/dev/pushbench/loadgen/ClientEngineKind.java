@@ -59,8 +59,8 @@ public enum ClientEngineKind {
 
     /** Why this engine cannot subscribe by {@code transport} over {@code protocol}, or empty if it can. */
     public Optional<String> unsupported(Transport transport, Protocol protocol) {
-        if (this == NIO && protocol != Protocol.HTTP_1_1) {
-            return Optional.of("the nio client engine speaks HTTP/1.1 cleartext only, every transport on it"
+        if (this == NIO && protocol.isTls()) {
+            return Optional.of("the nio client engine speaks HTTP/1.1 and h2c cleartext only, every transport on them"
                     + " (this cell is " + transport.id() + " over " + protocol.id() + "); use engine jetty");
         }
         return Optional.empty();
