@@ -166,6 +166,7 @@ final class CellResultBuilder {
                 l == null ? null : l.connections(), l == null ? null : l.delivery(),
                 l == null ? null : l.latencyMicros(), l == null ? null : l.latencyActualMicros(),
                 l == null ? null : l.connectMicros(), l == null ? null : l.tcpConnectMicros(),
+                l == null ? null : l.connectCallMicros(),
                 l == null ? null : l.tlsHandshakeMicros(), l == null ? null : l.pollMicros(),
                 l == null ? null : l.polling(), l == null ? null : l.window(), loadgen(),
                 finishedAt, durationSeconds, costs, points, server());
@@ -184,7 +185,7 @@ final class CellResultBuilder {
         Double serverPercent = serverCpuPercent();
         Saturation saturation = Saturation.judge(new Saturation.Measured(health.cpuPercent(), serverPercent, cores,
                 publisherLagMeanMicros(), eventIntervalMicros, health.scheduledSends(), health.lateSends(),
-                health.lateSendMillis(), health.maxLateMillis()));
+                health.lateSendMillis(), health.maxLateMillis(), Saturation.RampSchedule.of(load.connections())));
         return health.withMachine(serverPercent == null ? null : round3(serverPercent),
                 serverPercent == null ? null : round3(serverPercent + health.cpuPercent()),
                 saturation.saturated(), saturation.because());

@@ -44,6 +44,11 @@ import java.util.concurrent.TimeUnit;
 public final class ScenarioRunner {
     /** Loopback only: the benchmarked endpoints are the only listeners, and they are local. */
     public static final String HOST = "127.0.0.1";
+
+    /** {@link #HOST} as an address (a literal: nothing is looked up). */
+    public static java.net.InetAddress serverAddress() {
+        return dev.pushbench.runner.scenario.ScenarioLoader.ipv4(HOST);
+    }
     /** Files a process needs beside its connections: JVM jars, selectors, pipes, logs. */
     static final int FILE_MARGIN = 256;
 
@@ -132,7 +137,8 @@ public final class ScenarioRunner {
                     + " machine allows " + maxFiles + " open files per process (ulimit -n) with about " + FILE_MARGIN
                     + " needed besides; use at most " + (maxFiles - FILE_MARGIN) + " connections or raise the limit");
         }
-        HeapBudget.check(String.valueOf(scenario.source()), scenario.feed(), connections, scenario.clients().engine(), jvmOptions,
+        HeapBudget.check(String.valueOf(scenario.source()), scenario.feed(), connections, scenario.clients().engine(),
+                scenario.matrix().transports().stream().anyMatch(Transport::isPolling), jvmOptions,
                 ChildProcess.extraOptions("server"), ChildProcess.extraOptions("loadgen"));
     }
 

@@ -27,7 +27,7 @@ class ChildSpecsTest {
         return new LoadSpec("127.0.0.1", 40123, protocol, Transport.WEBSOCKET, 20, 200.0, 0,
                 new Schedule(123_456_789L, 2, 20.0), Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(1),
                 Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(15), Duration.ofSeconds(1),
-                Path.of("/tmp/cell/latency.hlog"), certificatePem, ClientEngineKind.JETTY);
+                Path.of("/tmp/cell/latency.hlog"), certificatePem, ClientEngineKind.JETTY, java.util.List.of());
     }
 
     /** Through the same JSON text the runner writes to disk, not just the in-memory record. */
@@ -68,7 +68,7 @@ class ChildSpecsTest {
         LoadSpec nio = new LoadSpec(jetty.host(), jetty.port(), jetty.protocol(), jetty.transport(), jetty.connections(),
                 jetty.rampPerSecond(), jetty.eventsPerConnection(), jetty.schedule(), jetty.warmup(), jetty.duration(),
                 jetty.drain(), jetty.shortPollInterval(), jetty.longPollHold(), jetty.heartbeat(), jetty.reconnectDelay(),
-                jetty.hlogFile(), null, ClientEngineKind.NIO);
+                jetty.hlogFile(), null, ClientEngineKind.NIO, java.util.List.of());
         assertEquals(nio, roundTrip(nio));
         assertEquals("nio", json(nio).get("engine").asText());
         ObjectNode old = json(jetty);
