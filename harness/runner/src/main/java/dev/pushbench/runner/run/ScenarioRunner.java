@@ -51,6 +51,9 @@ public final class ScenarioRunner {
     }
     /** Files a process needs beside its connections: JVM jars, selectors, pipes, logs. */
     static final int FILE_MARGIN = 256;
+    /** The ramp's legs between its memory points, and how long each may run past its plan (Ramp's leg timeout). */
+    private static final int RAMP_LEGS = 4;
+    private static final int RAMP_LEG_GRACE_SECONDS = 30;
 
     private final Scenario scenario;
     private final Path resultsRoot;
@@ -241,7 +244,10 @@ public final class ScenarioRunner {
                 result = prepared.result;
                 if (prepared.ready) {
                     running = prepared.processes;
-                    Duration loadBudget = scenario.clients().rampTime().plus(scenario.timing().phases()).plusSeconds(90);
+                    // a ramp the server (or a busy machine) cannot follow may run each of its four legs up to 30 s
+                    // past its plan before it gives up (Ramp); the memory points and the end need the 90 s
+                    Duration loadBudget = scenario.clients().rampTime().plus(scenario.timing().phases())
+                            .plusSeconds(90 + RAMP_LEGS * RAMP_LEG_GRACE_SECONDS);
                     new CellMeasurement(prepared, loadBudget, progress, phaseListener,
                             () -> preparation.startAhead(nextCells, runDir.resolve("cells"))).run();
                 }
