@@ -138,7 +138,7 @@ final class CellResultBuilder {
             String error = load.loadgen() == null ? null : load.loadgen().lastError();
             failed("only " + c.connected() + " of " + c.target() + " subscribers were live by the end of the ramp ("
                     + c.connectFailures() + " connect failures" + (error == null ? "" : "; last: " + error) + ")"
-                    + openFilesNote(dev.pushbench.core.ProcessStats.maxOpenFiles()));
+                    + openFilesNote(memory.points(), dev.pushbench.core.ProcessStats.maxOpenFiles()));
             return;
         }
         if (d.expected() == 0) {
@@ -151,13 +151,13 @@ final class CellResultBuilder {
      * came within {@link #OPEN_FILES_NEAR_LIMIT} of the per-process limit: a socket it could not open or
      * accept is why subscribers are missing. Empty otherwise, or when the limit is not known.
      */
-    String openFilesNote(long maxOpenFiles) {
+    static String openFilesNote(List<CellResult.MemoryPoint> points, long maxOpenFiles) {
         if (maxOpenFiles <= 0) {
             return "";
         }
         long server = 0;
         long loadgen = 0;
-        for (CellResult.MemoryPoint p : memory.points()) {
+        for (CellResult.MemoryPoint p : points) {
             server = Math.max(server, p.server() == null || p.server().openFiles() == null ? 0 : p.server().openFiles());
             loadgen = Math.max(loadgen, p.loadgen() == null || p.loadgen().openFiles() == null ? 0 : p.loadgen().openFiles());
         }
