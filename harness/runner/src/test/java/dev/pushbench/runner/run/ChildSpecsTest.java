@@ -77,6 +77,30 @@ class ChildSpecsTest {
     }
 
     @Test
+    void sourceAddressesSurviveTheTrip() throws Exception {
+        LoadSpec jetty = spec(Protocol.HTTP_1_1, null);
+        java.util.List<java.net.InetAddress> addresses = java.util.List.of(java.net.InetAddress.getByName("127.0.0.2"),
+                java.net.InetAddress.getByName("127.0.0.3"));
+        LoadSpec nio = new LoadSpec(jetty.host(), jetty.port(), jetty.protocol(), jetty.transport(), jetty.connections(),
+                jetty.rampPerSecond(), jetty.eventsPerConnection(), jetty.schedule(), jetty.warmup(), jetty.duration(),
+                jetty.drain(), jetty.shortPollInterval(), jetty.longPollHold(), jetty.heartbeat(), jetty.reconnectDelay(),
+                jetty.hlogFile(), null, ClientEngineKind.NIO, addresses);
+        assertEquals(nio, roundTrip(nio));
+        assertEquals("[\"127.0.0.2\",\"127.0.0.3\"]", json(nio).get("sourceAddresses").toString());
+        ObjectNode bad = json(nio);
+        bad.putArray("sourceAddresses").add("localhost");
+        assertEquals("sourceAddresses must hold IPv4 addresses (four numbers 0-255), got localhost",
+                assertThrows(IllegalArgumentException.class, () -> read(bad)).getMessage());
+        ObjectNode jettyTwo = json(nio);
+        jettyTwo.put("engine", "jetty");
+        assertEquals("engine jetty binds every connection to one source address (Jetty's HttpClient has a single bind"
+                + " address), got 2: use engine nio", assertThrows(IllegalArgumentException.class, () -> read(jettyTwo)).getMessage());
+        ObjectNode none = json(jetty);
+        none.remove("sourceAddresses");
+        assertEquals(java.util.List.of(), read(none).sourceAddresses(), "absent: the kernel picks");
+    }
+
+    @Test
     void anEngineThatCannotRunTheCellIsRefused() {
         ObjectNode json = json(spec(Protocol.H2C, null));
         json.put("engine", "nio");
