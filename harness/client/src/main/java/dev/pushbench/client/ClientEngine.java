@@ -11,6 +11,7 @@ import java.util.function.LongConsumer;
  *
  * <pre>
  *   try (ClientEngine engine = spec.engine().open(spec)) {
+ *       engine.onConnectCall(nanos -&gt; recorders.record(Metric.CONNECT_CALL, nanos));
  *       engine.onTcpConnect(nanos -&gt; recorders.record(Metric.TCP_CONNECT, nanos));
  *       ... subscribers connect through it ...
  *       long down = engine.bytesIn();
@@ -37,8 +38,19 @@ public interface ClientEngine extends AutoCloseable {
     /** Bytes written to all TCP connections so far (client to server). */
     long bytesOut();
 
-    /** Where each TCP connect's duration goes from now on (nanoseconds, connect call to established socket). */
+    /**
+     * Where each TCP connect's duration goes from now on (nanoseconds): from the return of the connect
+     * call to the established socket, the server's side of a connect (its accept path and the
+     * handshake), the client's own time inside the call left out (see {@link #onConnectCall}).
+     */
     void onTcpConnect(LongConsumer sink);
+
+    /**
+     * Where the duration of each connect call goes from now on (nanoseconds): the client's own kernel
+     * work before a SYN leaves (a source port searched for, the socket bound), which grows with the
+     * sockets already open from one source address and says nothing about the server.
+     */
+    void onConnectCall(LongConsumer sink);
 
     /** Where each TLS handshake's duration goes from now on (nanoseconds); never called by a cleartext-only engine. */
     void onTlsHandshake(LongConsumer sink);

@@ -56,6 +56,16 @@ public final class JettyClientEngine implements ClientEngine {
      * @param idleTimeout          how long a connection may stay silent (must exceed heartbeats and holds)
      */
     public JettyClientEngine(Protocol protocol, String serverCertificatePem, Duration idleTimeout) throws Exception {
+        this(protocol, serverCertificatePem, idleTimeout, null);
+    }
+
+    /**
+     * @param sourceAddress the local address every connection is bound to (port 0: the kernel picks the
+     *                      port); null: the kernel picks the address too. Jetty's client has one bind
+     *                      address, so connections cannot be spread over several.
+     */
+    public JettyClientEngine(Protocol protocol, String serverCertificatePem, Duration idleTimeout,
+                             java.net.InetAddress sourceAddress) throws Exception {
         if (protocol.isTls() != (serverCertificatePem != null)) {
             throw new IllegalArgumentException(protocol.isTls()
                     ? "protocol " + protocol + " needs the server's certificate (PEM) to trust, got none"
@@ -69,6 +79,9 @@ public final class JettyClientEngine implements ClientEngine {
         connector.setExecutor(threads);
         connector.setConnectTimeout(Duration.ofSeconds(10));
         connector.setIdleTimeout(idleTimeout);
+        if (sourceAddress != null) {
+            connector.setBindAddress(new java.net.InetSocketAddress(sourceAddress, 0));
+        }
         if (protocol.isTls()) {
             connector.setSslContextFactory(ClientTls.forServer(protocol, serverCertificatePem));
         }
@@ -174,10 +187,19 @@ public final class JettyClientEngine implements ClientEngine {
         connector.closeTcp(tag);
     }
 
-    /** Where each TCP connect's duration goes from now on (nanoseconds). */
+    /** Where each TCP connect's duration goes from now on (nanoseconds, connect call returned to established). */
     @Override
     public void onTcpConnect(java.util.function.LongConsumer sink) {
         connector.onTcpConnect(sink);
+    }
+
+    /**
+     * Where each connect call's duration goes from now on (nanoseconds): Jetty's
+     * {@code ClientConnector.connect}, which opens, binds and configures the socket around the connect call.
+     */
+    @Override
+    public void onConnectCall(java.util.function.LongConsumer sink) {
+        connector.onConnectCall(sink);
     }
 
     /** "Jetty HttpClient/WebSocketClient 12.1.14": the client library, for the run manifest. */

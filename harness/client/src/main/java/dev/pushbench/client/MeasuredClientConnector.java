@@ -18,8 +18,8 @@ import org.eclipse.jetty.io.SocketChannelEndPoint;
 /**
  * Jetty's {@link ClientConnector}, measuring at the socket: every byte read from and written to a
  * TCP connection (so TLS records, HTTP/2 frames, chunked encoding and WebSocket frame headers are all
- * counted, as the network sees them), and each TCP connect's duration, from the connect call to the
- * established socket.
+ * counted, as the network sees them), the time inside each connect call ({@link #connect}: the client's
+ * own work), and each TCP connect's duration, from the call's return to the established socket.
  */
 final class MeasuredClientConnector extends ClientConnector {
     private static final String CONNECT_START = MeasuredClientConnector.class.getName() + ".start";
@@ -28,15 +28,32 @@ final class MeasuredClientConnector extends ClientConnector {
     final LongAdder bytesOut = new LongAdder();
     private final java.util.concurrent.ConcurrentHashMap<String, EndPoint> byTag = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile LongConsumer tcpConnectNanos = nanos -> { };
+    private volatile LongConsumer connectCallNanos = nanos -> { };
 
     void onTcpConnect(LongConsumer sink) {
         this.tcpConnectNanos = sink;
     }
 
+    void onConnectCall(LongConsumer sink) {
+        this.connectCallNanos = sink;
+    }
+
+    /**
+     * Jetty opens, binds, configures and connects the socket in here, on the caller's thread, and hands
+     * it to a selector: the client's own work. The TCP connect counts from its return.
+     */
     @Override
     public void connect(SocketAddress address, Map<String, Object> context) {
-        context.put(CONNECT_START, System.nanoTime());
+        // the socket may be established (newConnection, on a selector thread) before this call is seen to return
+        java.util.concurrent.atomic.AtomicLong returnedNanos = new java.util.concurrent.atomic.AtomicLong();
+        context.put(CONNECT_START, returnedNanos);
+        long callStart = System.nanoTime();
         super.connect(address, context);
+        long returned = System.nanoTime();
+        connectCallNanos.accept(returned - callStart);
+        if (!returnedNanos.compareAndSet(0, returned)) {
+            tcpConnectNanos.accept(0); // established within the call: nothing of the server's side was left
+        }
     }
 
     @Override
@@ -49,8 +66,11 @@ final class MeasuredClientConnector extends ClientConnector {
     @Override
     protected Connection newConnection(EndPoint endPoint, Map<String, Object> context) throws IOException {
         Object start = context.get(CONNECT_START);
-        if (start instanceof Long) {
-            tcpConnectNanos.accept(System.nanoTime() - (Long) start);
+        if (start instanceof java.util.concurrent.atomic.AtomicLong returnedNanos) {
+            long now = System.nanoTime();
+            if (!returnedNanos.compareAndSet(0, -1)) {
+                tcpConnectNanos.accept(now - returnedNanos.get());
+            }
         }
         Object destination = context.get(org.eclipse.jetty.client.Destination.CONTEXT_KEY);
         if (destination instanceof org.eclipse.jetty.client.Destination && endPoint instanceof CountingEndPoint) {

@@ -76,10 +76,12 @@ public enum ClientEngineKind {
     /** Opens the engine for one run of {@code spec}; the caller closes it. */
     public ClientEngine open(LoadSpec spec) throws Exception {
         if (this == JETTY) {
-            return new JettyClientEngine(spec.protocol(), spec.serverCertificatePem(), spec.idleTimeout());
+            return new JettyClientEngine(spec.protocol(), spec.serverCertificatePem(), spec.idleTimeout(),
+                    spec.sourceAddresses().isEmpty() ? null : spec.sourceAddresses().get(0));
         }
         return new NioEngine(new NioEngineConfig(new InetSocketAddress(spec.host(), spec.port()), spec.protocol(),
-                spec.serverCertificatePem(), spec.idleTimeout(), Runtime.getRuntime().availableProcessors(), List.of()));
+                spec.serverCertificatePem(), spec.idleTimeout(), Runtime.getRuntime().availableProcessors(),
+                spec.sourceAddresses()));
     }
 
     @Override

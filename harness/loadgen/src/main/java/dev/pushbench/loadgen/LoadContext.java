@@ -32,6 +32,9 @@ final class LoadContext {
     final LongAdder scheduledSends = new LongAdder();
     final LongAdder lateSends = new LongAdder();
     final LongAccumulator maxLateNanos = new LongAccumulator(Math::max, 0);
+    final LongAdder rampConnects = new LongAdder();
+    final LongAdder lateRampConnects = new LongAdder();
+    final LongAccumulator maxRampLateNanos = new LongAccumulator(Math::max, 0);
     /** Starts every connection tag of this context: warm-up and measured subscribers never share a connection. */
     final String tagPrefix;
     volatile boolean stopping;
@@ -74,6 +77,20 @@ final class LoadContext {
             lateSends.increment();
         }
         maxLateNanos.accumulate(late);
+    }
+
+    /**
+     * A subscription the ramp planned for {@code plannedNanos} starts its connect at {@code startNanos}:
+     * later than {@link #LATE_SEND_NANOS} after the plan, the generator (its timer, a busy selector
+     * thread, a slow connect call before it) was behind its own schedule.
+     */
+    void rampConnectStarted(long plannedNanos, long startNanos) {
+        long late = startNanos - plannedNanos;
+        rampConnects.increment();
+        if (late >= LATE_SEND_NANOS) {
+            lateRampConnects.increment();
+        }
+        maxRampLateNanos.accumulate(late);
     }
 
     void error(String message) {

@@ -11,12 +11,14 @@ import dev.pushbench.model.result.HistogramSummary;
 import dev.pushbench.model.result.LoadResult;
 import dev.pushbench.model.result.ProcessSnapshot;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 
@@ -108,7 +110,7 @@ public final class LoadGenerator {
              PrintStream hlogOut = new PrintStream(Files.newOutputStream(spec.hlogFile()), false, "UTF-8")) {
             HistogramLogWriter hlog = new HistogramLogWriter(hlogOut);
             long startMillis = System.currentTimeMillis();
-            hlog.outputComment("pushbench load generator: values in nanoseconds; tags: latency, latency-actual, connect, poll");
+            hlog.outputComment("pushbench load generator: values in nanoseconds; tags: latency, latency-actual, connect, tcp-connect, connect-call, tls-handshake, poll");
             hlog.outputLogFormatVersion();
             hlog.outputStartTime(startMillis);
             hlog.setBaseTime(startMillis);
@@ -122,13 +124,14 @@ public final class LoadGenerator {
             CpuClock cpu = new CpuClock();
             warmUpClients(engine, timer);
             engine.onTcpConnect(nanos -> recorders.record(Metric.TCP_CONNECT, nanos));
+            engine.onConnectCall(nanos -> recorders.record(Metric.CONNECT_CALL, nanos));
             engine.onTlsHandshake(nanos -> recorders.record(Metric.TLS_HANDSHAKE, nanos));
             ProcessSnapshot idle = PROCESS.read(true);
             coordinator.readyToRamp();
 
             phase(ControlMessage.Phase.RAMP, context);
             MemoryPoints memory = new MemoryPoints(coordinator, context);
-            long rampNanos = new Ramp(spec, context, memory,
+            Ramp.Times ramp = new Ramp(spec, context, memory,
                     until -> tick(hlog, recorders, context, ControlMessage.Phase.RAMP, until)).run(subscribers);
             long connectedAfterRamp = context.everLive.sum();
 
@@ -161,7 +164,7 @@ public final class LoadGenerator {
                 s.stop();
             }
             timer.shutdownNow();
-            return result(context, delivery, subscribersWithLoss, connectedAfterRamp, rampNanos, atStart, atEnd, idle);
+            return result(context, delivery, subscribersWithLoss, connectedAfterRamp, ramp, atStart, atEnd, idle);
         } finally {
             timer.shutdownNow();
         }
@@ -315,10 +318,13 @@ public final class LoadGenerator {
     }
 
     private LoadResult result(LoadContext context, Delivery d, long subscribersWithLoss, long connectedAfterRamp,
-                              long rampNanos, Snapshot atStart, Snapshot atEnd, ProcessSnapshot idle) {
+                              Ramp.Times ramp, Snapshot atStart, Snapshot atEnd, ProcessSnapshot idle) {
         CellResult.Connections connections = new CellResult.Connections((long) spec.connections(), connectedAfterRamp,
                 context.connectFailures.sum(), context.disconnects.sum(), context.reconnects.sum(),
-                context.subscriptions.sum(), context.engine.connectionsOpened(), rampNanos / 1e9);
+                context.subscriptions.sum(), context.engine.connectionsOpened(), round3(ramp.actualNanos() / 1e9),
+                round3(ramp.plannedNanos() / 1e9), context.rampConnects.sum(), context.lateRampConnects.sum(),
+                LoadContext.LATE_SEND_NANOS / 1e6, round3(context.maxRampLateNanos.get() / 1e6),
+                spec.sourceAddresses().stream().map(InetAddress::getHostAddress).collect(Collectors.toList()));
         CellResult.Delivery delivery = new CellResult.Delivery(d.expected(), d.delivered(), d.lost(), d.late(),
                 d.duplicated(), d.reordered(), subscribersWithLoss, d.scheduleMismatches());
         Recorders rec = context.recorders;
@@ -344,13 +350,14 @@ public final class LoadGenerator {
                 round3(context.maxLateNanos.get() / 1e6));
         return new LoadResult(connections, delivery, HistogramSummary.ofNanos(rec.total(Metric.LATENCY)),
                 HistogramSummary.ofNanos(rec.total(Metric.LATENCY_ACTUAL)), HistogramSummary.ofNanos(rec.total(Metric.CONNECT)),
-                HistogramSummary.ofNanos(rec.total(Metric.TCP_CONNECT)), tlsHandshake, poll, polling, window, health,
+                HistogramSummary.ofNanos(rec.total(Metric.TCP_CONNECT)), HistogramSummary.ofNanos(rec.total(Metric.CONNECT_CALL)),
+                tlsHandshake, poll, polling, window, health,
                 costs(d, atStart, atEnd), idle, null);
     }
 
     private static LoadResult withProcess(LoadResult r, ProcessSnapshot process) {
         return new LoadResult(r.connections(), r.delivery(), r.latencyMicros(), r.latencyActualMicros(), r.connectMicros(),
-                r.tcpConnectMicros(), r.tlsHandshakeMicros(), r.pollMicros(), r.polling(), r.window(),
+                r.tcpConnectMicros(), r.connectCallMicros(), r.tlsHandshakeMicros(), r.pollMicros(), r.polling(), r.window(),
                 r.loadgen().withProcess(process), r.costs(), r.idle(), process);
     }
 

@@ -5,6 +5,8 @@ import dev.pushbench.core.Schedule;
 import dev.pushbench.core.Transport;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.net.InetAddress;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -32,6 +34,8 @@ import java.util.Objects;
  *                            one the subscribers trust; null for cleartext
  * @param engine              the client machinery the subscribers run on; it must support the transport
  *                            over the protocol ({@link ClientEngineKind#unsupported})
+ * @param sourceAddresses     local addresses the connections are bound to, round-robin; empty: the kernel
+ *                            picks. The Jetty engine binds to one address at most.
  */
 public record LoadSpec(
         String host,
@@ -51,7 +55,8 @@ public record LoadSpec(
         Duration reconnectDelay,
         Path hlogFile,
         String serverCertificatePem,
-        ClientEngineKind engine) {
+        ClientEngineKind engine,
+        List<InetAddress> sourceAddresses) {
 
     public LoadSpec {
         Objects.requireNonNull(host, "host");
@@ -76,6 +81,11 @@ public record LoadSpec(
         engine.unsupported(transport, protocol).ifPresent(reason -> {
             throw new IllegalArgumentException("engine " + engine.id() + " cannot run this load: " + reason);
         });
+        sourceAddresses = List.copyOf(sourceAddresses == null ? List.of() : sourceAddresses);
+        if (engine == ClientEngineKind.JETTY && sourceAddresses.size() > 1) {
+            throw new IllegalArgumentException("engine jetty binds every connection to one source address (Jetty's"
+                    + " HttpClient has a single bind address), got " + sourceAddresses.size() + ": use engine nio");
+        }
         if (eventsPerConnection < 0) {
             throw new IllegalArgumentException("eventsPerConnection must be 0 (never) or more, got " + eventsPerConnection);
         }

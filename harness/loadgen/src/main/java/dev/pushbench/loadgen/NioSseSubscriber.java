@@ -16,6 +16,11 @@ final class NioSseSubscriber extends Subscriber {
     }
 
     @Override
+    protected boolean reportsConnectStart() {
+        return true;
+    }
+
+    @Override
     protected Connection open(long resumeCursor) {
         Attempt attempt = new Attempt(resumeCursor);
         attempt.open();
@@ -40,6 +45,11 @@ final class NioSseSubscriber extends Subscriber {
         @Override
         public void onIdWithoutData(SseParser event) {
             events.onIdWithoutData(event);
+        }
+
+        @Override
+        protected void onConnectStarting(long nowNanos) {
+            connectStarting(nowNanos);
         }
 
         @Override

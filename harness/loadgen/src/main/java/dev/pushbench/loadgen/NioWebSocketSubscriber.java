@@ -18,6 +18,11 @@ final class NioWebSocketSubscriber extends Subscriber {
     }
 
     @Override
+    protected boolean reportsConnectStart() {
+        return true;
+    }
+
+    @Override
     protected Connection open(long resumeCursor) {
         Attempt attempt = new Attempt(resumeCursor);
         attempt.open();
@@ -75,6 +80,11 @@ final class NioWebSocketSubscriber extends Subscriber {
                 return;
             }
             event(fields.seq(), fields.intendedNanos(), fields.sentNanos(), receivedNanos());
+        }
+
+        @Override
+        protected void onConnectStarting(long nowNanos) {
+            connectStarting(nowNanos);
         }
 
         @Override

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * and the rest starts at once as one leg with the same 30 s.
  *
  * <pre>
- *   long rampNanos = new Ramp(spec, context, memoryPoints, until -&gt; tick(until)).run(subscribers);
+ *   Ramp.Times times = new Ramp(spec, context, memoryPoints, until -&gt; tick(until)).run(subscribers);
  * </pre>
  */
 final class Ramp {
@@ -38,16 +38,26 @@ final class Ramp {
     }
 
     /**
+     * How long the ramp took and what its schedule planned, both without its pauses for memory points.
+     *
+     * @param actualNanos  from each leg's first planned start until its subscriptions were all live (or timed out), summed
+     * @param plannedNanos each leg's subscriptions ÷ rampRate, summed: connections ÷ rampRate
+     */
+    record Times(long actualNanos, long plannedNanos) {
+    }
+
+    /**
      * Starts every subscriber and returns when all are live or the ramp timed out.
      *
-     * @return the ramp's length, its pauses for memory points left out
+     * @return the ramp's length and its plan, its pauses for memory points left out
      */
-    long run(Subscriber[] subscribers) throws InterruptedException {
+    Times run(Subscriber[] subscribers) throws InterruptedException {
         int n = subscribers.length;
         int[] stops = MemoryPoints.rampStops(n);
         double gapNanos = 1e9 / spec.rampPerSecond();
         memory.up();
         long rampNanos = 0;
+        long plannedNanos = 0;
         int from = 0;
         boolean pausing = true;
         for (int leg = 0; leg < stops.length && from < n; leg++) {
@@ -69,6 +79,7 @@ final class Ramp {
                 }
             }
             rampNanos += System.nanoTime() - legStart;
+            plannedNanos += Math.round((to - from) * gapNanos);
             from = to;
             if (context.everLive.sum() < to) {
                 pausing = false; // timed out: a point now would not hold the count it names
@@ -76,6 +87,6 @@ final class Ramp {
                 memory.up();
             }
         }
-        return rampNanos;
+        return new Times(rampNanos, plannedNanos);
     }
 }

@@ -29,8 +29,10 @@ public final class Recorders {
         LATENCY_ACTUAL("latency-actual"),
         /** Planned start of a subscription − the moment it was live. */
         CONNECT("connect"),
-        /** A TCP connect: from the connect call to the established socket. */
+        /** A TCP connect: from the return of the connect call to the established socket (the server's side). */
         TCP_CONNECT("tcp-connect"),
+        /** The time inside a connect call: the client's own kernel work (binding, the source port search). */
+        CONNECT_CALL("connect-call"),
         /** A TLS handshake: from the established socket to the finished handshake. */
         TLS_HANDSHAKE("tls-handshake"),
         /** Polling: answer time − planned poll time (short) or − request time (long). */

@@ -23,6 +23,9 @@ abstract class Subscriber {
     final int topic;
     final IntegrityTracker integrity;
     private long plannedStartNanos;
+    /** The ramp's plan for this subscription, until its first connect call starts ({@link #connectStarting}). */
+    private volatile long rampPlannedNanos;
+    private volatile boolean rampPending;
     private boolean isLive;
     private int sessionNumber;
     private final boolean churns;
@@ -78,7 +81,28 @@ abstract class Subscriber {
     /** {@link #start} from the generator's timer, which counts whether it ran late by the plan. */
     final void startOnSchedule(long plannedNanos) {
         context.sentOnSchedule(plannedNanos);
+        rampPlannedNanos = plannedNanos;
+        rampPending = true;
+        if (!reportsConnectStart()) {
+            connectStarting(System.nanoTime());
+        }
         start(plannedNanos);
+    }
+
+    /**
+     * True if this subscriber's client calls {@link #connectStarting} itself when its connect call
+     * starts (the nio engine, on its selector thread); otherwise the ramp's timer counts the start.
+     */
+    protected boolean reportsConnectStart() {
+        return false;
+    }
+
+    /** The first connect of a ramp subscription starts now: the ramp counts how late by its plan. */
+    final void connectStarting(long nowNanos) {
+        if (rampPending) {
+            rampPending = false;
+            context.rampConnectStarted(rampPlannedNanos, nowNanos);
+        }
     }
 
     /** Starts the first session; its connect time counts from {@code plannedNanos} (open-loop ramp). */

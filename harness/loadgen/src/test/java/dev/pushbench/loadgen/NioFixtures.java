@@ -43,7 +43,7 @@ final class NioFixtures implements AutoCloseable {
         engine = new NioEngine(dev.pushbench.client.nio.NioEngineConfig.http1(new InetSocketAddress("127.0.0.1", port), idleTimeout, 1));
         LoadSpec spec = new LoadSpec("127.0.0.1", port, Protocol.HTTP_1_1, transport, 1, 1, 0, schedule,
                 Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO, shortPollInterval, longPollHold,
-                Duration.ofSeconds(15), reconnectDelay, Path.of("unused.hlog"), null, ClientEngineKind.NIO);
+                Duration.ofSeconds(15), reconnectDelay, Path.of("unused.hlog"), null, ClientEngineKind.NIO, java.util.List.of());
         Window window = new Window();
         window.set(schedule.t0Nanos() - TimeUnit.SECONDS.toNanos(1), schedule.t0Nanos() + TimeUnit.HOURS.toNanos(1));
         context = new LoadContext("nio-test-", spec, engine, new Recorders(), window, timer);

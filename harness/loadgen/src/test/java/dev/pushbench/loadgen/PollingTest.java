@@ -56,7 +56,7 @@ class PollingTest {
         Schedule schedule = new Schedule(System.nanoTime(), 1, 10);
         LoadSpec spec = new LoadSpec("127.0.0.1", 1, Protocol.HTTP_1_1, transport, connections, 100, 0, schedule,
                 Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO, interval, hold, Duration.ofSeconds(15),
-                Duration.ofSeconds(1), Path.of("unused.hlog"), null, ClientEngineKind.NIO);
+                Duration.ofSeconds(1), Path.of("unused.hlog"), null, ClientEngineKind.NIO, java.util.List.of());
         LoadContext context = new LoadContext("polling-test-", spec, null, new Recorders(), window, timer);
         return Polling.of(new NioPollingSubscriber(context, index));
     }

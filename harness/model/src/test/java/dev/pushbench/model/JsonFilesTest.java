@@ -102,7 +102,7 @@ class JsonFilesTest {
         Path file = dir.resolve("summary.json");
         CellResult r = new CellResult(new CellResult.Cell("jetty", "sse", "h2c"), "jetty-sse-h2c", 1, CellStatus.UNSUPPORTED,
                 "no reason at all", null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
         JsonFiles.write(file, r);
         String text = Files.readString(file);
         assertFalse(text.contains("null"), text);

@@ -34,6 +34,8 @@ record CellRow(
         HistogramSummary latency,
         HistogramSummary latencyActual,
         HistogramSummary connect,
+        HistogramSummary tcpConnect,
+        HistogramSummary connectCall,
         HistogramSummary poll,
         Double warmupSeconds,
         Double measureSeconds,
@@ -189,7 +191,7 @@ record CellRow(
         }
         CellResult.Window window = r.window();
         return new CellRow(name, stack, transport, protocol, state, status, r.reason(), connections, delivery,
-                r.latencyMicros(), r.latencyActualMicros(), r.connectMicros(), r.pollMicros(),
+                r.latencyMicros(), r.latencyActualMicros(), r.connectMicros(), r.tcpConnectMicros(), r.connectCallMicros(), r.pollMicros(),
                 window == null ? null : window.warmupSeconds(), window == null ? null : window.measureSeconds(),
                 r.server() == null ? null : r.server().publisherLagMicros(),
                 cpuPercent, saturated, CellCosts.of(r), r.repeat(), files, List.copyOf(notes));
@@ -199,7 +201,7 @@ record CellRow(
                                           List<String> files, Set<String> notes) {
         String[] parsed = splitName(configurationOf(name));
         return new CellRow(name, parsed[0], parsed[1], parsed[2], state, status, reason, null, null,
-                null, null, null, null, null, null, null, null, null, CellCosts.NONE, null, files, List.copyOf(notes));
+                null, null, null, null, null, null, null, null, null, null, null, CellCosts.NONE, null, files, List.copyOf(notes));
     }
 
     /**

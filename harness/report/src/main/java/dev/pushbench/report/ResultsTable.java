@@ -136,7 +136,8 @@ record ResultsTable(List<Header> firstHeaderRow, List<Header> secondHeaderRow, S
         } else {
             boolean shortOfTarget = c.target() != null && c.connected() != null && c.connected() < c.target();
             row.add(new Figure(span, "num" + (shortOfTarget ? " bad" : ""), "connected", sortValue(c.connected()),
-                    "connect failures " + Format.count(c.connectFailures()) + ", reconnects " + Format.count(c.reconnects()),
+                    "connect failures " + Format.count(c.connectFailures()) + ", reconnects " + Format.count(c.reconnects())
+                            + rampText(c),
                     Format.count(c.connected()) + " / " + Format.count(c.target())));
         }
         CellResult.Delivery d = cell.delivery();
@@ -166,7 +167,8 @@ record ResultsTable(List<Header> firstHeaderRow, List<Header> secondHeaderRow, S
         percentiles(row, cell, cell.latency(), "", heat);
         HistogramSummary connect = cell.connect();
         row.add(micros(span, "connect-p50", connect == null ? null : connect.p50(), heat.css(cell, "connect-p50")));
-        row.add(micros(span, "connect-p99", connect == null ? null : connect.p99(), heat.css(cell, "connect-p99")));
+        row.add(withTitle(micros(span, "connect-p99", connect == null ? null : connect.p99(), heat.css(cell, "connect-p99")),
+                connectParts(cell)));
         for (CostColumn cost : costs) {
             Double value = cost.value().apply(cell.costs());
             if (value == null) {
@@ -204,6 +206,49 @@ record ResultsTable(List<Header> firstHeaderRow, List<Header> secondHeaderRow, S
             return absent(span, key);
         }
         return new Figure(span, "num" + heatCss, key, Format.plain(micros), Format.plainMicros(micros), Format.micros(micros));
+    }
+
+    /**
+     * What a subscription's connect time holds, p99 of each part: the time inside the client's connect call
+     * (its own port search) and the TCP connect after it (the server's side), or null when neither was measured.
+     * A summary without the call's own time has only the TCP connect, then timed from the call's start.
+     */
+    private static String connectParts(CellRow cell) {
+        HistogramSummary call = cell.connectCall();
+        HistogramSummary tcp = cell.tcpConnect();
+        String tcpP99 = tcp == null || tcp.p99() == null ? Format.ABSENT : Format.micros(tcp.p99());
+        if (call == null || call.p99() == null) {
+            // without the call's own time (results that lack it) the TCP connect counts from the call's start
+            return tcp == null || tcp.p99() == null ? null : "TCP connect p99 " + tcpP99;
+        }
+        return "p99 inside the client's connect call " + Format.micros(call.p99())
+                + "; TCP connect after it (the server's side) " + tcpP99;
+    }
+
+    /** "; ramp 8.5 s for 7.6 s planned, 1,368 of 19,000 connects started 10 ms or more late; from 127.0.0.1, 127.0.0.2", the parts known. */
+    static String rampText(CellResult.Connections c) {
+        StringBuilder t = new StringBuilder();
+        if (c.rampSeconds() != null && c.rampPlannedSeconds() != null) {
+            t.append("; ramp ").append(Format.seconds(c.rampSeconds())).append(" for ")
+                    .append(Format.seconds(c.rampPlannedSeconds())).append(" planned");
+        }
+        if (c.rampConnects() != null && c.lateRampConnects() != null) {
+            t.append(t.length() == 0 ? "; " : ", ").append(Format.count(c.lateRampConnects())).append(" of ")
+                    .append(Format.count(c.rampConnects())).append(" connects started ")
+                    .append(c.lateRampConnectMillis() == null ? "" : Format.plain(c.lateRampConnectMillis()) + " ms or more ")
+                    .append("late");
+        }
+        if (c.sourceAddresses() != null && !c.sourceAddresses().isEmpty()) {
+            t.append("; from ").append(String.join(", ", c.sourceAddresses()));
+        }
+        return t.toString();
+    }
+
+    private static Figure withTitle(Figure f, String extra) {
+        if (extra == null || f.title() == null) {
+            return f;
+        }
+        return new Figure(f.rowspan(), f.css(), f.key(), f.sortValue(), f.title() + " — " + extra, f.text());
     }
 
     private static Figure count(String span, String key, Long count, String heatCss) {

@@ -207,7 +207,7 @@ record RunReport(String runId, RunInfo manifest, List<CellRow> cells, boolean ha
                 CellResult.Connections c = cell.connections();
                 line(out, "  ", "connections", "connected " + Format.count(c.connected()) + " of "
                         + Format.count(c.target()) + ", connect failures " + Format.count(c.connectFailures())
-                        + ", reconnects " + Format.count(c.reconnects()));
+                        + ", reconnects " + Format.count(c.reconnects()) + ResultsTable.rampText(c));
             }
             if (cell.delivery() != null) {
                 CellResult.Delivery d = cell.delivery();
@@ -219,6 +219,8 @@ record RunReport(String runId, RunInfo manifest, List<CellRow> cells, boolean ha
             stats(out, "latency from intended", cell.latency());
             stats(out, "latency from actual send", cell.latencyActual());
             stats(out, "connect", cell.connect());
+            stats(out, "connect call (client)", cell.connectCall());
+            stats(out, cell.connectCall() == null ? "tcp connect" : "tcp connect (server's side)", cell.tcpConnect());
             stats(out, "poll request", cell.poll());
             stats(out, "publisher lag", cell.publisherLag());
             if (cell.warmupSeconds() != null || cell.measureSeconds() != null) {

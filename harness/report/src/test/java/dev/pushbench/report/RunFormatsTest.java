@@ -125,7 +125,7 @@ class RunFormatsTest {
                 new CellResult.Connections(50L, 50L, 0L, 0L, 0L, 50L, 50L, 0.14),
                 new CellResult.Delivery(2000L, 1999L, 1L, 0L, 0L, 0L, 1L, 0L),
                 new HistogramSummary(1999L, 900.0, 800.0, 1500.0, 2345.6, 4000.0, 5000.0),
-                null, null, null, null, null, null,
+                null, null, null, null, null, null, null,
                 new CellResult.Window(null, null, 0.5, 2.0, 0.1, 0.5),
                 new CellResult.Loadgen(0.4, 20.0, 2, false, 0L, 0L, null, "jetty", "Jetty", null, 15.0, 35.0, null, 50L, 0L, 10.0, 0.3),
                 "2026-11-29T06:00:08Z", 6.7,

@@ -3,6 +3,7 @@ package dev.pushbench.client.nio;
 import dev.pushbench.core.EventFields;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -87,6 +88,13 @@ public abstract class NioConnection {
     /** When the bytes being parsed were read ({@link System#nanoTime()}, once per read). */
     protected final long receivedNanos() {
         return receivedNanos;
+    }
+
+    /**
+     * The connect call is about to start ({@link System#nanoTime()}), on the selector thread: how late
+     * that is against a plan is the client's own delay (a busy selector thread, a starved process).
+     */
+    protected void onConnectStarting(long nowNanos) {
     }
 
     /** The TCP connection is established: write the request. */
@@ -185,9 +193,18 @@ public abstract class NioConnection {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             state = CONNECTING;
             key = ch.register(loop.selector, SelectionKey.OP_CONNECT, this);
+            InetSocketAddress source = engine.nextSourceAddress();
+            long callStart = System.nanoTime();
+            onConnectStarting(callStart);
+            if (source != null) {
+                ch.bind(source);
+            }
+            boolean done = ch.connect(engine.server);
+            // the client's own kernel work (bind, source port search) apart from the server's side after it
             connectStartNanos = System.nanoTime();
+            engine.connectCallNanos.accept(connectStartNanos - callStart);
             lastActivityNanos = connectStartNanos;
-            if (ch.connect(engine.server)) {
+            if (done) {
                 connected();
             }
         } catch (IOException | RuntimeException e) {

@@ -44,6 +44,12 @@ import java.util.function.LongConsumer;
  * counts them for the Jetty engine. A connection silent for longer than the idle timeout is closed
  * and reported lost, as Jetty's idle timeout does; a connect that has not completed in
  * {@value #CONNECT_TIMEOUT_SECONDS} s likewise.
+ *
+ * <p>Source addresses: each new socket is bound to the next of {@link NioEngineConfig#sourceAddresses()}
+ * (round-robin, port 0) before its connect, so that many connections to one server spread over
+ * several (source address, server) pairs; the kernel's search for a free source port slows down as
+ * one pair fills its ephemeral range. {@link #onConnectCall} reports the time inside each connect call,
+ * {@link #onTcpConnect} the time from its return to the established socket.
  */
 public final class NioEngine implements ClientEngine {
     /** What {@link #description()} says: the engine, and the JDK whose java.nio it runs on. */
@@ -61,12 +67,18 @@ public final class NioEngine implements ClientEngine {
     final LongAdder connectionsOpened = new LongAdder();
     final LongAdder connectionsClosed = new LongAdder();
     volatile LongConsumer tcpConnectNanos = nanos -> { };
+    volatile LongConsumer connectCallNanos = nanos -> { };
+    /** {@code config.sourceAddresses()} with port 0, or empty: the kernel picks. */
+    private final InetSocketAddress[] sourceAddresses;
+    private final AtomicInteger nextSource = new AtomicInteger();
 
     public NioEngine(NioEngineConfig config) throws IOException {
         this.config = Objects.requireNonNull(config, "config");
         this.server = config.server();
         this.hostHeader = server.getHostString() + ":" + server.getPort();
         this.idleTimeoutNanos = config.idleTimeout().toNanos();
+        this.sourceAddresses = config.sourceAddresses().stream()
+                .map(a -> new InetSocketAddress(a, 0)).toArray(InetSocketAddress[]::new);
         this.loops = new NioLoop[config.selectorThreads()];
         try {
             for (int i = 0; i < loops.length; i++) {
@@ -94,6 +106,12 @@ public final class NioEngine implements ClientEngine {
     /** The loop a new connection runs on: round-robin. */
     NioLoop nextLoop() {
         return loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
+    }
+
+    /** The local address the next new socket is bound to (port 0: the kernel picks the port), round-robin; null: unbound. */
+    InetSocketAddress nextSourceAddress() {
+        return sourceAddresses.length == 0 ? null
+                : sourceAddresses[Math.floorMod(nextSource.getAndIncrement(), sourceAddresses.length)];
     }
 
     @Override
@@ -127,6 +145,11 @@ public final class NioEngine implements ClientEngine {
     @Override
     public void onTcpConnect(LongConsumer sink) {
         tcpConnectNanos = Objects.requireNonNull(sink, "sink");
+    }
+
+    @Override
+    public void onConnectCall(LongConsumer sink) {
+        connectCallNanos = Objects.requireNonNull(sink, "sink");
     }
 
     /** Cleartext only: there is never a handshake to report. */

@@ -58,7 +58,7 @@ public abstract class PollingEnginesTck {
             LoadSpec spec = new LoadSpec("127.0.0.1", server.port(), Protocol.HTTP_1_1, transport, CONNECTIONS, 200, 0,
                     new Schedule(t0, 2, 50), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1),
                     Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(15), Duration.ofMillis(200),
-                    tmp.resolve("latency.hlog"), null, engine);
+                    tmp.resolve("latency.hlog"), null, engine, java.util.List.of());
             LoadResult result = new LoadGenerator(spec, message -> { }).run();
 
             CellResult.Delivery delivery = result.delivery();

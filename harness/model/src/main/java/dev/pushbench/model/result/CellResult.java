@@ -15,6 +15,10 @@ import java.util.List;
  * @param name           the cell's directory name, {@code stack-transport-protocol} with {@code -rN} for repeats
  * @param reason         why the cell failed or is unsupported; absent when ok
  * @param connectMicros  from each subscription's planned start to its first byte of stream or answer
+ * @param tcpConnectMicros  each TCP connect from the return of the client's connect call to the established
+ *                          socket: the server's side (its accept path, the handshake)
+ * @param connectCallMicros the time inside each connect call: the client's own kernel work (binding, the
+ *                          search for a free source port), apart so that a slow client never reads as a slow server
  * @param polling        the load generator's poll counts over the whole cell (polling transports only)
  * @param memoryPoints   the GC'd readings of both processes at rising connection counts while ramping ({@code up})
  *                       and at falling ones after the window ({@code down})
@@ -34,6 +38,7 @@ public record CellResult(
         HistogramSummary latencyActualMicros,
         HistogramSummary connectMicros,
         HistogramSummary tcpConnectMicros,
+        HistogramSummary connectCallMicros,
         HistogramSummary tlsHandshakeMicros,
         HistogramSummary pollMicros,
         Polling polling,
@@ -63,9 +68,25 @@ public record CellResult(
      * @param tcpConnectionsOpened TCP connections the client opened (warm-up and polling reconnects included)
      * @param rampSeconds          from the first planned start until all were live (or the ramp timed out),
      *                             the ramp's pauses for memory points left out
+     * @param rampPlannedSeconds   what the ramp's schedule planned for the same: connections ÷ rampRate
+     * @param rampConnects         subscriptions the ramp planned (one connect each)
+     * @param lateRampConnects     of those, the ones whose connect call started {@code lateRampConnectMillis}
+     *                             or more after their plan: the generator, not the server, was behind
+     * @param lateRampConnectMillis the lateness from which a ramp connect counts as late
+     * @param maxRampConnectLateMillis the latest start of a ramp connect after its plan
+     * @param sourceAddresses      the local addresses the connections were bound to, round-robin; empty: the kernel picked
      */
     public record Connections(Long target, Long connected, Long connectFailures, Long disconnects, Long reconnects,
-                              Long subscriptions, Long tcpConnectionsOpened, Double rampSeconds) {
+                              Long subscriptions, Long tcpConnectionsOpened, Double rampSeconds, Double rampPlannedSeconds,
+                              Long rampConnects, Long lateRampConnects, Double lateRampConnectMillis,
+                              Double maxRampConnectLateMillis, List<String> sourceAddresses) {
+
+        /** Only the counts and the ramp's length, the schedule figures and source addresses absent. */
+        public Connections(Long target, Long connected, Long connectFailures, Long disconnects, Long reconnects,
+                           Long subscriptions, Long tcpConnectionsOpened, Double rampSeconds) {
+            this(target, connected, connectFailures, disconnects, reconnects, subscriptions, tcpConnectionsOpened,
+                    rampSeconds, null, null, null, null, null, null);
+        }
     }
 
     /**

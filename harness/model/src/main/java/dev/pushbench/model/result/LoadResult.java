@@ -16,6 +16,7 @@ public record LoadResult(
         HistogramSummary latencyActualMicros,
         HistogramSummary connectMicros,
         HistogramSummary tcpConnectMicros,
+        HistogramSummary connectCallMicros,
         HistogramSummary tlsHandshakeMicros,
         HistogramSummary pollMicros,
         CellResult.Polling polling,

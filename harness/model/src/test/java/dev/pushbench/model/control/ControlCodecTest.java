@@ -28,9 +28,11 @@ class ControlCodecTest {
 
     /** One of every message, so that adding a message without a codec name fails here. */
     static List<ControlMessage> everyMessage() {
-        LoadResult result = new LoadResult(new CellResult.Connections(50L, 50L, 0L, 0L, 0L, 50L, 58L, 0.14),
+        LoadResult result = new LoadResult(new CellResult.Connections(50L, 50L, 0L, 0L, 0L, 50L, 58L, 0.14, 0.1, 50L, 1L,
+                10.0, 12.5, List.of("127.0.0.1", "127.0.0.2")),
                 new CellResult.Delivery(2000L, 2000L, 0L, 0L, 0L, 0L, 0L, 0L), new HistogramSummary(1L, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0),
-                null, null, null, null, null, null, null, null, null, PROCESS, PROCESS);
+                null, null, new HistogramSummary(50L, 80.0, 70.0, 90.0, 120.0, 150.0, 151.0),
+                new HistogramSummary(50L, 14.0, 13.0, 15.0, 40.0, 41.0, 41.0), null, null, null, null, null, null, PROCESS, PROCESS);
         return List.of(
                 new ControlMessage.Listening(8080, 123L, 42L, "jetty", "Jetty 12.1.14", null),
                 new ControlMessage.GetClock(),

@@ -184,7 +184,7 @@ public final class GeneratorCheck {
         LoadSpec spec = new LoadSpec("127.0.0.1", listening.port(), protocol, transport, connections,
                 Math.max(connections, 1000), 0, new Schedule(listening.t0Nanos(), feed.topics(), feed.ratePerSecond()),
                 settings.warmup(), settings.duration(), drain, Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(15),
-                Duration.ofSeconds(1), dir.resolve("latency.hlog"), listening.certificatePem(), settings.engine());
+                Duration.ofSeconds(1), dir.resolve("latency.hlog"), listening.certificatePem(), settings.engine(), java.util.List.of());
         Path loadJson = dir.resolve("load.json");
         JsonFiles.write(loadJson, ChildSpecs.LoadFile.of(spec));
         try (ChildProcess loadgen = ChildProcess.start("loadgen", ScenarioRunner.CHILD_JVM_OPTIONS,

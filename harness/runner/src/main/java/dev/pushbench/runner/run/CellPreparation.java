@@ -217,6 +217,7 @@ final class CellPreparation {
                 scenario.clients().eventsPerConnection(), schedule,
                 scenario.timing().warmup(), scenario.timing().duration(), scenario.timing().drain(),
                 scenario.transports().shortPollInterval(), server.longPollHold(), server.heartbeatInterval(),
-                server.sseRetry(), cellDir.resolve("latency.hlog"), certificatePem, scenario.clients().engine());
+                server.sseRetry(), cellDir.resolve("latency.hlog"), certificatePem, scenario.clients().engine(),
+                scenario.clients().sourceAddressesFor(ScenarioRunner.serverAddress()));
     }
 }

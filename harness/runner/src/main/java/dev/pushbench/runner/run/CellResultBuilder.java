@@ -137,13 +137,41 @@ final class CellResultBuilder {
         if (c.connected() < c.target()) {
             String error = load.loadgen() == null ? null : load.loadgen().lastError();
             failed("only " + c.connected() + " of " + c.target() + " subscribers were live by the end of the ramp ("
-                    + c.connectFailures() + " connect failures" + (error == null ? "" : "; last: " + error) + ")");
+                    + c.connectFailures() + " connect failures" + (error == null ? "" : "; last: " + error) + ")"
+                    + openFilesNote(memory.points(), dev.pushbench.core.ProcessStats.maxOpenFiles()));
             return;
         }
         if (d.expected() == 0) {
             failed("no event was owed to any subscriber in the measured window: the feed rate or the duration is too low to measure");
         }
     }
+
+    /**
+     * "; the server held 19990 open files at a memory point, its limit is 20000 (ulimit -n): …" when a side
+     * came within {@link #OPEN_FILES_NEAR_LIMIT} of the per-process limit: a socket it could not open or
+     * accept is why subscribers are missing. Empty otherwise, or when the limit is not known.
+     */
+    static String openFilesNote(List<CellResult.MemoryPoint> points, long maxOpenFiles) {
+        if (maxOpenFiles <= 0) {
+            return "";
+        }
+        long server = 0;
+        long loadgen = 0;
+        for (CellResult.MemoryPoint p : points) {
+            server = Math.max(server, p.server() == null || p.server().openFiles() == null ? 0 : p.server().openFiles());
+            loadgen = Math.max(loadgen, p.loadgen() == null || p.loadgen().openFiles() == null ? 0 : p.loadgen().openFiles());
+        }
+        String side = server >= loadgen ? "server" : "load generator";
+        long most = Math.max(server, loadgen);
+        if (most < maxOpenFiles - OPEN_FILES_NEAR_LIMIT) {
+            return "";
+        }
+        return "; the " + side + " held " + most + " open files at a memory point, its limit is " + maxOpenFiles
+                + " (ulimit -n): lower clients.connections or raise the limit";
+    }
+
+    /** Open files this close to the limit mean a socket may have been refused (the JVM holds some of its own). */
+    static final long OPEN_FILES_NEAR_LIMIT = 16;
 
     void durationSeconds(double seconds) {
         finishedAt = Instant.now().toString();
@@ -166,6 +194,7 @@ final class CellResultBuilder {
                 l == null ? null : l.connections(), l == null ? null : l.delivery(),
                 l == null ? null : l.latencyMicros(), l == null ? null : l.latencyActualMicros(),
                 l == null ? null : l.connectMicros(), l == null ? null : l.tcpConnectMicros(),
+                l == null ? null : l.connectCallMicros(),
                 l == null ? null : l.tlsHandshakeMicros(), l == null ? null : l.pollMicros(),
                 l == null ? null : l.polling(), l == null ? null : l.window(), loadgen(),
                 finishedAt, durationSeconds, costs, points, server());
@@ -184,7 +213,7 @@ final class CellResultBuilder {
         Double serverPercent = serverCpuPercent();
         Saturation saturation = Saturation.judge(new Saturation.Measured(health.cpuPercent(), serverPercent, cores,
                 publisherLagMeanMicros(), eventIntervalMicros, health.scheduledSends(), health.lateSends(),
-                health.lateSendMillis(), health.maxLateMillis()));
+                health.lateSendMillis(), health.maxLateMillis(), Saturation.RampSchedule.of(load.connections())));
         return health.withMachine(serverPercent == null ? null : round3(serverPercent),
                 serverPercent == null ? null : round3(serverPercent + health.cpuPercent()),
                 saturation.saturated(), saturation.because());

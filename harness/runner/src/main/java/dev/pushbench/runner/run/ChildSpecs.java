@@ -9,10 +9,14 @@ import dev.pushbench.core.Transport;
 import dev.pushbench.loadgen.ClientEngineKind;
 import dev.pushbench.loadgen.LoadSpec;
 import dev.pushbench.model.JsonFiles;
+import dev.pushbench.runner.scenario.ScenarioLoader;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The files the runner hands its children: {@code server.json} for {@code pushbench serve}
@@ -88,19 +92,22 @@ public final class ChildSpecs {
      * @param t0Nanos              the feed's time zero on the shared {@code System.nanoTime()} clock
      * @param serverCertificatePem the TLS server's certificate (public); absent in cleartext
      * @param engine               the client engine's id; absent means {@code jetty}
+     * @param sourceAddresses      IPv4 addresses the connections are bound to, round-robin; absent or empty: the kernel picks
      */
     public record LoadFile(String host, Integer port, String protocol, String transport, Integer connections,
                            Double rampPerSecond, Integer eventsPerConnection, Long t0Nanos, Integer topics,
                            Double ratePerSecond, Long warmupMillis, Long durationMillis, Long drainMillis,
                            Long shortPollIntervalMillis, Long longPollHoldMillis, Long heartbeatMillis,
-                           Long reconnectDelayMillis, String hlogFile, String serverCertificatePem, String engine) {
+                           Long reconnectDelayMillis, String hlogFile, String serverCertificatePem, String engine,
+                           List<String> sourceAddresses) {
 
         public static LoadFile of(LoadSpec s) {
             return new LoadFile(s.host(), s.port(), s.protocol().id(), s.transport().id(), s.connections(),
                     s.rampPerSecond(), s.eventsPerConnection(), s.schedule().t0Nanos(), s.schedule().topics(),
                     s.schedule().ratePerSecond(), s.warmup().toMillis(), s.duration().toMillis(), s.drain().toMillis(),
                     s.shortPollInterval().toMillis(), s.longPollHold().toMillis(), s.heartbeat().toMillis(),
-                    s.reconnectDelay().toMillis(), s.hlogFile().toString(), s.serverCertificatePem(), s.engine().id());
+                    s.reconnectDelay().toMillis(), s.hlogFile().toString(), s.serverCertificatePem(), s.engine().id(),
+                    s.sourceAddresses().stream().map(InetAddress::getHostAddress).collect(Collectors.toList()));
         }
 
         /** @throws IllegalArgumentException naming a missing field, or what {@link LoadSpec} refuses */
@@ -124,7 +131,16 @@ public final class ChildSpecs {
                     Path.of(required(hlogFile, "hlogFile")),
                     serverCertificatePem,
                     // a load.json that names no engine (one written by hand) runs the default, the Jetty engine
-                    engine == null ? ClientEngineKind.JETTY : ClientEngineKind.fromId(engine));
+                    engine == null ? ClientEngineKind.JETTY : ClientEngineKind.fromId(engine),
+                    sourceAddresses == null ? List.of() : sourceAddresses.stream().map(LoadFile::address).collect(Collectors.toList()));
+        }
+
+        private static InetAddress address(String text) {
+            InetAddress a = text == null ? null : ScenarioLoader.ipv4(text);
+            if (a == null) {
+                throw new IllegalArgumentException("sourceAddresses must hold IPv4 addresses (four numbers 0-255), got " + text);
+            }
+            return a;
         }
     }
 

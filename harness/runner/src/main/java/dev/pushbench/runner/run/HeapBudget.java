@@ -18,12 +18,14 @@ import java.util.Locale;
  * <p>The server holds every topic's history (each event's SSE frame and the JSON text a WebSocket
  * stack asks for, as {@link Event#retainedBytes()} counts them) and its connections; the load
  * generator its subscribers. The per-connection figures are the largest measured on the 2-core
- * machine, rounded up: server 108 KiB (Jetty, polling over HTTP/1.1 keep-alive, the quick run), the
+ * machine, rounded up: server 108 KiB when polling is in the matrix (Jetty, polling over HTTP/1.1
+ * keep-alive, the quick run), else 32 KiB for streams (the quick run's Jetty SSE over HTTP/1.1 held 5 KB), the
  * Jetty client engine 20 KiB and the nio engine 3 KiB at 1000-10,000 connections; each JVM also
  * needs {@link #BASE_BYTES} for itself.
  */
 final class HeapBudget {
     static final long SERVER_BYTES_PER_CONNECTION = 128 * 1024;
+    static final long SERVER_BYTES_PER_STREAM = 32 * 1024;
     static final long JETTY_CLIENT_BYTES_PER_CONNECTION = 32 * 1024;
     static final long NIO_CLIENT_BYTES_PER_CONNECTION = 4 * 1024;
     static final long BASE_BYTES = 128L * 1024 * 1024;
@@ -46,17 +48,25 @@ final class HeapBudget {
      */
     static void check(String source, FeedSpec feed, int connections, ClientEngineKind engine, List<String> jvmOptions,
                       List<String> serverOptions, List<String> loadgenOptions) throws BadInputException {
+        check(source, feed, connections, engine, true, jvmOptions, serverOptions, loadgenOptions);
+    }
+
+    /** @param polling a polling transport is in the matrix: its keep-alive connections cost the server the most */
+    static void check(String source, FeedSpec feed, int connections, ClientEngineKind engine, boolean polling,
+                      List<String> jvmOptions, List<String> serverOptions, List<String> loadgenOptions)
+            throws BadInputException {
+        long perConnection = polling ? SERVER_BYTES_PER_CONNECTION : SERVER_BYTES_PER_STREAM;
         long perEvent = bytesPerEvent(feed.payloadBytes());
         long events = (long) feed.topics() * feed.historyEvents();
         long history = events * perEvent;
-        long server = BASE_BYTES + history + connections * SERVER_BYTES_PER_CONNECTION;
+        long server = BASE_BYTES + history + connections * perConnection;
         long serverHeap = maxHeap(jvmOptions, serverOptions);
         if (server > serverHeap) {
             throw new BadInputException(source + ": the server cannot hold this scenario in its heap: feed.topics "
                     + feed.topics() + " x feed.history " + feed.historyEvents() + " events x " + perEvent
                     + " B an event (payload " + feed.payloadBytes() + " B, its SSE frame and JSON text) = " + size(history)
-                    + ", + clients.connections " + connections + " x " + size(SERVER_BYTES_PER_CONNECTION) + " = "
-                    + size(connections * SERVER_BYTES_PER_CONNECTION) + ", + " + size(BASE_BYTES) + " for the JVM = "
+                    + ", + clients.connections " + connections + " x " + size(perConnection) + " = "
+                    + size(connections * perConnection) + ", + " + size(BASE_BYTES) + " for the JVM = "
                     + size(server) + ", above its maximum heap of " + size(serverHeap) + "; lower those, or raise the heap with"
                     + " PUSHBENCH_JAVA_OPTS_SERVER=-Xmx<size> (this machine has " + size(machineMemory()) + ")");
         }

@@ -8,11 +8,13 @@ import java.util.Locale;
  * The one rule for whether a cell was saturated, so that its latencies may include delay that is
  * not the server's handling of a subscriber: a starved load generator (its timestamps late), a
  * machine with no CPU to spare, a feed that could not keep its own schedule, or a generator that
- * sent later than it planned. Every cause found is named, with what was measured.
+ * fell behind its own plan (polls sent late, ramp connects started late, a ramp longer than planned).
+ * Every cause found is named, with what was measured.
  *
  * <pre>
  *   Saturation s = Saturation.judge(new Saturation.Measured(loadgenCpu, serverCpu, cores, lagP99Micros,
- *           eventIntervalMicros, scheduledSends, lateSends, lateSendMillis, maxLateMillis));
+ *           eventIntervalMicros, scheduledSends, lateSends, lateSendMillis, maxLateMillis,
+ *           Saturation.RampSchedule.of(connections)));
  *   if (s.saturated()) { note(s.because()); }
  * </pre>
  *
@@ -32,6 +34,13 @@ record Saturation(boolean saturated, String because) {
     static final double LAG_FLOOR_MICROS = 10_000;
     /** Late sends (by the generator's own plan) above this share of its planned sends mark a cell. */
     static final double LATE_SEND_SHARE = 0.01;
+    /** A ramp longer than planned by more than this share of the plan (and {@link #RAMP_OVERRUN_FLOOR_SECONDS}) marks a cell. */
+    static final double RAMP_OVERRUN_SHARE = 0.05;
+    /**
+     * Ramp overruns under this never mark a cell: each of the ramp's legs ends when its last subscription
+     * is live, a connect and a response after its planned start, which the plan does not include.
+     */
+    static final double RAMP_OVERRUN_FLOOR_SECONDS = 0.1;
 
     static final Saturation NOT = new Saturation(false, null);
 
@@ -42,12 +51,30 @@ record Saturation(boolean saturated, String because) {
      */
     record Measured(double loadgenCpuPercent, Double serverCpuPercent, int cores, Double publisherLagMeanMicros,
                     Double eventIntervalMicros, Long scheduledSends, Long lateSends, Double lateSendMillis,
-                    Double maxLateMillis) {
+                    Double maxLateMillis, RampSchedule ramp) {
     }
 
-    /** Only the CPU figures, as before any lag or schedule was known. */
+    /**
+     * The ramp against its plan ({@code summary.json}'s {@code connections}); a null figure was not measured.
+     *
+     * @param connects       subscriptions the ramp planned
+     * @param lateConnects   of those, the ones whose connect started {@code lateMillis} or more after their plan
+     * @param maxLateMillis  the latest start after its plan
+     * @param seconds        how long the ramp took, its pauses for memory points left out
+     * @param plannedSeconds what its schedule planned: connections ÷ rampRate
+     */
+    record RampSchedule(Long connects, Long lateConnects, Double lateMillis, Double maxLateMillis, Double seconds,
+                        Double plannedSeconds) {
+
+        static RampSchedule of(dev.pushbench.model.result.CellResult.Connections c) {
+            return c == null ? null : new RampSchedule(c.rampConnects(), c.lateRampConnects(), c.lateRampConnectMillis(),
+                    c.maxRampConnectLateMillis(), c.rampSeconds(), c.rampPlannedSeconds());
+        }
+    }
+
+    /** Only the CPU figures. */
     static Saturation judge(double loadgenCpuPercent, Double serverCpuPercent, int cores) {
-        return judge(new Measured(loadgenCpuPercent, serverCpuPercent, cores, null, null, null, null, null, null));
+        return judge(new Measured(loadgenCpuPercent, serverCpuPercent, cores, null, null, null, null, null, null, null));
     }
 
     static Saturation judge(Measured m) {
@@ -78,7 +105,34 @@ record Saturation(boolean saturated, String because) {
                     + " in the window (polls) went out %s ms or more after their plan, the latest %s ms",
                     m.lateSends(), m.scheduledSends(), trim(m.lateSendMillis()), trim(m.maxLateMillis())));
         }
+        String ramp = rampBehind(m.ramp());
+        if (ramp != null) {
+            causes.add(ramp);
+        }
         return causes.isEmpty() ? NOT : new Saturation(true, String.join("; ", causes));
+    }
+
+    /**
+     * "the generator fell behind its plan: 7.2 % of connects (1368 of 19000) started 10 ms or more late, by up
+     * to 340 ms, and the ramp took 8.5 s for 7.6 s planned", with the parts that hold, or null when neither does.
+     */
+    private static String rampBehind(RampSchedule r) {
+        if (r == null) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        if (r.connects() != null && r.lateConnects() != null && r.connects() > 0
+                && r.lateConnects() > LATE_SEND_SHARE * r.connects()) {
+            parts.add(String.format(Locale.ROOT, "%.1f %% of connects (%d of %d) started %s ms or more late, by up to %s ms",
+                    100.0 * r.lateConnects() / r.connects(), r.lateConnects(), r.connects(), trim(r.lateMillis()),
+                    trim(r.maxLateMillis())));
+        }
+        if (r.seconds() != null && r.plannedSeconds() != null && r.plannedSeconds() > 0
+                && r.seconds() > r.plannedSeconds() + Math.max(RAMP_OVERRUN_SHARE * r.plannedSeconds(), RAMP_OVERRUN_FLOOR_SECONDS)) {
+            parts.add(String.format(Locale.ROOT, "the ramp took %.1f s for %.1f s planned", r.seconds(), r.plannedSeconds()));
+        }
+        return parts.isEmpty() ? null : "the generator fell behind its plan: " + String.join(", and ", parts)
+                + " (connect times count from the plan, so they include this delay)";
     }
 
     private static String millis(double micros) {

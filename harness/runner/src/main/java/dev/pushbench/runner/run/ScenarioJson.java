@@ -26,6 +26,9 @@ final class ScenarioJson {
         clients.put("rampPerSecond", s.clients().rampPerSecond());
         clients.put("eventsPerConnection", s.clients().eventsPerConnection());
         clients.put("engine", s.clients().engine().id());
+        // resolved: the addresses every cell's load generator binds to, the default worked out
+        clients.put("sourceAddresses", s.clients().sourceAddressesFor(ScenarioRunner.serverAddress()).stream()
+                .map(java.net.InetAddress::getHostAddress).collect(Collectors.toList()));
         m.put("clients", clients);
         Map<String, Object> feed = new LinkedHashMap<>();
         feed.put("topics", s.feed().topics());

@@ -44,8 +44,16 @@ import java.util.concurrent.TimeUnit;
 public final class ScenarioRunner {
     /** Loopback only: the benchmarked endpoints are the only listeners, and they are local. */
     public static final String HOST = "127.0.0.1";
+
+    /** {@link #HOST} as an address (a literal: nothing is looked up). */
+    public static java.net.InetAddress serverAddress() {
+        return dev.pushbench.runner.scenario.ScenarioLoader.ipv4(HOST);
+    }
     /** Files a process needs beside its connections: JVM jars, selectors, pipes, logs. */
     static final int FILE_MARGIN = 256;
+    /** The ramp's legs between its memory points, and how long each may run past its plan (Ramp's leg timeout). */
+    private static final int RAMP_LEGS = 4;
+    private static final int RAMP_LEG_GRACE_SECONDS = 30;
 
     private final Scenario scenario;
     private final Path resultsRoot;
@@ -135,7 +143,8 @@ public final class ScenarioRunner {
                     + " machine allows " + maxFiles + " open files per process (ulimit -n) with about " + FILE_MARGIN
                     + " needed besides; use at most " + (maxFiles - FILE_MARGIN) + " connections or raise the limit");
         }
-        HeapBudget.check(String.valueOf(scenario.source()), scenario.feed(), connections, scenario.clients().engine(), jvmOptions,
+        HeapBudget.check(String.valueOf(scenario.source()), scenario.feed(), connections, scenario.clients().engine(),
+                scenario.matrix().transports().stream().anyMatch(Transport::isPolling), jvmOptions,
                 ChildProcess.extraOptions("server"), ChildProcess.extraOptions("loadgen"));
     }
 
@@ -238,7 +247,10 @@ public final class ScenarioRunner {
                 result = prepared.result;
                 if (prepared.ready) {
                     running = prepared.processes;
-                    Duration loadBudget = scenario.clients().rampTime().plus(scenario.timing().phases()).plusSeconds(90);
+                    // a ramp the server (or a busy machine) cannot follow may run each of its four legs up to 30 s
+                    // past its plan before it gives up (Ramp); the memory points and the end need the 90 s
+                    Duration loadBudget = scenario.clients().rampTime().plus(scenario.timing().phases())
+                            .plusSeconds(90 + RAMP_LEGS * RAMP_LEG_GRACE_SECONDS);
                     new CellMeasurement(prepared, loadBudget, progress, phaseListener,
                             () -> preparation.startAhead(nextCells, runDir.resolve("cells"))).run();
                 }

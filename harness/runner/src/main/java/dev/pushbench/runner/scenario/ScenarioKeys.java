@@ -102,6 +102,13 @@ public final class ScenarioKeys {
                             + " transport and protocol) or nio (a minimal java.nio client, one selector thread per core and"
                             + " nothing allocated per message: HTTP/1.1 cleartext SSE and WebSocket only, other cells are"
                             + " reported unsupported); cells are comparable only within one engine"),
+            new Key("clients.sourceAddresses", "list of IPv4 addresses", "engine nio, loopback server: one of 127.0.0.1,"
+                    + " 127.0.0.2, … per " + String.format(java.util.Locale.ROOT, "%,d", CONNECTIONS_PER_SOURCE_ADDRESS)
+                    + " connections; otherwise none (the kernel picks)",
+                    "1 to " + MAX_SOURCE_ADDRESSES + " distinct IPv4 addresses of this machine (all of 127.0.0.0/8 is"
+                            + " local on Linux), e.g. [127.0.0.2, 127.0.0.3]; engine jetty takes one",
+                    "local addresses the connections are bound to, round-robin (port 0: the kernel picks the port); each"
+                            + " address has its own ephemeral ports, and one address's port search slows down as they fill"),
             new Key("feed.topics", "whole number", String.valueOf(TOPICS),
                     "1 to " + MAX_TOPICS,
                     "topics published, named t0, t1, …; each has its own schedule and history"),

@@ -7,6 +7,7 @@ import dev.pushbench.core.Transport;
 import dev.pushbench.loadgen.ClientEngineKind;
 import java.io.IOException;
 import java.io.StringReader;
+import java.net.InetAddress;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -161,6 +162,7 @@ public final class ScenarioLoader {
                 0, ScenarioDefaults.MAX_EVENTS_PER_CONNECTION);
         ClientEngineKind engine = choice(c, "engine", ScenarioDefaults.ENGINE,
                 ids(ClientEngineKind.values(), ClientEngineKind::id), id -> find(ClientEngineKind.values(), ClientEngineKind::id, id));
+        List<InetAddress> sourceAddresses = sourceAddresses(c, engine);
 
         Mapping f = sections.get("feed");
         int topics = wholeNumber(f, "topics", ScenarioDefaults.TOPICS, 1, ScenarioDefaults.MAX_TOPICS);
@@ -213,7 +215,8 @@ public final class ScenarioLoader {
             ScenarioRules.check(matrix, feed, timing, transportOptions, server).ifPresent(v -> {
                 throw error(markOfFirstWritten(v.key(), v.involved()), v.problem(), v.got(), v.allowed(), v.suggestion());
             });
-            return new Scenario(name, description, source, matrix, new Clients(connections, rampPerSecond, eventsPerConnection, engine),
+            return new Scenario(name, description, source, matrix, new Clients(connections, rampPerSecond, eventsPerConnection, engine,
+                    sourceAddresses),
                     feed, timing, transportOptions, server);
         } catch (IllegalArgumentException e) {
             // a record refused what the checks above let through: still a positioned message, never a trace
@@ -446,6 +449,98 @@ public final class ScenarioLoader {
                     Suggestions.closest(s.getValue(), ids));
         }
         return value;
+    }
+
+    /**
+     * clients.sourceAddresses: distinct IPv4 addresses written as four decimal numbers, each one this
+     * machine can bind a socket to; one at most with engine jetty. Absent: empty (the default is the runner's).
+     */
+    private List<InetAddress> sourceAddresses(Mapping m, ClientEngineKind engine) {
+        Node node = m.value("sourceAddresses");
+        if (node == null) {
+            return List.of();
+        }
+        String path = m.pathOf("sourceAddresses");
+        String allowed = ScenarioKeys.key(path).allowed();
+        if (!(node instanceof SequenceNode sequence)) {
+            throw error(node.getStartMark(), path + " must be a list, e.g. [127.0.0.2, 127.0.0.3]", shown(node), allowed, null);
+        }
+        if (sequence.getValue().isEmpty()) {
+            throw error(node.getStartMark(), path + " must list at least one address; leave the key out for the default",
+                    shown(node), allowed, null);
+        }
+        if (sequence.getValue().size() > ScenarioDefaults.MAX_SOURCE_ADDRESSES) {
+            throw error(node.getStartMark(), path + " lists more than " + ScenarioDefaults.MAX_SOURCE_ADDRESSES + " addresses",
+                    String.valueOf(sequence.getValue().size()), allowed, null);
+        }
+        if (engine == ClientEngineKind.JETTY && sequence.getValue().size() > 1) {
+            throw error(node.getStartMark(), Clients.jettyHasOneSourceAddress(sequence.getValue().size()), shown(node),
+                    allowed, null);
+        }
+        List<InetAddress> addresses = new ArrayList<>();
+        Map<InetAddress, Mark> seen = new HashMap<>();
+        for (Node item : sequence.getValue()) {
+            if (!(item instanceof ScalarNode scalar) || item.getTag().equals(Tag.NULL)) {
+                throw error(item.getStartMark(), path + " must list plain addresses", shown(item), allowed, null);
+            }
+            InetAddress address = ipv4(scalar.getValue());
+            if (address == null) {
+                throw error(item, path + " must list IPv4 addresses written as four numbers 0-255 (no host names:"
+                        + " nothing is looked up)", shown(item), allowed, null);
+            }
+            if (address.isAnyLocalAddress() || address.isMulticastAddress() || scalar.getValue().equals("255.255.255.255")) {
+                throw error(item, path + " must list addresses of one interface, not a wildcard, multicast or broadcast"
+                        + " address", shown(item), allowed, null);
+            }
+            Mark first = seen.putIfAbsent(address, item.getStartMark());
+            if (first != null) {
+                throw error(item, path + " lists " + scalar.getValue() + " twice (first at line " + (first.getLine() + 1)
+                        + ", column " + (first.getColumn() + 1) + ")", shown(item), allowed, null);
+            }
+            String notLocal = bindFails(address);
+            if (notLocal != null) {
+                throw error(item, path + " must list addresses of this machine: binding a socket to " + scalar.getValue()
+                        + " failed (" + notLocal + ")", shown(item), allowed, null);
+            }
+            addresses.add(address);
+        }
+        return List.copyOf(addresses);
+    }
+
+    /** {@code text} as an IPv4 address when it is four decimal numbers 0-255 joined by dots, else null. */
+    public static InetAddress ipv4(String text) {
+        String[] parts = text.split("\\.", -1);
+        if (parts.length != 4) {
+            return null;
+        }
+        byte[] bytes = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            String p = parts[i];
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(ch -> ch >= '0' && ch <= '9')
+                    || p.length() > 1 && p.charAt(0) == '0') {
+                return null;
+            }
+            int v = Integer.parseInt(p);
+            if (v > 255) {
+                return null;
+            }
+            bytes[i] = (byte) v;
+        }
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** Why a TCP socket cannot be bound to {@code address} (port 0) on this machine, or null if it can. */
+    private static String bindFails(InetAddress address) {
+        try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open()) {
+            probe.bind(new java.net.InetSocketAddress(address, 0));
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
     }
 
     /** A list of distinct ids, at least one. */

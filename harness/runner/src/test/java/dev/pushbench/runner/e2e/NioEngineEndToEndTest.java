@@ -136,7 +136,7 @@ class NioEngineEndToEndTest {
             LoadSpec spec = new LoadSpec("127.0.0.1", port, Protocol.HTTP_1_1, transport, connections, 100, 0,
                     new Schedule(t0, 1, 20), Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(1),
                     Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(15), Duration.ofMillis(200),
-                    tmp.resolve("latency.hlog"), null, ClientEngineKind.NIO);
+                    tmp.resolve("latency.hlog"), null, ClientEngineKind.NIO, java.util.List.of());
             AtomicReference<Throwable> restartFailure = new AtomicReference<>();
             Thread restart = new Thread(() -> {
                 try {

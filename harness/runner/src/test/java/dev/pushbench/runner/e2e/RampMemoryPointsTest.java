@@ -46,7 +46,7 @@ class RampMemoryPointsTest {
             LoadSpec spec = new LoadSpec("127.0.0.1", server.port(), Protocol.HTTP_1_1, Transport.SSE, connections, 200, 0,
                     new Schedule(t0, 1, 20), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1),
                     Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(15), Duration.ofMillis(200),
-                    tmp.resolve("latency.hlog"), null, ClientEngineKind.NIO);
+                    tmp.resolve("latency.hlog"), null, ClientEngineKind.NIO, java.util.List.of());
             List<String> points = new ArrayList<>();
             LoadResult result = new LoadGenerator(spec, message -> { }, (live, loadgen, sweep) -> {
                 points.add(sweep + " " + live);

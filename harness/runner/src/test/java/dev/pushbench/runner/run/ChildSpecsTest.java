@@ -27,7 +27,7 @@ class ChildSpecsTest {
         return new LoadSpec("127.0.0.1", 40123, protocol, Transport.WEBSOCKET, 20, 200.0, 0,
                 new Schedule(123_456_789L, 2, 20.0), Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(1),
                 Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(15), Duration.ofSeconds(1),
-                Path.of("/tmp/cell/latency.hlog"), certificatePem, ClientEngineKind.JETTY);
+                Path.of("/tmp/cell/latency.hlog"), certificatePem, ClientEngineKind.JETTY, java.util.List.of());
     }
 
     /** Through the same JSON text the runner writes to disk, not just the in-memory record. */
@@ -68,12 +68,36 @@ class ChildSpecsTest {
         LoadSpec nio = new LoadSpec(jetty.host(), jetty.port(), jetty.protocol(), jetty.transport(), jetty.connections(),
                 jetty.rampPerSecond(), jetty.eventsPerConnection(), jetty.schedule(), jetty.warmup(), jetty.duration(),
                 jetty.drain(), jetty.shortPollInterval(), jetty.longPollHold(), jetty.heartbeat(), jetty.reconnectDelay(),
-                jetty.hlogFile(), null, ClientEngineKind.NIO);
+                jetty.hlogFile(), null, ClientEngineKind.NIO, java.util.List.of());
         assertEquals(nio, roundTrip(nio));
         assertEquals("nio", json(nio).get("engine").asText());
         ObjectNode old = json(jetty);
         old.remove("engine");
         assertEquals(ClientEngineKind.JETTY, read(old).engine(), "a load.json written before engines ran Jetty's");
+    }
+
+    @Test
+    void sourceAddressesSurviveTheTrip() throws Exception {
+        LoadSpec jetty = spec(Protocol.HTTP_1_1, null);
+        java.util.List<java.net.InetAddress> addresses = java.util.List.of(java.net.InetAddress.getByName("127.0.0.2"),
+                java.net.InetAddress.getByName("127.0.0.3"));
+        LoadSpec nio = new LoadSpec(jetty.host(), jetty.port(), jetty.protocol(), jetty.transport(), jetty.connections(),
+                jetty.rampPerSecond(), jetty.eventsPerConnection(), jetty.schedule(), jetty.warmup(), jetty.duration(),
+                jetty.drain(), jetty.shortPollInterval(), jetty.longPollHold(), jetty.heartbeat(), jetty.reconnectDelay(),
+                jetty.hlogFile(), null, ClientEngineKind.NIO, addresses);
+        assertEquals(nio, roundTrip(nio));
+        assertEquals("[\"127.0.0.2\",\"127.0.0.3\"]", json(nio).get("sourceAddresses").toString());
+        ObjectNode bad = json(nio);
+        bad.putArray("sourceAddresses").add("localhost");
+        assertEquals("sourceAddresses must hold IPv4 addresses (four numbers 0-255), got localhost",
+                assertThrows(IllegalArgumentException.class, () -> read(bad)).getMessage());
+        ObjectNode jettyTwo = json(nio);
+        jettyTwo.put("engine", "jetty");
+        assertEquals("engine jetty binds every connection to one source address (Jetty's HttpClient has a single bind"
+                + " address), got 2: use engine nio", assertThrows(IllegalArgumentException.class, () -> read(jettyTwo)).getMessage());
+        ObjectNode none = json(jetty);
+        none.remove("sourceAddresses");
+        assertEquals(java.util.List.of(), read(none).sourceAddresses(), "absent: the kernel picks");
     }
 
     @Test

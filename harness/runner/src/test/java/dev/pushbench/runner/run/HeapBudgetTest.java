@@ -64,7 +64,8 @@ class HeapBudgetTest {
         try (Stream<Path> files = Files.walk(Path.of("../../benchmarks/scenarios"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
                 Scenario s = ScenarioLoader.load(f, Set.of("jetty", "vertx"));
-                HeapBudget.check(f.toString(), s.feed(), s.clients().connections(), s.clients().engine(), RUNNER_OPTIONS,
+                HeapBudget.check(f.toString(), s.feed(), s.clients().connections(), s.clients().engine(),
+                        s.matrix().transports().stream().anyMatch(dev.pushbench.core.Transport::isPolling), RUNNER_OPTIONS,
                         List.of(), List.of());
             }
         }

@@ -34,7 +34,7 @@ class SaturationTest {
     }
 
     private static Saturation.Measured quiet(Double lagMeanMicros, Double intervalMicros, Long scheduled, Long late) {
-        return new Saturation.Measured(20.0, 30.0, 2, lagMeanMicros, intervalMicros, scheduled, late, 10.0, 42.5);
+        return new Saturation.Measured(20.0, 30.0, 2, lagMeanMicros, intervalMicros, scheduled, late, 10.0, 42.5, null);
     }
 
     @Test
@@ -64,7 +64,45 @@ class SaturationTest {
 
     @Test
     void everyCauseIsNamed() {
-        Saturation s = Saturation.judge(new Saturation.Measured(180.0, 10.0, 2, 300_000.0, 2_000.0, 100L, 50L, 10.0, 80.0));
-        assertEquals(3, s.because().split("; ").length, s.because());
+        Saturation s = Saturation.judge(new Saturation.Measured(180.0, 10.0, 2, 300_000.0, 2_000.0, 100L, 50L, 10.0, 80.0,
+                new Saturation.RampSchedule(19_000L, 1368L, 10.0, 340.0, 8.5, 7.6)));
+        assertEquals(4, s.because().split("; ").length, s.because());
+    }
+
+    private static Saturation.Measured ramp(Long connects, Long late, Double seconds, Double plannedSeconds) {
+        return new Saturation.Measured(20.0, 30.0, 2, null, null, null, null, null, null,
+                new Saturation.RampSchedule(connects, late, 10.0, 340.0, seconds, plannedSeconds));
+    }
+
+    @Test
+    void aRampWhoseConnectsStartLateIsSaturated() {
+        Saturation s = Saturation.judge(ramp(19_000L, 1368L, 7.7, 7.6));
+        assertTrue(s.saturated());
+        assertEquals("the generator fell behind its plan: 7.2 % of connects (1368 of 19000) started 10 ms or more late,"
+                + " by up to 340 ms (connect times count from the plan, so they include this delay)", s.because());
+        assertFalse(Saturation.judge(ramp(19_000L, 190L, 7.7, 7.6)).saturated(), "1 % is the edge");
+        assertTrue(Saturation.judge(ramp(19_000L, 191L, 7.7, 7.6)).saturated());
+        assertFalse(Saturation.judge(ramp(0L, 0L, null, null)).saturated());
+    }
+
+    @Test
+    void aRampLongerThanPlannedIsSaturated() {
+        Saturation s = Saturation.judge(ramp(19_000L, 0L, 8.5, 7.6));
+        assertTrue(s.saturated());
+        assertEquals("the generator fell behind its plan: the ramp took 8.5 s for 7.6 s planned"
+                + " (connect times count from the plan, so they include this delay)", s.because());
+        // 5 % of the plan, and never under 100 ms: a leg ends a connect after its last planned start
+        assertFalse(Saturation.judge(ramp(19_000L, 0L, 7.97, 7.6)).saturated(), "under 7.6 s + 5 % = 7.98 s");
+        assertTrue(Saturation.judge(ramp(19_000L, 0L, 7.99, 7.6)).saturated());
+        assertFalse(Saturation.judge(ramp(50L, 0L, 0.14, 0.05)).saturated(), "within the 100 ms floor");
+        assertTrue(Saturation.judge(ramp(50L, 0L, 0.16, 0.05)).saturated());
+    }
+
+    @Test
+    void bothRampFindingsReadAsOneCause() {
+        Saturation s = Saturation.judge(ramp(19_000L, 1368L, 8.5, 7.6));
+        assertEquals("the generator fell behind its plan: 7.2 % of connects (1368 of 19000) started 10 ms or more late,"
+                + " by up to 340 ms, and the ramp took 8.5 s for 7.6 s planned (connect times count from the plan, so they"
+                + " include this delay)", s.because());
     }
 }

@@ -109,7 +109,9 @@ class ScenarioLoaderTest {
                         default -> null;
                     }
                     : k.path().startsWith("matrix.") ? "[" + k.defaultValue() + "]" : k.defaultValue();
-            if (value == null || k.path().equals("matrix.stacks") || k.path().equals("description")) {
+            // source addresses: the default depends on the engine, the connections and the server's address
+            if (value == null || k.path().equals("matrix.stacks") || k.path().equals("description")
+                    || k.path().equals("clients.sourceAddresses")) {
                 continue;
             }
             if (!k.section().equals(section)) {
@@ -268,7 +270,7 @@ class ScenarioLoaderTest {
                 feed: {rate: 10/s}
                 timing: {duration: 5s}
                 """, "s.yaml:3:3: clients must be a mapping of keys to values, got a list; allowed: the keys connections,"
-                + " rampRate, eventsPerConnection, engine");
+                + " rampRate, eventsPerConnection, engine, sourceAddresses");
     }
 
     @Test
