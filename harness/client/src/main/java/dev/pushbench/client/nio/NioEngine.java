@@ -37,9 +37,15 @@ import java.util.function.LongConsumer;
  *   }
  * </pre>
  *
+ * <p>TLS ({@code https1.1}, {@code h2}): each connection runs its own {@link javax.net.ssl.SSLEngine}
+ * on its selector thread, handshaking after the TCP connect (delegated tasks inline) and before
+ * {@link NioConnection#onConnected()}; see {@link NioConnection} for the buffers, {@link NioTls} for
+ * what is trusted and offered. Handshake durations go to {@link #onTlsHandshake}.
+ *
  * <p>Counters: {@link #bytesIn()} and {@link #bytesOut()} are every byte of the TCP streams (HTTP
  * heads, chunk framing, WebSocket frame headers, heartbeats), as {@code MeasuredClientConnector}
- * counts them for the Jetty engine. A connection silent for longer than the idle timeout is closed
+ * counts them for the Jetty engine; over TLS, the records as sent (headers, padding, authentication
+ * tags, handshake and alerts). A connection silent for longer than the idle timeout is closed
  * and reported lost, as Jetty's idle timeout does; a connect that has not completed in
  * {@value #CONNECT_TIMEOUT_SECONDS} s likewise.
  */
@@ -59,12 +65,16 @@ public final class NioEngine implements ClientEngine {
     final LongAdder connectionsOpened = new LongAdder();
     final LongAdder connectionsClosed = new LongAdder();
     volatile LongConsumer tcpConnectNanos = nanos -> { };
+    volatile LongConsumer tlsHandshakeNanos = nanos -> { };
+    /** The TLS context for {@code https1.1} and {@code h2}; null for cleartext. */
+    final NioTls tls;
 
     public NioEngine(NioEngineConfig config) throws IOException {
         this.config = Objects.requireNonNull(config, "config");
         this.server = config.server();
         this.hostHeader = server.getHostString() + ":" + server.getPort();
         this.idleTimeoutNanos = config.idleTimeout().toNanos();
+        this.tls = config.protocol().isTls() ? new NioTls(config) : null;
         this.loops = new NioLoop[config.selectorThreads()];
         try {
             for (int i = 0; i < loops.length; i++) {
@@ -122,10 +132,10 @@ public final class NioEngine implements ClientEngine {
         tcpConnectNanos = Objects.requireNonNull(sink, "sink");
     }
 
-    /** Cleartext only: there is never a handshake to report. */
+    /** TCP established to TLS handshake finished (and ALPN checked), per connection; never called for cleartext. */
     @Override
     public void onTlsHandshake(LongConsumer sink) {
-        Objects.requireNonNull(sink, "sink");
+        tlsHandshakeNanos = Objects.requireNonNull(sink, "sink");
     }
 
     @Override
@@ -145,6 +155,9 @@ public final class NioEngine implements ClientEngine {
             if (loop != null) {
                 loop.join(TimeUnit.SECONDS.toMillis(5));
             }
+        }
+        if (tls != null) {
+            tls.stop();
         }
     }
 }
