@@ -329,9 +329,10 @@ public abstract class NioConnection {
 
     private void unwrapAll(ByteBuffer records) throws IOException {
         ByteBuffer plain = loop.tlsPlainIn;
+        ByteBuffer[] plainOnly = loop.tlsPlainInOnly;
         plain.clear();
         while (records.hasRemaining() && state != RELEASED) {
-            SSLEngineResult result = tls.unwrap(records, plain);
+            SSLEngineResult result = tls.unwrap(records, plainOnly, 0, 1);
             switch (result.getStatus()) {
                 case BUFFER_UNDERFLOW -> {
                     deliver(plain);

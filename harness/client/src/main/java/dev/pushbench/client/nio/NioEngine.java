@@ -40,7 +40,11 @@ import java.util.function.LongConsumer;
  * <p>TLS ({@code https1.1}, {@code h2}): each connection runs its own {@link javax.net.ssl.SSLEngine}
  * on its selector thread, handshaking after the TCP connect (delegated tasks inline) and before
  * {@link NioConnection#onConnected()}; see {@link NioConnection} for the buffers, {@link NioTls} for
- * what is trusted and offered. Handshake durations go to {@link #onTlsHandshake}.
+ * what is trusted and offered. Handshake durations go to {@link #onTlsHandshake}. The engine itself
+ * allocates nothing more per message over TLS, but the JDK's SSLEngine does: about 1.4 KB per
+ * record received on JDK 17 (AES-GCM set up anew for each record), and about 6 KB of heap per idle
+ * connection against about 0.7 KB in cleartext (its session, ciphers and configuration), as
+ * {@code NioTlsFootprint} measures.
  *
  * <p>Counters: {@link #bytesIn()} and {@link #bytesOut()} are every byte of the TCP streams (HTTP
  * heads, chunk framing, WebSocket frame headers, heartbeats), as {@code MeasuredClientConnector}

@@ -38,6 +38,8 @@ final class NioLoop implements Runnable {
      * the connection's leftover partial record.
      */
     final ByteBuffer tlsPlainIn;
+    /** {@link #tlsPlainIn} alone: SSLEngine.unwrap(src, dst) would make this array at every call. */
+    final ByteBuffer[] tlsPlainInOnly;
     final ByteBuffer tlsRecordsOut;
     /** One per thread rather than per connection: it only holds the fields of the event being read. */
     final EventFields eventFields = new EventFields();
@@ -58,9 +60,11 @@ final class NioLoop implements Runnable {
                         + tls.packetBytes + " B");
             }
             tlsPlainIn = ByteBuffer.allocate(Math.max(READ_BUFFER_BYTES, tls.applicationBytes));
+            tlsPlainInOnly = new ByteBuffer[] {tlsPlainIn};
             tlsRecordsOut = ByteBuffer.allocate(Math.max(READ_BUFFER_BYTES, tls.packetBytes));
         } else {
             tlsPlainIn = null;
+            tlsPlainInOnly = null;
             tlsRecordsOut = null;
         }
     }

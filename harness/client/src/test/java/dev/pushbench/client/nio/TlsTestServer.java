@@ -34,15 +34,19 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * </pre>
  *
  * <p>{@code GET /body?bytes=N&chunk=M} answers {@code N} bytes ({@link #bodyByte(int)} at each index)
- * with a Content-Length, written and flushed {@code M} at a time, so each write is its own TLS record.
+ * with a Content-Length, written and flushed {@code M} at a time, so each write is its own TLS record;
+ * with {@code &intervalMicros=I}, one write every {@code I} µs (a paced stream of {@code M}-byte messages).
+ * A second connector serves the same over HTTP/1.1 cleartext ({@link #cleartextPort()}).
  */
 final class TlsTestServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
+    private final ServerConnector cleartext;
 
-    private TlsTestServer(Server server, ServerConnector connector) {
+    private TlsTestServer(Server server, ServerConnector connector, ServerConnector cleartext) {
         this.server = server;
         this.connector = connector;
+        this.cleartext = cleartext;
     }
 
     /** The byte at {@code index} of every body: a period (251) prime to any record or buffer size. */
@@ -52,7 +56,7 @@ final class TlsTestServer implements AutoCloseable {
 
     /** {@code alpn}: "http/1.1" or "h2" to offer only that protocol, null for no ALPN (HTTP/1.1). */
     static TlsTestServer start(TlsMaterial tls, String alpn) throws Exception {
-        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+        QueuedThreadPool threads = new QueuedThreadPool(400, 2);
         threads.setName("tls-test-server");
         Server server = new Server(threads);
         SslContextFactory.Server ssl = new SslContextFactory.Server();
@@ -74,8 +78,13 @@ final class TlsTestServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server, 1, 1, factories);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
-        connector.setIdleTimeout(60_000);
+        connector.setIdleTimeout(600_000);
         server.addConnector(connector);
+        ServerConnector cleartext = new ServerConnector(server, 1, 1, new HttpConnectionFactory(new HttpConfiguration()));
+        cleartext.setHost("127.0.0.1");
+        cleartext.setPort(0);
+        cleartext.setIdleTimeout(600_000);
+        server.addConnector(cleartext);
         server.setHandler(new BodyHandler());
         try {
             server.start();
@@ -83,11 +92,16 @@ final class TlsTestServer implements AutoCloseable {
             LifeCycle.stop(server);
             throw e;
         }
-        return new TlsTestServer(server, connector);
+        return new TlsTestServer(server, connector, cleartext);
     }
 
     int port() {
         return connector.getLocalPort();
+    }
+
+    /** The same handler over HTTP/1.1 cleartext: the baseline of a measurement. */
+    int cleartextPort() {
+        return cleartext.getLocalPort();
     }
 
     @Override
@@ -101,6 +115,8 @@ final class TlsTestServer implements AutoCloseable {
             Fields query = Request.extractQueryParameters(request);
             int bodyBytes = query.get("bytes") == null ? 0 : Integer.parseInt(query.get("bytes").getValue());
             int chunkBytes = query.get("chunk") == null ? 4096 : Integer.parseInt(query.get("chunk").getValue());
+            long intervalNanos = query.get("intervalMicros") == null ? 0 : 1000L * Integer.parseInt(query.get("intervalMicros").getValue());
+            long nextNanos = System.nanoTime();
             response.setStatus(200);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bodyBytes);
@@ -112,6 +128,10 @@ final class TlsTestServer implements AutoCloseable {
                     chunk[i] = bodyByte(sent + i);
                 }
                 sent += n;
+                if (intervalNanos > 0) {
+                    nextNanos += intervalNanos;
+                    java.util.concurrent.locks.LockSupport.parkNanos(nextNanos - System.nanoTime());
+                }
                 try (Blocker.Callback written = Blocker.callback()) {
                     response.write(sent == bodyBytes, ByteBuffer.wrap(chunk), written);
                     written.block();
