@@ -361,6 +361,11 @@ public abstract class NioConnection {
                 }
             }
             HandshakeStatus status = result.getHandshakeStatus();
+            if (result.bytesConsumed() == 0 && result.bytesProduced() == 0
+                    && (status == HandshakeStatus.NOT_HANDSHAKING || status == HandshakeStatus.NEED_UNWRAP)) {
+                // a record neither consumed nor waited for: going round again would spin the selector thread
+                throw new SSLException("TLS unwrap made no progress on " + records.remaining() + " B (handshake status " + status + ")");
+            }
             if (status != HandshakeStatus.NOT_HANDSHAKING || state == HANDSHAKING) {
                 deliver(plain);
                 advanceHandshake(status);
