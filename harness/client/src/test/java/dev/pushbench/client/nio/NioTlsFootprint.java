@@ -67,6 +67,7 @@ public final class NioTlsFootprint {
                     heap(Protocol.HTTP_1_1, clearPort, null, connections);
                     heap(Protocol.HTTPS_1_1, tlsPort, pem, connections);
                 }
+                sequentialHandshakes(tlsPort, pem, 300);
             } else {
                 int connections = Integer.parseInt(args[1]);
                 int ratePerSecond = Integer.parseInt(args[2]);
@@ -100,6 +101,8 @@ public final class NioTlsFootprint {
     private static void heap(Protocol protocol, int port, String pem, int connections) throws Exception {
         try (NioEngine engine = engine(protocol, port, pem, 2)) {
             Counters counters = new Counters();
+            List<Long> handshakeNanos = java.util.Collections.synchronizedList(new ArrayList<>());
+            engine.onTlsHandshake(handshakeNanos::add);
             List<Idle> open = new ArrayList<>();
             openBatch(engine, counters, open, 20);
             long before = usedHeapAfterGc();
@@ -113,6 +116,12 @@ public final class NioTlsFootprint {
             }
             System.out.printf("heap %-9s %d idle connections: %,d B before, %,d B after: %,.0f B per connection (%d lost)%n",
                     protocol.id(), connections, before, after, (after - before) / (double) connections, counters.ends.get());
+            if (!handshakeNanos.isEmpty()) {
+                long[] sorted = handshakeNanos.stream().mapToLong(Long::longValue).sorted().toArray();
+                System.out.printf("     %d TLS handshakes (TCP established to finished, batches of 100): median %.2f ms,"
+                                + " 99th percentile %.2f ms, first %.2f ms%n", sorted.length, sorted[sorted.length / 2] / 1e6,
+                        sorted[(int) (sorted.length * 0.99)] / 1e6, handshakeNanos.get(0) / 1e6);
+            }
             for (Idle connection : open) {
                 connection.close();
             }
@@ -127,6 +136,24 @@ public final class NioTlsFootprint {
             lines.lines().limit(40).forEach(System.out::println);
         }
         jcmd.waitFor();
+    }
+
+    /** One connection at a time: a handshake's own duration, without the queueing of a batch. */
+    private static void sequentialHandshakes(int port, String pem, int count) throws Exception {
+        try (NioEngine engine = engine(Protocol.HTTPS_1_1, port, pem, 1)) {
+            List<Long> handshakeNanos = java.util.Collections.synchronizedList(new ArrayList<>());
+            engine.onTlsHandshake(handshakeNanos::add);
+            Counters counters = new Counters();
+            for (int i = 0; i < count; i++) {
+                List<Idle> open = new ArrayList<>();
+                openBatch(engine, counters, open, 1);
+                open.get(0).close();
+            }
+            long[] sorted = handshakeNanos.stream().mapToLong(Long::longValue).sorted().toArray();
+            System.out.printf("     %d sequential TLS handshakes: median %.2f ms, 90th percentile %.2f ms, first %.2f ms%n",
+                    sorted.length, sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.9)] / 1e6,
+                    handshakeNanos.get(0) / 1e6);
+        }
     }
 
     private static void openBatch(NioEngine engine, Counters counters, List<Idle> open, int count) throws InterruptedException {
