@@ -10,6 +10,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * One TCP connection of a {@link NioEngine}, confined to the selector thread it was assigned: the
@@ -20,12 +25,29 @@ import java.util.concurrent.TimeoutException;
  * {@link #close()} (any thread) ends it quietly: after it, no callback reports anything. An end the
  * client did not ask for (the server closed, an I/O error, a protocol violation, the idle or connect
  * timeout) is reported once through {@link #onEnd}, with null for a clean end of the stream.
+ *
+ * <p>TLS ({@code https1.1}, {@code h2}) is invisible to the subclass: after the TCP connect the
+ * connection handshakes with its own {@link SSLEngine} on the selector thread (delegated tasks run
+ * inline), checks the ALPN answer, reports the handshake's duration and only then calls
+ * {@link #onConnected()}; {@link #onRead} gets plaintext and {@link #write} sends records. A failed
+ * handshake (certificate not trusted or not naming the server, ALPN refused or not the cell's)
+ * ends the connection through {@link #onEnd} with an {@link SSLHandshakeException} saying so. A
+ * close sends close_notify if the socket takes it at once. Memory: the wrap and unwrap buffers are
+ * the selector thread's; a connection keeps only the bytes of a record split across reads, in an
+ * array made when a read ends inside a record and dropped when one ends on a record's boundary.
+ *
+ * <p>The class is long because TLS lives in it: the handshake, wrap and unwrap share the
+ * connection's states, socket, pending bytes and timeouts, and a TLS object beside each connection
+ * would cost a header and a reference more for each of up to ~19,000 connections.
  */
 public abstract class NioConnection {
     private static final int NEW = 0;
     private static final int CONNECTING = 1;
-    private static final int OPEN = 2;
-    private static final int RELEASED = 3;
+    /** TLS only: TCP established, the handshake running. */
+    private static final int HANDSHAKING = 2;
+    private static final int OPEN = 3;
+    private static final int RELEASED = 4;
+    private static final ByteBuffer NO_BYTES = ByteBuffer.allocate(0);
 
     private final NioEngine engine;
     private NioLoop loop;
@@ -39,6 +61,12 @@ public abstract class NioConnection {
     private long receivedNanos;
     /** What a write left unwritten (rare: requests and control frames are small). */
     private ByteBuffer pending;
+    /** TLS only: this connection's engine, from the TCP connect to the release. */
+    private SSLEngine tls;
+    private long tcpEstablishedNanos;
+    /** TLS only: the start of a record the last read ended inside of, in {@code [0, tlsLeftoverBytes)}; null when none. */
+    private byte[] tlsLeftover;
+    private int tlsLeftoverBytes;
 
     protected NioConnection(NioEngine engine) {
         this.engine = engine;
@@ -97,10 +125,10 @@ public abstract class NioConnection {
     protected void onConnectStarting(long nowNanos) {
     }
 
-    /** The TCP connection is established: write the request. */
+    /** The TCP connection (over TLS: the TLS session, ALPN checked) is established: write the request. */
     protected abstract void onConnected() throws IOException;
 
-    /** Bytes read: {@code bytes[offset, offset + length)}, valid only during the call. */
+    /** Bytes read (over TLS: decrypted): {@code bytes[offset, offset + length)}, valid only during the call. */
     protected abstract void onRead(byte[] bytes, int offset, int length) throws IOException;
 
     /** The server closed its side. By default the stream ended too early. */
@@ -142,6 +170,10 @@ public abstract class NioConnection {
      */
     final void write(byte[] bytes, int offset, int length) throws IOException {
         if (state != OPEN) {
+            return;
+        }
+        if (tls != null) {
+            wrapAndSend(ByteBuffer.wrap(bytes, offset, length));
             return;
         }
         if (pending != null) {
@@ -208,7 +240,7 @@ public abstract class NioConnection {
                 connected();
             }
         } catch (IOException | RuntimeException e) {
-            fail(e);
+            fail(described(e));
         }
     }
 
@@ -218,7 +250,7 @@ public abstract class NioConnection {
                 connected();
             }
         } catch (IOException | RuntimeException e) {
-            fail(e);
+            fail(described(e));
         }
     }
 
@@ -226,10 +258,18 @@ public abstract class NioConnection {
         long now = System.nanoTime();
         engine.tcpConnectNanos.accept(now - connectStartNanos);
         engine.connectionsOpened.increment();
-        state = OPEN;
         lastActivityNanos = now;
         key.interestOps(SelectionKey.OP_READ);
-        onConnected();
+        if (engine.tls == null) {
+            state = OPEN;
+            onConnected();
+            return;
+        }
+        state = HANDSHAKING;
+        tcpEstablishedNanos = now;
+        tls = engine.tls.newEngine();
+        tls.beginHandshake();
+        advanceHandshake(tls.getHandshakeStatus());
     }
 
     final void flush() {
@@ -241,12 +281,16 @@ public abstract class NioConnection {
                 key.interestOps(SelectionKey.OP_READ);
             }
         } catch (IOException | RuntimeException e) {
-            fail(e);
+            fail(described(e));
         }
     }
 
     /** One read per readiness, again only while the buffer comes back full. */
     final void read() {
+        if (tls != null) {
+            readTls();
+            return;
+        }
         ByteBuffer buffer = loop.readBuffer;
         byte[] array = buffer.array();
         try {
@@ -280,15 +324,255 @@ public abstract class NioConnection {
         if (state == CONNECTING && now - connectStartNanos > engine.connectTimeoutNanos) {
             fail(new SocketTimeoutException("connect to " + engine.hostHeader + " timed out after "
                     + NioEngine.CONNECT_TIMEOUT_SECONDS + " s"));
-        } else if (state == OPEN && now - lastActivityNanos > engine.idleTimeoutNanos) {
-            fail(new TimeoutException("idle timeout: nothing read or written for "
-                    + (engine.idleTimeoutNanos / 1_000_000) + " ms"));
+        } else if ((state == OPEN || state == HANDSHAKING) && now - lastActivityNanos > engine.idleTimeoutNanos) {
+            fail(new TimeoutException("idle timeout" + (state == HANDSHAKING ? " in the TLS handshake" : "")
+                    + ": nothing read or written for " + (engine.idleTimeoutNanos / 1_000_000) + " ms"));
         } else if (state == OPEN && !closed) {
             try {
                 onSweep(now);
             } catch (IOException | RuntimeException e) {
                 fail(e);
             }
+        }
+    }
+
+    // ---- TLS, on the selector thread
+
+    /**
+     * Reads records after the leftover partial one, unwraps every whole record into the loop's
+     * plaintext buffer and hands it on, keeps the partial record at the end; again while the read
+     * filled the buffer.
+     */
+    private void readTls() {
+        ByteBuffer records = loop.readBuffer;
+        try {
+            while (true) {
+                records.clear();
+                if (tlsLeftoverBytes > 0) {
+                    records.put(tlsLeftover, 0, tlsLeftoverBytes);
+                }
+                int n = channel.read(records);
+                if (n <= 0) {
+                    if (n < 0) {
+                        endOfTlsStream();
+                    }
+                    return; // a leftover stays where it is
+                }
+                loop.countIn(n);
+                long now = System.nanoTime();
+                receivedNanos = now;
+                lastActivityNanos = now;
+                boolean full = !records.hasRemaining();
+                records.flip();
+                unwrapAll(records);
+                if (state == RELEASED) {
+                    return;
+                }
+                keepLeftover(records);
+                if (!full) {
+                    return;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(described(e));
+        }
+    }
+
+    private void unwrapAll(ByteBuffer records) throws IOException {
+        ByteBuffer plain = loop.tlsPlainIn;
+        ByteBuffer[] plainOnly = loop.tlsPlainInOnly;
+        plain.clear();
+        while (records.hasRemaining() && state != RELEASED) {
+            SSLEngineResult result = tls.unwrap(records, plainOnly, 0, 1);
+            switch (result.getStatus()) {
+                case BUFFER_UNDERFLOW -> {
+                    deliver(plain);
+                    return; // the rest of the record is still to come
+                }
+                case BUFFER_OVERFLOW -> {
+                    if (plain.position() == 0) {
+                        throw new SSLException("a TLS record from " + engine.hostHeader + " does not fit the "
+                                + plain.capacity() + " B plaintext buffer");
+                    }
+                    deliver(plain);
+                    continue;
+                }
+                case CLOSED -> {
+                    // close_notify: the server ended the stream
+                    deliver(plain);
+                    if (state == OPEN) {
+                        onEndOfStream();
+                        fail(null);
+                    } else if (state == HANDSHAKING) {
+                        throw new SSLHandshakeException("the server closed the TLS session during the handshake");
+                    }
+                    return;
+                }
+                default -> {
+                }
+            }
+            HandshakeStatus status = result.getHandshakeStatus();
+            if (result.bytesConsumed() == 0 && result.bytesProduced() == 0
+                    && (status == HandshakeStatus.NOT_HANDSHAKING || status == HandshakeStatus.NEED_UNWRAP)) {
+                // a record neither consumed nor waited for: going round again would spin the selector thread
+                throw new SSLException("TLS unwrap made no progress on " + records.remaining() + " B (handshake status " + status + ")");
+            }
+            if (status != HandshakeStatus.NOT_HANDSHAKING || state == HANDSHAKING) {
+                deliver(plain);
+                advanceHandshake(status);
+            }
+        }
+        deliver(plain);
+    }
+
+    /** Hands the plaintext unwrapped so far to the subclass and empties the buffer. */
+    private void deliver(ByteBuffer plain) throws IOException {
+        if (plain.position() > 0 && state == OPEN && !closed) {
+            onRead(plain.array(), 0, plain.position());
+        }
+        plain.clear();
+    }
+
+    /**
+     * Runs the handshake (or a post-handshake message such as a key update) as far as it goes without
+     * reading: delegated tasks inline, wraps sent; finishes it when the engine says so.
+     */
+    private void advanceHandshake(HandshakeStatus status) throws IOException {
+        while (state != RELEASED) {
+            switch (status) {
+                case NEED_TASK -> {
+                    Runnable task;
+                    while ((task = tls.getDelegatedTask()) != null) {
+                        task.run();
+                    }
+                    status = tls.getHandshakeStatus();
+                }
+                case NEED_WRAP -> status = wrapAndSend(NO_BYTES);
+                case FINISHED, NOT_HANDSHAKING -> {
+                    if (state == HANDSHAKING) {
+                        handshakeFinished();
+                    }
+                    return;
+                }
+                default -> {
+                    return; // NEED_UNWRAP: wait for the server's records
+                }
+            }
+        }
+    }
+
+    private void handshakeFinished() throws IOException {
+        String mismatch = engine.tls.alpnMismatch(tls.getApplicationProtocol());
+        if (mismatch != null) {
+            throw new SSLHandshakeException(mismatch);
+        }
+        state = OPEN;
+        long now = System.nanoTime();
+        lastActivityNanos = now;
+        engine.tlsHandshakeNanos.accept(now - tcpEstablishedNanos);
+        onConnected();
+    }
+
+    /** Wraps all of {@code plain} (none: a handshake message) into records and sends them; the engine's handshake status after. */
+    private HandshakeStatus wrapAndSend(ByteBuffer plain) throws IOException {
+        ByteBuffer records = loop.tlsRecordsOut;
+        records.clear();
+        SSLEngineResult result;
+        do {
+            result = tls.wrap(plain, records);
+            if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                if (records.position() == 0) {
+                    throw new SSLException("a TLS record does not fit the " + records.capacity() + " B record buffer");
+                }
+                sendRecords(records);
+            } else if (result.getStatus() == SSLEngineResult.Status.CLOSED && plain.hasRemaining()) {
+                sendRecords(records);
+                throw new SSLException("cannot write: the TLS session with " + engine.hostHeader + " is closed");
+            } else if (result.bytesConsumed() == 0 && result.bytesProduced() == 0 && plain.hasRemaining()) {
+                throw new SSLException("TLS wrap made no progress (handshake status " + result.getHandshakeStatus() + ")");
+            }
+        } while (plain.hasRemaining() && state != RELEASED || result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW);
+        sendRecords(records);
+        return result.getHandshakeStatus();
+    }
+
+    /** Sends what {@code records} holds in {@code [0, position)}, keeping a copy of what the socket did not take; empties it. */
+    private void sendRecords(ByteBuffer records) throws IOException {
+        records.flip();
+        if (records.hasRemaining() && state != RELEASED) {
+            if (pending != null) {
+                ByteBuffer joined = ByteBuffer.allocate(pending.remaining() + records.remaining());
+                joined.put(pending).put(records).flip();
+                pending = joined;
+            } else {
+                int written = channel.write(records);
+                loop.countOut(written);
+                lastActivityNanos = System.nanoTime();
+                if (records.hasRemaining()) {
+                    pending = ByteBuffer.allocate(records.remaining()).put(records).flip();
+                    key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                }
+            }
+        }
+        records.clear();
+    }
+
+    /** Keeps the partial record left in {@code records}, or drops the leftover array if there is none. */
+    private void keepLeftover(ByteBuffer records) {
+        int bytes = records.remaining();
+        if (bytes == 0) {
+            tlsLeftover = null;
+            tlsLeftoverBytes = 0;
+            return;
+        }
+        if (tlsLeftover == null || tlsLeftover.length < bytes) {
+            tlsLeftover = new byte[bytes];
+        }
+        records.get(tlsLeftover, 0, bytes);
+        tlsLeftoverBytes = bytes;
+    }
+
+    /** The socket's end of stream without close_notify: as in cleartext once open, a failure while handshaking. */
+    private void endOfTlsStream() throws IOException {
+        if (state == HANDSHAKING) {
+            // Jetty's server, refusing every protocol ALPN offers, closes with its no_application_protocol alert unsent
+            throw new SSLHandshakeException("the server closed the connection during the TLS handshake, without an alert"
+                    + " (as a Jetty server does when it accepts none of the ALPN protocols offered)");
+        }
+        onEndOfStream();
+        fail(null);
+    }
+
+    /** A TLS failure while handshaking names the server and what was offered; anything else stays as it is. */
+    private Throwable described(Throwable e) {
+        if (state != HANDSHAKING || !(e instanceof SSLException)) {
+            return e;
+        }
+        SSLHandshakeException described = new SSLHandshakeException("TLS handshake with " + engine.hostHeader
+                + " (ALPN offered: " + engine.tls.alpnId + ") failed: " + e.getMessage());
+        described.initCause(e);
+        return described;
+    }
+
+    /** Bytes this connection holds of a record split across reads (tests). */
+    final int tlsLeftoverBytes() {
+        return tlsLeftover == null ? 0 : tlsLeftover.length;
+    }
+
+    /** close_notify (or the alert a failed handshake left to send), if the socket takes it at once. */
+    private void sayCloseNotify() {
+        try {
+            tls.closeOutbound();
+            if (pending == null) {
+                ByteBuffer records = loop.tlsRecordsOut;
+                records.clear();
+                tls.wrap(NO_BYTES, records);
+                records.flip();
+                loop.countOut(channel.write(records));
+                records.clear();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the socket closes anyway
         }
     }
 
@@ -299,6 +583,7 @@ public abstract class NioConnection {
             return;
         }
         boolean wasOpen = state == OPEN;
+        boolean tcpEstablished = wasOpen || state == HANDSHAKING;
         if (asked && wasOpen) {
             try {
                 onClosing();
@@ -306,8 +591,14 @@ public abstract class NioConnection {
                 // the socket goes anyway
             }
         }
+        if (tls != null && tcpEstablished) {
+            sayCloseNotify();
+        }
         state = RELEASED;
         pending = null;
+        tls = null;
+        tlsLeftover = null;
+        tlsLeftoverBytes = 0;
         if (key != null) {
             key.cancel();
         }
@@ -316,7 +607,7 @@ public abstract class NioConnection {
         } catch (IOException ignored) {
             // nothing more to do with it
         }
-        if (wasOpen) {
+        if (tcpEstablished) {
             engine.connectionsClosed.increment();
         }
     }

@@ -31,6 +31,16 @@ final class NioLoop implements Runnable {
 
     /** Every read of this loop lands here; parsers work on it in place and keep nothing of it. */
     final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
+    /**
+     * TLS only (null for cleartext), shared by the loop's connections rather than kept per connection
+     * (two 16 KiB+ buffers for each of up to ~19,000 connections): unwrap writes the plaintext it hands
+     * to onRead here, wrap the records it sends. The records read land in {@link #readBuffer}, after
+     * the connection's leftover partial record.
+     */
+    final ByteBuffer tlsPlainIn;
+    /** {@link #tlsPlainIn} alone: SSLEngine.unwrap(src, dst) would make this array at every call. */
+    final ByteBuffer[] tlsPlainInOnly;
+    final ByteBuffer tlsRecordsOut;
     /** One per thread rather than per connection: it only holds the fields of the event being read. */
     final EventFields eventFields = new EventFields();
     // written by this loop's thread only, read by anyone
@@ -42,6 +52,21 @@ final class NioLoop implements Runnable {
         this.selector = Selector.open();
         this.thread = new Thread(this, name);
         thread.setDaemon(true);
+        NioTls tls = engine.tls;
+        if (tls != null) {
+            if (READ_BUFFER_BYTES < 2 * tls.packetBytes) {
+                // a leftover partial record and at least one whole record must fit one read
+                throw new IllegalStateException("the read buffer (" + READ_BUFFER_BYTES + " B) must hold two TLS records of "
+                        + tls.packetBytes + " B");
+            }
+            tlsPlainIn = ByteBuffer.allocate(Math.max(READ_BUFFER_BYTES, tls.applicationBytes));
+            tlsPlainInOnly = new ByteBuffer[] {tlsPlainIn};
+            tlsRecordsOut = ByteBuffer.allocate(Math.max(READ_BUFFER_BYTES, tls.packetBytes));
+        } else {
+            tlsPlainIn = null;
+            tlsPlainInOnly = null;
+            tlsRecordsOut = null;
+        }
     }
 
     void start() {
