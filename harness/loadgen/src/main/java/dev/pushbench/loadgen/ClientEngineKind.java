@@ -20,15 +20,18 @@ import java.util.stream.Collectors;
  *
  * <pre>
  *   ClientEngineKind kind = ClientEngineKind.fromId("nio");
- *   kind.unsupported(Transport.LONG_POLLING, Protocol.H2C);   // Optional[the nio client engine speaks …]
+ *   try (ClientEngine engine = kind.open(spec)) { ... }
  * </pre>
  */
 public enum ClientEngineKind {
-    /** Jetty's HttpClient/WebSocketClient: every transport over every protocol. */
+    /**
+     * Jetty's HttpClient/WebSocketClient: every transport over every protocol; the reference the light
+     * engine is checked against.
+     */
     JETTY("jetty"),
     /**
-     * A minimal java.nio client, one selector thread per core: SSE, WebSocket, long and short polling,
-     * over HTTP/1.1 cleartext only.
+     * The light java.nio client, one selector thread per core: every transport over HTTP/1.1 and
+     * HTTP/2, cleartext or TLS; the default.
      */
     NIO("nio");
 
@@ -55,15 +58,6 @@ public enum ClientEngineKind {
 
     public static String allowed() {
         return Arrays.stream(values()).map(ClientEngineKind::id).collect(Collectors.joining(", "));
-    }
-
-    /** Why this engine cannot subscribe by {@code transport} over {@code protocol}, or empty if it can. */
-    public Optional<String> unsupported(Transport transport, Protocol protocol) {
-        if (this == NIO && protocol.isTls()) {
-            return Optional.of("the nio client engine speaks HTTP/1.1 and h2c cleartext only, every transport on them"
-                    + " (this cell is " + transport.id() + " over " + protocol.id() + "); use engine jetty");
-        }
-        return Optional.empty();
     }
 
     /** The client library and version this engine runs, for the run manifest. */

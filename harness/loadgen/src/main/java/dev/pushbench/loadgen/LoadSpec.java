@@ -78,9 +78,6 @@ public record LoadSpec(
         if (!protocol.isTls() && serverCertificatePem != null) {
             throw new IllegalArgumentException("serverCertificatePem must be null for cleartext protocol " + protocol);
         }
-        engine.unsupported(transport, protocol).ifPresent(reason -> {
-            throw new IllegalArgumentException("engine " + engine.id() + " cannot run this load: " + reason);
-        });
         sourceAddresses = List.copyOf(sourceAddresses == null ? List.of() : sourceAddresses);
         if (engine == ClientEngineKind.JETTY && sourceAddresses.size() > 1) {
             throw new IllegalArgumentException("engine jetty binds every connection to one source address (Jetty's"

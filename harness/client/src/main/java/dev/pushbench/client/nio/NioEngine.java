@@ -11,10 +11,11 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
 
 /**
- * A minimal client engine for the load generator, on plain java.nio: HTTP/1.1 cleartext SSE streams
- * ({@link SseStream}), RFC 6455 WebSockets ({@link WebSocketStream}) and polls on a keep-alive
- * connection ({@link PollStream}), nothing else. The HTTP framing of a connection is its
- * {@link HttpCodec} ({@link #newCodec}).
+ * The light client engine of the load generator, on plain java.nio: SSE streams ({@link SseStream}),
+ * RFC 6455 WebSockets ({@link WebSocketStream}) and polls on a keep-alive connection
+ * ({@link PollStream}), over HTTP/1.1 or HTTP/2 (WebSocket by RFC 8441), cleartext or TLS. The HTTP
+ * framing of a connection is its {@link HttpCodec} ({@link #newCodec}): {@link Http1Codec} or
+ * {@link Http2Codec} (frames and HPACK from Jetty's low-level codec, one stream per exchange).
  *
  * <p>Why it exists: at 100,000 delivered events per second Jetty's client spent about 12 µs of CPU per
  * message, mostly in its general machinery (a hand-off from the selector to a thread pool per read, a
@@ -64,7 +65,8 @@ import java.util.function.LongConsumer;
 public final class NioEngine implements ClientEngine {
     /** What {@link #description()} says: the engine, and the JDK whose java.nio it runs on. */
     public static final String DESCRIPTION = "pushbench nio client (java.nio selectors, JDK " + Runtime.version()
-            + "): HTTP/1.1 cleartext SSE, WebSocket, long and short polling";
+            + "): SSE, WebSocket, long and short polling over HTTP/1.1 and HTTP/2 (Jetty " + org.eclipse.jetty.util.Jetty.VERSION
+            + " frames and HPACK), cleartext or TLS";
     static final int CONNECT_TIMEOUT_SECONDS = 10;
 
     private final NioEngineConfig config;

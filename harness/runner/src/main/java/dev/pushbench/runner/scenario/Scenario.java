@@ -55,13 +55,12 @@ public record Scenario(String name, String description, Path source, Matrix matr
     }
 
     /**
-     * Why this scenario cannot run a cell, if it cannot: the stack, or the load generator's client
-     * engine, lacks the transport over the protocol. Such a cell is reported {@code unsupported} and
-     * takes no time.
+     * Why this scenario cannot run a cell, if it cannot: the stack lacks the transport over the
+     * protocol (both client engines speak every cell). Such a cell is reported {@code unsupported}
+     * and takes no time.
      */
     public Optional<String> unsupported(String stack, Transport transport, Protocol protocol) {
-        return ServerStack.named(stack).unsupported(transport, protocol)
-                .or(() -> clients.engine().unsupported(transport, protocol));
+        return ServerStack.named(stack).unsupported(transport, protocol);
     }
 
     /**

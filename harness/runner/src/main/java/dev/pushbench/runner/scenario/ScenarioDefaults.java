@@ -32,7 +32,7 @@ public final class ScenarioDefaults {
     /** clients.eventsPerConnection: 0 means a connection lives for the whole run. */
     public static final int EVENTS_PER_CONNECTION = 0;
     /** clients.engine: Jetty's client, which speaks every transport over every protocol. */
-    public static final ClientEngineKind ENGINE = ClientEngineKind.JETTY;
+    public static final ClientEngineKind ENGINE = ClientEngineKind.NIO;
     /**
      * clients.sourceAddresses when absent, engine nio, loopback server: one address of 127.0.0.1,
      * 127.0.0.2, … per this many connections. The kernel searches one source address's ephemeral ports

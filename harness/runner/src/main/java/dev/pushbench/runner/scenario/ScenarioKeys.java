@@ -98,10 +98,10 @@ public final class ScenarioKeys {
                             + " live for the whole run"),
             new Key("clients.engine", "jetty | nio", ENGINE.id(),
                     ClientEngineKind.allowed(),
-                    "the load generator's client, for every cell: jetty (Jetty's HttpClient/WebSocketClient: every"
-                            + " transport and protocol) or nio (a minimal java.nio client, one selector thread per core and"
-                            + " nothing allocated per message: HTTP/1.1 cleartext SSE and WebSocket only, other cells are"
-                            + " reported unsupported); cells are comparable only within one engine"),
+                    "the load generator's client, for every cell: nio (a light java.nio client, one selector thread per"
+                            + " core, HTTP/2 frames from Jetty's codec, TLS by SSLEngine, nothing of its own allocated per"
+                            + " message) or jetty (Jetty's HttpClient/WebSocketClient, the reference nio is checked against);"
+                            + " both speak every transport and protocol; cells are comparable only within one engine"),
             new Key("clients.sourceAddresses", "list of IPv4 addresses", "engine nio, loopback server: one of 127.0.0.1,"
                     + " 127.0.0.2, … per " + String.format(java.util.Locale.ROOT, "%,d", CONNECTIONS_PER_SOURCE_ADDRESS)
                     + " connections; otherwise none (the kernel picks)",
