@@ -99,7 +99,8 @@ class NioEngineEndToEndTest {
 
     @TestFactory
     Stream<DynamicTest> bytesPerMessageFollowTheFramingRules() {
-        return MEASURED.stream().map(cell -> DynamicTest.dynamicTest(cell,
+        // streams only: a poll answer's bytes per event depend on how many events each answer carries
+        return MEASURED.stream().filter(cell -> !cell.contains("polling")).map(cell -> DynamicTest.dynamicTest(cell,
                 () -> CostValidityTest.checkBytes(runDir.resolve("cells").resolve(cell), cell, 64)));
     }
 

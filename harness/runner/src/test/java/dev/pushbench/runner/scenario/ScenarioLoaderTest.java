@@ -48,7 +48,7 @@ class ScenarioLoaderTest {
         assertEquals("", s.description());
         assertEquals(Path.of("s.yaml"), s.source());
         assertEquals(new Matrix(List.of("jetty", "vertx"), List.of(Transport.values()), List.of(Protocol.values())), s.matrix());
-        assertEquals(new Clients(10, 1000, 0, ClientEngineKind.JETTY), s.clients());
+        assertEquals(new Clients(10, 1000, 0, ClientEngineKind.NIO), s.clients());
         assertEquals(new FeedSpec(1, 10, 256, 1024), s.feed());
         assertEquals(new Timing(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(2), 1), s.timing());
         assertEquals(new TransportOptions(Duration.ofSeconds(1), Duration.ofSeconds(15), Duration.ofSeconds(15),
