@@ -70,16 +70,16 @@ class SourceAddressesTest {
     @Test
     void onlyIpv4AddressesWrittenAsFourNumbers() {
         assertError("{connections: 10, engine: nio, sourceAddresses: [localhost]}",
-                "s.yaml:2:60: clients.sourceAddresses must list IPv4 addresses written as four numbers 0-255 (no host"
+                "s.yaml:2:59: clients.sourceAddresses must list IPv4 addresses written as four numbers 0-255 (no host"
                         + " names: nothing is looked up), got localhost; " + ALLOWED);
         assertError("{connections: 10, engine: nio, sourceAddresses: [127.0.0.256]}",
-                "s.yaml:2:60: clients.sourceAddresses must list IPv4 addresses written as four numbers 0-255 (no host"
+                "s.yaml:2:59: clients.sourceAddresses must list IPv4 addresses written as four numbers 0-255 (no host"
                         + " names: nothing is looked up), got 127.0.0.256; " + ALLOWED);
         assertError("{connections: 10, engine: nio, sourceAddresses: ['::1']}",
-                "s.yaml:2:60: clients.sourceAddresses must list IPv4 addresses written as four numbers 0-255 (no host"
+                "s.yaml:2:59: clients.sourceAddresses must list IPv4 addresses written as four numbers 0-255 (no host"
                         + " names: nothing is looked up), got '::1'; " + ALLOWED);
         assertError("{connections: 10, engine: nio, sourceAddresses: [127.0.0.01]}",
-                "s.yaml:2:60: clients.sourceAddresses must list IPv4 addresses written as four numbers 0-255 (no host"
+                "s.yaml:2:59: clients.sourceAddresses must list IPv4 addresses written as four numbers 0-255 (no host"
                         + " names: nothing is looked up), got 127.0.0.01; " + ALLOWED);
     }
 
@@ -94,7 +94,7 @@ class SourceAddressesTest {
                 "s.yaml:2:70: clients.sourceAddresses lists 127.0.0.2 twice (first at line 2, column 59), got 127.0.0.2; "
                         + ALLOWED);
         assertError("{connections: 10, engine: nio, sourceAddresses: [0.0.0.0]}",
-                "s.yaml:2:60: clients.sourceAddresses must list addresses of one interface, not a wildcard, multicast or"
+                "s.yaml:2:59: clients.sourceAddresses must list addresses of one interface, not a wildcard, multicast or"
                         + " broadcast address, got 0.0.0.0; " + ALLOWED);
         // TEST-NET-1 (RFC 5737): never an address of this machine
         assertError("{connections: 10, engine: nio, sourceAddresses: [127.0.0.2, 192.0.2.1]}",
