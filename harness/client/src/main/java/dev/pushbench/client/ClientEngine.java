@@ -38,6 +38,9 @@ public interface ClientEngine extends AutoCloseable {
     /** Bytes written to all TCP connections so far (client to server). */
     long bytesOut();
 
+    /** {@code read()} calls that brought bytes so far, on every connection; -1 when the engine does not count them. */
+    long reads();
+
     /**
      * Where each TCP connect's duration goes from now on (nanoseconds): from the return of the connect
      * call to the established socket, the server's side of a connect (its accept path and the

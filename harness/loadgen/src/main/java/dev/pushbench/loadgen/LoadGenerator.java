@@ -201,6 +201,7 @@ public final class LoadGenerator {
         final CpuClock.Reading cpu;
         final long bytesIn;
         final long bytesOut;
+        final long reads;
         final long pollRequests;
         final long emptyPolls;
 
@@ -208,6 +209,7 @@ public final class LoadGenerator {
             this.cpu = cpu;
             this.bytesIn = context.engine.bytesIn();
             this.bytesOut = context.engine.bytesOut();
+            this.reads = context.engine.reads();
             this.pollRequests = context.pollRequests.sum();
             this.emptyPolls = context.emptyPolls.sum();
         }
@@ -225,7 +227,7 @@ public final class LoadGenerator {
         long bytesDown = end.bytesIn - start.bytesIn;
         long bytesUp = end.bytesOut - start.bytesOut;
         CellResult.Wire wire = new CellResult.Wire(perMessage(bytesDown, delivered), perMessage(bytesUp, delivered),
-                bytesDown, bytesUp);
+                bytesDown, bytesUp, start.reads < 0 ? null : end.reads - start.reads);
         long requests = end.pollRequests - start.pollRequests;
         CellResult.PollingCosts polling = requests <= 0 ? null : new CellResult.PollingCosts(perMessage(requests, delivered),
                 round3((double) (end.emptyPolls - start.emptyPolls) / requests), requests);

@@ -131,7 +131,7 @@ class RunFormatsTest {
                 "2026-11-29T06:00:08Z", 6.7,
                 new CellResult.Costs(new CellResult.ProcessCosts(150.0, 5000L, 5000L, 4800L, null, 170_000L, 30, null),
                         new CellResult.ProcessCosts(200.0, null, null, null, null, null, 17, LOADGEN_MEMORY_NOTE),
-                        new CellResult.Wire(360.5, 0.0, 721_000L, 0L), null),
+                        new CellResult.Wire(360.5, 0.0, 721_000L, 0L, null), null),
                 null, new CellResult.Server("Vert.x 5.0.7", 566L, null, null, 0L, null));
     }
 }

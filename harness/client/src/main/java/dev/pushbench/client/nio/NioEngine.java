@@ -150,6 +150,15 @@ public final class NioEngine implements ClientEngine {
     }
 
     @Override
+    public long reads() {
+        long sum = 0;
+        for (NioLoop loop : loops) {
+            sum += loop == null ? 0 : loop.reads();
+        }
+        return sum;
+    }
+
+    @Override
     public long bytesOut() {
         long sum = 0;
         for (NioLoop loop : loops) {

@@ -46,6 +46,7 @@ final class NioLoop implements Runnable {
     // written by this loop's thread only, read by anyone
     private volatile long bytesIn;
     private volatile long bytesOut;
+    private volatile long reads;
 
     NioLoop(NioEngine engine, String name) throws IOException {
         this.engine = engine;
@@ -99,8 +100,14 @@ final class NioLoop implements Runnable {
         return bytesOut;
     }
 
+    long reads() {
+        return reads;
+    }
+
+    /** One read that brought {@code bytes}. */
     void countIn(int bytes) {
         bytesIn += bytes; // one writer: this thread
+        reads++;
     }
 
     void countOut(int bytes) {

@@ -185,8 +185,13 @@ public record CellResult(
         }
     }
 
-    /** Bytes the load generator's sockets read (down) and wrote (up) in the window: framing, TLS, heartbeats, polls. */
-    public record Wire(Double bytesDownPerMessage, Double bytesUpPerMessage, Long bytesDownInWindow, Long bytesUpInWindow) {
+    /**
+     * Bytes the load generator's sockets read (down) and wrote (up) in the window: framing, TLS, heartbeats, polls;
+     * and the {@code read()} calls that brought bytes, when the engine counts them (nio): bytes down per read above
+     * one message's size means reads carried several messages each.
+     */
+    public record Wire(Double bytesDownPerMessage, Double bytesUpPerMessage, Long bytesDownInWindow, Long bytesUpInWindow,
+                       Long readsInWindow) {
     }
 
     /** Poll requests in the window per delivered message, and the share of them answered empty. */

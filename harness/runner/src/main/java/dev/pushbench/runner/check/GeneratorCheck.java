@@ -62,10 +62,14 @@ public final class GeneratorCheck {
         }
     }
 
-    /** Streams: the bare loop's CPU per read beside the generator's CPU per delivered message. */
+    /**
+     * Streams: the bare loop's CPU per read beside the generator's, and the generator's CPU per
+     * delivered message. The goal compares per read, since a busy server or reader batches events
+     * into reads on either side: at one event per read, per read is per message.
+     */
     public record StreamComparison(String stack, Transport transport, BareReadLoop.Reading floor, double bytesPerEvent,
                                    double generatorCpuMicrosPerMessage, long generatorDelivered, long generatorLost,
-                                   double generatorP99Millis) {
+                                   double generatorP99Millis, double generatorCpuMicrosPerRead, double generatorEventsPerRead) {
         public double floorCpuMicrosPerRead() {
             return floor.cpuNanosPerRead() / 1000;
         }
@@ -78,8 +82,9 @@ public final class GeneratorCheck {
             return floor.reads() == 0 ? Double.NaN : floor.bytes() / bytesPerEvent / floor.reads();
         }
 
+        /** The generator's CPU per read over the bare loop's. */
         public double ratio() {
-            return generatorCpuMicrosPerMessage / floorCpuMicrosPerRead();
+            return generatorCpuMicrosPerRead / floorCpuMicrosPerRead();
         }
     }
 
@@ -146,11 +151,15 @@ public final class GeneratorCheck {
             LoadResult r = runGenerator(listening, Protocol.HTTP_1_1, transport, settings.streamConnections(), feed,
                     stack + "-" + transport.id() + "-stream");
             Double perMessage = r.costs().loadgen() == null ? null : r.costs().loadgen().cpuMicrosPerMessage();
-            Double bytesPerEvent = r.costs().wire() == null ? null : r.costs().wire().bytesDownPerMessage();
+            CellResult.Wire wire = r.costs().wire();
+            Double bytesPerEvent = wire == null ? null : wire.bytesDownPerMessage();
+            long reads = wire == null || wire.readsInWindow() == null ? 0 : wire.readsInWindow();
+            long delivered = orZero(r.delivery().delivered());
             return new StreamComparison(stack, transport, floor, bytesPerEvent == null ? Double.NaN : bytesPerEvent,
-                    perMessage == null ? Double.NaN : perMessage,
-                    orZero(r.delivery().delivered()), orZero(r.delivery().lost()),
-                    r.latencyMicros() == null || r.latencyMicros().p99() == null ? Double.NaN : r.latencyMicros().p99() / 1000);
+                    perMessage == null ? Double.NaN : perMessage, delivered, orZero(r.delivery().lost()),
+                    r.latencyMicros() == null || r.latencyMicros().p99() == null ? Double.NaN : r.latencyMicros().p99() / 1000,
+                    reads == 0 ? Double.NaN : r.loadgen().cpuSecondsInWindow() * 1e6 / reads,
+                    reads == 0 ? Double.NaN : (double) delivered / reads);
         }
     }
 
