@@ -2,8 +2,9 @@
 # pushbench generator-check: is the load generator light enough on this machine? Runs, against one
 # server process per line, short polling with wrk (HTTP/1.1) and h2load (h2c) beside the suite's
 # generator (request rate and CPU per request, closed loop, same connections), and the generator's
-# SSE and WebSocket subscribers beside a bare java.nio read loop (CPU per message against CPU per
-# read). Prints one line per comparison, each with its goal met or MISSED; about 2.5 minutes.
+# SSE and WebSocket subscribers beside a bare java.nio read loop (CPU per read on both sides, per
+# message for the generator). Prints a line per run and a median line per comparison, with its goal
+# met or MISSED; 3 runs of each by default (--repeats 1: one of everything, 4 minutes here).
 #
 #   scripts/generator-check.sh                       both stacks, http1.1 and h2c, SSE and WebSocket
 #   scripts/generator-check.sh --stacks jetty ...    any option of 'pushbench generator-check --help'
@@ -14,7 +15,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 jar="$root/harness/runner/target/pushbench.jar"
-case "${1:-}" in -h|--help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 for tool in wrk:wrk h2load:nghttp2-client; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || { echo "generator-check.sh: ${tool%%:*} is not installed: apt-get install ${tool#*:}" >&2; exit 2; }
 done
