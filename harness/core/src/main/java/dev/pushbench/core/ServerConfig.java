@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param backpressure      what happens to a subscriber that falls out of history
  * @param tls               the certificate and key for a TLS protocol (made in the server process,
  *                          see {@link #withTls}); null for cleartext, and in the runner's copy
+ * @param sseProxyHints     SSE responses carry {@code X-Accel-Buffering: no}, the header with which
+ *                          applications tell nginx (and proxies that honour it) not to buffer a stream
  */
 public record ServerConfig(
         String host,
@@ -27,7 +29,14 @@ public record ServerConfig(
         Duration longPollHold,
         int maxBatchEvents,
         Backpressure backpressure,
-        TlsMaterial tls) {
+        TlsMaterial tls,
+        boolean sseProxyHints) {
+
+    /** SSE responses carry the proxy hint ({@code sseProxyHints} on), as production servers send it. */
+    public ServerConfig(String host, int port, Protocol protocol, Duration heartbeatInterval, Duration sseRetry,
+                        Duration longPollHold, int maxBatchEvents, Backpressure backpressure, TlsMaterial tls) {
+        this(host, port, protocol, heartbeatInterval, sseRetry, longPollHold, maxBatchEvents, backpressure, tls, true);
+    }
 
     public ServerConfig {
         Objects.requireNonNull(host, "host");
@@ -58,7 +67,8 @@ public record ServerConfig(
     }
 
     public ServerConfig withHeartbeat(Duration interval) {
-        return new ServerConfig(host, port, protocol, interval, sseRetry, longPollHold, maxBatchEvents, backpressure, tls);
+        return new ServerConfig(host, port, protocol, interval, sseRetry, longPollHold, maxBatchEvents, backpressure, tls,
+                sseProxyHints);
     }
 
     /** The least idle timeout any stack gives a connection. */
@@ -93,10 +103,19 @@ public record ServerConfig(
             return this;
         }
         return new ServerConfig(host, port, protocol, heartbeatInterval, sseRetry, longPollHold, maxBatchEvents, backpressure,
-                TlsMaterial.selfSigned(host));
+                TlsMaterial.selfSigned(host), sseProxyHints);
     }
 
+    public ServerConfig withSseProxyHints(boolean hints) {
+        return new ServerConfig(host, port, protocol, heartbeatInterval, sseRetry, longPollHold, maxBatchEvents, backpressure, tls,
+                hints);
+    }
+
+    /** The header that tells nginx not to buffer a response ({@link #sseProxyHints}). */
+    public static final String PROXY_HINT_HEADER = "X-Accel-Buffering";
+
     public ServerConfig withLongPollHold(Duration hold) {
-        return new ServerConfig(host, port, protocol, heartbeatInterval, sseRetry, hold, maxBatchEvents, backpressure, tls);
+        return new ServerConfig(host, port, protocol, heartbeatInterval, sseRetry, hold, maxBatchEvents, backpressure, tls,
+                sseProxyHints);
     }
 }

@@ -354,13 +354,13 @@ public final class LoadGenerator {
                 HistogramSummary.ofNanos(rec.total(Metric.LATENCY_ACTUAL)), HistogramSummary.ofNanos(rec.total(Metric.CONNECT)),
                 HistogramSummary.ofNanos(rec.total(Metric.TCP_CONNECT)), HistogramSummary.ofNanos(rec.total(Metric.CONNECT_CALL)),
                 tlsHandshake, poll, polling, window, health,
-                costs(d, atStart, atEnd), idle, null);
+                costs(d, atStart, atEnd), idle, null, null);
     }
 
     private static LoadResult withProcess(LoadResult r, ProcessSnapshot process) {
         return new LoadResult(r.connections(), r.delivery(), r.latencyMicros(), r.latencyActualMicros(), r.connectMicros(),
                 r.tcpConnectMicros(), r.connectCallMicros(), r.tlsHandshakeMicros(), r.pollMicros(), r.polling(), r.window(),
-                r.loadgen().withProcess(process), r.costs(), r.idle(), process);
+                r.loadgen().withProcess(process), r.costs(), r.idle(), process, r.resilience());
     }
 
     private static double round3(double v) {

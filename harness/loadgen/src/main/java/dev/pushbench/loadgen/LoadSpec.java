@@ -36,6 +36,10 @@ import java.util.Objects;
  *                            over the protocol ({@link ClientEngineKind#unsupported})
  * @param sourceAddresses     local addresses the connections are bound to, round-robin; empty: the kernel
  *                            picks. The Jetty engine binds to one address at most.
+ * @param pathIdleTimeout     the shortest idle timeout on the way to the server (a proxy's), zero when none is
+ *                            known: a connection that read nothing that long before it ended counts as cut by it
+ * @param proxied             a proxy stands between the client and the server: a connection that ends mid-stream
+ *                            is counted as the proxy's close
  */
 public record LoadSpec(
         String host,
@@ -56,7 +60,19 @@ public record LoadSpec(
         Path hlogFile,
         String serverCertificatePem,
         ClientEngineKind engine,
-        List<InetAddress> sourceAddresses) {
+        List<InetAddress> sourceAddresses,
+        Duration pathIdleTimeout,
+        boolean proxied) {
+
+    /** Straight to the server: no proxy, no idle timeout on the way. */
+    public LoadSpec(String host, int port, Protocol protocol, Transport transport, int connections, double rampPerSecond,
+                    int eventsPerConnection, Schedule schedule, Duration warmup, Duration duration, Duration drain,
+                    Duration shortPollInterval, Duration longPollHold, Duration heartbeat, Duration reconnectDelay,
+                    Path hlogFile, String serverCertificatePem, ClientEngineKind engine, List<InetAddress> sourceAddresses) {
+        this(host, port, protocol, transport, connections, rampPerSecond, eventsPerConnection, schedule, warmup, duration,
+                drain, shortPollInterval, longPollHold, heartbeat, reconnectDelay, hlogFile, serverCertificatePem, engine,
+                sourceAddresses, Duration.ZERO, false);
+    }
 
     public LoadSpec {
         Objects.requireNonNull(host, "host");
@@ -79,6 +95,7 @@ public record LoadSpec(
             throw new IllegalArgumentException("serverCertificatePem must be null for cleartext protocol " + protocol);
         }
         sourceAddresses = List.copyOf(sourceAddresses == null ? List.of() : sourceAddresses);
+        pathIdleTimeout = pathIdleTimeout == null ? Duration.ZERO : pathIdleTimeout;
         if (engine == ClientEngineKind.JETTY && sourceAddresses.size() > 1) {
             throw new IllegalArgumentException("engine jetty binds every connection to one source address (Jetty's"
                     + " HttpClient has a single bind address), got " + sourceAddresses.size() + ": use engine nio");

@@ -22,6 +22,9 @@ import java.util.List;
  * @param polling        the load generator's poll counts over the whole cell (polling transports only)
  * @param memoryPoints   the GC'd readings of both processes at rising connection counts while ramping ({@code up})
  *                       and at falling ones after the window ({@code down})
+ * @param path           what stood between the load generator and the server: a proxy and its configuration;
+ *                       absent when the client spoke to the server directly
+ * @param resilience     how often subscribers' connections ended unasked, why, and how they came back
  */
 public record CellResult(
         @Required Cell cell,
@@ -48,10 +51,87 @@ public record CellResult(
         Double durationSeconds,
         Costs costs,
         List<MemoryPoint> memoryPoints,
-        Server server) {
+        Server server,
+        PathInfo path,
+        Resilience resilience) {
 
-    /** Which stack serves which transport over which protocol (scenario ids, e.g. {@code jetty}, {@code sse}, {@code h2c}). */
-    public record Cell(String stack, String transport, String protocol) {
+    /** Before a path and resilience were measured: both absent. */
+    public CellResult(Cell cell, String name, Integer repeat, CellStatus status, String reason, String startedAt,
+                      Clock clock, Verify verify, Connections connections, Delivery delivery, HistogramSummary latencyMicros,
+                      HistogramSummary latencyActualMicros, HistogramSummary connectMicros, HistogramSummary tcpConnectMicros,
+                      HistogramSummary connectCallMicros, HistogramSummary tlsHandshakeMicros, HistogramSummary pollMicros,
+                      Polling polling, Window window, Loadgen loadgen, String finishedAt, Double durationSeconds, Costs costs,
+                      List<MemoryPoint> memoryPoints, Server server) {
+        this(cell, name, repeat, status, reason, startedAt, clock, verify, connections, delivery, latencyMicros,
+                latencyActualMicros, connectMicros, tcpConnectMicros, connectCallMicros, tlsHandshakeMicros, pollMicros,
+                polling, window, loadgen, finishedAt, durationSeconds, costs, memoryPoints, server, null, null);
+    }
+
+    /**
+     * Which stack serves which transport over which protocol (scenario ids, e.g. {@code jetty}, {@code sse},
+     * {@code h2c}), and on which path.
+     *
+     * @param path          {@code none} (the client speaks to the server), or the proxy and its profile,
+     *                      e.g. {@code nginx-stock}, {@code haproxy-push}; absent in older results: {@code none}
+     * @param sseProxyHints SSE cells: whether the server sent {@code X-Accel-Buffering: no}; absent for other transports
+     */
+    public record Cell(String stack, String transport, String protocol, String path, Boolean sseProxyHints) {
+
+        public Cell(String stack, String transport, String protocol) {
+            this(stack, transport, protocol, null, null);
+        }
+
+        /** True if a proxy stood between client and server. */
+        public boolean proxied() {
+            return path != null && !path.equals("none");
+        }
+    }
+
+    /**
+     * The proxy a cell ran through: which one, how it was configured, and what each side of it spoke.
+     *
+     * @param proxy             {@code nginx} or {@code haproxy}
+     * @param profile           {@code stock} (the distribution's defaults for a plain proxy) or {@code push}
+     *                          (configured for streaming and WebSocket)
+     * @param version           the proxy's own version line
+     * @param configFile        the generated configuration, in the cell's directory
+     * @param clientProtocol    what the load generator spoke to the proxy: the cell's protocol
+     * @param upstreamProtocol  what the proxy spoke to the server ({@code http1.0} or {@code http1.1}, cleartext)
+     * @param idleTimeoutMillis the shortest idle timeout on a stream's way through the proxy: a quieter stream is cut
+     */
+    public record PathInfo(String proxy, String profile, String version, String configFile, String clientProtocol,
+                           String upstreamProtocol, Long idleTimeoutMillis) {
+    }
+
+    /**
+     * Subscribers' connections that ended without being asked to, over the whole cell after the ramp, and how
+     * the subscribers came back: as a browser does (SSE after {@code retry:} with {@code Last-Event-ID},
+     * WebSocket and polling from their cursor).
+     *
+     * @param disconnects              live connections that ended unasked
+     * @param reconnects               connections opened again after one ended (or failed to open)
+     * @param resumeMicros             from the moment a subscriber saw its stream end to the first event after
+     *                                 it resumed: the reconnect delay, the new connect and the wait for the next event
+     * @param lostAcrossReconnect      events a subscriber never got because a resume started after them
+     * @param duplicatedAcrossReconnect events a subscriber got twice because a resume started before its last one
+     * @param cutsByCause              the disconnects by why they ended
+     */
+    public record Resilience(Long disconnects, Long reconnects, HistogramSummary resumeMicros, Long lostAcrossReconnect,
+                             Long duplicatedAcrossReconnect, CutsByCause cutsByCause) {
+    }
+
+    /**
+     * Why connections ended, as the client could tell.
+     *
+     * @param idleTimeout a connection that had read nothing for at least the path's idle timeout
+     *                    ({@link PathInfo#idleTimeoutMillis}) before it ended
+     * @param serverClose the stream ended the protocol's way: the last chunk, a close frame, END_STREAM, a
+     *                    complete body followed by the close
+     * @param proxyClose  through a proxy: the connection ended mid-stream (EOF without the protocol's end, a
+     *                    reset, RST_STREAM, GOAWAY) before an idle timeout could explain it
+     * @param error       anything else: an I/O error, a protocol error, a failed reconnect, a cut without a proxy
+     */
+    public record CutsByCause(Long idleTimeout, Long serverClose, Long proxyClose, Long error) {
     }
 
     /** The same-clock check of this cell's server: its {@code System.nanoTime()} lay between the runner's two readings. */
@@ -149,7 +229,29 @@ public record CellResult(
     }
 
     /** The cost ledger: what each side spent per delivered message and per connection, and what crossed the wire. */
-    public record Costs(ProcessCosts server, ProcessCosts loadgen, Wire wire, PollingCosts polling) {
+    public record Costs(ProcessCosts server, ProcessCosts loadgen, Wire wire, PollingCosts polling, ProxyCosts proxy) {
+
+        public Costs(ProcessCosts server, ProcessCosts loadgen, Wire wire, PollingCosts polling) {
+            this(server, loadgen, wire, polling, null);
+        }
+
+        public Costs withProxy(ProxyCosts p) {
+            return new Costs(server, loadgen, wire, polling, p);
+        }
+    }
+
+    /**
+     * What the proxy's processes (master and workers) spent, read from {@code /proc} the same way as the server's.
+     *
+     * @param cpuMicrosPerMessage   their CPU over the measured window ÷ messages delivered in it
+     * @param cpuPercent            their CPU over the window, 100 per core
+     * @param rssBytesPerConnection resident set, before the ramp → all connected, ÷ connections: an upper bound
+     * @param rssBytesIdle          their resident set before the ramp
+     * @param rssBytesAtLoad        their resident set with every connection live
+     * @param processes             how many processes the proxy ran
+     */
+    public record ProxyCosts(Double cpuMicrosPerMessage, Double cpuPercent, Long rssBytesPerConnection, Long rssBytesIdle,
+                             Long rssBytesAtLoad, Integer processes) {
     }
 
     /**

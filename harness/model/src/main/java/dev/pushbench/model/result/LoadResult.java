@@ -8,6 +8,7 @@ package dev.pushbench.model.result;
  * @param costs   the load generator's side of the ledger: {@code loadgen.cpuMicrosPerMessage}, {@code wire}, {@code polling}
  * @param idle    the load generator's reading of itself after its warm-up, before the ramp (after GC)
  * @param process its reading of itself at the end
+ * @param resilience the connections that ended unasked and how the subscribers came back
  */
 public record LoadResult(
         CellResult.Connections connections,
@@ -24,5 +25,11 @@ public record LoadResult(
         CellResult.Loadgen loadgen,
         CellResult.Costs costs,
         ProcessSnapshot idle,
-        ProcessSnapshot process) {
+        ProcessSnapshot process,
+        CellResult.Resilience resilience) {
+
+    public LoadResult withResilience(CellResult.Resilience r) {
+        return new LoadResult(connections, delivery, latencyMicros, latencyActualMicros, connectMicros, tcpConnectMicros,
+                connectCallMicros, tlsHandshakeMicros, pollMicros, polling, window, loadgen, costs, idle, process, r);
+    }
 }

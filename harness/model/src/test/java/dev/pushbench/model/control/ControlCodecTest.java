@@ -32,7 +32,9 @@ class ControlCodecTest {
                 10.0, 12.5, List.of("127.0.0.1", "127.0.0.2")),
                 new CellResult.Delivery(2000L, 2000L, 0L, 0L, 0L, 0L, 0L, 0L), new HistogramSummary(1L, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0),
                 null, null, new HistogramSummary(50L, 80.0, 70.0, 90.0, 120.0, 150.0, 151.0),
-                new HistogramSummary(50L, 14.0, 13.0, 15.0, 40.0, 41.0, 41.0), null, null, null, null, null, null, PROCESS, PROCESS);
+                new HistogramSummary(50L, 14.0, 13.0, 15.0, 40.0, 41.0, 41.0), null, null, null, null, null, null, PROCESS, PROCESS,
+                new CellResult.Resilience(3L, 3L, new HistogramSummary(3L, 1000.0, 900.0, 1100.0, 1200.0, 1300.0, 1300.0), 0L, 0L,
+                        new CellResult.CutsByCause(2L, 1L, 0L, 0L)));
         return List.of(
                 new ControlMessage.Listening(8080, 123L, 42L, "jetty", "Jetty 12.1.14", null),
                 new ControlMessage.GetClock(),

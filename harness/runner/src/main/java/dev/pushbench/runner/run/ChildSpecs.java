@@ -68,11 +68,12 @@ public final class ChildSpecs {
 
     /** {@code server.json}'s {@code server}: the {@link ServerConfig} without its TLS material, made at the server's start. */
     public record ServerSettings(String host, Integer port, String protocol, Long heartbeatMillis, Long sseRetryMillis,
-                                 Long longPollHoldMillis, Integer maxBatchEvents, String backpressure) {
+                                 Long longPollHoldMillis, Integer maxBatchEvents, String backpressure, Boolean sseProxyHints) {
 
         static ServerSettings of(ServerConfig c) {
             return new ServerSettings(c.host(), c.port(), c.protocol().id(), c.heartbeatInterval().toMillis(),
-                    c.sseRetry().toMillis(), c.longPollHold().toMillis(), c.maxBatchEvents(), c.backpressure().id());
+                    c.sseRetry().toMillis(), c.longPollHold().toMillis(), c.maxBatchEvents(), c.backpressure().id(),
+                    c.sseProxyHints());
         }
 
         ServerConfig toServerConfig() {
@@ -82,7 +83,9 @@ public final class ChildSpecs {
                     Duration.ofMillis(required(sseRetryMillis, "server.sseRetryMillis")),
                     Duration.ofMillis(required(longPollHoldMillis, "server.longPollHoldMillis")),
                     required(maxBatchEvents, "server.maxBatchEvents"),
-                    Backpressure.fromId(required(backpressure, "server.backpressure")), null);
+                    Backpressure.fromId(required(backpressure, "server.backpressure")), null,
+                    // absent (a server.json written by hand): on, as production servers send it
+                    sseProxyHints == null || sseProxyHints);
         }
     }
 
@@ -99,7 +102,7 @@ public final class ChildSpecs {
                            Double ratePerSecond, Long warmupMillis, Long durationMillis, Long drainMillis,
                            Long shortPollIntervalMillis, Long longPollHoldMillis, Long heartbeatMillis,
                            Long reconnectDelayMillis, String hlogFile, String serverCertificatePem, String engine,
-                           List<String> sourceAddresses) {
+                           List<String> sourceAddresses, Long pathIdleTimeoutMillis, Boolean proxied) {
 
         public static LoadFile of(LoadSpec s) {
             return new LoadFile(s.host(), s.port(), s.protocol().id(), s.transport().id(), s.connections(),
@@ -107,7 +110,8 @@ public final class ChildSpecs {
                     s.schedule().ratePerSecond(), s.warmup().toMillis(), s.duration().toMillis(), s.drain().toMillis(),
                     s.shortPollInterval().toMillis(), s.longPollHold().toMillis(), s.heartbeat().toMillis(),
                     s.reconnectDelay().toMillis(), s.hlogFile().toString(), s.serverCertificatePem(), s.engine().id(),
-                    s.sourceAddresses().stream().map(InetAddress::getHostAddress).collect(Collectors.toList()));
+                    s.sourceAddresses().stream().map(InetAddress::getHostAddress).collect(Collectors.toList()),
+                    s.pathIdleTimeout().toMillis(), s.proxied());
         }
 
         /** @throws IllegalArgumentException naming a missing field, or what {@link LoadSpec} refuses */
@@ -132,7 +136,9 @@ public final class ChildSpecs {
                     serverCertificatePem,
                     // a load.json that names no engine (one written by hand) runs the default, the Jetty engine
                     engine == null ? ClientEngineKind.JETTY : ClientEngineKind.fromId(engine),
-                    sourceAddresses == null ? List.of() : sourceAddresses.stream().map(LoadFile::address).collect(Collectors.toList()));
+                    sourceAddresses == null ? List.of() : sourceAddresses.stream().map(LoadFile::address).collect(Collectors.toList()),
+                    pathIdleTimeoutMillis == null ? Duration.ZERO : Duration.ofMillis(pathIdleTimeoutMillis),
+                    proxied != null && proxied);
         }
 
         private static InetAddress address(String text) {

@@ -47,7 +47,7 @@ final class JettyPushHandler extends Handler.Abstract.NonBlocking {
                     request.getHeaders().get(LAST_EVENT_ID));
             requireMethod(request, route.transport());
             if (HttpMethod.HEAD.is(request.getMethod()) && route.transport() != Transport.WEBSOCKET) {
-                head(route.transport(), response, callback);
+                head(route.transport(), sse.config(), response, callback);
                 return true;
             }
             switch (route.transport()) {
@@ -66,9 +66,9 @@ final class JettyPushHandler extends Handler.Abstract.NonBlocking {
      * RFC 9110 §9.3.2: the GET's status and header fields, no content, nothing started: no stream opened,
      * no poll held. A WebSocket path is not here: its HEAD, never an upgrade, is refused as its GET would be.
      */
-    private static void head(Transport transport, Response response, Callback callback) {
+    private static void head(Transport transport, dev.pushbench.core.ServerConfig config, Response response, Callback callback) {
         if (transport == Transport.SSE) {
-            JettySseHandler.streamHead(response);
+            JettySseHandler.streamHead(response, config);
         } else {
             JettyShortPollHandler.pollHeaders(response);
         }

@@ -29,8 +29,12 @@ final class JettySseHandler {
         this.executor = executor;
     }
 
+    dev.pushbench.core.ServerConfig config() {
+        return context.config();
+    }
+
     void handle(Route route, Request request, Response response, Callback callback) {
-        streamHead(response);
+        streamHead(response, context.config());
         boolean http1 = request.getConnectionMetaData().getHttpVersion().getVersion() < 20;
         SseOutbox outbox = new SseOutbox(context, route.topic(), executor, response, callback,
                 http1 ? request.getConnectionMetaData().getConnection().getEndPoint() : null);
@@ -41,10 +45,13 @@ final class JettySseHandler {
     }
 
     /** The status and header fields of every stream, and of a HEAD of one. */
-    static void streamHead(Response response) {
+    static void streamHead(Response response, dev.pushbench.core.ServerConfig config) {
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        if (config.sseProxyHints()) {
+            response.getHeaders().put(dev.pushbench.core.ServerConfig.PROXY_HINT_HEADER, "no");
+        }
     }
 
     private static final class SseOutbox extends Outbox {

@@ -35,6 +35,7 @@ final class VertxPushHandler implements Handler<HttpServerRequest> {
     private final EventFeed feed;
     private final ServerCounters counters;
     private final Protocol protocol;
+    private final dev.pushbench.core.ServerConfig config;
     private final VertxSseHandler sse;
     private final VertxWebSocketHandler webSocket;
     private final VertxLongPollHandler longPoll;
@@ -45,6 +46,7 @@ final class VertxPushHandler implements Handler<HttpServerRequest> {
         this.feed = context.feed();
         this.counters = context.counters();
         this.protocol = context.config().protocol();
+        this.config = context.config();
         this.sse = sse;
         this.webSocket = webSocket;
         this.longPoll = longPoll;
@@ -59,7 +61,7 @@ final class VertxPushHandler implements Handler<HttpServerRequest> {
             Route route = Route.parse(feed, path == null ? "" : path, request.query(), request.getHeader(LAST_EVENT_ID));
             requireMethod(request, route.transport());
             if (HttpMethod.HEAD.equals(request.method()) && route.transport() != Transport.WEBSOCKET) {
-                head(route.transport(), request.response());
+                head(route.transport(), config, request.response());
                 return;
             }
             switch (route.transport()) {
@@ -86,9 +88,9 @@ final class VertxPushHandler implements Handler<HttpServerRequest> {
      * RFC 9110 §9.3.2: the GET's status and header fields, no content, nothing started: no stream opened,
      * no poll held. A WebSocket path is not here: its HEAD, never an upgrade, is refused as its GET would be.
      */
-    private static void head(Transport transport, HttpServerResponse response) {
+    private static void head(Transport transport, dev.pushbench.core.ServerConfig config, HttpServerResponse response) {
         if (transport == Transport.SSE) {
-            VertxSseHandler.streamHead(response);
+            VertxSseHandler.streamHead(response, config);
         } else {
             VertxShortPollHandler.pollHeaders(response);
         }

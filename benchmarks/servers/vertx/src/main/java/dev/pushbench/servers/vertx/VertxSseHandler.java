@@ -34,7 +34,7 @@ final class VertxSseHandler {
 
     void handle(Route route, HttpServerRequest request) {
         HttpServerResponse response = request.response();
-        streamHead(response);
+        streamHead(response, context.config());
         SseOutbox outbox = new SseOutbox(context, route.topic(), VertxPushHandler.onCurrentContext(), response,
                 request.version() == HttpVersion.HTTP_2 ? null : request.connection());
         // the client went away: the HTTP/1.1 connection closed, or the HTTP/2 stream was reset or closed
@@ -56,11 +56,14 @@ final class VertxSseHandler {
     }
 
     /** The status and header fields of every stream, and of a HEAD of one. */
-    static void streamHead(HttpServerResponse response) {
+    static void streamHead(HttpServerResponse response, dev.pushbench.core.ServerConfig config) {
         response.setStatusCode(200)
                 .setChunked(true)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+        if (config.sseProxyHints()) {
+            response.putHeader(dev.pushbench.core.ServerConfig.PROXY_HINT_HEADER, "no");
+        }
     }
 
     private static final class SseOutbox extends Outbox {
