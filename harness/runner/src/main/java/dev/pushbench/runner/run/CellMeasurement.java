@@ -3,6 +3,7 @@ package dev.pushbench.runner.run;
 import dev.pushbench.model.control.ControlMessage;
 import dev.pushbench.model.result.LoadResult;
 import dev.pushbench.model.result.ProcessSnapshot;
+import dev.pushbench.runner.proxy.ProxyProcess;
 import dev.pushbench.runner.run.ChildProcess.ChildException;
 import java.time.Duration;
 
@@ -50,12 +51,17 @@ final class CellMeasurement {
             }
             ProcessSnapshot idle = askStats(server, true).process();
             result.serverIdle(idle);
+            readProxy(result::proxyIdle);
             loadgen.send(new ControlMessage.Ramp());
             LoadResult load = loadgen.await(ControlMessage.Result.class, loadBudget, message -> {
                 if (!server.isAlive()) {
                     throw serverGone(server);
                 }
                 progress.onMessage(message);
+                ProxyProcess proxy = prepared.processes.proxy();
+                if (proxy != null && !proxy.isAlive()) {
+                    throw proxyGone(proxy);
+                }
                 try {
                     onLoadMessage(message, server, loadgen, idle);
                 } catch (ChildException e) {
@@ -69,7 +75,28 @@ final class CellMeasurement {
             result.serverEnd(askStats(server, false));
             result.ok();
             result.checkValidity();
+        } finally {
+            ProxyProcess proxy = prepared.processes.proxy();
+            if (proxy != null) {
+                proxy.close();
+            }
         }
+    }
+
+    /** Reads the proxy's processes, on a proxied path; a proxy that is gone fails the cell. */
+    private void readProxy(java.util.function.Consumer<ProxyProcess.Reading> into) throws ChildException {
+        ProxyProcess proxy = prepared.processes.proxy();
+        if (proxy == null) {
+            return;
+        }
+        if (!proxy.isAlive()) {
+            throw proxyGone(proxy);
+        }
+        into.accept(proxy.read());
+    }
+
+    private static ChildException proxyGone(ProxyProcess proxy) {
+        return new ChildException("the proxy (PID " + proxy.pid() + ") exited during the cell; see proxy.log");
     }
 
     private void onLoadMessage(ControlMessage message, ChildProcess server, ChildProcess loadgen, ProcessSnapshot serverIdle)
@@ -87,8 +114,10 @@ final class CellMeasurement {
             phaseListener.onPhase(prepared.cell, phase, server.pid());
             if (phase.equals(ControlMessage.Phase.MEASURE)) {
                 result.serverMeasureStart(askStats(server, false).process());
+                readProxy(result::proxyMeasureStart);
             } else if (phase.equals(ControlMessage.Phase.DRAIN)) {
                 result.serverMeasureEnd(askStats(server, false).process());
+                readProxy(result::proxyMeasureEnd);
             }
         }
     }

@@ -2,13 +2,44 @@ package dev.pushbench.runner.run;
 
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.Transport;
+import dev.pushbench.runner.scenario.NetworkPath;
 
-/** One cell of a run: a stack serving a transport over a protocol (and which repeat, from 1). */
-public record CellPlan(String stack, Transport transport, Protocol protocol, int repeat, int repeats) {
+/**
+ * One cell of a run: a stack serving a transport over a protocol on a path (straight, or through a
+ * proxy), and which repeat, from 1.
+ *
+ * @param sseProxyHints SSE cells: the server sends {@code X-Accel-Buffering: no}
+ */
+public record CellPlan(String stack, Transport transport, Protocol protocol, NetworkPath path, boolean sseProxyHints,
+                       int repeat, int repeats) {
 
-    /** {@code jetty-sse-http1.1}, with {@code -r2} … when the scenario repeats cells. */
+    /** Straight to the server, the proxy hint on. */
+    public CellPlan(String stack, Transport transport, Protocol protocol, int repeat, int repeats) {
+        this(stack, transport, protocol, NetworkPath.DIRECT, true, repeat, repeats);
+    }
+
+    /**
+     * {@code jetty-sse-http1.1}; through a proxy {@code jetty-sse-http1.1-nginx-stock}; an SSE cell without the
+     * proxy hint ends in {@code -nohints}; {@code -r2} … when the scenario repeats cells.
+     */
     public String name() {
         String base = stack + "-" + transport.id() + "-" + protocol.id();
+        if (path.proxied()) {
+            base += "-" + path.id();
+        }
+        if (!hintsSent()) {
+            base += "-nohints";
+        }
         return repeats > 1 ? base + "-r" + repeat : base;
+    }
+
+    /** Whether the server sends the proxy hint in this cell: only SSE responses carry it. */
+    boolean hintsSent() {
+        return transport != Transport.SSE || sseProxyHints;
+    }
+
+    /** The protocol the server speaks: the cell's, or HTTP/1.1 cleartext behind a proxy (the proxy ends TLS and HTTP/2). */
+    Protocol serverProtocol() {
+        return path.proxied() ? Protocol.HTTP_1_1 : protocol;
     }
 }

@@ -8,6 +8,10 @@ import dev.pushbench.loadgen.LoadSpec;
 import dev.pushbench.model.JsonFiles;
 import dev.pushbench.model.control.ControlMessage;
 import dev.pushbench.model.result.CellResult;
+import dev.pushbench.runner.proxy.ProxyConfig;
+import dev.pushbench.runner.proxy.ProxyConfigs;
+import dev.pushbench.runner.proxy.ProxyProcess;
+import dev.pushbench.runner.proxy.ProxySetup;
 import dev.pushbench.runner.run.ChildProcess.ChildException;
 import dev.pushbench.runner.scenario.Scenario;
 import java.nio.file.Files;
@@ -108,7 +112,7 @@ final class CellPreparation {
             return;
         }
         for (CellPlan next : nextCells) {
-            if (scenario.unsupported(next.stack(), next.transport(), next.protocol()).isEmpty()) {
+            if (scenario.unsupported(next.stack(), next.transport(), next.protocol(), next.path()).isEmpty()) {
                 Ahead a = new Ahead(next);
                 ahead = a;
                 Thread t = new Thread(() -> {
@@ -153,7 +157,8 @@ final class CellPreparation {
     }
 
     private Prepared prepare(CellPlan cell, Path cellDir, Consumer<CellProcesses> started) throws Exception {
-        ServerConfig serverConfig = scenario.serverConfig(cell.transport(), cell.protocol(), ScenarioRunner.HOST);
+        ServerConfig serverConfig = scenario.serverConfig(cell.transport(), cell.serverProtocol(), ScenarioRunner.HOST)
+                .withSseProxyHints(cell.sseProxyHints());
         FeedSpec feed = scenario.feed();
         Files.createDirectories(cellDir);
         Path serverJson = cellDir.resolve("server.json");
@@ -167,8 +172,11 @@ final class CellPreparation {
         try {
             ChildProcess server = processes.server;
             ControlMessage.Listening listening = server.await(ControlMessage.Listening.class, START_TIMEOUT, ignored -> { });
-            String certificatePem = certificatePem(listening, cell.protocol());
+            String certificatePem = certificatePem(listening, cell.serverProtocol());
             result.serverDescription(listening.description());
+            Entry entry = cell.path().proxied()
+                    ? startProxy(cell, cellDir, serverConfig, listening.port(), processes, result)
+                    : new Entry(listening.port(), certificatePem, Duration.ZERO);
 
             CellResult.Clock clock = ClockCheck.ofServer(server, CellMeasurement.ASK_TIMEOUT);
             result.clock(clock);
@@ -179,12 +187,13 @@ final class CellPreparation {
             }
 
             // the load generator warms its client up (throw-away subscriptions) while the server is verified
-            LoadSpec load = loadSpec(cell, serverConfig, listening.port(),
-                    new Schedule(listening.t0Nanos(), feed.topics(), feed.ratePerSecond()), cellDir, certificatePem);
+            LoadSpec load = loadSpec(cell, serverConfig, entry,
+                    new Schedule(listening.t0Nanos(), feed.topics(), feed.ratePerSecond()), cellDir);
             Path loadJson = cellDir.resolve("load.json");
             JsonFiles.write(loadJson, ChildSpecs.LoadFile.of(load));
             processes.loadgen.send(new ControlMessage.Go(loadJson.toString()));
-            List<String> failures = verifier.verify(cell.stack(), ScenarioRunner.HOST, listening.port(), cell.protocol(),
+            // the server's conformance, straight to it: what a proxy does to the transport is measured, not verified
+            List<String> failures = verifier.verify(cell.stack(), ScenarioRunner.HOST, listening.port(), cell.serverProtocol(),
                     cell.transport(), feed, certificatePem);
             result.verify(failures);
             if (!failures.isEmpty()) {
@@ -210,14 +219,42 @@ final class CellPreparation {
         return protocol.isTls() ? listening.certificatePem() : null;
     }
 
-    private LoadSpec loadSpec(CellPlan cell, ServerConfig server, int port, Schedule schedule, Path cellDir,
-                              String certificatePem) {
-        return new LoadSpec(ScenarioRunner.HOST, port, cell.protocol(), cell.transport(),
+    /** Where the load generator connects: the server, or the proxy in front of it, and the certificate it trusts there. */
+    private record Entry(int port, String certificatePem, Duration idleTimeout) {
+    }
+
+    /**
+     * Starts the cell's proxy in front of the server (its configuration written into the cell's directory) and
+     * records what it is; it is ended with the cell's JVMs.
+     */
+    private Entry startProxy(CellPlan cell, Path cellDir, ServerConfig serverConfig, int serverPort, CellProcesses processes,
+                             CellResultBuilder result) throws java.io.IOException {
+        ProxySetup setup = new ProxySetup(cell.path().proxy(), cell.path().profile(), cell.protocol(), cell.transport(),
+                ScenarioRunner.HOST, freePort(), serverPort, serverConfig.heartbeatInterval(), serverConfig.longPollHold(),
+                scenario.clients().connections(), cellDir);
+        ProxyConfig config = ProxyConfigs.write(setup);
+        ProxyProcess proxy = ProxyProcess.start(setup, config, START_TIMEOUT);
+        processes.proxy(proxy);
+        result.path(new CellResult.PathInfo(setup.kind().id(), setup.profile().id(), proxy.version(),
+                config.file().getFileName().toString(), cell.protocol().id(), config.upstreamProtocol(),
+                config.idleTimeout().toMillis()));
+        return new Entry(setup.listenPort(), config.certificatePem(), config.idleTimeout());
+    }
+
+    /** A port free on the loopback now, for the proxy to listen on (it binds it a moment later). */
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, ScenarioRunner.serverAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private LoadSpec loadSpec(CellPlan cell, ServerConfig server, Entry entry, Schedule schedule, Path cellDir) {
+        return new LoadSpec(ScenarioRunner.HOST, entry.port(), cell.protocol(), cell.transport(),
                 scenario.clients().connections(), scenario.clients().rampPerSecond(),
                 scenario.clients().eventsPerConnection(), schedule,
                 scenario.timing().warmup(), scenario.timing().duration(), scenario.timing().drain(),
                 scenario.transports().shortPollInterval(), server.longPollHold(), server.heartbeatInterval(),
-                server.sseRetry(), cellDir.resolve("latency.hlog"), certificatePem, scenario.clients().engine(),
-                scenario.clients().sourceAddressesFor(ScenarioRunner.serverAddress()));
+                server.sseRetry(), cellDir.resolve("latency.hlog"), entry.certificatePem(), scenario.clients().engine(),
+                scenario.clients().sourceAddressesFor(ScenarioRunner.serverAddress()), entry.idleTimeout(), cell.path().proxied());
     }
 }

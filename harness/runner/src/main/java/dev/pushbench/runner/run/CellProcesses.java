@@ -1,17 +1,21 @@
 package dev.pushbench.runner.run;
 
+import dev.pushbench.runner.proxy.ProxyProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * A cell's two JVMs: its server ({@code pushbench serve}, serving from its start) and its load
- * generator ({@code pushbench load --await-config}, waiting for its spec). Both are started at once
- * to save a JVM start per cell; both log into the cell's directory.
+ * generator ({@code pushbench load --await-config}, waiting for its spec), and on a proxied path the
+ * proxy between them. Both JVMs are started at once to save a JVM start per cell; all log into the
+ * cell's directory, and all end together.
  */
 final class CellProcesses implements AutoCloseable {
     final ChildProcess server;
     final ChildProcess loadgen;
+    /** The proxy between them, once started; null on a direct path. */
+    private volatile ProxyProcess proxy;
 
     private CellProcesses(ChildProcess server, ChildProcess loadgen) {
         this.server = server;
@@ -31,15 +35,32 @@ final class CellProcesses implements AutoCloseable {
         }
     }
 
-    /** Ends both at once (Ctrl-C of the runner). */
+    /** The proxy started for this cell: it is ended with the cell's JVMs. */
+    void proxy(ProxyProcess started) {
+        proxy = started;
+    }
+
+    ProxyProcess proxy() {
+        return proxy;
+    }
+
+    /** Ends all at once (Ctrl-C of the runner). */
     void kill() {
         server.kill();
         loadgen.kill();
+        ProxyProcess p = proxy;
+        if (p != null) {
+            p.kill();
+        }
     }
 
     @Override
     public void close() {
         server.close();
         loadgen.close();
+        ProxyProcess p = proxy;
+        if (p != null) {
+            p.close();
+        }
     }
 }

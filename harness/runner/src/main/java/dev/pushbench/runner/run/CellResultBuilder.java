@@ -7,6 +7,7 @@ import dev.pushbench.model.result.CellStatus;
 import dev.pushbench.model.result.HistogramSummary;
 import dev.pushbench.model.result.LoadResult;
 import dev.pushbench.model.result.ProcessSnapshot;
+import dev.pushbench.runner.proxy.ProxyProcess;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -40,6 +41,10 @@ final class CellResultBuilder {
     private Double durationSeconds;
     /** One topic's interval between events, for the publisher-lag part of the saturation rule. */
     private Double eventIntervalMicros;
+    private CellResult.PathInfo pathInfo;
+    private ProxyProcess.Reading proxyIdle;
+    private ProxyProcess.Reading proxyMeasureStart;
+    private ProxyProcess.Reading proxyMeasureEnd;
 
     CellResultBuilder(CellPlan plan) {
         this.plan = plan;
@@ -85,6 +90,25 @@ final class CellResultBuilder {
 
     void verify(List<String> failures) {
         verify = new CellResult.Verify(failures.isEmpty(), List.copyOf(failures));
+    }
+
+    /** The proxy the cell runs through, as configured and started. */
+    void path(CellResult.PathInfo info) {
+        pathInfo = info;
+    }
+
+    /** The proxy's processes read before the ramp. */
+    void proxyIdle(ProxyProcess.Reading reading) {
+        proxyIdle = reading;
+    }
+
+    /** The proxy's processes read at the window's start (every subscriber live) and at its end. */
+    void proxyMeasureStart(ProxyProcess.Reading reading) {
+        proxyMeasureStart = reading;
+    }
+
+    void proxyMeasureEnd(ProxyProcess.Reading reading) {
+        proxyMeasureEnd = reading;
     }
 
     void serverDescription(String description) {
@@ -187,7 +211,8 @@ final class CellResultBuilder {
 
     CellResult build() {
         LoadResult l = load;
-        CellResult.Cell cell = new CellResult.Cell(plan.stack(), plan.transport().id(), plan.protocol().id());
+        CellResult.Cell cell = new CellResult.Cell(plan.stack(), plan.transport().id(), plan.protocol().id(), plan.path().id(),
+                plan.transport() == dev.pushbench.core.Transport.SSE ? plan.sseProxyHints() : null);
         CellResult.Costs costs = status == CellStatus.OK || l != null ? costs() : null;
         List<CellResult.MemoryPoint> points = memory.points().isEmpty() ? null : memory.points();
         return new CellResult(cell, plan.name(), plan.repeat(), status, reason, startedAt, clock, verify,
@@ -197,7 +222,7 @@ final class CellResultBuilder {
                 l == null ? null : l.connectCallMicros(),
                 l == null ? null : l.tlsHandshakeMicros(), l == null ? null : l.pollMicros(),
                 l == null ? null : l.polling(), l == null ? null : l.window(), loadgen(),
-                finishedAt, durationSeconds, costs, points, server());
+                finishedAt, durationSeconds, costs, points, server(), pathInfo, l == null ? null : l.resilience());
     }
 
     /** The load generator's health, with the server's CPU beside it and the runner's judgement of saturation. */
@@ -211,12 +236,45 @@ final class CellResultBuilder {
         }
         int cores = health.cores() != null ? health.cores() : Runtime.getRuntime().availableProcessors();
         Double serverPercent = serverCpuPercent();
-        Saturation saturation = Saturation.judge(new Saturation.Measured(health.cpuPercent(), serverPercent, cores,
+        Double proxyPercent = proxyCpuPercent();
+        // the machine's CPU for the saturation rule: a proxy on the same cores competes like the server
+        Double othersPercent = serverPercent == null || proxyPercent == null ? serverPercent : serverPercent + proxyPercent;
+        Saturation saturation = Saturation.judge(new Saturation.Measured(health.cpuPercent(), othersPercent, cores,
                 publisherLagMeanMicros(), eventIntervalMicros, health.scheduledSends(), health.lateSends(),
                 health.lateSendMillis(), health.maxLateMillis(), Saturation.RampSchedule.of(load.connections())));
         return health.withMachine(serverPercent == null ? null : round3(serverPercent),
-                serverPercent == null ? null : round3(serverPercent + health.cpuPercent()),
+                othersPercent == null ? null : round3(othersPercent + health.cpuPercent()),
                 saturation.saturated(), saturation.because());
+    }
+
+    /** The proxy's CPU over the measured window, 100 per core; null without a proxy or its two readings. */
+    private Double proxyCpuPercent() {
+        if (proxyMeasureStart == null || proxyMeasureEnd == null) {
+            return null;
+        }
+        double wall = proxyMeasureEnd.atNanos() - proxyMeasureStart.atNanos();
+        return wall <= 0 ? null : 100.0 * (proxyMeasureEnd.cpuNanos() - proxyMeasureStart.cpuNanos()) / wall;
+    }
+
+    /** The proxy's side of the ledger, as the server's is read: CPU over the window per delivered message, RSS per connection. */
+    private CellResult.ProxyCosts proxyCosts(Long delivered) {
+        if (proxyIdle == null && proxyMeasureStart == null) {
+            return null;
+        }
+        Double cpuPerMessage = null;
+        Double percent = proxyCpuPercent();
+        if (delivered != null && delivered > 0 && percent != null) {
+            cpuPerMessage = round3((proxyMeasureEnd.cpuNanos() - proxyMeasureStart.cpuNanos()) / 1000.0 / delivered);
+        }
+        Long connected = load == null || load.connections() == null ? null : load.connections().connected();
+        Long perConnection = null;
+        if (proxyIdle != null && proxyMeasureStart != null && connected != null && connected > 0) {
+            perConnection = Math.max(0, proxyMeasureStart.rssBytes() - proxyIdle.rssBytes()) / connected;
+        }
+        ProxyProcess.Reading any = proxyMeasureStart != null ? proxyMeasureStart : proxyIdle;
+        return new CellResult.ProxyCosts(cpuPerMessage, percent == null ? null : round3(percent), perConnection,
+                proxyIdle == null ? null : proxyIdle.rssBytes(),
+                proxyMeasureStart == null ? null : proxyMeasureStart.rssBytes(), any.processes());
     }
 
     /** How late the window's delivered events went out on average: intended-time latency less actual-send latency. */
@@ -256,7 +314,8 @@ final class CellResultBuilder {
         Double loadgenCpu = loadCosts == null || loadCosts.loadgen() == null ? null : loadCosts.loadgen().cpuMicrosPerMessage();
         MemorySweep.Figures m = memory.figures(serverIdle, load == null ? null : load.idle());
         return new CellResult.Costs(withCpu(m.server(), serverCpu), withCpu(m.loadgen(), loadgenCpu),
-                loadCosts == null ? null : loadCosts.wire(), loadCosts == null ? null : loadCosts.polling());
+                loadCosts == null ? null : loadCosts.wire(), loadCosts == null ? null : loadCosts.polling(),
+                proxyCosts(delivered));
     }
 
     private static CellResult.ProcessCosts withCpu(CellResult.ProcessCosts memory, Double cpuMicrosPerMessage) {

@@ -21,6 +21,8 @@ final class ScenarioJson {
         matrix.put("transports", s.matrix().transports().stream().map(Transport::id).collect(Collectors.toList()));
         matrix.put("protocols", s.matrix().protocols().stream().map(Protocol::id).collect(Collectors.toList()));
         m.put("matrix", matrix);
+        // resolved: the paths the cells cross, none first when listed, each proxy with each profile
+        m.put("paths", s.matrix().paths().stream().map(dev.pushbench.runner.scenario.NetworkPath::id).collect(Collectors.toList()));
         Map<String, Object> clients = new LinkedHashMap<>();
         clients.put("connections", s.clients().connections());
         clients.put("rampPerSecond", s.clients().rampPerSecond());
@@ -45,6 +47,7 @@ final class ScenarioJson {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("sseRetryMillis", s.transports().sseRetry().toMillis());
         t.put("sseHeartbeatMillis", s.transports().sseHeartbeat().toMillis());
+        t.put("sseProxyHints", s.transports().sseProxyHints());
         t.put("webSocketHeartbeatMillis", s.transports().webSocketHeartbeat().toMillis());
         t.put("longPollHoldMillis", s.transports().longPollHold().toMillis());
         t.put("shortPollIntervalMillis", s.transports().shortPollInterval().toMillis());

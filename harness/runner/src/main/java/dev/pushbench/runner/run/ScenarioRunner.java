@@ -8,6 +8,7 @@ import dev.pushbench.model.result.CellResult;
 import dev.pushbench.model.result.CellStatus;
 import dev.pushbench.model.result.RunManifest;
 import dev.pushbench.runner.run.ChildProcess.ChildException;
+import dev.pushbench.runner.scenario.NetworkPath;
 import dev.pushbench.runner.scenario.Scenario;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -103,7 +104,7 @@ public final class ScenarioRunner {
         this.out = out;
         this.verifier = verifier;
         this.jvmOptions = List.copyOf(jvmOptions);
-        int cellCount = Math.max(1, scenario.matrix().cellCount() * scenario.timing().repeats());
+        int cellCount = Math.max(1, cells().size());
         this.progress = new Progress(out, out == System.out && System.console() != null,
                 scenario.estimatedRunTime(OVERHEAD_PER_CELL).dividedBy(cellCount),
                 scenario.timing().warmup(), scenario.timing().duration(), scenario.timing().drain());
@@ -121,11 +122,19 @@ public final class ScenarioRunner {
     public List<CellPlan> cells() {
         List<CellPlan> cells = new ArrayList<>();
         int repeats = scenario.timing().repeats();
+        boolean hints = scenario.transports().sseProxyHints();
         for (String stack : scenario.matrix().stacks()) {
             for (Transport transport : scenario.matrix().transports()) {
                 for (Protocol protocol : scenario.matrix().protocols()) {
-                    for (int r = 1; r <= repeats; r++) {
-                        cells.add(new CellPlan(stack, transport, protocol, r, repeats));
+                    for (NetworkPath path : scenario.matrix().paths()) {
+                        for (int r = 1; r <= repeats; r++) {
+                            cells.add(new CellPlan(stack, transport, protocol, path, hints, r, repeats));
+                        }
+                        if (Scenario.runsWithoutHints(transport, path, hints)) {
+                            for (int r = 1; r <= repeats; r++) {
+                                cells.add(new CellPlan(stack, transport, protocol, path, false, r, repeats));
+                            }
+                        }
                     }
                 }
             }
@@ -133,8 +142,18 @@ public final class ScenarioRunner {
         return cells;
     }
 
-    /** Fails up front, naming the limit, when this machine cannot hold the scenario's connections or its children's heaps cannot hold it. */
+    /**
+     * Fails up front, naming the limit, when a proxy the scenario names is not installed, this machine cannot
+     * hold the scenario's connections or its children's heaps cannot hold it.
+     */
     public void checkLimits() throws BadInputException {
+        for (dev.pushbench.runner.proxy.ProxyKind proxy : scenario.proxies()) {
+            if (proxy.executable().isEmpty()) {
+                throw new BadInputException(scenario.source() + ": path.proxy names " + proxy.id() + ", which is not installed"
+                        + " on this machine; install the Debian package " + proxy.debianPackage() + " (apt-get install "
+                        + proxy.debianPackage() + ") or leave " + proxy.id() + " out of path.proxy");
+            }
+        }
         long maxFiles = ProcessStats.maxOpenFiles();
         int connections = scenario.clients().connections();
         if (maxFiles > 0 && connections + FILE_MARGIN > maxFiles) {
@@ -239,7 +258,7 @@ public final class ScenarioRunner {
         progress.cellStarted(index, cell.name());
         long started = System.nanoTime();
         try {
-            Optional<String> unsupported = scenario.unsupported(cell.stack(), cell.transport(), cell.protocol());
+            Optional<String> unsupported = scenario.unsupported(cell.stack(), cell.transport(), cell.protocol(), cell.path());
             if (unsupported.isPresent()) {
                 result.unsupported(unsupported.get());
             } else {

@@ -7,24 +7,37 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Which cells a scenario measures: every stack × transport × protocol combination, in the order
- * listed.
+ * Which cells a scenario measures: every stack × transport × protocol × path combination, in the
+ * order listed.
  *
  * <pre>
  *   Matrix m = new Matrix(List.of("jetty"), List.of(Transport.SSE), List.of(Protocol.H2C));
  *   m.cellCount();   // 1
  * </pre>
+ *
+ * @param paths what stands between client and server ({@code path.proxy} × {@code path.profile})
  */
-public record Matrix(List<String> stacks, List<Transport> transports, List<Protocol> protocols) {
+public record Matrix(List<String> stacks, List<Transport> transports, List<Protocol> protocols, List<NetworkPath> paths) {
 
     public Matrix {
         stacks = distinctNonEmpty(stacks, "stacks");
         transports = distinctNonEmpty(transports, "transports");
         protocols = distinctNonEmpty(protocols, "protocols");
+        paths = distinctNonEmpty(paths, "paths");
     }
 
+    /** Straight from the client to the server. */
+    public Matrix(List<String> stacks, List<Transport> transports, List<Protocol> protocols) {
+        this(stacks, transports, protocols, List.of(NetworkPath.DIRECT));
+    }
+
+    /** Combinations, before an SSE cell through a stock nginx adds its run without the proxy hint. */
     public int cellCount() {
-        return stacks.size() * transports.size() * protocols.size();
+        return stacks.size() * transports.size() * protocols.size() * paths.size();
+    }
+
+    public boolean anyProxied() {
+        return paths.stream().anyMatch(NetworkPath::proxied);
     }
 
     public boolean has(Transport transport) {

@@ -5,6 +5,9 @@ import dev.pushbench.core.Protocol;
 import dev.pushbench.core.ServerConfig;
 import dev.pushbench.core.ServerStack;
 import dev.pushbench.core.Transport;
+import dev.pushbench.runner.proxy.ProxyConfigs;
+import dev.pushbench.runner.proxy.ProxyKind;
+import dev.pushbench.runner.proxy.ProxyProfile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -51,7 +54,7 @@ public record Scenario(String name, String description, Path source, Matrix matr
     /** The server side of one cell: loopback or {@code host}, any free port, this scenario's options. */
     public ServerConfig serverConfig(Transport transport, Protocol protocol, String host) {
         return new ServerConfig(host, 0, protocol, transports.heartbeat(transport), transports.sseRetry(),
-                transports.longPollHold(), server.maxBatchEvents(), server.backpressure(), null);
+                transports.longPollHold(), server.maxBatchEvents(), server.backpressure(), null, transports.sseProxyHints());
     }
 
     /**
@@ -61,6 +64,33 @@ public record Scenario(String name, String description, Path source, Matrix matr
      */
     public Optional<String> unsupported(String stack, Transport transport, Protocol protocol) {
         return ServerStack.named(stack).unsupported(transport, protocol);
+    }
+
+    /**
+     * Why a cell cannot run on {@code path}: the stack lacks the transport over the protocol it speaks there
+     * (HTTP/1.1 behind a proxy), or the proxy cannot carry the transport over the cell's protocol.
+     */
+    public Optional<String> unsupported(String stack, Transport transport, Protocol protocol, NetworkPath path) {
+        if (!path.proxied()) {
+            return unsupported(stack, transport, protocol);
+        }
+        Optional<String> proxy = ProxyConfigs.unsupported(path.proxy(), transport, protocol);
+        return proxy.isPresent() ? proxy : unsupported(stack, transport, Protocol.HTTP_1_1);
+    }
+
+    /**
+     * True if an SSE cell on {@code path} also runs without the proxy hint: through a stock nginx, the one place
+     * the header changes what happens (it buffers responses unless told not to), when the hint is on.
+     */
+    public static boolean runsWithoutHints(Transport transport, NetworkPath path, boolean hints) {
+        return hints && transport == Transport.SSE && path.proxy() == ProxyKind.NGINX && path.profile() == ProxyProfile.STOCK;
+    }
+
+    /** The proxies the matrix names, none excluded. */
+    public java.util.Set<ProxyKind> proxies() {
+        java.util.Set<ProxyKind> kinds = new java.util.LinkedHashSet<>();
+        matrix.paths().stream().filter(NetworkPath::proxied).forEach(p -> kinds.add(p.proxy()));
+        return kinds;
     }
 
     /**
@@ -75,9 +105,13 @@ public record Scenario(String name, String description, Path source, Matrix matr
         for (String stack : matrix.stacks()) {
             for (Transport transport : matrix.transports()) {
                 for (Protocol protocol : matrix.protocols()) {
-                    if (unsupported(stack, transport, protocol).isEmpty()) {
-                        total = total.plus(overheadPerCell).plus(clients.rampTime()).plus(timing.warmup())
-                                .plus(timing.duration()).plus(expectedDrain(transport));
+                    for (NetworkPath path : matrix.paths()) {
+                        if (unsupported(stack, transport, protocol, path).isEmpty()) {
+                            Duration cell = overheadPerCell.plus(clients.rampTime()).plus(timing.warmup())
+                                    .plus(timing.duration()).plus(expectedDrain(transport));
+                            total = total.plus(runsWithoutHints(transport, path, transports.sseProxyHints())
+                                    ? cell.multipliedBy(2) : cell);
+                        }
                     }
                 }
             }

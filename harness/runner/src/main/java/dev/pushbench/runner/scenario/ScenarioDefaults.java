@@ -50,6 +50,13 @@ public final class ScenarioDefaults {
     public static final int REPEATS = 1;
     public static final Duration SSE_RETRY = Duration.ofSeconds(1);
     public static final Duration SSE_HEARTBEAT = Duration.ofSeconds(15);
+    /** sse.proxyHints: on, as production servers send it. */
+    public static final boolean SSE_PROXY_HINTS = true;
+    /** path.proxy: straight to the server. */
+    public static final List<dev.pushbench.runner.proxy.ProxyKind> PROXIES = List.of(dev.pushbench.runner.proxy.ProxyKind.NONE);
+    /** path.profile: the operator's streaming configuration. */
+    public static final List<dev.pushbench.runner.proxy.ProxyProfile> PROXY_PROFILES =
+            List.of(dev.pushbench.runner.proxy.ProxyProfile.PUSH);
     public static final Duration WEBSOCKET_HEARTBEAT = Duration.ofSeconds(15);
     public static final Duration LONG_POLL_HOLD = Duration.ofSeconds(30);
     public static final Duration SHORT_POLL_INTERVAL = Duration.ofSeconds(1);

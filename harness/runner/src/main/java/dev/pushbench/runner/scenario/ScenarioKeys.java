@@ -59,6 +59,8 @@ public final class ScenarioKeys {
 
     private static final List<Section> SECTIONS = List.of(
             new Section("matrix", "which cells to run: every stack × transport × protocol"),
+            new Section("path", "what stands between the load generator and the server: a real proxy on 127.0.0.1, in the"
+                    + " matrix (a cell is stack × transport × protocol × path)"),
             new Section("clients", "the subscribers the load generator opens"),
             new Section("feed", "what the server publishes"),
             new Section("timing", "the phases of every cell"),
@@ -85,6 +87,16 @@ public final class ScenarioKeys {
                     Protocol.allowed() + ", each at most once",
                     "HTTP versions to measure; h2c is HTTP/2 over cleartext with prior knowledge; https1.1 and h2 run over TLS"
                             + " (a certificate made at run time, ALPN offering only the cell's protocol)"),
+            new Key("path.proxy", "proxy id, or a list", "none",
+                    "none, nginx, haproxy (Debian packages nginx-light and haproxy), or a list of them, each at most once",
+                    "the proxy the load generator goes through: it speaks the cell's protocol to the client (TLS ends at"
+                            + " the proxy) and HTTP/1.x cleartext to the server; none: straight to the server"),
+            new Key("path.profile", "profile id, or a list", "push",
+                    "stock, push, or a list of them, each at most once",
+                    "the proxy's configuration (docs/proxies.md): stock is the distribution's defaults for a plain"
+                            + " proxy_pass / backend (nginx: HTTP/1.0 upstream, buffering on, 60s read timeout, no Upgrade;"
+                            + " HAProxy: 50s client/server timeouts, no timeout tunnel); push is an operator's streaming setup"
+                            + " (no buffering, HTTP/1.1 and Upgrade forwarded, timeouts above the heartbeat, upstream keep-alive)"),
             new Key("clients.connections", "whole number", null,
                     "1 to " + MAX_CONNECTIONS + " (the runner also checks the open-file limit)",
                     "subscribers, each on its own connection, spread round-robin over the topics"),
@@ -138,6 +150,11 @@ public final class ScenarioKeys {
             new Key("sse.retry", DURATION, formatDuration(SSE_RETRY),
                     INTERVAL_ALLOWED + ", whole milliseconds",
                     "the retry: field sent at the start of every stream: the client's reconnect delay"),
+            new Key("sse.proxyHints", "true | false", String.valueOf(SSE_PROXY_HINTS),
+                    "true, false",
+                    "SSE responses carry X-Accel-Buffering: no, the header that tells nginx not to buffer a stream; an SSE"
+                            + " cell through a stock nginx with it on also runs without it (its name ends in -nohints), so the"
+                            + " report shows what the header is worth"),
             new Key("sse.heartbeat", DURATION, formatDuration(SSE_HEARTBEAT),
                     INTERVAL_ALLOWED,
                     "a comment line (:) is sent after this long without a write"),

@@ -5,6 +5,8 @@ import dev.pushbench.core.FeedSpec;
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.Transport;
 import dev.pushbench.loadgen.ClientEngineKind;
+import dev.pushbench.runner.proxy.ProxyKind;
+import dev.pushbench.runner.proxy.ProxyProfile;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.InetAddress;
@@ -155,6 +157,12 @@ public final class ScenarioLoader {
         List<Protocol> protocols = idList(m, "protocols", ScenarioDefaults.PROTOCOLS, ids(Protocol.values(), Protocol::id),
                 id -> find(Protocol.values(), Protocol::id, id));
 
+        Mapping pathSection = sections.get("path");
+        List<ProxyKind> proxies = idList(pathSection, "proxy", ScenarioDefaults.PROXIES, ids(ProxyKind.values(), ProxyKind::id),
+                id -> find(ProxyKind.values(), ProxyKind::id, id));
+        List<ProxyProfile> profiles = idList(pathSection, "profile", ScenarioDefaults.PROXY_PROFILES,
+                ids(ProxyProfile.values(), ProxyProfile::id), id -> find(ProxyProfile.values(), ProxyProfile::id, id));
+
         Mapping c = sections.get("clients");
         int connections = wholeNumber(c, "connections", null, 1, ScenarioDefaults.MAX_CONNECTIONS);
         double rampPerSecond = rate(c, "rampRate", ScenarioDefaults.RAMP_PER_SECOND, ScenarioDefaults.MAX_RAMP_PER_SECOND);
@@ -187,6 +195,7 @@ public final class ScenarioLoader {
             throw error(sse.value("retry"), "sse.retry must be whole milliseconds (the retry: field counts milliseconds)",
                     shown(sse.value("retry")), ScenarioKeys.key("sse.retry").allowed(), null);
         }
+        boolean sseProxyHints = bool(sse, "proxyHints", ScenarioDefaults.SSE_PROXY_HINTS);
         Duration sseHeartbeat = duration(sse, "heartbeat", ScenarioDefaults.SSE_HEARTBEAT, true, ScenarioDefaults.MAX_INTERVAL);
         Duration webSocketHeartbeat = duration(sections.get("websocket"), "heartbeat", ScenarioDefaults.WEBSOCKET_HEARTBEAT,
                 true, ScenarioDefaults.MAX_INTERVAL);
@@ -207,10 +216,11 @@ public final class ScenarioLoader {
                 ScenarioDefaults.MAX_MAX_BATCH_EVENTS);
 
         try {
-            Matrix matrix = new Matrix(stacks, transports, protocols);
+            Matrix matrix = new Matrix(stacks, transports, protocols, NetworkPath.cross(proxies, profiles));
             FeedSpec feed = new FeedSpec(topics, ratePerSecond, payloadBytes, historyEvents);
             Timing timing = new Timing(warmup, duration, drain, repeats);
-            TransportOptions transportOptions = new TransportOptions(sseRetry, sseHeartbeat, webSocketHeartbeat, hold, interval);
+            TransportOptions transportOptions = new TransportOptions(sseRetry, sseHeartbeat, webSocketHeartbeat, hold, interval,
+                    sseProxyHints);
             ServerOptions server = new ServerOptions(backpressure, maxBatchEvents);
             ScenarioRules.check(matrix, feed, timing, transportOptions, server).ifPresent(v -> {
                 throw error(markOfFirstWritten(v.key(), v.involved()), v.problem(), v.got(), v.allowed(), v.suggestion());
@@ -543,7 +553,20 @@ public final class ScenarioLoader {
         }
     }
 
-    /** A list of distinct ids, at least one. */
+    /** {@code true} or {@code false}, as YAML 1.1 spells them ({@code on}, {@code yes} too, as snakeyaml reads them). */
+    private boolean bool(Mapping m, String key, boolean defaultValue) {
+        ScalarNode s = scalar(m, key);
+        if (s == null) {
+            return defaultValue;
+        }
+        if (!s.getTag().equals(Tag.BOOL)) {
+            throw error(s, m.pathOf(key) + " must be true or false", shown(s), ScenarioKeys.key(m.pathOf(key)).allowed(), null);
+        }
+        String v = s.getValue().toLowerCase(java.util.Locale.ROOT);
+        return v.equals("true") || v.equals("on") || v.equals("yes") || v.equals("y");
+    }
+
+    /** A list of distinct ids, at least one; for a {@code path} key one id alone stands for a list of it. */
     private <T> List<T> idList(Mapping m, String key, List<T> defaultValue, java.util.Collection<String> ids,
             Function<String, T> lookup) {
         Node node = m.value(key);
@@ -554,6 +577,14 @@ public final class ScenarioLoader {
         String allowed = path.equals("matrix.stacks")
                 ? String.join(", ", ids) + ", each at most once"
                 : ScenarioKeys.key(path).allowed();
+        if (path.startsWith("path.") && node instanceof ScalarNode one && !one.getTag().equals(Tag.NULL)) {
+            T value = lookup.apply(one.getValue());
+            if (value == null) {
+                throw error(node.getStartMark(), path + " has an unknown value", shown(node), allowed,
+                        Suggestions.closest(one.getValue(), ids));
+            }
+            return List.of(value);
+        }
         if (!(node instanceof SequenceNode sequence)) {
             throw error(node.getStartMark(), path + " must be a list, e.g. [" + String.join(", ", ids) + "]",
                     shown(node), allowed, null);

@@ -18,9 +18,16 @@ import java.util.Objects;
  * @param webSocketHeartbeat WebSocket ping after this long without a write
  * @param longPollHold       how long a long poll is held before an empty answer
  * @param shortPollInterval  the fixed schedule on which a short-polling client asks
+ * @param sseProxyHints      SSE responses carry {@code X-Accel-Buffering: no}
  */
 public record TransportOptions(Duration sseRetry, Duration sseHeartbeat, Duration webSocketHeartbeat,
-                               Duration longPollHold, Duration shortPollInterval) {
+                               Duration longPollHold, Duration shortPollInterval, boolean sseProxyHints) {
+
+    /** With the proxy hint on (its default). */
+    public TransportOptions(Duration sseRetry, Duration sseHeartbeat, Duration webSocketHeartbeat, Duration longPollHold,
+                            Duration shortPollInterval) {
+        this(sseRetry, sseHeartbeat, webSocketHeartbeat, longPollHold, shortPollInterval, ScenarioDefaults.SSE_PROXY_HINTS);
+    }
 
     public TransportOptions {
         requirePositive(sseRetry, "sse.retry", ScenarioDefaults.MAX_INTERVAL);
