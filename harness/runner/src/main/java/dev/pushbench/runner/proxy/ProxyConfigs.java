@@ -324,6 +324,9 @@ public final class ProxyConfigs {
         if (push) {
             c.line("option http-keep-alive", "the default, stated: connections to the server are kept and reused");
         }
+        if (!protocol.isHttp2()) {
+            c.line("option disable-h2-upgrade", "HTTP/1.1 only, as the cell says: no switch to HTTP/2 on its preface");
+        }
         c.close(null);
         c.blank();
         c.open("frontend pushbench", "the cell's listener");
@@ -343,7 +346,7 @@ public final class ProxyConfigs {
             case HTTP_1_1 -> address;
             case H2C -> address + " proto h2";
             case HTTPS_1_1 -> address + " ssl crt " + HAPROXY_PEM_FILE + " alpn http/1.1";
-            case H2 -> address + " ssl crt " + HAPROXY_PEM_FILE + " alpn h2";
+            case H2 -> address + " ssl crt " + HAPROXY_PEM_FILE + " alpn h2 proto h2";
         };
     }
 
@@ -352,7 +355,7 @@ public final class ProxyConfigs {
             case HTTP_1_1 -> "cleartext HTTP/1.1";
             case H2C -> "cleartext HTTP/2, prior knowledge only";
             case HTTPS_1_1 -> "TLS, self-signed at run time; ALPN http/1.1 only";
-            case H2 -> "TLS, self-signed at run time; ALPN h2 only";
+            case H2 -> "TLS, self-signed; ALPN h2 only; proto h2: HTTP/2 even without ALPN";
         };
     }
 
