@@ -152,6 +152,37 @@ class ProxyProcessTest {
         }
     }
 
+    static Stream<Case> idleCut() {
+        List<Case> cases = new ArrayList<>();
+        for (ProxyKind kind : List.of(ProxyKind.NGINX, ProxyKind.HAPROXY)) {
+            for (ProxyProfile profile : ProxyProfile.values()) {
+                cases.add(new Case(kind, profile, Protocol.HTTP_1_1));
+            }
+        }
+        return cases.stream();
+    }
+
+    /** With the idle timeout set short for a test, the proxy cuts a stream that stays quiet longer. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("idleCut")
+    void aStreamQuieterThanTheIdleTimeoutIsCut(Case c, @TempDir Path dir) throws Exception {
+        assumeInstalled(c.kind());
+        try (TinyUpstream upstream = new TinyUpstream()) {
+            ProxySetup setup = setup(c.kind(), c.profile(), c.protocol(), Transport.SSE, upstream.port(), dir);
+            ProxyConfig config = ProxyConfigs.write(setup, Duration.ofSeconds(1));
+            assertEquals(Duration.ofSeconds(1), config.idleTimeout());
+            try (ProxyProcess proxy = ProxyProcess.start(setup, config, START_TIMEOUT);
+                 Socket socket = connect(setup, config, "http/1.1")) {
+                socket.setSoTimeout(ARRIVAL_TIMEOUT_MILLIS);
+                socket.getOutputStream().write(("GET /stream HTTP/1.1\r\nHost: " + setup.host() + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                // the server holds the stream after its first event until released, which this test never does
+                String seen = readToEnd(socket.getInputStream());
+                assertFalse(seen.contains(TinyUpstream.SECOND_EVENT), seen);
+            }
+        }
+    }
+
     static Stream<Case> http2() {
         List<Case> cases = new ArrayList<>();
         for (ProxyKind kind : List.of(ProxyKind.NGINX, ProxyKind.HAPROXY)) {
@@ -255,6 +286,20 @@ class ProxyProcessTest {
                     .getBytes(StandardCharsets.US_ASCII));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
         }
+    }
+
+    /** Everything until the proxy closes the connection; fails if it does not within {@link #ARRIVAL_TIMEOUT_MILLIS}. */
+    private static String readToEnd(InputStream in) throws IOException {
+        StringBuilder seen = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        try {
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                seen.append(new String(buffer, 0, n, StandardCharsets.US_ASCII));
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the quiet stream was not cut within " + ARRIVAL_TIMEOUT_MILLIS + " ms: " + seen, e);
+        }
+        return seen.toString();
     }
 
     /** Reads into {@code seen} until it holds {@code expected}; false when the read times out or the stream ends first. */
