@@ -105,6 +105,21 @@ public final class TlsMaterial {
         }
     }
 
+    /**
+     * The private key, PEM-encoded as PKCS#8 ({@code -----BEGIN PRIVATE KEY-----}): for a process that
+     * reads keys from files, such as a proxy terminating TLS in front of the server. Whoever writes it to
+     * a file keeps that file readable by its owner only.
+     */
+    public String privateKeyPem() {
+        try {
+            java.security.Key key = keyStore.getKey(ALIAS, password);
+            String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded());
+            return "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n";
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot encode the private key: " + e.getMessage(), e);
+        }
+    }
+
     /** A trust store holding only the PEM certificate {@code pem}. */
     public static KeyStore trustStore(String pem) {
         try {
