@@ -84,10 +84,24 @@ record CellRow(
         return Boolean.FALSE.equals(sseProxyHints) ? path + " (no X-Accel-Buffering)" : path;
     }
 
+    /**
+     * The line beneath a cell's name: {@code via nginx-stock (no X-Accel-Buffering)} through a proxy,
+     * {@code direct, no X-Accel-Buffering} for a direct SSE cell whose server sent no hint, else null.
+     */
+    String pathNote() {
+        if (path != null) {
+            return "via " + pathLabel();
+        }
+        return Boolean.FALSE.equals(sseProxyHints) ? "direct, no X-Accel-Buffering" : null;
+    }
+
     /** The cell as a reader names it: {@code jetty · sse · http1.1 · nginx-stock (no X-Accel-Buffering)}. */
     String label() {
         String identity = stack + " \u00b7 " + transport + " \u00b7 " + protocol;
-        return path == null ? identity : identity + " \u00b7 " + pathLabel();
+        if (path == null) {
+            return Boolean.FALSE.equals(sseProxyHints) ? identity + " (no X-Accel-Buffering)" : identity;
+        }
+        return identity + " \u00b7 " + pathLabel();
     }
 
     /** The same stack, transport and protocol with no proxy: what a proxied cell is held against. */

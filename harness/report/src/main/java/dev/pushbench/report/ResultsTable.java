@@ -91,7 +91,7 @@ record ResultsTable(List<Header> firstHeaderRow, List<Header> secondHeaderRow, S
         int columns = IDENTITY_COLUMNS + 5 + 6 + 2 + (resilience ? 1 : 0) + costs.size();
 
         List<Header> first = List.of(
-                Header.of("Cell", "name", "text", 2, "transport, protocol \u00b7 server stack"),
+                Header.of("Cell", "name", "text", 2, "transport, protocol \u00b7 server stack; beneath, the proxy it ran through"),
                 Header.of("Status", "status", "text", 2, ""),
                 Header.of("Connected", "connected", "num", 2, "connections established / target"),
                 Header.of("Delivered", "delivered", "num", 2, "events delivered / events the feed published for the subscribers"),

@@ -202,8 +202,8 @@ record RunReport(String runId, RunInfo manifest, List<CellRow> cells, boolean ha
             line(out, "", "cell", cell.name());
             line(out, "  ", "stack / transport / protocol", cell.stack() + " / " + cell.transport() + " / "
                     + cell.protocol());
-            if (cell.proxied()) {
-                line(out, "  ", "path", cell.pathLabel());
+            if (cell.pathNote() != null) {
+                line(out, "  ", "path", cell.pathNote());
             }
             if (cell.pathInfo() != null) {
                 CellResult.PathInfo p = cell.pathInfo();

@@ -191,6 +191,8 @@ class ProxyReportTest {
                 CellRow.splitName("jetty-short-polling-h2-none"));
         assertArrayEquals(new String[] {"jetty", "sse", "spdy", null, null}, CellRow.splitName("jetty-sse-spdy"),
                 "an unknown protocol: the last part, as before");
+        assertArrayEquals(new String[] {"jetty", "sse", "http1.1", null, "false"}, CellRow.splitName("jetty-sse-http1.1-nohints"),
+                "a direct SSE cell without the hint");
         assertEquals("jetty-sse-http1.1-nginx-push", CellRow.configurationOf("jetty-sse-http1.1-nginx-push-r3"));
     }
 }
