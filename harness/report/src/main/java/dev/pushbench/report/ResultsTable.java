@@ -207,8 +207,9 @@ record ResultsTable(List<Header> firstHeaderRow, List<Header> secondHeaderRow, S
     }
 
     /**
-     * "3 / 3" (cut / reconnects), red when any was cut, and beneath it the causes and the resume p99
-     * ("idle 2 · proxy 1 · resume p99 2.50 s"); the title holds the whole summary.
+     * "3 / 3" (cut / reconnects), red when any was cut, and beneath it the non-zero causes, the resume time and
+     * the events lost or duplicated across reconnects ("idle 2 · proxy 1 · resume p50 1.10 s, p99 2.50 s");
+     * the title holds the whole summary.
      */
     private static Figure cuts(String span, CellRow cell, HeatColouring heat) {
         CellResult.Resilience r = cell.resilience();
