@@ -14,7 +14,9 @@ import java.util.Locale;
  *   costs.cpuMicrosPerMessage();   // server + load generator, or null when neither side is known
  * </pre>
  *
- * <p>Any figure may be absent ({@code null}); memory per connection is never derived, because heap in
+ * <p>{@code proxy} is {@code costs.proxy} as stored, for proxied cells; it is not part of
+ * {@link #cpuMicrosPerMessage()}, which stays server + load generator so direct and proxied cells are held
+ * to the same figure. Any figure may be absent ({@code null}); memory per connection is never derived, because heap in
  * use without a GC before the reading is not a per-connection cost.
  */
 record CellCosts(
@@ -30,7 +32,8 @@ record CellCosts(
         Double wireBytesDownPerMessage,
         Double wireBytesUpPerMessage,
         Double pollingRequestsPerMessage,
-        Double pollingEmptyResponseRatio) {
+        Double pollingEmptyResponseRatio,
+        CellResult.ProxyCosts proxy) {
 
     /** Where the CPU figures come from. */
     enum CpuSource {
@@ -51,7 +54,7 @@ record CellCosts(
         }
     }
 
-    static final CellCosts NONE = new CellCosts(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    static final CellCosts NONE = new CellCosts(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /** Server plus load-generator CPU per message; one side alone when only it is known; else {@code null}. */
     Double cpuMicrosPerMessage() {
@@ -109,7 +112,18 @@ record CellCosts(
                 wire == null ? null : wire.bytesDownPerMessage(),
                 wire == null ? null : wire.bytesUpPerMessage(),
                 polling == null ? null : polling.requestsPerMessage(),
-                polling == null ? null : polling.emptyResponseRatio());
+                polling == null ? null : polling.emptyResponseRatio(),
+                c.proxy());
+    }
+
+    /** The proxy's CPU per delivered message ({@code costs.proxy.cpuMicrosPerMessage}), or null. */
+    Double proxyCpuMicrosPerMessage() {
+        return proxy == null ? null : proxy.cpuMicrosPerMessage();
+    }
+
+    /** The proxy's resident memory per connection, or null. */
+    Double proxyRssBytesPerConnection() {
+        return proxy == null || proxy.rssBytesPerConnection() == null ? null : proxy.rssBytesPerConnection().doubleValue();
     }
 
     private static Double real(Long value) {
@@ -125,6 +139,15 @@ record CellCosts(
                 Format.plain(serverHeapBytesPerConnection), Format.plain(loadgenHeapBytesPerConnection),
                 Format.plain(serverRssBytesPerConnection), Format.plain(loadgenRssBytesPerConnection),
                 Format.plain(wireBytesDownPerMessage), Format.plain(wireBytesUpPerMessage),
-                Format.plain(pollingRequestsPerMessage), Format.plain(pollingEmptyResponseRatio));
+                Format.plain(pollingRequestsPerMessage), Format.plain(pollingEmptyResponseRatio))
+                + (proxy == null ? "" : "; proxy " + describe(proxy));
+    }
+
+    /** {@code costs.proxy} as text: "cpu/msg 12.5, cpu 3.2 %, rss/conn 2.0 KiB [2048], idle …, at load …, processes 2". */
+    static String describe(CellResult.ProxyCosts p) {
+        return "cpu/msg " + Format.plain(p.cpuMicrosPerMessage()) + ", cpu " + Format.percent(p.cpuPercent())
+                + ", rss/conn " + Format.bytes(p.rssBytesPerConnection()) + " [" + Format.plain(p.rssBytesPerConnection())
+                + "], rss idle " + Format.bytes(p.rssBytesIdle()) + ", rss at load " + Format.bytes(p.rssBytesAtLoad())
+                + ", processes " + Format.plain(p.processes());
     }
 }

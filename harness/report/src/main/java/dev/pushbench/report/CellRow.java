@@ -20,6 +20,12 @@ import java.util.stream.Stream;
  * model ({@link CellResult}). A missing or broken summary never fails the report: it becomes a
  * {@link CellState#NOT_RUN} or {@link CellState#UNREADABLE} row, and a mistyped field becomes a note
  * (its figure shown as absent). {@code notes} are warnings shown beneath the row, in order.
+ *
+ * <p>A cell's identity is its stack, transport, protocol <em>and path</em>: {@code path} is null when the
+ * client spoke to the server directly (absent or {@code none} in the summary), else the proxy and its
+ * profile ({@code nginx-stock}); {@code sseProxyHints} is false for an SSE cell whose server did not send
+ * {@code X-Accel-Buffering: no}. Repeats are grouped by {@link #configuration()}, the directory name without
+ * its {@code -rN}, which carries the path, so a proxied cell is never a repeat of the direct one.
  */
 record CellRow(
         String name,
@@ -45,7 +51,11 @@ record CellRow(
         CellCosts costs,
         Integer repeat,
         List<String> files,
-        List<String> notes) {
+        List<String> notes,
+        String path,
+        Boolean sseProxyHints,
+        CellResult.PathInfo pathInfo,
+        CellResult.Resilience resilience) {
 
     /** The raw files linked from a row, in this order; any other file in the cell directory follows. */
     static final List<String> KNOWN_FILES = List.of("summary.json", "latency.hlog", "server.log", "loadgen.log");
@@ -59,6 +69,44 @@ record CellRow(
     /** True when there are figures to show; otherwise the row is the reason alone. */
     boolean hasFigures() {
         return delivery != null || latency != null || latencyActual != null || connect != null;
+    }
+
+    /** True if a proxy stood between the load generator and the server. */
+    boolean proxied() {
+        return path != null;
+    }
+
+    /** The path as shown: {@code nginx-stock}, with {@code (no X-Accel-Buffering)} when the hint was off; null when direct. */
+    String pathLabel() {
+        if (path == null) {
+            return null;
+        }
+        return Boolean.FALSE.equals(sseProxyHints) ? path + " (no X-Accel-Buffering)" : path;
+    }
+
+    /**
+     * The line beneath a cell's name: {@code via nginx-stock (no X-Accel-Buffering)} through a proxy,
+     * {@code direct, no X-Accel-Buffering} for a direct SSE cell whose server sent no hint, else null.
+     */
+    String pathNote() {
+        if (path != null) {
+            return "via " + pathLabel();
+        }
+        return Boolean.FALSE.equals(sseProxyHints) ? "direct, no X-Accel-Buffering" : null;
+    }
+
+    /** The cell as a reader names it: {@code jetty · sse · http1.1 · nginx-stock (no X-Accel-Buffering)}. */
+    String label() {
+        String identity = stack + " \u00b7 " + transport + " \u00b7 " + protocol;
+        if (path == null) {
+            return Boolean.FALSE.equals(sseProxyHints) ? identity + " (no X-Accel-Buffering)" : identity;
+        }
+        return identity + " \u00b7 " + pathLabel();
+    }
+
+    /** The same stack, transport and protocol with no proxy: what a proxied cell is held against. */
+    boolean sameEndpointsAs(CellRow other) {
+        return stack.equals(other.stack) && transport.equals(other.transport) && protocol.equals(other.protocol);
     }
 
     /** True when this cell was measured and its figures stand. */
@@ -190,34 +238,70 @@ record CellRow(
             notes.add("subscribers that lost events: " + Format.count(delivery.subscribersWithLoss()));
         }
         CellResult.Window window = r.window();
+        // A summary without cell.path is from before proxies, or names it only in its directory name.
+        String path = cell != null && cell.path() != null ? directOrPath(cell.path()) : parsed[3];
+        Boolean hints = cell != null && cell.sseProxyHints() != null ? cell.sseProxyHints()
+                : "false".equals(parsed[4]) ? Boolean.FALSE : null;
+        if (path == null && r.path() != null) {
+            notes.add("summary.json has a path (" + r.path().proxy() + ") but its cell names none; shown as direct");
+        }
         return new CellRow(name, stack, transport, protocol, state, status, r.reason(), connections, delivery,
                 r.latencyMicros(), r.latencyActualMicros(), r.connectMicros(), r.tcpConnectMicros(), r.connectCallMicros(), r.pollMicros(),
                 window == null ? null : window.warmupSeconds(), window == null ? null : window.measureSeconds(),
                 r.server() == null ? null : r.server().publisherLagMicros(),
-                cpuPercent, saturated, CellCosts.of(r), r.repeat(), files, List.copyOf(notes));
+                cpuPercent, saturated, CellCosts.of(r), r.repeat(), files, List.copyOf(notes), path, hints, r.path(),
+                r.resilience());
     }
 
     private static CellRow withoutFigures(String name, CellState state, String status, String reason,
                                           List<String> files, Set<String> notes) {
         String[] parsed = splitName(configurationOf(name));
         return new CellRow(name, parsed[0], parsed[1], parsed[2], state, status, reason, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, CellCosts.NONE, null, files, List.copyOf(notes));
+                null, null, null, null, null, null, null, null, null, null, null, CellCosts.NONE, null, files, List.copyOf(notes),
+                parsed[3], "false".equals(parsed[4]) ? Boolean.FALSE : null, null, null);
     }
 
+    /** The protocol ids a cell name can hold; they mark where the transport ends and the path begins. */
+    private static final Set<String> PROTOCOLS = Set.of("http1.1", "h2c", "https1.1", "h2");
+
+    /** The suffix of a proxied SSE cell whose server sent no {@code X-Accel-Buffering: no}. */
+    private static final String NO_HINTS = "nohints";
+
     /**
-     * Splits {@code <stack>-<transport>-<protocol>} when the summary cannot say: stack and protocol ids
-     * hold no hyphen, transports may ({@code long-polling}). Unsplittable names give empty parts.
+     * Splits {@code <stack>-<transport>-<protocol>[-<proxy>-<profile>[-nohints]]} when the summary cannot
+     * say: {stack, transport, protocol, path or null, "false" when {@code -nohints} else null}. Stack and
+     * protocol ids hold no hyphen, transports may ({@code long-polling}); a known protocol id ends the
+     * transport, and what follows it is the path. Without one, the last part is the protocol (older names).
+     * Unsplittable names give empty parts.
      */
     static String[] splitName(String name) {
         if (name == null) {
-            return new String[] {"", "", ""};
+            return new String[] {"", "", "", null, null};
+        }
+        String[] parts = name.split("-");
+        for (int i = 2; i < parts.length; i++) {
+            if (PROTOCOLS.contains(parts[i])) {
+                List<String> rest = new ArrayList<>(List.of(parts).subList(i + 1, parts.length));
+                String hints = null;
+                if (!rest.isEmpty() && rest.get(rest.size() - 1).equals(NO_HINTS)) {
+                    rest.remove(rest.size() - 1);
+                    hints = "false";
+                }
+                String path = rest.isEmpty() ? null : directOrPath(String.join("-", rest));
+                return new String[] {parts[0], String.join("-", List.of(parts).subList(1, i)), parts[i], path, hints};
+            }
         }
         int first = name.indexOf('-');
         int last = name.lastIndexOf('-');
         if (first < 0 || last == first) {
-            return new String[] {name, "", ""};
+            return new String[] {name, "", "", null, null};
         }
-        return new String[] {name.substring(0, first), name.substring(first + 1, last), name.substring(last + 1)};
+        return new String[] {name.substring(0, first), name.substring(first + 1, last), name.substring(last + 1), null, null};
+    }
+
+    /** {@code none} and the empty string mean the client spoke to the server: null. */
+    private static String directOrPath(String path) {
+        return path == null || path.isEmpty() || path.equals("none") ? null : path;
     }
 
     private static List<String> listFiles(Path cellDir, Set<String> notes) {

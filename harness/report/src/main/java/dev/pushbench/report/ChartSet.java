@@ -1,5 +1,6 @@
 package dev.pushbench.report;
 
+import dev.pushbench.model.result.CellResult;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -31,6 +32,9 @@ import org.HdrHistogram.HistogramLogReader;
  *   charts.toJson();      // embedded in report.html, drawn by uPlot
  *   charts.describe();    // the same data as text, sealed by the golden-file test
  * </pre>
+ *
+ * <p>Resilience charts (cuts by cause, time to resume) are drawn only when some measured cell records a cut
+ * or a resume time; runs without {@code resilience} have none.
  *
  * <p>Percentile charts use HdrHistogram's "nines" axis: x is log10(1/(1−p)), so 0 is the median's
  * left edge (p0), 1 is p90, 2 is p99, 3 is p99.9. Every series is sampled on one shared grid of
@@ -108,7 +112,8 @@ record ChartSet(List<Chart> charts, List<String> problems) {
         addIfAny(charts, costChart("cost-cpu", "CPU per delivered message", "\u00b5s", measured, colors,
                 captionForCpu(measured),
                 List.of(new Bar("server", c -> c.costs().serverCpuMicrosPerMessage()),
-                        new Bar("load generator", c -> c.costs().loadgenCpuMicrosPerMessage()))));
+                        new Bar("load generator", c -> c.costs().loadgenCpuMicrosPerMessage()),
+                        new Bar("proxy", c -> c.costs().proxyCpuMicrosPerMessage()))));
         addIfAny(charts, costChart("cost-bytes", "Bytes on the wire per delivered message", "bytes", measured,
                 colors, "costs.wire: bytes down (server to client) and up, per event delivered.",
                 List.of(new Bar("down", c -> c.costs().wireBytesDownPerMessage()),
@@ -117,12 +122,46 @@ record ChartSet(List<Chart> charts, List<String> problems) {
                 "costs.server and costs.loadgen: heap and resident memory per open connection.",
                 List.of(new Bar("server heap", c -> kib(c.costs().serverHeapBytesPerConnection())),
                         new Bar("server RSS", c -> kib(c.costs().serverRssBytesPerConnection())),
-                        new Bar("load generator heap", c -> kib(c.costs().loadgenHeapBytesPerConnection())))));
+                        new Bar("load generator heap", c -> kib(c.costs().loadgenHeapBytesPerConnection())),
+                        new Bar("proxy RSS", c -> kib(c.costs().proxyRssBytesPerConnection())))));
         addIfAny(charts, costChart("cost-requests", "Requests per delivered message (polling)", "requests",
                 measured, colors, "costs.polling.requestsPerMessage: HTTP requests a client made per event it"
                         + " received; streams make one per subscription.",
                 List.of(new Bar("requests", c -> c.costs().pollingRequestsPerMessage()))));
+        List<CellRow> withResilience = measured.stream().filter(c -> c.resilience() != null).toList();
+        // a chart of zeros says nothing the table does not: drawn only when some connection was cut
+        if (withResilience.stream().anyMatch(c -> c.resilience().disconnects() != null && c.resilience().disconnects() > 0)) {
+            addIfAny(charts, costChart("resilience-cuts", "Connections cut, by cause", "cuts", withResilience, colors,
+                    "resilience.cutsByCause: subscribers' connections that ended unasked over the cell, by why, as the"
+                            + " client could tell. An idle timeout is a quiet stream cut by the path.",
+                    List.of(new Bar("idle timeout", c -> real(cause(c, CellResult.CutsByCause::idleTimeout))),
+                            new Bar("server close", c -> real(cause(c, CellResult.CutsByCause::serverClose))),
+                            new Bar("proxy close", c -> real(cause(c, CellResult.CutsByCause::proxyClose))),
+                            new Bar("error", c -> real(cause(c, CellResult.CutsByCause::error))))));
+        }
+        List<CellRow> resumed = withResilience.stream().filter(c -> c.resilience().resumeMicros() != null
+                && c.resilience().resumeMicros().p99() != null).toList();
+        if (!resumed.isEmpty()) {
+            addIfAny(charts, costChart("resilience-resume", "Time to resume after a cut", "ms", resumed, colors,
+                    "resilience.resumeMicros: from a subscriber seeing its stream end to its first event after"
+                            + " reconnecting (the reconnect delay, the new connect and the wait for the next event).",
+                    List.of(new Bar("p50", c -> millisOf(c.resilience().resumeMicros().p50())),
+                            new Bar("p99", c -> millisOf(c.resilience().resumeMicros().p99())))));
+        }
         return new ChartSet(List.copyOf(charts), List.copyOf(problems));
+    }
+
+    private static Long cause(CellRow cell, Function<CellResult.CutsByCause, Long> cause) {
+        CellResult.CutsByCause c = cell.resilience().cutsByCause();
+        return c == null ? null : cause.apply(c);
+    }
+
+    private static Double real(Long value) {
+        return value == null ? null : value.doubleValue();
+    }
+
+    private static Double millisOf(Double micros) {
+        return micros == null ? null : micros / 1000;
     }
 
     /** How a cell appears in every chart: its label (the name, without the stack when there is one) and colour. */

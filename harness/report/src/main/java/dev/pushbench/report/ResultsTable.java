@@ -12,6 +12,8 @@ import java.util.function.Function;
  * The report's matrix, computed for {@code resultsTable.jte}: its column headers (the cost columns only
  * when some cell has the figure), and per cell a row group of figures (shown as people read them, with the
  * stored value for hover and sorting and a heat class) or of the reason it has none, then a notes row.
+ * A {@code Cuts} column (resilience: connections cut unasked, reconnects, causes, resume time) follows the
+ * connect columns when some cell records {@code resilience}; {@code resilienceHeader} is null otherwise.
  *
  * <pre>
  *   ResultsTable table = ResultsTable.of(report.cells());
@@ -19,7 +21,7 @@ import java.util.function.Function;
  * </pre>
  */
 record ResultsTable(List<Header> firstHeaderRow, List<Header> secondHeaderRow, String costGroupTitle,
-                    int costColumns, int columns, List<RowGroup> groups) {
+                    int costColumns, int columns, List<RowGroup> groups, Header resilienceHeader) {
 
     /** Columns before the figures: the cell (transport, protocol, stack) and its status. */
     static final int IDENTITY_COLUMNS = 2;
@@ -35,8 +37,11 @@ record ResultsTable(List<Header> firstHeaderRow, List<Header> secondHeaderRow, S
         }
     }
 
-    /** One {@code <td>}; every attribute that is null is left out. */
-    record Figure(String rowspan, String css, String key, String sortValue, String title, String text) {
+    /** One {@code <td>}; every attribute that is null is left out; {@code detail} is a second, smaller line. */
+    record Figure(String rowspan, String css, String key, String sortValue, String title, String text, String detail) {
+        Figure(String rowspan, String css, String key, String sortValue, String title, String text) {
+            this(rowspan, css, key, sortValue, title, text, null);
+        }
     }
 
     /** A raw file linked beneath a row: its relative, percent-encoded link and its label. */
@@ -64,6 +69,8 @@ record ResultsTable(List<Header> firstHeaderRow, List<Header> secondHeaderRow, S
                     CellCosts::serverCpuMicrosPerMessage, false),
             new CostColumn("cpu-loadgen", "client", "load generator CPU time per delivered message",
                     CellCosts::loadgenCpuMicrosPerMessage, false),
+            new CostColumn("cpu-proxy", "proxy", "proxy CPU time per delivered message (costs.proxy)",
+                    CellCosts::proxyCpuMicrosPerMessage, false),
             new CostColumn("heap", "heap / conn", "server heap per connection", CellCosts::serverHeapBytesPerConnection, true),
             new CostColumn("bytes-down", "bytes / msg", "bytes on the wire, server to client, per delivered message",
                     CellCosts::wireBytesDownPerMessage, true),
@@ -76,11 +83,15 @@ record ResultsTable(List<Header> firstHeaderRow, List<Header> secondHeaderRow, S
                 .toList();
         Map<String, Function<CellRow, ? extends Number>> costValues = new LinkedHashMap<>();
         costs.forEach(column -> costValues.put(column.key(), cell -> column.value().apply(cell.costs())));
+        boolean resilience = cells.stream().anyMatch(c -> c.resilience() != null);
+        if (resilience) {
+            costValues.put(CUTS, c -> c.resilience() == null ? null : c.resilience().disconnects());
+        }
         HeatColouring heat = HeatColouring.of(cells, costValues);
-        int columns = IDENTITY_COLUMNS + 5 + 6 + 2 + costs.size();
+        int columns = IDENTITY_COLUMNS + 5 + 6 + 2 + (resilience ? 1 : 0) + costs.size();
 
         List<Header> first = List.of(
-                Header.of("Cell", "name", "text", 2, "transport, protocol \u00b7 server stack"),
+                Header.of("Cell", "name", "text", 2, "transport, protocol \u00b7 server stack; beneath, the proxy it ran through"),
                 Header.of("Status", "status", "text", 2, ""),
                 Header.of("Connected", "connected", "num", 2, "connections established / target"),
                 Header.of("Delivered", "delivered", "num", 2, "events delivered / events the feed published for the subscribers"),
@@ -100,12 +111,19 @@ record ResultsTable(List<Header> firstHeaderRow, List<Header> secondHeaderRow, S
 
         List<RowGroup> groups = new ArrayList<>();
         for (CellRow cell : cells) {
-            groups.add(group(cell, costs, heat));
+            groups.add(group(cell, costs, heat, resilience));
         }
-        return new ResultsTable(first, List.copyOf(second), costTitle, costs.size(), columns, List.copyOf(groups));
+        Header cutsHeader = resilience ? Header.of("Cuts", CUTS, "num", 2, "resilience: connections cut unasked / reconnects;"
+                + " below, the causes and the time to resume (hover for all, with events lost or duplicated across reconnects)")
+                : null;
+        return new ResultsTable(first, List.copyOf(second), costTitle, costs.size(), columns, List.copyOf(groups),
+                cutsHeader);
     }
 
-    private static RowGroup group(CellRow cell, List<CostColumn> costs, HeatColouring heat) {
+    /** The resilience column's key. */
+    static final String CUTS = "cuts";
+
+    private static RowGroup group(CellRow cell, List<CostColumn> costs, HeatColouring heat, boolean resilience) {
         String label = cell.state() == CellState.UNKNOWN && cell.status() != null ? cell.status() : cell.state().label();
         String repeat = cell.repeat() != null && !cell.name().equals(cell.configuration()) ? " \u00b7 repeat " + cell.repeat() : "";
         List<Link> files = new ArrayList<>();
@@ -123,11 +141,11 @@ record ResultsTable(List<Header> firstHeaderRow, List<Header> secondHeaderRow, S
             };
             return new RowGroup(cell, label, repeat, null, null, why, reason, context(cell), List.copyOf(files));
         }
-        return new RowGroup(cell, label, repeat, figures(cell, costs, heat), actual(cell, heat), null, reason,
+        return new RowGroup(cell, label, repeat, figures(cell, costs, heat, resilience), actual(cell, heat), null, reason,
                 context(cell), List.copyOf(files));
     }
 
-    private static List<Figure> figures(CellRow cell, List<CostColumn> costs, HeatColouring heat) {
+    private static List<Figure> figures(CellRow cell, List<CostColumn> costs, HeatColouring heat, boolean resilience) {
         String span = "2";
         List<Figure> row = new ArrayList<>();
         CellResult.Connections c = cell.connections();
@@ -169,6 +187,9 @@ record ResultsTable(List<Header> firstHeaderRow, List<Header> secondHeaderRow, S
         row.add(micros(span, "connect-p50", connect == null ? null : connect.p50(), heat.css(cell, "connect-p50")));
         row.add(withTitle(micros(span, "connect-p99", connect == null ? null : connect.p99(), heat.css(cell, "connect-p99")),
                 connectParts(cell)));
+        if (resilience) {
+            row.add(cuts(span, cell, heat));
+        }
         for (CostColumn cost : costs) {
             Double value = cost.value().apply(cell.costs());
             if (value == null) {
@@ -183,6 +204,47 @@ record ResultsTable(List<Header> firstHeaderRow, List<Header> secondHeaderRow, S
                     Format.plain(value) + derived, shown));
         }
         return List.copyOf(row);
+    }
+
+    /**
+     * "3 / 3" (cut / reconnects), red when any was cut, and beneath it the non-zero causes, the resume time and
+     * the events lost or duplicated across reconnects ("idle 2 · proxy 1 · resume p50 1.10 s, p99 2.50 s");
+     * the title holds the whole summary.
+     */
+    private static Figure cuts(String span, CellRow cell, HeatColouring heat) {
+        CellResult.Resilience r = cell.resilience();
+        if (r == null || r.disconnects() == null && r.reconnects() == null) {
+            return absent(span, CUTS);
+        }
+        List<String> detail = new ArrayList<>();
+        CellResult.CutsByCause c = r.cutsByCause();
+        if (c != null) {
+            shortCause(detail, "idle", c.idleTimeout());
+            shortCause(detail, "server", c.serverClose());
+            shortCause(detail, "proxy", c.proxyClose());
+            shortCause(detail, "error", c.error());
+        }
+        HistogramSummary resume = r.resumeMicros();
+        if (resume != null && resume.p99() != null && resume.count() != null && resume.count() > 0) {
+            detail.add("resume p50 " + Format.micros(resume.p50()) + ", p99 " + Format.micros(resume.p99()));
+        }
+        long lost = r.lostAcrossReconnect() == null ? 0 : r.lostAcrossReconnect();
+        long duplicated = r.duplicatedAcrossReconnect() == null ? 0 : r.duplicatedAcrossReconnect();
+        if (lost > 0 || duplicated > 0) {
+            detail.add("lost " + Format.count(lost) + ", dup. " + Format.count(duplicated));
+        }
+        boolean cut = r.disconnects() != null && r.disconnects() > 0;
+        return new Figure(span, "num" + (cut ? " bad" : "") + heat.css(cell, CUTS), CUTS, sortValue(r.disconnects()),
+                "cut " + Format.count(r.disconnects()) + " / reconnects " + Format.count(r.reconnects()) + ": "
+                        + ThroughProxy.resilienceSummary(r),
+                Format.count(r.disconnects()) + " / " + Format.count(r.reconnects()),
+                detail.isEmpty() ? null : String.join(" \u00b7 ", detail));
+    }
+
+    private static void shortCause(List<String> parts, String label, Long count) {
+        if (count != null && count > 0) {
+            parts.add(label + " " + Format.count(count));
+        }
     }
 
     private static List<Figure> actual(CellRow cell, HeatColouring heat) {
@@ -296,6 +358,22 @@ record ResultsTable(List<Header> firstHeaderRow, List<Header> secondHeaderRow, S
         }
         if (costs.wireBytesUpPerMessage() != null) {
             context.add("bytes up per message " + Format.bytes(costs.wireBytesUpPerMessage()));
+        }
+        CellResult.ProxyCosts proxy = costs.proxy();
+        if (proxy != null) {
+            context.add("proxy CPU " + Format.micros(proxy.cpuMicrosPerMessage()) + " per message, "
+                    + Format.percent(proxy.cpuPercent()) + "; proxy RSS per connection "
+                    + Format.bytes(proxy.rssBytesPerConnection()) + " (idle " + Format.bytes(proxy.rssBytesIdle())
+                    + ", at load " + Format.bytes(proxy.rssBytesAtLoad()) + "), " + Format.plain(proxy.processes())
+                    + " processes");
+        }
+        if (cell.pathInfo() != null) {
+            CellResult.PathInfo p = cell.pathInfo();
+            context.add("through " + ReportWriter.joined(p.proxy(), p.profile(), p.version()) + ": client "
+                    + (p.clientProtocol() == null ? Format.ABSENT : p.clientProtocol())
+                    + ", upstream " + (p.upstreamProtocol() == null ? Format.ABSENT : p.upstreamProtocol())
+                    + ", idle timeout " + (p.idleTimeoutMillis() == null ? Format.ABSENT
+                    : Format.micros(p.idleTimeoutMillis() * 1000.0)));
         }
         if (costs.pollingEmptyResponseRatio() != null) {
             context.add("empty poll answers " + Format.percent(costs.pollingEmptyResponseRatio() * 100));

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * Everything a run's report shows, read from its directory and nothing else: the manifest, one
  * {@link CellRow} per cell in run.json's order, and run-level notes. {@link #describe()} renders
  * this model as plain text, which the golden-file test seals, so a change in what the report shows is
- * always deliberate.
+ * always deliberate. {@code proxies} is the "Through a proxy" section, empty for a run without proxied cells.
  *
  * <pre>
  *   RunReport report = RunReport.read(Path.of("results/20261125-153000-quick"));
@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * </pre>
  */
 record RunReport(String runId, RunInfo manifest, List<CellRow> cells, boolean hasScenarioYaml,
-                 MicroBenchmarks micro, List<String> notes) {
+                 MicroBenchmarks micro, List<String> notes, ThroughProxy proxies) {
 
     static final String CELLS_DIR = "cells";
     static final String SCENARIO_FILE = "scenario.yaml";
@@ -75,7 +75,8 @@ record RunReport(String runId, RunInfo manifest, List<CellRow> cells, boolean ha
         }
         String runId = manifest.runId() != null ? manifest.runId() : runDir.getFileName().toString();
         return new RunReport(runId, manifest, List.copyOf(cells),
-                Files.isRegularFile(runDir.resolve(SCENARIO_FILE)), MicroBenchmarks.read(runDir), List.copyOf(notes));
+                Files.isRegularFile(runDir.resolve(SCENARIO_FILE)), MicroBenchmarks.read(runDir), List.copyOf(notes),
+                ThroughProxy.of(runDir, cells));
     }
 
     /** Which configuration is best on latency, CPU and memory, computed from the cells' figures. */
@@ -195,11 +196,21 @@ record RunReport(String runId, RunInfo manifest, List<CellRow> cells, boolean ha
         if (micro != null) {
             out.append(micro.describe());
         }
+        out.append(proxies.describe());
         for (CellRow cell : cells) {
             out.append('\n');
             line(out, "", "cell", cell.name());
             line(out, "  ", "stack / transport / protocol", cell.stack() + " / " + cell.transport() + " / "
                     + cell.protocol());
+            if (cell.pathNote() != null) {
+                line(out, "  ", "path", cell.pathNote());
+            }
+            if (cell.pathInfo() != null) {
+                CellResult.PathInfo p = cell.pathInfo();
+                line(out, "  ", "proxy", join(p.proxy(), p.profile(), p.version()) + "; client " + p.clientProtocol()
+                        + ", upstream " + p.upstreamProtocol() + ", idle timeout " + Format.plain(p.idleTimeoutMillis())
+                        + " ms, config " + p.configFile());
+            }
             line(out, "  ", "state", cell.state().label()
                     + (cell.state() == CellState.UNKNOWN && cell.status() != null ? " [" + cell.status() + "]" : ""));
             line(out, "  ", "reason", cell.reason());
@@ -233,6 +244,10 @@ record RunReport(String runId, RunInfo manifest, List<CellRow> cells, boolean ha
             }
             if (!cell.costs().isEmpty()) {
                 line(out, "  ", "costs", cell.costs().describe());
+            }
+            if (cell.resilience() != null) {
+                line(out, "  ", "resilience", ThroughProxy.resilienceSummary(cell.resilience()));
+                stats(out, "resume", cell.resilience().resumeMicros());
             }
             line(out, "  ", "repeat", cell.repeat() == null ? null : cell.repeat().toString());
             line(out, "  ", "files", cell.files().isEmpty() ? null : String.join(", ", cell.files()));

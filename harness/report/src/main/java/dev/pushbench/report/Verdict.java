@@ -24,7 +24,8 @@ import java.util.function.Function;
  * ({@code -r1}, {@code -r2} …) count as one candidate: its median, with their min–max as the run-to-run
  * spread. A margin is flagged as within noise when it is under {@link #NOISE_PERCENT} % of the best
  * figure, or when best's and runner-up's spreads overlap; a candidate that lost events or whose load
- * generator was saturated is flagged too, since its figures may not describe the server.
+ * generator was saturated is flagged too, since its figures may not describe the server. A configuration
+ * includes its path: {@code jetty-sse-http1.1-nginx-stock} and {@code jetty-sse-http1.1} are two candidates.
  */
 record Verdict(List<Finding> findings, List<String> notes) {
 
@@ -142,6 +143,12 @@ record Verdict(List<Finding> findings, List<String> notes) {
         }
         left.forEach((state, names) -> notes.add("not in the verdict (" + state.label() + "): "
                 + String.join(", ", names)));
+        List<String> proxied = measured.stream().filter(CellRow::proxied).map(CellRow::name).toList();
+        if (!proxied.isEmpty()) {
+            // a proxied cell is its own configuration: never a repeat of the direct one, and its CPU leaves the proxy out
+            notes.add("cells through a proxy compete as configurations of their own (their CPU per message is server"
+                    + " + load generator; the proxy's is under \u201cThrough a proxy\u201d): " + String.join(", ", proxied));
+        }
         List<String> lossy = measured.stream().filter(CellRow::hadLoss).map(CellRow::name).toList();
         if (!lossy.isEmpty()) {
             notes.add("cells that lost events: " + String.join(", ", lossy));

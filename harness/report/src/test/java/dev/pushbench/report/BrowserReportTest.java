@@ -1,6 +1,7 @@
 package dev.pushbench.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Without chromium the test is skipped, unless the environment variable {@code CI} is set: CI installs
  * chromium ({@code .ci/run}), so there its absence is a failure. A screenshot of the page is left in
- * {@code target/report-screenshot.png} for a person to look at.
+ * {@code target/report-screenshot.png} (and of the run through proxies in {@code target/proxy-report-screenshot.png})
+ * for a person to look at.
  */
 class BrowserReportTest {
     private static final String EVIL_NAME = "<script>alert(1)</script>";
@@ -157,22 +159,7 @@ class BrowserReportTest {
             browser.navigate(page, url);
             JsonNode seen = browser.evaluate(page, INSPECT);
 
-            List<String> problems = new ArrayList<>();
-            for (JsonNode call : browser.events("Runtime.consoleAPICalled", page)) {
-                String type = call.path("params").path("type").asText();
-                if (type.equals("error") || type.equals("assert") || type.equals("warning")) {
-                    problems.add("console." + type + ": " + call.path("params").path("args"));
-                }
-            }
-            for (JsonNode thrown : browser.events("Runtime.exceptionThrown", page)) {
-                problems.add("exception: " + thrown.path("params").path("exceptionDetails"));
-            }
-            for (JsonNode entry : browser.events("Log.entryAdded", page)) {
-                String level = entry.path("params").path("entry").path("level").asText();
-                if (level.equals("error") || level.equals("warning")) {
-                    problems.add("log " + level + ": " + entry.path("params").path("entry").path("text").asText());
-                }
-            }
+            List<String> problems = problems(browser, page);
             assertEquals(List.of(), problems, "no console errors, exceptions or CSP violations");
             assertEquals(List.of(), browser.events("Page.javascriptDialogOpening", page), "no alert ran");
 
@@ -220,6 +207,92 @@ class BrowserReportTest {
                     Map.of("format", "png", "captureBeyondViewport", true));
             assertNotNull(shot.get("data"));
             Path screenshot = Path.of("target", "report-screenshot.png");
+            Files.createDirectories(screenshot.getParent());
+            Files.write(screenshot, Base64.getDecoder().decode(shot.get("data").asText()));
+        }
+    }
+    /** Console errors and warnings, exceptions and CSP violations the page caused. */
+    private static List<String> problems(DevTools browser, String page) throws Exception {
+        List<String> problems = new ArrayList<>();
+        for (JsonNode call : browser.events("Runtime.consoleAPICalled", page)) {
+            String type = call.path("params").path("type").asText();
+            if (type.equals("error") || type.equals("assert") || type.equals("warning")) {
+                problems.add("console." + type + ": " + call.path("params").path("args"));
+            }
+        }
+        for (JsonNode thrown : browser.events("Runtime.exceptionThrown", page)) {
+            problems.add("exception: " + thrown.path("params").path("exceptionDetails"));
+        }
+        for (JsonNode entry : browser.events("Log.entryAdded", page)) {
+            String level = entry.path("params").path("entry").path("level").asText();
+            if (level.equals("error") || level.equals("warning")) {
+                problems.add("log " + level + ": " + entry.path("params").path("entry").path("text").asText());
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * A run with proxied cells: the "Through a proxy" section and its configurations, the Cuts column and the
+     * resilience charts render without an error or a request, every chart is drawn, a configuration's hostile
+     * text runs nothing, and the table, with its Cuts and proxy CPU columns, still fits a 1400 px window.
+     */
+    @Test
+    @Timeout(180)
+    void aRunThroughProxiesRendersItsSectionColumnsAndCharts() throws Exception {
+        Path chromium = chromium();
+        Path report = ReportWriter.write(ProxyRun.write(dir.resolve("results")));
+        String url = report.toUri().toString();
+
+        try (DevTools browser = DevTools.launch(chromium, dir.resolve("profile"), "--window-size=1400,1000")) {
+            String page = browser.newPage();
+            browser.navigate(page, url);
+            JsonNode seen = browser.evaluate(page, INSPECT);
+
+            assertEquals(List.of(), problems(browser, page), "no console errors, exceptions or CSP violations");
+            assertEquals(List.of(), browser.events("Page.javascriptDialogOpening", page), "no alert ran");
+            assertEquals(List.of(url), browser.events("Network.requestWillBeSent", page).stream()
+                    .map(e -> e.path("params").path("request").path("url").asText()).toList(), "the file itself only");
+            assertEquals(3, seen.path("scripts").asInt(), "a configuration's text injected no script");
+
+            List<String> ids = new ArrayList<>();
+            for (JsonNode chart : seen.path("charts")) {
+                String id = chart.path("id").asText();
+                ids.add(id);
+                assertEquals(1, chart.path("canvases").asInt(), id + ": one canvas");
+                assertTrue(chart.path("painted").asInt() > 5_000, id + ": the canvas is drawn: " + chart);
+                int seriesDrawn = 0;
+                for (JsonNode pixels : chart.path("seriesPixels")) {
+                    seriesDrawn += pixels.asInt() >= 20 ? 1 : 0;
+                }
+                assertTrue(seriesDrawn >= Math.min(2, chart.path("labels").size()), id + ": its series are drawn: " + chart);
+            }
+            assertTrue(ids.containsAll(List.of("resilience-cuts", "resilience-resume")), ids.toString());
+
+            JsonNode layout = browser.evaluate(page, """
+                    (() => {
+                      const wrap = document.querySelector('.table-wrap');
+                      const details = document.querySelector('details.proxy-config');
+                      const pre = details.querySelector('pre');
+                      const closed = pre.checkVisibility();
+                      details.open = true;
+                      const open = pre.checkVisibility() && pre.getBoundingClientRect().height;
+                      const widths = Array.from(document.querySelector('table.matrix tbody tr').children)
+                        .map(td => (td.getAttribute('data-k') || td.className) + ':' + Math.round(td.getBoundingClientRect().width));
+                      return { scroll: wrap.scrollWidth, client: wrap.clientWidth, closed, open, widths,
+                        section: !!document.getElementById('through-a-proxy'),
+                        rows: document.querySelectorAll('#through-a-proxy tbody tr').length };
+                    })()""");
+            assertTrue(layout.path("section").asBoolean(), layout.toString());
+            assertEquals(5, layout.path("rows").asInt(), "one row per proxied cell: " + layout);
+            assertFalse(layout.path("closed").asBoolean(), "a configuration is folded until asked for: " + layout);
+            assertTrue(layout.path("open").asInt() > 100, "and shown when opened: " + layout);
+            assertTrue(layout.path("scroll").asInt() <= layout.path("client").asInt(),
+                    "the results table scrolls sideways at 1400 px: " + layout);
+
+            JsonNode shot = browser.send(page, "Page.captureScreenshot",
+                    Map.of("format", "png", "captureBeyondViewport", true));
+            Path screenshot = Path.of("target", "proxy-report-screenshot.png");
             Files.createDirectories(screenshot.getParent());
             Files.write(screenshot, Base64.getDecoder().decode(shot.get("data").asText()));
         }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -60,6 +61,20 @@ class GoldenModelTest {
                 .replace(Assets.reportJs(), "[report.js]").replace(Assets.uplotCss(), "[uPlot CSS]");
 
         assertMatchesGolden(golden, actual);
+    }
+
+    /** The run with direct and proxied cells, written from the model's records ({@link ProxyRun}). */
+    @Test
+    void theProxyRunsModelAndPageMatchTheirGoldenFiles() throws IOException {
+        Path runDir = ProxyRun.write(results);
+
+        RunReport report = RunReport.read(runDir);
+        assertMatchesGolden(Path.of("src/test/resources/golden", "proxy-run.txt"),
+                report.describe() + "\n" + ChartSet.read(runDir, report.cells()).describe());
+        String html = Files.readString(ReportWriter.write(runDir), StandardCharsets.UTF_8);
+        assertMatchesGolden(Path.of("src/test/resources/golden", "proxy-run.report.html"),
+                html.replace(Assets.uplotJs(), "[uPlot " + Assets.UPLOT_VERSION + "]")
+                        .replace(Assets.reportJs(), "[report.js]").replace(Assets.uplotCss(), "[uPlot CSS]"));
     }
 
     private static void assertMatchesGolden(Path golden, String actual) throws IOException {
