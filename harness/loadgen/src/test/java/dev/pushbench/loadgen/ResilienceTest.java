@@ -121,6 +121,27 @@ class ResilienceTest {
         }
     }
 
+    /**
+     * Silent past the path's idle timeout, then ended politely with the last chunk (a proxy that ends the
+     * response it times out): the silence runs up to the read that brought the end, so it is still the idle timeout.
+     */
+    @Test
+    void silenceEndedByTheLastChunkIsStillAnIdleTimeout() throws Exception {
+        try (Run run = new Run(Duration.ofSeconds(1), true, sse((f, exchange, n) -> {
+            if (n == 1) {
+                exchange.write(cat(SSE_HEAD.getBytes(US_ASCII), NioFixtures.ssePreamble(0), f.sseChunks(1, 5, 2)));
+                TimeUnit.MILLISECONDS.sleep(1200);
+                exchange.write("0\r\n\r\n");
+                exchange.readToEnd();
+            } else {
+                resumeAt(f, exchange, 5, 6, 8);
+            }
+        }))) {
+            run.awaitHighest(8);
+            run.assertCuts(1, 0, 0, 0);
+        }
+    }
+
     /** Silent for less than the idle timeout less its tolerance (2 s less 300 ms), then closed: the proxy's close. */
     @Test
     void aShorterSilenceIsNotAnIdleTimeout() throws Exception {

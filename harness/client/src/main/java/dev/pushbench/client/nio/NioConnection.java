@@ -63,6 +63,11 @@ public abstract class NioConnection {
     private long lastActivityNanos;
     /** When the last read brought bytes (the TCP connect, before any): the receive time of its events. */
     private long receivedNanos;
+    /**
+     * The read before that one: the silence before bytes that end the stream (a last chunk, a close frame,
+     * a TLS close_notify) ends there. Set to {@link #receivedNanos} when the end comes without bytes.
+     */
+    private long readBeforeNanos;
     /** Set while the peer's close is being handled: a clean end reported meanwhile was delimited by the close. */
     private boolean atEndOfStream;
     /** What a write left unwritten (rare: requests and control frames are small). */
@@ -125,12 +130,14 @@ public abstract class NioConnection {
     }
 
     /**
-     * When the connection last read bytes ({@link System#nanoTime()}; over TLS, records of any kind), or
-     * was established if it read none: read in {@link #onEnd} to tell how long it was silent before it
-     * ended. The same field as {@link #receivedNanos()}: nothing more is written per read.
+     * For {@link #onEnd}: when the connection last read bytes before its end ({@link System#nanoTime()};
+     * over TLS, records of any kind), or was established if it read none, to tell how long it was silent
+     * before it ended. An end that came with bytes (a last chunk, a close frame, END_STREAM, RST_STREAM, a
+     * close_notify) was read by a read of its own: the time is that of the read before it, so a silence
+     * a proxy ends politely still shows. The cost per read is one copy of the receive time it keeps anyway.
      */
     protected final long lastReadNanos() {
-        return receivedNanos;
+        return readBeforeNanos;
     }
 
     /**
@@ -289,6 +296,7 @@ public abstract class NioConnection {
         engine.connectionsOpened.increment();
         lastActivityNanos = now;
         receivedNanos = now; // silent since established, until the first read
+        readBeforeNanos = now;
         key.interestOps(SelectionKey.OP_READ);
         if (engine.tls == null) {
             state = OPEN;
@@ -329,12 +337,14 @@ public abstract class NioConnection {
                 int n = channel.read(buffer);
                 if (n <= 0) {
                     if (n < 0) {
+                        readBeforeNanos = receivedNanos; // an EOF brings no bytes: the silence runs to the last read
                         peerClosed();
                     }
                     return;
                 }
                 loop.countIn(n);
                 long now = System.nanoTime();
+                readBeforeNanos = receivedNanos;
                 receivedNanos = now;
                 lastActivityNanos = now;
                 if (!closed) {
@@ -357,6 +367,7 @@ public abstract class NioConnection {
     }
 
     final void checkTimeouts(long now) {
+        readBeforeNanos = receivedNanos; // any end found here comes without bytes (about once a second: not per read)
         if (state == CONNECTING && now - connectStartNanos > engine.connectTimeoutNanos) {
             fail(new SocketTimeoutException("connect to " + engine.hostHeader + " timed out after "
                     + NioEngine.CONNECT_TIMEOUT_SECONDS + " s"));
@@ -390,12 +401,14 @@ public abstract class NioConnection {
                 int n = channel.read(records);
                 if (n <= 0) {
                     if (n < 0) {
+                        readBeforeNanos = receivedNanos;
                         endOfTlsStream();
                     }
                     return; // a leftover stays where it is
                 }
                 loop.countIn(n);
                 long now = System.nanoTime();
+                readBeforeNanos = receivedNanos;
                 receivedNanos = now;
                 lastActivityNanos = now;
                 boolean full = !records.hasRemaining();
