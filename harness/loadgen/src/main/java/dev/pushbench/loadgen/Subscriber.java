@@ -56,7 +56,7 @@ abstract class Subscriber {
 
     /** One connection of a subscriber, with its own state, so a late callback of an old one cannot confuse a new one. */
     interface Connection {
-        /** Closes it, expecting no {@link #lost} for it. */
+        /** Closes it, expecting no {@link #ended} for it. */
         void close();
     }
 
