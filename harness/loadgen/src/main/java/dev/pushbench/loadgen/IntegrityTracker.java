@@ -14,6 +14,13 @@ import java.util.List;
  * otherwise). Reconnects that resume (Last-Event-ID, cursor) stay in the session; the subscriber is
  * owed every event of {@code (S, E]} whose intended time falls in the {@link Window}.
  *
+ * <p>Across reconnects: {@link #resuming()} marks a resume from the highest seq seen ({@code H}). The
+ * first event above {@code H} that arrives after it opens, when it is above {@code H + 1}, a gap the
+ * resume caused: what of it the window owed and never arrives is {@code lostAcrossReconnect}, a part
+ * of {@code lost}. An event at or below {@code H} seen again after the resume is
+ * {@code duplicatedAcrossReconnect}, a part of {@code duplicated} (the resume started before the last
+ * event seen).
+ *
  * <p>Calls for one subscriber come from one connection at a time; the methods are synchronized so
  * the final read on another thread sees everything (uncontended, so cheap).
  */
@@ -40,6 +47,13 @@ public final class IntegrityTracker {
     private long reordered;
     private long scheduleMismatches;
     private long sessions;
+    /** The highest seq seen when the subscriber last resumed; -1 when not resumed in this session. */
+    private long resumeHighest = -1;
+    /** A resume is waiting for its first event above {@link #resumeHighest}. */
+    private boolean resumePending;
+    /** Owed events in gaps a resume opened that have not arrived (yet). */
+    private long reconnectGapsOwed;
+    private long duplicatedAcrossReconnect;
 
     public IntegrityTracker(Schedule schedule, int topic, Window window) {
         this.schedule = schedule;
@@ -53,6 +67,8 @@ public final class IntegrityTracker {
         sessionStart = startCursor;
         sessionEnd = eventsWanted > 0 ? startCursor + eventsWanted : Long.MAX_VALUE;
         sessions++;
+        resumeHighest = -1;
+        resumePending = false;
         if (startCursor >= highest) {
             // events up to the start were never owed to this session: they are not gaps
             highest = startCursor;
@@ -94,6 +110,15 @@ public final class IntegrityTracker {
         return sessionStart >= 0 && sessionEnd != Long.MAX_VALUE && highest >= sessionEnd;
     }
 
+    /**
+     * The subscriber resumes after a connection it lost, from {@link #resumeCursor()}: what arrives next
+     * is compared with it. Call once per reconnect attempt that resumes (again if one fails).
+     */
+    public synchronized void resuming() {
+        resumeHighest = highest;
+        resumePending = true;
+    }
+
     /** The cursor to resume from after a lost connection: the highest seq seen. */
     public synchronized long resumeCursor() {
         return highest;
@@ -105,6 +130,7 @@ public final class IntegrityTracker {
             scheduleMismatches++;
         }
         boolean fresh;
+        boolean inReconnectGap = false;
         if (seq == highest + 1) {
             highest = seq;
             fresh = true;
@@ -112,27 +138,57 @@ public final class IntegrityTracker {
             if (gaps.size() == MAX_GAPS) {
                 gaps.remove(0); // those stay lost; only reorder/duplicate telling gets less exact
             }
-            gaps.add(new long[] {highest + 1, seq - 1});
+            boolean byResume = resumePending && highest == resumeHighest;
+            gaps.add(new long[] {highest + 1, seq - 1, byResume ? 1 : 0});
+            if (byResume) {
+                reconnectGapsOwed += owedOf(highest + 1, seq - 1);
+            }
             highest = seq;
             fresh = true;
         } else {
-            fresh = fillGap(seq);
+            int filled = fillGap(seq);
+            fresh = filled != NOT_IN_A_GAP;
+            inReconnectGap = filled == IN_A_RECONNECT_GAP;
             if (fresh) {
                 reordered++;
             }
         }
+        if (resumePending && seq > resumeHighest) {
+            resumePending = false;
+        }
         if (!fresh) {
             duplicated++;
+            if (seq <= resumeHighest) {
+                duplicatedAcrossReconnect++;
+            }
             return DUPLICATE;
         }
         if (sessionStart >= 0 && seq > sessionStart && seq <= sessionEnd && window.contains(intendedNanos)) {
             delivered++;
+            if (inReconnectGap && reconnectGapsOwed > 0) {
+                reconnectGapsOwed--; // late, but it came: not lost
+            }
             return COUNTED;
         }
         return OUTSIDE;
     }
 
-    private boolean fillGap(long seq) {
+    /** How many of the seqs {@code [from, to]} the open session is owed (the window's, within the session). */
+    private long owedOf(long from, long to) {
+        if (sessionStart < 0 || !window.isSet()) {
+            return 0;
+        }
+        long first = Math.max(from, Math.max(sessionStart + 1, schedule.firstSeqAtOrAfter(topic, window.startNanos())));
+        long last = Math.min(to, Math.min(sessionEnd, schedule.firstSeqAtOrAfter(topic, window.endNanos()) - 1));
+        return Math.max(0, last - first + 1);
+    }
+
+    private static final int NOT_IN_A_GAP = 0;
+    private static final int IN_A_GAP = 1;
+    private static final int IN_A_RECONNECT_GAP = 2;
+
+    /** Takes {@code seq} out of the gap holding it; {@link #NOT_IN_A_GAP} if none does (a duplicate). */
+    private int fillGap(long seq) {
         for (int i = gaps.size() - 1; i >= 0; i--) {
             long[] g = gaps.get(i);
             if (seq >= g[0] && seq <= g[1]) {
@@ -143,13 +199,13 @@ public final class IntegrityTracker {
                 } else if (seq == g[1]) {
                     g[1]--;
                 } else {
-                    gaps.add(i + 1, new long[] {seq + 1, g[1]});
+                    gaps.add(i + 1, new long[] {seq + 1, g[1], g[2]});
                     g[1] = seq - 1;
                 }
-                return true;
+                return g[2] != 0 ? IN_A_RECONNECT_GAP : IN_A_GAP;
             }
         }
-        return false;
+        return NOT_IN_A_GAP;
     }
 
     /**
@@ -162,7 +218,9 @@ public final class IntegrityTracker {
         closeSession();
         long missing = Math.max(0, expected - delivered);
         late = Math.min(late, missing);
-        return new Delivery(expected, delivered, missing - late, late, duplicated, reordered, scheduleMismatches, sessions);
+        long lost = missing - late;
+        return new Delivery(expected, delivered, lost, late, duplicated, reordered, scheduleMismatches, sessions,
+                Math.min(reconnectGapsOwed, lost), duplicatedAcrossReconnect);
     }
 
     /** The open session's owed events of the window after the highest seq seen. */
@@ -175,16 +233,22 @@ public final class IntegrityTracker {
         return Math.max(0, last - first + 1);
     }
 
-    /** One subscriber's (or, summed, a cell's) delivery figures. */
+    /**
+     * One subscriber's (or, summed, a cell's) delivery figures.
+     *
+     * @param lostAcrossReconnect       of {@code lost}, those in a gap a resume opened
+     * @param duplicatedAcrossReconnect of {@code duplicated}, those a resume sent again
+     */
     public record Delivery(long expected, long delivered, long lost, long late, long duplicated, long reordered,
-                           long scheduleMismatches, long sessions) {
+                           long scheduleMismatches, long sessions, long lostAcrossReconnect, long duplicatedAcrossReconnect) {
 
-        public static final Delivery NONE = new Delivery(0, 0, 0, 0, 0, 0, 0, 0);
+        public static final Delivery NONE = new Delivery(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
         public Delivery plus(Delivery o) {
             return new Delivery(expected + o.expected, delivered + o.delivered, lost + o.lost, late + o.late,
                     duplicated + o.duplicated, reordered + o.reordered,
-                    scheduleMismatches + o.scheduleMismatches, sessions + o.sessions);
+                    scheduleMismatches + o.scheduleMismatches, sessions + o.sessions,
+                    lostAcrossReconnect + o.lostAcrossReconnect, duplicatedAcrossReconnect + o.duplicatedAcrossReconnect);
         }
     }
 }

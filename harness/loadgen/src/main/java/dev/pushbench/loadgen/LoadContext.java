@@ -24,6 +24,8 @@ final class LoadContext {
     final LongAdder pollRequests = new LongAdder();
     final LongAdder emptyPolls = new LongAdder();
     final LongAdder protocolErrors = new LongAdder();
+    /** Unasked ends after the ramp, their causes, and the reconnects: the {@code resilience} figures. */
+    final Reconnects reconnectLedger;
     /**
      * A send the generator planned on its own timer that ran this long after its plan or more is late:
      * the generator, not the server, fell behind (a busy timer thread, a starved process).
@@ -47,6 +49,7 @@ final class LoadContext {
         this.recorders = recorders;
         this.window = window;
         this.timer = timer;
+        this.reconnectLedger = new Reconnects(spec);
     }
 
     /** The Jetty engine, for the subscribers written on it. */

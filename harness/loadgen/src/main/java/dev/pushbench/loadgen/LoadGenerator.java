@@ -110,7 +110,7 @@ public final class LoadGenerator {
              PrintStream hlogOut = new PrintStream(Files.newOutputStream(spec.hlogFile()), false, "UTF-8")) {
             HistogramLogWriter hlog = new HistogramLogWriter(hlogOut);
             long startMillis = System.currentTimeMillis();
-            hlog.outputComment("pushbench load generator: values in nanoseconds; tags: latency, latency-actual, connect, tcp-connect, connect-call, tls-handshake, poll");
+            hlog.outputComment("pushbench load generator: values in nanoseconds; tags: latency, latency-actual, connect, tcp-connect, connect-call, tls-handshake, poll, resume");
             hlog.outputLogFormatVersion();
             hlog.outputStartTime(startMillis);
             hlog.setBaseTime(startMillis);
@@ -138,6 +138,7 @@ public final class LoadGenerator {
             long measureStart = System.nanoTime() + spec.warmup().toNanos();
             long measureEnd = measureStart + spec.duration().toNanos();
             window.set(measureStart, measureEnd);
+            context.reconnectLedger.counting = true; // resilience covers the cell after the ramp
             phase(ControlMessage.Phase.WARMUP, context);
             tickUntil(hlog, recorders, context, ControlMessage.Phase.WARMUP, measureStart);
             Snapshot atStart = new Snapshot(cpu.read(), context);
@@ -354,7 +355,8 @@ public final class LoadGenerator {
                 HistogramSummary.ofNanos(rec.total(Metric.LATENCY_ACTUAL)), HistogramSummary.ofNanos(rec.total(Metric.CONNECT)),
                 HistogramSummary.ofNanos(rec.total(Metric.TCP_CONNECT)), HistogramSummary.ofNanos(rec.total(Metric.CONNECT_CALL)),
                 tlsHandshake, poll, polling, window, health,
-                costs(d, atStart, atEnd), idle, null, null);
+                costs(d, atStart, atEnd), idle, null, context.reconnectLedger.result(
+                        HistogramSummary.ofNanos(rec.total(Metric.RESUME)), d.lostAcrossReconnect(), d.duplicatedAcrossReconnect()));
     }
 
     private static LoadResult withProcess(LoadResult r, ProcessSnapshot process) {

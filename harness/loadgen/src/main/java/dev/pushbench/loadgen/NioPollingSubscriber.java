@@ -1,5 +1,6 @@
 package dev.pushbench.loadgen;
 
+import dev.pushbench.client.StreamEnd;
 import dev.pushbench.client.nio.PollStream;
 import dev.pushbench.client.nio.ProtocolViolationException;
 import java.nio.charset.StandardCharsets;
@@ -59,8 +60,8 @@ final class NioPollingSubscriber extends Subscriber {
         }
 
         @Override
-        protected void onEnd(Throwable cause) {
-            ended(cause);
+        protected void onEnd(StreamEnd end, Throwable cause) {
+            ended(end, lastReadNanos(), cause);
         }
     }
 }

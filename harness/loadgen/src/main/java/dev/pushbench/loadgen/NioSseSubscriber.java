@@ -1,5 +1,6 @@
 package dev.pushbench.loadgen;
 
+import dev.pushbench.client.StreamEnd;
 import dev.pushbench.core.Transport;
 import dev.pushbench.client.nio.SseStream;
 import dev.pushbench.client.sse.SseParser;
@@ -53,8 +54,8 @@ final class NioSseSubscriber extends Subscriber {
         }
 
         @Override
-        protected void onEnd(Throwable cause) {
-            ended(cause);
+        protected void onEnd(StreamEnd end, Throwable cause) {
+            ended(end, lastReadNanos(), cause);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.pushbench.loadgen;
 
+import dev.pushbench.client.StreamEnd;
 import dev.pushbench.core.EventFields;
 import dev.pushbench.core.Transport;
 import dev.pushbench.client.nio.WebSocketStream;
@@ -88,8 +89,8 @@ final class NioWebSocketSubscriber extends Subscriber {
         }
 
         @Override
-        protected void onEnd(Throwable cause) {
-            ended(cause);
+        protected void onEnd(StreamEnd end, Throwable cause) {
+            ended(end, lastReadNanos(), cause);
         }
 
         private String text(byte[] bytes, int offset, int length) {

@@ -1,6 +1,7 @@
 package dev.pushbench.loadgen;
 
 import dev.pushbench.client.InFlightRequest;
+import dev.pushbench.client.StreamEnd;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.BufferingResponseListener;
@@ -12,6 +13,11 @@ import org.eclipse.jetty.http.HttpHeader;
  * Long or short polling on Jetty's HttpClient: each poll a request on the subscriber's own
  * keep-alive connection (its tag), the answer buffered whole. When to poll and what an answer means
  * is {@link Polling}'s, shared with {@link NioPollingSubscriber}.
+ *
+ * <p>Ends: Jetty reopens a keep-alive connection the server closed between polls without a word, so
+ * the subscriber sees a connection end only as a failed poll ({@link StreamEnd#of} its exception) or
+ * an answer that is not a poll answer (a protocol error); its last read is the last answer (or the
+ * first poll).
  */
 final class PollingSubscriber extends Subscriber {
     private static final int MAX_ANSWER_BYTES = 64 * 1024 * 1024;
@@ -34,6 +40,7 @@ final class PollingSubscriber extends Subscriber {
         private final String tag = connectionTag();
         private volatile boolean closed;
         private final InFlightRequest request = new InFlightRequest();
+        private volatile long lastAnswerNanos = System.nanoTime();
 
         Attempt(long resumeCursor) {
             this.answers = polling.new Answers(resumeCursor);
@@ -66,13 +73,19 @@ final class PollingSubscriber extends Subscriber {
             if (closed) {
                 return;
             }
+            long lastReadNanos = result.isFailed() ? lastAnswerNanos : answeredNanos;
+            if (!result.isFailed()) {
+                lastAnswerNanos = answeredNanos;
+            }
             if (result.isFailed() || result.getResponse().getStatus() != 200
                     || !answers.answered(body, body.length, plannedNanos, answeredNanos, this)) {
                 if (!result.isFailed()) {
                     context.protocolErrors.increment();
                 }
                 closed = true;
-                lost(result.isFailed() ? result.getFailure()
+                ended(result.isFailed() ? StreamEnd.of(result.getFailure()) : StreamEnd.PROTOCOL_ERROR,
+                        lastReadNanos,
+                        result.isFailed() ? result.getFailure()
                         : new IllegalStateException("poll answer " + result.getResponse().getStatus()));
             }
         }

@@ -36,7 +36,12 @@ public final class Recorders {
         /** A TLS handshake: from the established socket to the finished handshake. */
         TLS_HANDSHAKE("tls-handshake"),
         /** Polling: answer time − planned poll time (short) or − request time (long). */
-        POLL("poll");
+        POLL("poll"),
+        /**
+         * After the ramp, per live connection that ended unasked: from the end to the first event after
+         * the subscriber resumed (the reconnect delay, the new connect, the wait for the next event).
+         */
+        RESUME("resume");
 
         private final String tag;
 

@@ -1,6 +1,7 @@
 package dev.pushbench.loadgen;
 
 import dev.pushbench.client.InFlightRequest;
+import dev.pushbench.client.StreamEnd;
 import dev.pushbench.core.EventFields;
 import dev.pushbench.client.sse.SseParser;
 import java.nio.ByteBuffer;
@@ -15,6 +16,12 @@ import org.eclipse.jetty.http.HttpHeader;
  * An EventSource, as a browser runs one: {@code GET /sse/{topic}} with {@code Accept:
  * text/event-stream}, parsed by the WHATWG rules, and on a lost connection a reconnect after the
  * server's {@code retry:} delay carrying {@code Last-Event-ID}.
+ *
+ * <p>How a stream ended, on Jetty's client: a response that completed is a clean end, or a
+ * close-delimited one when its head gave neither a length nor chunked coding (HTTP/1.x); a failure is
+ * {@link StreamEnd#of} its exception; an answer that is not an event stream a protocol error. Its
+ * last read is the last content Jetty handed over (or the request's start): Jetty reads on its own
+ * and says nothing of reads in between.
  */
 final class SseSubscriber extends Subscriber {
 
@@ -37,7 +44,9 @@ final class SseSubscriber extends Subscriber {
         private volatile boolean closed;
         private final InFlightRequest request = new InFlightRequest();
         private final SseEvents events = new SseEvents();
-        private long chunkNanos;
+        private long chunkNanos = System.nanoTime();
+        private boolean closeDelimited;
+        private boolean refused;
 
         void send(long resumeCursor) {
             Request r = context.jetty().http().newRequest(context.baseUri() + "/sse/" + topicName())
@@ -57,8 +66,13 @@ final class SseSubscriber extends Subscriber {
 
         private void checkHeaders(Response response) {
             String type = response.getHeaders().get(HttpHeader.CONTENT_TYPE);
+            closeDelimited = response.getVersion() != org.eclipse.jetty.http.HttpVersion.HTTP_2
+                    && response.getVersion() != org.eclipse.jetty.http.HttpVersion.HTTP_3
+                    && !response.getHeaders().contains(HttpHeader.CONTENT_LENGTH)
+                    && !response.getHeaders().contains(HttpHeader.TRANSFER_ENCODING, "chunked");
             if (response.getStatus() != 200 || type == null || !type.startsWith("text/event-stream")) {
                 context.protocolErrors.increment();
+                refused = true;
                 response.abort(new IllegalStateException("SSE answer " + response.getStatus() + " " + type));
             }
         }
@@ -94,7 +108,11 @@ final class SseSubscriber extends Subscriber {
                 return;
             }
             closed = true;
-            lost(result.getFailure());
+            Throwable failure = result.getFailure();
+            StreamEnd end = refused ? StreamEnd.PROTOCOL_ERROR
+                    : failure != null ? StreamEnd.of(failure)
+                    : closeDelimited ? StreamEnd.CLOSE_DELIMITED : StreamEnd.CLEAN_END;
+            ended(end, chunkNanos, failure);
         }
 
         @Override

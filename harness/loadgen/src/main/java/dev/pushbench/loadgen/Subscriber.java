@@ -1,5 +1,7 @@
 package dev.pushbench.loadgen;
 
+import dev.pushbench.client.StreamEnd;
+import dev.pushbench.client.nio.ProtocolViolationException;
 import dev.pushbench.core.Event;
 import dev.pushbench.core.EventFields;
 import dev.pushbench.loadgen.Recorders.Metric;
@@ -10,8 +12,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One simulated subscriber: one connection (at a time) to one topic. Transport clients extend it and
  * only move bytes: they call {@link #live(long)} when the subscription is live, {@link #event} for
- * each event with the raw nanosecond timestamps, and {@link #lost(Throwable)} when the connection
- * ends unasked. Accounting and recording happen here and in {@link IntegrityTracker}.
+ * each event with the raw nanosecond timestamps, and {@link #ended} when the connection ends unasked,
+ * saying how ({@link StreamEnd}) and when it last read bytes. Accounting and recording happen here, in
+ * {@link IntegrityTracker} and in {@link Reconnects}.
+ *
+ * <p>After an unasked end the subscriber reconnects after the spec's delay and resumes from the highest
+ * event it saw. After the ramp each end is classified ({@link Reconnects#classify}) and the time from
+ * the end to the first event after the resume is recorded ({@link Metric#RESUME}): from the first end
+ * when reconnect attempts fail in between.
  */
 abstract class Subscriber {
     /** Failures while closing a connection are logged this many times per process, not more. */
@@ -29,6 +37,14 @@ abstract class Subscriber {
     private boolean isLive;
     private int sessionNumber;
     private final boolean churns;
+    /** The connection being opened is a reconnect after an unasked end (until it is live). */
+    private boolean reconnecting;
+    /**
+     * When a live connection ended unasked after the ramp, until the first event after the resume: 0 when
+     * none is pending. Written on the ending connection's thread, read on the next one's (after the timer's
+     * hand-off); volatile all the same, as it is read per event next to the tracker's lock.
+     */
+    private volatile long resumeFromNanos;
 
     Subscriber(LoadContext context, int index) {
         this.context = context;
@@ -40,7 +56,7 @@ abstract class Subscriber {
 
     /** One connection of a subscriber, with its own state, so a late callback of an old one cannot confuse a new one. */
     interface Connection {
-        /** Closes it, expecting no {@link #lost} for it. */
+        /** Closes it, expecting no {@link #ended} for it. */
         void close();
     }
 
@@ -109,6 +125,7 @@ abstract class Subscriber {
     final void start(long plannedNanos) {
         synchronized (this) {
             plannedStartNanos = plannedNanos;
+            reconnecting = false;
         }
         context.subscriptions.increment();
         connect(-1);
@@ -122,6 +139,7 @@ abstract class Subscriber {
             newSession = plannedStartNanos != 0;
             planned = plannedStartNanos;
             plannedStartNanos = 0;
+            reconnecting = false;
             if (!isLive) {
                 isLive = true;
                 context.live.increment();
@@ -136,6 +154,11 @@ abstract class Subscriber {
 
     /** An event arrived; {@code receivedNanos} is when its bytes were read. */
     final void event(long seq, long intendedNanos, long sentNanos, long receivedNanos) {
+        long resumeFrom = resumeFromNanos;
+        if (resumeFrom != 0) {
+            resumeFromNanos = 0;
+            context.recorders.record(Metric.RESUME, receivedNanos - resumeFrom);
+        }
         if (integrity.onEvent(seq, intendedNanos) == IntegrityTracker.COUNTED) {
             Recorders r = context.recorders;
             r.record(Metric.LATENCY, receivedNanos - intendedNanos);
@@ -153,17 +176,32 @@ abstract class Subscriber {
             markDown();
             sessionNumber++;
             plannedStartNanos = System.nanoTime();
+            reconnecting = false;
         }
         disconnect();
         context.subscriptions.increment();
         connect(-1);
     }
 
-    /** The connection ended without being asked to: try again after the reconnect delay, resuming. */
-    final void lost(Throwable cause) {
+    /**
+     * The connection ended without being asked to: counted, classified after the ramp, and tried again
+     * after the reconnect delay, resuming from the highest event seen.
+     *
+     * @param end           how it ended, as the engine could tell
+     * @param lastReadNanos when it last read bytes (or, before any, was established or asked for); the
+     *                      Jetty engine gives the last bytes or message its subscriber saw
+     * @param cause         the failure, or null for an end the protocol allows
+     */
+    final void ended(StreamEnd end, long lastReadNanos, Throwable cause) {
+        long nowNanos = System.nanoTime();
+        if (cause instanceof ProtocolViolationException) {
+            context.protocolErrors.increment();
+        }
         boolean wasLive;
+        boolean wasReconnecting;
         synchronized (this) {
             wasLive = isLive;
+            wasReconnecting = reconnecting;
             markDown();
         }
         if (context.stopping) {
@@ -174,15 +212,34 @@ abstract class Subscriber {
         } else {
             context.connectFailures.increment();
         }
+        Reconnects reconnects = context.reconnectLedger;
+        boolean afterRamp = reconnects.counting;
+        if (afterRamp) {
+            if (wasLive) {
+                reconnects.disconnected(reconnects.classify(end, nowNanos - lastReadNanos));
+                if (resumeFromNanos == 0) {
+                    resumeFromNanos = nowNanos;
+                }
+            } else if (wasReconnecting) {
+                reconnects.reconnectFailed();
+            }
+        }
         if (cause != null) {
             context.error(getClass().getSimpleName() + " " + index + ": " + cause);
         }
         context.timer.schedule(() -> {
             if (!context.stopping) {
                 context.reconnects.increment();
+                if (afterRamp) {
+                    reconnects.reconnects.increment();
+                }
                 boolean resume;
                 synchronized (this) {
                     resume = plannedStartNanos == 0;
+                    reconnecting = true;
+                }
+                if (resume && afterRamp) {
+                    integrity.resuming();
                 }
                 connect(resume ? integrity.resumeCursor() : -1);
             }
@@ -193,14 +250,6 @@ abstract class Subscriber {
     final void protocolError(String what) {
         context.protocolErrors.increment();
         context.error(getClass().getSimpleName() + " " + index + ": " + (what.length() > 120 ? what.substring(0, 120) + "…" : what));
-    }
-
-    /** A nio engine connection ended unasked; a protocol violation also counts as a protocol error. */
-    final void ended(Throwable cause) {
-        if (cause instanceof dev.pushbench.client.nio.ProtocolViolationException) {
-            context.protocolErrors.increment();
-        }
-        lost(cause);
     }
 
     private void markDown() {

@@ -1,5 +1,6 @@
 package dev.pushbench.loadgen;
 
+import dev.pushbench.client.StreamEnd;
 import dev.pushbench.client.WebSocketOverHttp2;
 import dev.pushbench.core.EventFields;
 import java.net.URI;
@@ -14,6 +15,11 @@ import org.eclipse.jetty.websocket.client.JettyUpgradeListener;
  * A WebSocket subscriber: upgrades {@code /ws/{topic}} (RFC 6455 over HTTP/1.1, RFC 8441 extended
  * CONNECT over HTTP/2), reads the cursor frame, then one text frame per event. A lost connection is
  * resumed with {@code ?since=} the highest seq seen.
+ *
+ * <p>How a connection ended, on Jetty's client: a close frame from the server is a clean end whatever
+ * its status, except 1006, which Jetty reports for a connection that closed without one (an abrupt
+ * EOF); an error is {@link StreamEnd#of} its exception. Its last read is the last text message (or the
+ * connect): Jetty answers pings itself, so a stream carrying only pings looks silent here.
  */
 public final class WebSocketSubscriber extends Subscriber {
 
@@ -36,6 +42,7 @@ public final class WebSocketSubscriber extends Subscriber {
         private volatile Session session;
         private volatile CompletableFuture<Session> pending;
         private boolean live;
+        private volatile long lastTextNanos = System.nanoTime();
 
         void open(long resumeCursor) {
             String scheme = context.spec.protocol().isTls() ? "wss" : "ws";
@@ -47,11 +54,11 @@ public final class WebSocketSubscriber extends Subscriber {
                 pending = context.jetty().webSocket().connect(this, uri, upgrade, this);
                 pending.whenComplete((s, failure) -> {
                     if (failure != null) {
-                        fail(failure);
+                        fail(StreamEnd.of(failure), failure);
                     }
                 });
             } catch (Exception e) {
-                fail(e);
+                fail(StreamEnd.of(e), e);
             }
         }
 
@@ -74,6 +81,7 @@ public final class WebSocketSubscriber extends Subscriber {
             if (closed) {
                 return;
             }
+            lastTextNanos = receivedNanos;
             if (!fields.parse(text)) {
                 if (!live && text.startsWith("{\"cursor\":")) {
                     live = true;
@@ -92,20 +100,21 @@ public final class WebSocketSubscriber extends Subscriber {
 
         @Override
         public void onWebSocketClose(int statusCode, String reason) {
-            fail(statusCode == StatusCode.NORMAL ? null : new IllegalStateException("closed " + statusCode + " " + reason));
+            fail(statusCode == StatusCode.ABNORMAL ? StreamEnd.ABRUPT_EOF : StreamEnd.CLEAN_END,
+                    statusCode == StatusCode.NORMAL ? null : new IllegalStateException("closed " + statusCode + " " + reason));
         }
 
         @Override
         public void onWebSocketError(Throwable cause) {
-            fail(cause);
+            fail(StreamEnd.of(cause), cause);
         }
 
-        private void fail(Throwable cause) {
+        private void fail(StreamEnd end, Throwable cause) {
             if (closed) {
                 return;
             }
             closed = true;
-            lost(cause);
+            ended(end, lastTextNanos, cause);
         }
 
         @Override

@@ -81,4 +81,70 @@ class IntegrityTrackerTest {
         assertEquals(1, d.lost(), "the gap");
         assertEquals(4, d.late(), "17..20, after the highest seq seen");
     }
+
+    @Test
+    void aResumeThatSkipsEventsLosesThemAcrossTheReconnectCountingOnlyWhatTheWindowOwed() {
+        IntegrityTracker t = trackerFromStart(); // owed 11..20
+        deliver(t, 6, 12);
+        t.resuming(); // from 12
+        deliver(t, 13, 13); // a resumed stream that goes on: no gap
+        t.resuming(); // from 13
+        deliver(t, 17, 25); // the server started after 16: 14, 15, 16 skipped
+        IntegrityTracker.Delivery d = t.finish();
+        assertEquals(3, d.lost());
+        assertEquals(3, d.lostAcrossReconnect());
+        assertEquals(0, d.duplicatedAcrossReconnect());
+    }
+
+    @Test
+    void aSkippedEventThatComesLaterIsNotLostAcrossTheReconnect() {
+        IntegrityTracker t = trackerFromStart();
+        deliver(t, 6, 12);
+        t.resuming();
+        deliver(t, 15, 20); // 13, 14 skipped
+        deliver(t, 14, 14); // 14 comes after all
+        IntegrityTracker.Delivery d = t.finish();
+        assertEquals(1, d.lost());
+        assertEquals(1, d.lostAcrossReconnect());
+        assertEquals(1, d.reordered());
+    }
+
+    @Test
+    void aGapBeforeTheWindowIsNotOwedAndAGapNotAfterAResumeIsNotTheReconnects() {
+        IntegrityTracker t = trackerFromStart(); // owed 11..20
+        deliver(t, 6, 7);
+        t.resuming();
+        deliver(t, 10, 13); // 8, 9 skipped by the resume, but before the window
+        deliver(t, 15, 20); // 14 skipped on a stream that was not resuming
+        IntegrityTracker.Delivery d = t.finish();
+        assertEquals(1, d.lost(), "14: the window owed neither 8 nor 9");
+        assertEquals(0, d.lostAcrossReconnect());
+    }
+
+    @Test
+    void aResumeBeforeTheLastEventSeenDuplicatesTheEventsItSendsAgain() {
+        IntegrityTracker t = trackerFromStart();
+        deliver(t, 6, 15);
+        t.resuming(); // from 15; the server starts after 12
+        deliver(t, 13, 20);
+        IntegrityTracker.Delivery d = t.finish();
+        assertEquals(3, d.duplicated());
+        assertEquals(3, d.duplicatedAcrossReconnect());
+        assertEquals(0, d.lost());
+    }
+
+    @Test
+    void aNewSessionResumesNothing() {
+        IntegrityTracker t = trackerFromStart();
+        deliver(t, 6, 15);
+        t.resuming();
+        t.startSession(15, 0); // a new subscription from the newest event: nothing of it is a resume
+        deliver(t, 14, 14); // a duplicate, not the reconnect's
+        deliver(t, 18, 20);
+        IntegrityTracker.Delivery d = t.finish();
+        assertEquals(1, d.duplicated());
+        assertEquals(0, d.duplicatedAcrossReconnect());
+        assertTrue(d.lost() >= 2, "16, 17 at least (the first session was owed the window too)");
+        assertEquals(0, d.lostAcrossReconnect());
+    }
 }

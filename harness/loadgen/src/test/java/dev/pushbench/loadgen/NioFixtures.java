@@ -40,13 +40,24 @@ final class NioFixtures implements AutoCloseable {
     /** With the short-polling interval and the long-polling hold (which sizes the poll timeouts). */
     NioFixtures(int port, Transport transport, Duration idleTimeout, Duration reconnectDelay, Duration shortPollInterval,
                 Duration longPollHold) throws Exception {
+        this(port, transport, idleTimeout, reconnectDelay, shortPollInterval, longPollHold, Duration.ZERO, false);
+    }
+
+    /**
+     * With what stands on the path: its idle timeout (zero: none known) and whether a proxy does. The
+     * subscriber's whole life counts as "after the ramp" here: its ends are classified from the start.
+     */
+    NioFixtures(int port, Transport transport, Duration idleTimeout, Duration reconnectDelay, Duration shortPollInterval,
+                Duration longPollHold, Duration pathIdleTimeout, boolean proxied) throws Exception {
         engine = new NioEngine(dev.pushbench.client.nio.NioEngineConfig.http1(new InetSocketAddress("127.0.0.1", port), idleTimeout, 1));
         LoadSpec spec = new LoadSpec("127.0.0.1", port, Protocol.HTTP_1_1, transport, 1, 1, 0, schedule,
                 Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO, shortPollInterval, longPollHold,
-                Duration.ofSeconds(15), reconnectDelay, Path.of("unused.hlog"), null, ClientEngineKind.NIO, java.util.List.of());
+                Duration.ofSeconds(15), reconnectDelay, Path.of("unused.hlog"), null, ClientEngineKind.NIO, java.util.List.of(),
+                pathIdleTimeout, proxied);
         Window window = new Window();
         window.set(schedule.t0Nanos() - TimeUnit.SECONDS.toNanos(1), schedule.t0Nanos() + TimeUnit.HOURS.toNanos(1));
         context = new LoadContext("nio-test-", spec, engine, new Recorders(), window, timer);
+        context.reconnectLedger.counting = true;
     }
 
     Subscriber subscriber() {

@@ -483,7 +483,7 @@ public final class Http2Codec extends HttpCodec {
         public void onReset(ResetFrame frame) {
             run(() -> {
                 if (frame.getStreamId() == streamId && exchange != null) {
-                    throw new IOException("the server reset stream " + streamId + " (" + request.method() + " "
+                    throw new StreamResetException("the server reset stream " + streamId + " (" + request.method() + " "
                             + request.target() + ") with " + errorName(frame.getError()));
                 }
             });
@@ -623,7 +623,7 @@ public final class Http2Codec extends HttpCodec {
         goAway = frame;
         boolean covered = frame.getError() == ErrorCode.NO_ERROR.code && streamId != 0 && streamId <= frame.getLastStreamId();
         if (exchange != null && !covered) {
-            throw new IOException("the server sent GOAWAY (" + describe(frame) + ") while stream " + streamId + " ("
+            throw new StreamResetException("the server sent GOAWAY (" + describe(frame) + ") while stream " + streamId + " ("
                     + request.method() + " " + request.target() + ") was in progress");
         }
     }

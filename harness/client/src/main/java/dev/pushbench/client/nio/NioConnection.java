@@ -1,5 +1,6 @@
 package dev.pushbench.client.nio;
 
+import dev.pushbench.client.StreamEnd;
 import dev.pushbench.core.EventFields;
 import java.io.EOFException;
 import java.io.IOException;
@@ -24,7 +25,9 @@ import javax.net.ssl.SSLHandshakeException;
  * {@link #onRead}, {@link #onEndOfStream()} and {@link #onEnd} then run on the selector thread.
  * {@link #close()} (any thread) ends it quietly: after it, no callback reports anything. An end the
  * client did not ask for (the server closed, an I/O error, a protocol violation, the idle or connect
- * timeout) is reported once through {@link #onEnd}, with null for a clean end of the stream.
+ * timeout) is reported once through {@link #onEnd}, with how it ended ({@link StreamEnd}) and the
+ * failure if there was one (null for an end the protocol allows); {@link #lastReadNanos()} then says
+ * when the connection last read bytes, which is the receive time it keeps for each read anyway.
  *
  * <p>TLS ({@code https1.1}, {@code h2}) is invisible to the subclass: after the TCP connect the
  * connection handshakes with its own {@link SSLEngine} on the selector thread (delegated tasks run
@@ -58,7 +61,15 @@ public abstract class NioConnection {
     private volatile boolean closed;
     private long connectStartNanos;
     private long lastActivityNanos;
+    /** When the last read brought bytes (the TCP connect, before any): the receive time of its events. */
     private long receivedNanos;
+    /**
+     * The read before that one: the silence before bytes that end the stream (a last chunk, a close frame,
+     * a TLS close_notify) ends there. Set to {@link #receivedNanos} when the end comes without bytes.
+     */
+    private long readBeforeNanos;
+    /** Set while the peer's close is being handled: a clean end reported meanwhile was delimited by the close. */
+    private boolean atEndOfStream;
     /** What a write left unwritten (rare: requests and control frames are small). */
     private ByteBuffer pending;
     /** TLS only: this connection's engine, from the TCP connect to the release. */
@@ -119,6 +130,17 @@ public abstract class NioConnection {
     }
 
     /**
+     * For {@link #onEnd}: when the connection last read bytes before its end ({@link System#nanoTime()};
+     * over TLS, records of any kind), or was established if it read none, to tell how long it was silent
+     * before it ended. An end that came with bytes (a last chunk, a close frame, END_STREAM, RST_STREAM, a
+     * close_notify) was read by a read of its own: the time is that of the read before it, so a silence
+     * a proxy ends politely still shows. The cost per read is one copy of the receive time it keeps anyway.
+     */
+    protected final long lastReadNanos() {
+        return readBeforeNanos;
+    }
+
+    /**
      * The connect call is about to start ({@link System#nanoTime()}), on the selector thread: how late
      * that is against a plan is the client's own delay (a busy selector thread, a starved process).
      */
@@ -140,11 +162,25 @@ public abstract class NioConnection {
     protected void onClosing() throws IOException {
     }
 
-    /** The connection ended without being asked: {@code cause} is null for a clean end of the stream. */
-    protected abstract void onEnd(Throwable cause);
+    /**
+     * The connection ended without being asked, on the selector thread: {@code end} says how (a clean
+     * end of the stream, a close that delimited a body, a cut, a reset, a failure); {@code cause} is the
+     * failure, null for an end the protocol allows ({@link StreamEnd#CLEAN_END}, {@link StreamEnd#CLOSE_DELIMITED}),
+     * and may explain a clean end (a WebSocket close frame other than 1000).
+     */
+    protected abstract void onEnd(StreamEnd end, Throwable cause);
 
-    /** Ends the connection and reports it through {@link #onEnd}; on the selector thread. */
+    /**
+     * Ends the connection and reports it through {@link #onEnd}; on the selector thread. Null is a clean
+     * end ({@link StreamEnd#CLOSE_DELIMITED} while the peer's close is being handled); a failure's end
+     * is {@link StreamEnd#of}.
+     */
     protected final void fail(Throwable cause) {
+        end(cause != null ? StreamEnd.of(cause) : atEndOfStream ? StreamEnd.CLOSE_DELIMITED : StreamEnd.CLEAN_END, cause);
+    }
+
+    /** Ends the connection and reports it through {@link #onEnd} as {@code end}; on the selector thread. */
+    protected final void end(StreamEnd end, Throwable cause) {
         if (closed) {
             release(false);
             return;
@@ -152,7 +188,7 @@ public abstract class NioConnection {
         closed = true;
         release(false);
         try {
-            onEnd(cause);
+            onEnd(end, cause);
         } catch (RuntimeException e) {
             // the selector thread serves other connections: a failing listener must not end it
             System.err.println(Thread.currentThread().getName() + ": reporting the end of a connection failed: " + e);
@@ -259,6 +295,8 @@ public abstract class NioConnection {
         engine.tcpConnectNanos.accept(now - connectStartNanos);
         engine.connectionsOpened.increment();
         lastActivityNanos = now;
+        receivedNanos = now; // silent since established, until the first read
+        readBeforeNanos = now;
         key.interestOps(SelectionKey.OP_READ);
         if (engine.tls == null) {
             state = OPEN;
@@ -299,13 +337,14 @@ public abstract class NioConnection {
                 int n = channel.read(buffer);
                 if (n <= 0) {
                     if (n < 0) {
-                        onEndOfStream();
-                        fail(null);
+                        readBeforeNanos = receivedNanos; // an EOF brings no bytes: the silence runs to the last read
+                        peerClosed();
                     }
                     return;
                 }
                 loop.countIn(n);
                 long now = System.nanoTime();
+                readBeforeNanos = receivedNanos;
                 receivedNanos = now;
                 lastActivityNanos = now;
                 if (!closed) {
@@ -320,7 +359,15 @@ public abstract class NioConnection {
         }
     }
 
+    /** The peer closed its side: the subclass says whether that ended the stream cleanly (a body delimited by the close). */
+    private void peerClosed() throws IOException {
+        atEndOfStream = true;
+        onEndOfStream();
+        fail(null);
+    }
+
     final void checkTimeouts(long now) {
+        readBeforeNanos = receivedNanos; // any end found here comes without bytes (about once a second: not per read)
         if (state == CONNECTING && now - connectStartNanos > engine.connectTimeoutNanos) {
             fail(new SocketTimeoutException("connect to " + engine.hostHeader + " timed out after "
                     + NioEngine.CONNECT_TIMEOUT_SECONDS + " s"));
@@ -354,12 +401,14 @@ public abstract class NioConnection {
                 int n = channel.read(records);
                 if (n <= 0) {
                     if (n < 0) {
+                        readBeforeNanos = receivedNanos;
                         endOfTlsStream();
                     }
                     return; // a leftover stays where it is
                 }
                 loop.countIn(n);
                 long now = System.nanoTime();
+                readBeforeNanos = receivedNanos;
                 receivedNanos = now;
                 lastActivityNanos = now;
                 boolean full = !records.hasRemaining();
@@ -401,8 +450,7 @@ public abstract class NioConnection {
                     // close_notify: the server ended the stream
                     deliver(plain);
                     if (state == OPEN) {
-                        onEndOfStream();
-                        fail(null);
+                        peerClosed();
                     } else if (state == HANDSHAKING) {
                         throw new SSLHandshakeException("the server closed the TLS session during the handshake");
                     }
@@ -539,8 +587,7 @@ public abstract class NioConnection {
             throw new SSLHandshakeException("the server closed the connection during the TLS handshake, without an alert"
                     + " (as a Jetty server does when it accepts none of the ALPN protocols offered)");
         }
-        onEndOfStream();
-        fail(null);
+        peerClosed();
     }
 
     /** A TLS failure while handshaking names the server and what was offered; anything else stays as it is. */

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
  *   final class Poller extends PollStream {
  *       Poller() { super(engine, Duration.ofSeconds(10)); }
  *       protected void onAnswer(byte[] body, int length) { ... read it ... poll("/poll/t0?since=" + cursor); }
- *       protected void onEnd(Throwable cause) { ... reconnect ... }
+ *       protected void onEnd(StreamEnd end, Throwable cause) { ... reconnect ... }
  *   }
  *   Poller p = new Poller();
  *   p.open();
@@ -28,7 +28,7 @@ import java.util.concurrent.TimeoutException;
  * second). Ends: an answer that is not 200 {@code application/json} is a protocol violation; one
  * longer than {@value #MAX_ANSWER_BYTES} bytes, a timeout, or the server closing the connection
  * (between polls too) is a failure; an answer delimited by the close is delivered, then the
- * connection ends cleanly ({@link #onEnd} with null).
+ * connection ends cleanly ({@link #onEnd} with {@code CLOSE_DELIMITED} and null).
  *
  * <p>Cost per poll, once warm: the request is written from the codec's reused buffer, the answer
  * read into this stream's reused buffer; what a poll allocates is the caller's target String and

@@ -14,12 +14,14 @@ import java.io.IOException;
  *   final class Stream extends SseStream {
  *       Stream() { super(engine, "/sse/t0", lastSeq); }
  *       public void onEvent(SseParser event) { ... event.data() ... receivedNanos() ... }
- *       protected void onEnd(Throwable cause) { ... reconnect ... }
+ *       protected void onEnd(StreamEnd end, Throwable cause) { ... reconnect ... }
  *   }
  *   new Stream().open();
  * </pre>
  *
- * <p>The end of the response body (its last chunk) is a clean end: {@link #onEnd} with null.
+ * <p>The end of the response body (its last chunk) is a clean end: {@link #onEnd} with
+ * {@code CLEAN_END} and null; a body delimited by the close (no length, not chunked) ends as
+ * {@code CLOSE_DELIMITED}; the close before the last chunk as {@code ABRUPT_EOF}.
  */
 public abstract class SseStream extends NioConnection implements SseParser.Listener {
     private static final String[] NEW_SUBSCRIPTION = {"Accept", "text/event-stream", "Cache-Control", "no-cache"};

@@ -1,5 +1,6 @@
 package dev.pushbench.client.nio;
 
+import dev.pushbench.client.StreamEnd;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,13 +23,13 @@ import java.util.concurrent.ThreadLocalRandom;
  *   final class Socket extends WebSocketStream {
  *       Socket() { super(engine, "/ws/t0?since=41"); }
  *       public void onText(byte[] bytes, int offset, int length) { ... }
- *       protected void onEnd(Throwable cause) { ... }
+ *       protected void onEnd(StreamEnd end, Throwable cause) { ... }
  *   }
  *   new Socket().open();
  * </pre>
  *
- * <p>Ends: a close frame with status 1000 is a clean end ({@link #onEnd} with null), any other
- * status, a refused upgrade, or the connection closing without a close frame is a failure. A
+ * <p>Ends: a close frame is the protocol's end ({@link StreamEnd#CLEAN_END}), with a cause when its
+ * status is not 1000; a refused upgrade, or the connection closing without a close frame is a failure. A
  * {@link #close()} asked by the client sends a close frame (1000) before it lets the socket go.
  */
 public abstract class WebSocketStream extends NioConnection implements WebSocketFrameParser.Listener {
@@ -168,7 +169,8 @@ public abstract class WebSocketStream extends NioConnection implements WebSocket
                 ? new byte[0]
                 : new byte[] {(byte) (statusCode >>> 8), (byte) statusCode};
         writeFrame(maskedFrame(WebSocketFrameParser.OP_CLOSE, echo, 0, echo.length, ThreadLocalRandom.current().nextInt()));
-        fail(statusCode == NORMAL_CLOSURE ? null : new IOException("closed by the server: " + statusCode + " " + reason));
+        // a close frame is the protocol's end whatever its status; a status other than 1000 is still worth saying
+        end(StreamEnd.CLEAN_END, statusCode == NORMAL_CLOSURE ? null : new IOException("closed by the server: " + statusCode + " " + reason));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.pushbench.client.nio;
 
+import dev.pushbench.client.StreamEnd;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -8,10 +9,12 @@ import java.util.concurrent.CompletableFuture;
  * A test-only connection driving an {@link HttpCodec} as the engine's streams do: the codec comes
  * from {@link NioEngine#newCodec} (or, with a window size, is an {@link Http2Codec} with that window)
  * once connected, {@link #onStarted} sends the first request, and the subclass hears the exchange.
- * {@link #ended} completes with the end's cause (null: a clean end of the stream).
+ * {@link #ended} completes with the end's cause (null: a clean end of the stream), {@link #endedAs}
+ * with how it ended.
  */
 abstract class H2TestConnection extends NioConnection implements HttpCodec.Exchange {
     final CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    final CompletableFuture<StreamEnd> endedAs = new CompletableFuture<>();
     private final int receiveWindowBytes;
     HttpCodec codec;
 
@@ -49,7 +52,8 @@ abstract class H2TestConnection extends NioConnection implements HttpCodec.Excha
     }
 
     @Override
-    protected final void onEnd(Throwable cause) {
+    protected final void onEnd(StreamEnd end, Throwable cause) {
+        endedAs.complete(end);
         ended.complete(cause);
     }
 

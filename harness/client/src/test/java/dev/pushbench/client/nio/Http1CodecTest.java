@@ -192,7 +192,7 @@ class Http1CodecTest {
                 }
 
                 @Override
-                protected void onEnd(Throwable cause) {
+                protected void onEnd(dev.pushbench.client.StreamEnd end, Throwable cause) {
                 }
             };
             connection.open();
@@ -247,7 +247,7 @@ class Http1CodecTest {
         }
 
         @Override
-        protected void onEnd(Throwable cause) {
+        protected void onEnd(dev.pushbench.client.StreamEnd end, Throwable cause) {
         }
     }
 

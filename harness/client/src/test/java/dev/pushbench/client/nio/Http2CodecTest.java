@@ -265,6 +265,7 @@ class Http2CodecTest {
             Throwable cause = endOf(scripted.address(), HttpRequest.get("/sse/t0"));
             assertInstanceOf(IOException.class, cause);
             assertEquals("the server reset stream 1 (GET /sse/t0) with CANCEL_STREAM_ERROR (0x8)", cause.getMessage());
+            assertEquals(dev.pushbench.client.StreamEnd.RESET, dev.pushbench.client.StreamEnd.of(cause), "an RST_STREAM is a reset");
         }
     }
 
@@ -276,6 +277,7 @@ class Http2CodecTest {
             assertInstanceOf(IOException.class, cause);
             assertEquals("the server sent GOAWAY (ENHANCE_YOUR_CALM_ERROR (0xb), last stream 0, \"calm down\") while"
                     + " stream 1 (GET /sse/t0) was in progress", cause.getMessage());
+            assertEquals(dev.pushbench.client.StreamEnd.RESET, dev.pushbench.client.StreamEnd.of(cause), "a GOAWAY cutting the exchange is a reset");
         }
     }
 

@@ -275,7 +275,7 @@ public final class NioTlsFootprint {
         }
 
         @Override
-        protected void onEnd(Throwable cause) {
+        protected void onEnd(dev.pushbench.client.StreamEnd end, Throwable cause) {
             if (counters.ends.getAndIncrement() == 0) {
                 System.err.println("a connection ended: " + cause);
             }

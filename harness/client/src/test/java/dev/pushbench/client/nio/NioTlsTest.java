@@ -349,7 +349,7 @@ class NioTlsTest {
         }
 
         @Override
-        protected void onEnd(Throwable cause) {
+        protected void onEnd(dev.pushbench.client.StreamEnd end, Throwable cause) {
             ends.incrementAndGet();
             ended.complete(Optional.ofNullable(cause));
         }

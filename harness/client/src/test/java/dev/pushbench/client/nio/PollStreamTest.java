@@ -62,7 +62,7 @@ class PollStreamTest {
         }
 
         @Override
-        protected void onEnd(Throwable cause) {
+        protected void onEnd(dev.pushbench.client.StreamEnd how, Throwable cause) {
             end.complete(cause);
         }
     }

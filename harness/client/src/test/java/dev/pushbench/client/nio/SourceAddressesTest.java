@@ -45,7 +45,7 @@ class SourceAddressesTest {
         }
 
         @Override
-        protected void onEnd(Throwable cause) {
+        protected void onEnd(dev.pushbench.client.StreamEnd end, Throwable cause) {
         }
     }
 

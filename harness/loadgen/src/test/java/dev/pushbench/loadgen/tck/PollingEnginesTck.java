@@ -69,6 +69,9 @@ public abstract class PollingEnginesTck {
             assertEquals(0, result.loadgen().protocolErrors(), () -> "protocol errors; last error " + result.loadgen().lastError());
             assertEquals((long) CONNECTIONS, result.connections().connected(), () -> String.valueOf(result.connections()));
             assertEquals(0, result.connections().disconnects(), () -> String.valueOf(result.connections()));
+            assertEquals(0L, result.resilience().disconnects(), () -> String.valueOf(result.resilience()));
+            assertEquals(0L, result.resilience().cutsByCause().error(), () -> String.valueOf(result.resilience()));
+            assertEquals(0L, result.resilience().resumeMicros().count(), () -> String.valueOf(result.resilience()));
             assertTrue(result.polling().requests() > 0, () -> String.valueOf(result.polling()));
             long timed = result.pollMicros() == null ? 0 : result.pollMicros().count();
             if (transport == Transport.SHORT_POLLING) {
