@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -99,6 +100,11 @@ public final class ProxyProcess implements AutoCloseable {
      *                     does not listen within {@code timeout}; the proxy is killed in that case
      */
     public static ProxyProcess start(ProxySetup setup, ProxyConfig config, Duration timeout) throws IOException {
+        Objects.requireNonNull(setup, "setup");
+        Objects.requireNonNull(config, "config");
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
         Path executable = setup.kind().executable().orElseThrow(() -> new IOException(setup.kind()
                 + " is not installed (no " + setup.kind() + " on PATH or in /usr/sbin); install the Debian package "
                 + setup.kind().debianPackage()));
