@@ -44,6 +44,8 @@ public final class ProxyConfigs {
     static final int NGINX_DEBIAN_WORKER_CONNECTIONS = 768;
     /** Connections a proxy needs beyond the cell's: listeners, idle upstream connections, the runner's probes. */
     static final int CONNECTION_HEADROOM = 256;
+    /** Open files a proxy process holds besides connections: listeners, logs, epoll, pipes, HAProxy's 28 at most. */
+    static final int PROCESS_FILES = 64;
 
     static final String NGINX_FILE = "nginx.conf";
     /** Where nginx's temp paths are, in the cell's directory. */
@@ -94,7 +96,9 @@ public final class ProxyConfigs {
         if (reason.isPresent() || setup.profile() != ProxyProfile.PUSH || openFilesLimit <= 0) {
             return reason;
         }
-        long needed = 2L * setup.connections() + CONNECTION_HEADROOM;
+        // what the generated configuration provides for: nginx's worker_connections is 2 × connections + 256,
+        // HAProxy's maxconn connections + 256, for which it wants 2 × maxconn plus a few dozen files (28 in 2.6)
+        long needed = 2L * (setup.connections() + CONNECTION_HEADROOM) + PROCESS_FILES;
         if (needed > openFilesLimit) {
             return Optional.of(setup.kind() + " in one process needs 2 open files per connection (client and server side):"
                     + " " + needed + " for " + setup.connections() + " connections, over the open-file limit of "

@@ -129,7 +129,7 @@ class ProxyConfigsTest {
             ProxySetup push = new ProxySetup(kind, ProxyProfile.PUSH, Protocol.HTTP_1_1, Transport.SSE, "127.0.0.1", 18080, 18081,
                     Duration.ofSeconds(15), Duration.ofSeconds(30), 19_000, dir);
             String reason = ProxyConfigs.unsupported(push, 20_000).orElseThrow();
-            assertTrue(reason.contains("38256 for 19000 connections, over the open-file limit of 20000"), reason);
+            assertTrue(reason.contains("38576 for 19000 connections, over the open-file limit of 20000"), reason);
             assertEquals(Optional.empty(), ProxyConfigs.unsupported(push, 40_000));
             ProxySetup stock = new ProxySetup(kind, ProxyProfile.STOCK, Protocol.HTTP_1_1, Transport.SSE, "127.0.0.1", 18080, 18081,
                     Duration.ofSeconds(15), Duration.ofSeconds(30), 19_000, dir);
