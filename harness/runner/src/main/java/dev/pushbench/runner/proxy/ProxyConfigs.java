@@ -1,5 +1,6 @@
 package dev.pushbench.runner.proxy;
 
+import dev.pushbench.core.ProcessStats;
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.TlsMaterial;
 import dev.pushbench.core.Transport;
@@ -43,6 +44,8 @@ public final class ProxyConfigs {
     static final int NGINX_DEBIAN_WORKER_CONNECTIONS = 768;
     /** Connections a proxy needs beyond the cell's: listeners, idle upstream connections, the runner's probes. */
     static final int CONNECTION_HEADROOM = 256;
+    /** Open files a proxy process holds besides connections: listeners, logs, epoll, pipes, HAProxy's 28 at most. */
+    static final int PROCESS_FILES = 64;
 
     static final String NGINX_FILE = "nginx.conf";
     /** Where nginx's temp paths are, in the cell's directory. */
@@ -70,6 +73,36 @@ public final class ProxyConfigs {
             return Optional.of("nginx 1.22 does not carry WebSocket over HTTP/2: it has no RFC 8441 extended CONNECT"
                     + " (it does not announce SETTINGS_ENABLE_CONNECT_PROTOCOL and its HTTP/2 module refuses CONNECT),"
                     + " so a WebSocket through it needs HTTP/1.1 on the client side");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why the proxy cannot carry the cell of {@code setup} here, or empty when it can: the reasons of
+     * {@link #unsupported(ProxyKind, Transport, Protocol)}, and for the push profile, which is sized to
+     * carry every connection, whether one proxy process can hold two open files per connection (the
+     * client side and the server side) within the open-file limit it inherits from this process. nginx
+     * spreads connections over its workers, each with that limit, but the kernel does not spread accepts
+     * evenly, so one worker may get them all; HAProxy carries them all in its one worker. Stock is not
+     * judged: its own limits (nginx's 768 worker connections, HAProxy's maxconn derived from the limit)
+     * are what it measures.
+     */
+    public static Optional<String> unsupported(ProxySetup setup) {
+        return unsupported(setup, ProcessStats.maxOpenFiles());
+    }
+
+    static Optional<String> unsupported(ProxySetup setup, long openFilesLimit) {
+        Optional<String> reason = unsupported(setup.kind(), setup.transport(), setup.clientProtocol());
+        if (reason.isPresent() || setup.profile() != ProxyProfile.PUSH || openFilesLimit <= 0) {
+            return reason;
+        }
+        // what the generated configuration provides for: nginx's worker_connections is 2 × connections + 256,
+        // HAProxy's maxconn connections + 256, for which it wants 2 × maxconn plus a few dozen files (28 in 2.6)
+        long needed = 2L * (setup.connections() + CONNECTION_HEADROOM) + PROCESS_FILES;
+        if (needed > openFilesLimit) {
+            return Optional.of(setup.kind() + " in one process needs 2 open files per connection (client and server side):"
+                    + " " + needed + " for " + setup.connections() + " connections, over the open-file limit of "
+                    + openFilesLimit + " (ulimit -n) it would inherit; raise the limit or run fewer connections");
         }
         return Optional.empty();
     }

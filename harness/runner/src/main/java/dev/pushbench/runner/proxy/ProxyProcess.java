@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +23,7 @@ import java.util.stream.Collectors;
  * A running nginx or HAProxy in front of one cell's server: started in the foreground by the runner,
  * its output in {@code proxy.log} in the cell's directory, stopped with the cell. Its CPU time and
  * memory are read from {@code /proc}, summed over the started process and all its descendants (nginx:
- * master and workers; HAProxy: one process with threads).
+ * master and workers; HAProxy: master and one worker with a thread per CPU).
  *
  * <pre>
  *   ProxyConfig config = ProxyConfigs.write(setup);
@@ -99,6 +100,11 @@ public final class ProxyProcess implements AutoCloseable {
      *                     does not listen within {@code timeout}; the proxy is killed in that case
      */
     public static ProxyProcess start(ProxySetup setup, ProxyConfig config, Duration timeout) throws IOException {
+        Objects.requireNonNull(setup, "setup");
+        Objects.requireNonNull(config, "config");
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+        }
         Path executable = setup.kind().executable().orElseThrow(() -> new IOException(setup.kind()
                 + " is not installed (no " + setup.kind() + " on PATH or in /usr/sbin); install the Debian package "
                 + setup.kind().debianPackage()));
@@ -113,8 +119,9 @@ public final class ProxyProcess implements AutoCloseable {
         List<String> command = setup.kind() == ProxyKind.NGINX
                 // the configuration says daemon off: nginx stays in the foreground as the runner's child
                 ? List.of(executable.toString(), "-p", dir + "/", "-c", file.toString())
-                // -db: foreground, no master-worker; HAProxy runs as one process with threads
-                : List.of(executable.toString(), "-db", "-f", file.toString());
+                // -W: master-worker, as Debian's systemd unit runs it (-Ws), which also writes the pidfile;
+                // -db: in the foreground, as the runner's child
+                : List.of(executable.toString(), "-W", "-db", "-f", file.toString());
         Process process = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -153,7 +160,7 @@ public final class ProxyProcess implements AutoCloseable {
         return kind;
     }
 
-    /** The PID of the process the runner started (nginx's master, HAProxy's only process). */
+    /** The PID of the process the runner started: the master, of nginx or of HAProxy. */
     public long pid() {
         return process.pid();
     }
@@ -217,23 +224,32 @@ public final class ProxyProcess implements AutoCloseable {
 
     /**
      * Stops the proxy with SIGTERM, waits up to {@link #STOP_GRACE}, kills what is left, and returns once
-     * every process of the tree is gone.
+     * every process of the tree is gone (or, at worst after another {@link #STOP_GRACE}, only zombies are
+     * left, waiting for init to reap them: they hold no memory and spend no CPU).
+     *
+     * <p>nginx's master is told (it stops its workers, reaps them, then exits). HAProxy's workers are told:
+     * its master, told itself, may exit before reaping its worker, which is left a zombie for init; told
+     * by a worker's exit, it reaps it and exits (its default {@code exit-on-failure}).
      */
     @Override
     public void close() {
         try {
             read(); // note any worker started since the last read
-            process.destroy();
+            List<ProcessHandle> workers = process.toHandle().descendants().toList();
+            if (kind == ProxyKind.HAPROXY && !workers.isEmpty()) {
+                workers.forEach(ProcessHandle::destroy);
+            } else {
+                process.destroy();
+            }
             if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
                 kill();
             }
-            for (ProcessHandle handle : tree()) {
-                handle.destroyForcibly(); // a worker left behind by a master that died
-            }
             long deadline = System.nanoTime() + STOP_GRACE.toNanos();
-            while (seenPids.stream().anyMatch(ProxyProcess::running) && System.nanoTime() - deadline < 0) {
+            while (seenPids.stream().anyMatch(ProxyProcess::exists) && System.nanoTime() - deadline < 0) {
                 for (long pid : seenPids) {
-                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                    if (running(pid)) {
+                        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // a worker left behind
+                    }
                 }
                 Thread.sleep(POLL_INTERVAL.toMillis());
             }
@@ -243,6 +259,11 @@ public final class ProxyProcess implements AutoCloseable {
         } finally {
             RUNNING.remove(this);
         }
+    }
+
+    /** Whether {@code /proc/PID} is there: the process runs or is a zombie not yet reaped. */
+    static boolean exists(long pid) {
+        return Files.exists(Path.of("/proc", Long.toString(pid)));
     }
 
     /** The started process and all its descendants, live now. */

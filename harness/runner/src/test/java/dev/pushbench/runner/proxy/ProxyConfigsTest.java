@@ -124,6 +124,24 @@ class ProxyConfigsTest {
     }
 
     @Test
+    void thePushProfileIsUnsupportedWhenOneProcessCannotHoldTwoFilesPerConnection(@TempDir Path dir) {
+        for (ProxyKind kind : List.of(ProxyKind.NGINX, ProxyKind.HAPROXY)) {
+            ProxySetup push = new ProxySetup(kind, ProxyProfile.PUSH, Protocol.HTTP_1_1, Transport.SSE, "127.0.0.1", 18080, 18081,
+                    Duration.ofSeconds(15), Duration.ofSeconds(30), 19_000, dir);
+            String reason = ProxyConfigs.unsupported(push, 20_000).orElseThrow();
+            assertTrue(reason.contains("38576 for 19000 connections, over the open-file limit of 20000"), reason);
+            assertEquals(Optional.empty(), ProxyConfigs.unsupported(push, 40_000));
+            ProxySetup stock = new ProxySetup(kind, ProxyProfile.STOCK, Protocol.HTTP_1_1, Transport.SSE, "127.0.0.1", 18080, 18081,
+                    Duration.ofSeconds(15), Duration.ofSeconds(30), 19_000, dir);
+            assertEquals(Optional.empty(), ProxyConfigs.unsupported(stock, 20_000), "stock's own limits are what it measures");
+        }
+        ProxySetup nginxWebSocketH2 = new ProxySetup(ProxyKind.NGINX, ProxyProfile.STOCK, Protocol.H2, Transport.WEBSOCKET,
+                "127.0.0.1", 18080, 18081, Duration.ofSeconds(15), Duration.ofSeconds(30), 10, dir);
+        assertEquals(ProxyConfigs.unsupported(ProxyKind.NGINX, Transport.WEBSOCKET, Protocol.H2),
+                ProxyConfigs.unsupported(nginxWebSocketH2, 20_000));
+    }
+
+    @Test
     void stockNginxSpeaksHttp10UpstreamAndPushSpeaksHttp11WithUpgradeForwarded(@TempDir Path dir) throws Exception {
         ProxySetupCase stockCase = new ProxySetupCase(ProxyKind.NGINX, ProxyProfile.STOCK, Protocol.HTTP_1_1, Transport.WEBSOCKET);
         String stock = ProxyConfigs.write(stockCase.setup(dir.resolve("stock"))).text();

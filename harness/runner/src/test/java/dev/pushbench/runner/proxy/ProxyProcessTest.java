@@ -83,7 +83,7 @@ class ProxyProcessTest {
                 assertEquals(config.upstreamProtocol(), expectedVersion.toLowerCase().replace("/", ""));
 
                 ProxyProcess.Reading reading = proxy.read();
-                assertTrue(reading.processes() >= (c.kind() == ProxyKind.NGINX ? 2 : 1), "master and workers: " + reading);
+                assertTrue(reading.processes() >= 2, "a master and its workers: " + reading);
                 assertTrue(reading.rssBytes() > 0, reading.toString());
                 assertTrue(reading.cpuNanos() >= 0, reading.toString());
                 assertTrue(proxy.version().matches(c.kind() == ProxyKind.NGINX ? "nginx/[0-9.]+" : "HAProxy [0-9][^ ]*"), proxy.version());
@@ -91,20 +91,29 @@ class ProxyProcessTest {
                 assertEquals(reading.processes(), pids.size(), pids.toString());
             }
             for (long pid : pids) {
-                assertFalse(Files.exists(Path.of("/proc/" + pid)), "pid " + pid + " of " + c + " is left after close()");
+                assertFalse(Files.exists(Path.of("/proc/" + pid)), "pid " + pid + " of " + c + " is left after close(): "
+                        + pids + " " + readStat(pid));
             }
         }
     }
 
     @Test
     void killEndsTheWholeTreeAtOnce(@TempDir Path dir) throws Exception {
-        assumeInstalled(ProxyKind.NGINX);
+        for (ProxyKind kind : List.of(ProxyKind.NGINX, ProxyKind.HAPROXY)) {
+            assumeInstalled(kind);
+            killEndsTheWholeTreeAtOnce(kind, dir.resolve(kind.id()));
+        }
+    }
+
+    private static void killEndsTheWholeTreeAtOnce(ProxyKind kind, Path dir) throws Exception {
         try (TinyUpstream upstream = new TinyUpstream()) {
-            ProxySetup setup = setup(ProxyKind.NGINX, ProxyProfile.PUSH, Protocol.HTTP_1_1, Transport.SSE, upstream.port(), dir);
+            ProxySetup setup = setup(kind, ProxyProfile.PUSH, Protocol.HTTP_1_1, Transport.SSE, upstream.port(), dir);
             ProxyProcess proxy = ProxyProcess.start(setup, ProxyConfigs.write(setup), START_TIMEOUT);
             proxy.read();
             List<Long> pids = List.copyOf(proxy.seenPids());
             assertTrue(pids.size() >= 2, pids.toString());
+            Path pidFile = dir.resolve(kind == ProxyKind.NGINX ? "nginx.pid" : "haproxy.pid");
+            assertEquals(Long.toString(proxy.pid()), Files.readString(pidFile).strip(), "the master's pid file, in the cell's directory");
             proxy.kill();
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (pids.stream().anyMatch(ProxyProcess::running) && System.nanoTime() - deadline < 0) {
@@ -247,6 +256,14 @@ class ProxyProcessTest {
                                     int upstreamPort, Path dir) throws IOException {
         return new ProxySetup(kind, profile, protocol, transport, "127.0.0.1", freePort(), upstreamPort,
                 Duration.ofSeconds(15), Duration.ofSeconds(30), 100, dir);
+    }
+
+    private static String readStat(long pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/stat"));
+        } catch (IOException e) {
+            return "gone now";
+        }
     }
 
     private static void assumeInstalled(ProxyKind kind) {
