@@ -135,8 +135,10 @@ public final class LoadGenerator {
                     until -> tick(hlog, recorders, context, ControlMessage.Phase.RAMP, until)).run(subscribers);
             long connectedAfterRamp = context.everLive.sum();
 
-            long measureStart = System.nanoTime() + spec.warmup().toNanos();
-            long measureEnd = measureStart + spec.duration().toNanos();
+            // no subscriber ever live: nothing to warm up or measure, the cell fails with the connect failures' reason
+            boolean anyLive = connectedAfterRamp > 0;
+            long measureStart = System.nanoTime() + (anyLive ? spec.warmup().toNanos() : 0);
+            long measureEnd = measureStart + (anyLive ? spec.duration().toNanos() : TimeUnit.MILLISECONDS.toNanos(1));
             window.set(measureStart, measureEnd);
             context.reconnectLedger.counting = true; // resilience covers the cell after the ramp
             phase(ControlMessage.Phase.WARMUP, context);

@@ -70,7 +70,8 @@ final class Ramp {
             }
             long deadline = legStart + Math.round((to - from) * gapNanos) + LEG_TIMEOUT_NANOS;
             long nextTick = System.nanoTime() + PROGRESS_NANOS;
-            while (context.everLive.sum() < to && System.nanoTime() < deadline) {
+            long plannedEnd = legStart + Math.round((to - from) * gapNanos);
+            while (context.everLive.sum() < to && System.nanoTime() < deadline && !nothingConnects(to, plannedEnd)) {
                 if (System.nanoTime() >= nextTick) {
                     ticker.tick(nextTick);
                     nextTick += PROGRESS_NANOS;
@@ -83,10 +84,23 @@ final class Ramp {
             from = to;
             if (context.everLive.sum() < to) {
                 pausing = false; // timed out: a point now would not hold the count it names
+                if (context.everLive.sum() == 0) {
+                    break; // nothing connects at all: the cell fails on its first leg
+                }
             } else if (pausing) {
                 memory.up();
             }
         }
         return new Times(rampNanos, plannedNanos);
+    }
+
+    /**
+     * True once every subscription planned so far has started and failed, none ever live, a second past the plan:
+     * the path refuses them all (a proxy that does not forward the upgrade, a wrong port), and waiting for the
+     * timeout would only delay the cell's failure, which names the last answer.
+     */
+    private boolean nothingConnects(int planned, long plannedEndNanos) {
+        return context.everLive.sum() == 0 && context.connectFailures.sum() >= planned
+                && System.nanoTime() - plannedEndNanos > TimeUnit.SECONDS.toNanos(1);
     }
 }

@@ -123,10 +123,9 @@ public abstract class WebSocketStream extends NioConnection implements WebSocket
                 throw new ProtocolViolationException("Sec-WebSocket-Accept " + h1.header("Sec-WebSocket-Accept")
                         + " does not answer the key (expected " + expectedAccept + ")");
             }
-        } else if (h.header("Sec-WebSocket-Accept") != null) {
-            throw new ProtocolViolationException("Sec-WebSocket-Accept in an HTTP/2 WebSocket answer (RFC 8441 has none): "
-                    + h.header("Sec-WebSocket-Accept"));
         }
+        // over HTTP/2 a Sec-WebSocket-Accept is not used (RFC 8441 §5) and ignored, as browsers do: HAProxy, turning the
+        // server's HTTP/1.1 101 into an HTTP/2 200, passes it on
         String extensions = h.header("Sec-WebSocket-Extensions");
         if (extensions != null && !extensions.isEmpty()) {
             throw new ProtocolViolationException("the server chose extensions that were not offered: " + extensions);

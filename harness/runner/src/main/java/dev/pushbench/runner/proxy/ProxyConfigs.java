@@ -91,17 +91,29 @@ public final class ProxyConfigs {
         return unsupported(setup, ProcessStats.maxOpenFiles());
     }
 
+    /** {@link #unsupported(ProxySetup)} before a cell has its ports: what the check reads of a setup. */
+    public static Optional<String> unsupported(ProxyKind kind, ProxyProfile profile, Transport transport, Protocol protocol,
+                                               int connections) {
+        return unsupported(kind, profile, transport, protocol, connections, ProcessStats.maxOpenFiles());
+    }
+
     static Optional<String> unsupported(ProxySetup setup, long openFilesLimit) {
-        Optional<String> reason = unsupported(setup.kind(), setup.transport(), setup.clientProtocol());
-        if (reason.isPresent() || setup.profile() != ProxyProfile.PUSH || openFilesLimit <= 0) {
+        return unsupported(setup.kind(), setup.profile(), setup.transport(), setup.clientProtocol(), setup.connections(),
+                openFilesLimit);
+    }
+
+    private static Optional<String> unsupported(ProxyKind kind, ProxyProfile profile, Transport transport, Protocol protocol,
+                                                int connections, long openFilesLimit) {
+        Optional<String> reason = unsupported(kind, transport, protocol);
+        if (reason.isPresent() || profile != ProxyProfile.PUSH || openFilesLimit <= 0) {
             return reason;
         }
         // what the generated configuration provides for: nginx's worker_connections is 2 × connections + 256,
         // HAProxy's maxconn connections + 256, for which it wants 2 × maxconn plus a few dozen files (28 in 2.6)
-        long needed = 2L * (setup.connections() + CONNECTION_HEADROOM) + PROCESS_FILES;
+        long needed = 2L * (connections + CONNECTION_HEADROOM) + PROCESS_FILES;
         if (needed > openFilesLimit) {
-            return Optional.of(setup.kind() + " in one process needs 2 open files per connection (client and server side):"
-                    + " " + needed + " for " + setup.connections() + " connections, over the open-file limit of "
+            return Optional.of(kind.id() + " in one process needs 2 open files per connection (client and server side):"
+                    + " " + needed + " for " + connections + " connections, over the open-file limit of "
                     + openFilesLimit + " (ulimit -n) it would inherit; raise the limit or run fewer connections");
         }
         return Optional.empty();
@@ -356,6 +368,8 @@ public final class ProxyConfigs {
         }
         if (push) {
             c.line("option http-keep-alive", "the default, stated: connections to the server are kept and reused");
+            c.line("option http-no-delay", "a small event goes out at once: by default HAProxy holds HTTP/1.1 data back"
+                    + " (MSG_MORE) for a fuller segment, which added ~100 ms to SSE over http1.1 here");
         }
         if (!protocol.isHttp2()) {
             c.line("option disable-h2-upgrade", "HTTP/1.1 only, as the cell says: no switch to HTTP/2 on its preface");

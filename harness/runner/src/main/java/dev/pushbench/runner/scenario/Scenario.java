@@ -74,7 +74,7 @@ public record Scenario(String name, String description, Path source, Matrix matr
         if (!path.proxied()) {
             return unsupported(stack, transport, protocol);
         }
-        Optional<String> proxy = ProxyConfigs.unsupported(path.proxy(), transport, protocol);
+        Optional<String> proxy = ProxyConfigs.unsupported(path.proxy(), path.profile(), transport, protocol, clients.connections());
         return proxy.isPresent() ? proxy : unsupported(stack, transport, Protocol.HTTP_1_1);
     }
 
