@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.TlsMaterial;
@@ -98,9 +97,7 @@ class ProxyConfigsTest {
         };
         assertEquals(expectedIdle, config.idleTimeout());
 
-        Optional<Path> executable = cell.kind().executable();
-        assumeTrue(executable.isPresent(), cell.kind() + " is not installed (Debian package " + cell.kind().debianPackage()
-                + "): the configuration was generated but not checked by the proxy");
+        Installed.assume(cell.kind()); // the configuration was generated, and is checked by the proxy where it is installed
         String output = ProxyConfigs.check(cell.kind(), config.file());
         assertFalse(output.toLowerCase().contains("[warn"), () -> cell.kind() + " warns about the configuration:\n" + output
                 + "\n" + config.text());
@@ -240,7 +237,7 @@ class ProxyConfigsTest {
     @Test
     void aRefusedConfigurationThrowsWithTheProxysOutput(@TempDir Path dir) throws Exception {
         for (ProxyKind kind : List.of(ProxyKind.NGINX, ProxyKind.HAPROXY)) {
-            assumeTrue(kind.executable().isPresent(), kind + " is not installed (Debian package " + kind.debianPackage() + ")");
+            Installed.assume(kind);
             Path file = Files.writeString(dir.resolve(kind + ".conf"), "this is not a configuration\n");
             java.io.IOException e = assertThrows(java.io.IOException.class, () -> ProxyConfigs.check(kind, file));
             assertTrue(e.getMessage().contains("refuses"), e.getMessage());

@@ -1,7 +1,6 @@
 package dev.pushbench.runner.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pushbench.core.EventFeed;
 import dev.pushbench.core.FeedSpec;
@@ -70,7 +69,7 @@ class ProxyConformanceTest {
         ProxyKind kind = ProxyKind.fromId(kindId);
         ProxyProfile profile = ProxyProfile.fromId(profileId);
         Protocol protocol = Protocol.fromId(protocolId);
-        assumeTrue(kind.executable().isPresent(), kind + " is not installed (Debian package " + kind.debianPackage() + ")");
+        Installed.assume(kind);
         FeedSpec feed = new FeedSpec(1, 20, 64, 1024);
         try (EventFeed events = new EventFeed(feed);
              PushContext context = new PushContext(events, ServerConfig.defaults(Protocol.HTTP_1_1));

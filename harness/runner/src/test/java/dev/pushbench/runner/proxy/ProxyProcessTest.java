@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.TlsMaterial;
@@ -267,7 +266,7 @@ class ProxyProcessTest {
     }
 
     private static void assumeInstalled(ProxyKind kind) {
-        assumeTrue(kind.executable().isPresent(), kind + " is not installed (Debian package " + kind.debianPackage() + ")");
+        Installed.assume(kind);
     }
 
     private static int freePort() throws IOException {
