@@ -5,7 +5,6 @@ import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,7 +51,7 @@ public final class ProxyProcess implements AutoCloseable {
     private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(10);
     private static final int LOG_TAIL_BYTES = 4096;
     /** Linux's USER_HZ, the unit of utime and stime in /proc/PID/stat; 100 on every mainstream architecture. */
-    private static final long CLOCK_TICKS_PER_SECOND = clockTicksPerSecond();
+    private static final long CLOCK_TICKS_PER_SECOND = ProcFs.clockTicksPerSecond();
 
     private static final Set<ProxyProcess> RUNNING = ConcurrentHashMap.newKeySet();
     private static final Map<Path, String> VERSIONS = new ConcurrentHashMap<>();
@@ -191,7 +190,7 @@ public final class ProxyProcess implements AutoCloseable {
         int processes = 0;
         for (long pid : treePids()) {
             seenPids.add(pid);
-            Optional<long[]> ticks = cpuTicks(pid);
+            Optional<long[]> ticks = ProcFs.cpuTicks(pid);
             if (ticks.isEmpty()) {
                 continue; // ended between listing and reading
             }
@@ -200,7 +199,7 @@ public final class ProxyProcess implements AutoCloseable {
             if (pid == process.pid()) {
                 cpuTicks += ticks.get()[2] + ticks.get()[3];
             }
-            rssBytes += Math.max(0, rssBytes(pid));
+            rssBytes += Math.max(0, ProcFs.rssBytes(pid));
         }
         long cpuNanos = cpuTicks * TimeUnit.SECONDS.toNanos(1) / CLOCK_TICKS_PER_SECOND;
         return new Reading(cpuNanos, rssBytes, processes, System.nanoTime());
@@ -245,9 +244,9 @@ public final class ProxyProcess implements AutoCloseable {
                 kill();
             }
             long deadline = System.nanoTime() + STOP_GRACE.toNanos();
-            while (seenPids.stream().anyMatch(ProxyProcess::exists) && System.nanoTime() - deadline < 0) {
+            while (seenPids.stream().anyMatch(ProcFs::exists) && System.nanoTime() - deadline < 0) {
                 for (long pid : seenPids) {
-                    if (running(pid)) {
+                    if (ProcFs.running(pid)) {
                         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // a worker left behind
                     }
                 }
@@ -259,11 +258,6 @@ public final class ProxyProcess implements AutoCloseable {
         } finally {
             RUNNING.remove(this);
         }
-    }
-
-    /** Whether {@code /proc/PID} is there: the process runs or is a zombie not yet reaped. */
-    static boolean exists(long pid) {
-        return Files.exists(Path.of("/proc", Long.toString(pid)));
     }
 
     /** The started process and all its descendants, live now. */
@@ -281,48 +275,6 @@ public final class ProxyProcess implements AutoCloseable {
         }
         process.toHandle().descendants().forEach(handle -> pids.add(handle.pid()));
         return pids;
-    }
-
-    /**
-     * Whether {@code pid} still runs. A zombie (state Z: exited, not yet reaped by a parent that may not
-     * reap at all) no longer runs, holds no memory and spends no CPU.
-     */
-    static boolean running(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return !fields[0].equals("Z") && !fields[0].equals("X");
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** utime, stime, cutime, cstime of {@code pid} in clock ticks, from /proc/PID/stat; empty when gone. */
-    static Optional<long[]> cpuTicks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
-            // the command name (field 2) may hold spaces and parentheses: fields resume after the last ')'
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-            // fields[0] is field 3 (state); utime is field 14
-            return Optional.of(new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12]),
-                    Long.parseLong(fields[13]), Long.parseLong(fields[14])});
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** VmRSS of {@code pid} in bytes, from /proc/PID/status; -1 when gone (a zombie has none). */
-    static long rssBytes(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.US_ASCII)) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.substring("VmRSS:".length()).trim().split("\\s+")[0]) * 1024;
-                }
-            }
-            return -1;
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
     }
 
     private static boolean accepts(String host, int port) {
@@ -383,25 +335,6 @@ public final class ProxyProcess implements AutoCloseable {
         } catch (IOException e) {
             return "cannot read " + log + ": " + e.getMessage();
         }
-    }
-
-    private static long clockTicksPerSecond() {
-        try {
-            Process process = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-            if (process.waitFor(5, TimeUnit.SECONDS) && process.exitValue() == 0) {
-                long ticks = Long.parseLong(output);
-                if (ticks > 0) {
-                    return ticks;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // fall through to Linux's USER_HZ
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return 100;
     }
 
     @Override

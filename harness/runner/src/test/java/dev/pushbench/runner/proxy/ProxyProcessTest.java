@@ -115,11 +115,11 @@ class ProxyProcessTest {
             assertEquals(Long.toString(proxy.pid()), Files.readString(pidFile).strip(), "the master's pid file, in the cell's directory");
             proxy.kill();
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (pids.stream().anyMatch(ProxyProcess::running) && System.nanoTime() - deadline < 0) {
+            while (pids.stream().anyMatch(ProcFs::running) && System.nanoTime() - deadline < 0) {
                 Thread.sleep(20);
             }
             for (long pid : pids) {
-                assertFalse(ProxyProcess.running(pid), "pid " + pid + " still runs after kill()");
+                assertFalse(ProcFs.running(pid), "pid " + pid + " still runs after kill()");
             }
             proxy.close(); // after kill: returns at once, never throws
         }
