@@ -8,7 +8,7 @@ import java.util.Locale;
  * The one rule for whether a cell was saturated, so that its latencies may include delay that is
  * not the server's handling of a subscriber: a starved load generator (its timestamps late), a
  * machine with no CPU to spare, a feed that could not keep its own schedule, or a generator that
- * fell behind its own plan (polls sent late, ramp connects started late, a ramp longer than planned).
+ * fell behind its own plan (polls sent late, ramp connects started late, and with them a ramp longer than planned).
  * Every cause found is named, with what was measured.
  *
  * <pre>
@@ -127,7 +127,9 @@ record Saturation(boolean saturated, String because) {
                     100.0 * r.lateConnects() / r.connects(), r.lateConnects(), r.connects(), trim(r.lateMillis()),
                     trim(r.maxLateMillis())));
         }
-        if (r.seconds() != null && r.plannedSeconds() != null && r.plannedSeconds() > 0
+        // a ramp longer than planned is the generator's only when its connects also started late: with them on time it
+        // is the other side's time to go live (a slow server, a proxy holding the first bytes), which connectMicros shows
+        if (!parts.isEmpty() && r.seconds() != null && r.plannedSeconds() != null && r.plannedSeconds() > 0
                 && r.seconds() > r.plannedSeconds() + Math.max(RAMP_OVERRUN_SHARE * r.plannedSeconds(), RAMP_OVERRUN_FLOOR_SECONDS)) {
             parts.add(String.format(Locale.ROOT, "the ramp took %.1f s for %.1f s planned", r.seconds(), r.plannedSeconds()));
         }

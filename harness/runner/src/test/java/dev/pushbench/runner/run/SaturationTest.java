@@ -85,17 +85,15 @@ class SaturationTest {
         assertFalse(Saturation.judge(ramp(0L, 0L, null, null)).saturated());
     }
 
+    /**
+     * A ramp longer than planned with its connects started on time is not the generator's: the other side took
+     * long to go live (a stock nginx holds an SSE stream's first bytes in its buffers), which connect times show.
+     */
     @Test
-    void aRampLongerThanPlannedIsSaturated() {
-        Saturation s = Saturation.judge(ramp(19_000L, 0L, 8.5, 7.6));
-        assertTrue(s.saturated());
-        assertEquals("the generator fell behind its plan: the ramp took 8.5 s for 7.6 s planned"
-                + " (connect times count from the plan, so they include this delay)", s.because());
-        // 5 % of the plan, and never under 100 ms: a leg ends a connect after its last planned start
-        assertFalse(Saturation.judge(ramp(19_000L, 0L, 7.97, 7.6)).saturated(), "under 7.6 s + 5 % = 7.98 s");
-        assertTrue(Saturation.judge(ramp(19_000L, 0L, 7.99, 7.6)).saturated());
-        assertFalse(Saturation.judge(ramp(50L, 0L, 0.14, 0.05)).saturated(), "within the 100 ms floor");
-        assertTrue(Saturation.judge(ramp(50L, 0L, 0.16, 0.05)).saturated());
+    void aRampLongerThanPlannedWithConnectsOnTimeIsNotTheGenerators() {
+        assertFalse(Saturation.judge(ramp(19_000L, 0L, 8.5, 7.6)).saturated());
+        assertFalse(Saturation.judge(ramp(20L, 0L, 9.4, 0.2)).saturated());
+        assertFalse(Saturation.judge(ramp(19_000L, 190L, 8.5, 7.6)).saturated(), "1 % late is the edge");
     }
 
     @Test

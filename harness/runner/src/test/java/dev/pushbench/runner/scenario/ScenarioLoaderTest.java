@@ -96,6 +96,47 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aPathCrossesEachProxyWithEachProfileAndNoneOnce() {
+        Scenario s = parse(MINIMAL + "path: {proxy: [none, nginx, haproxy], profile: [stock, push]}\n");
+        assertEquals(List.of("none", "nginx-stock", "nginx-push", "haproxy-stock", "haproxy-push"),
+                s.matrix().paths().stream().map(NetworkPath::id).toList());
+        assertEquals(5 * 4 * 4 * 2, s.matrix().cellCount(), "2 stacks x 4 transports x 4 protocols x 5 paths");
+        // one id alone stands for a list of it
+        assertEquals(List.of("haproxy-push"), parse(MINIMAL + "path: {proxy: haproxy}\n").matrix().paths().stream()
+                .map(NetworkPath::id).toList());
+        assertEquals(List.of("none"), parse(MINIMAL).matrix().paths().stream().map(NetworkPath::id).toList());
+    }
+
+    @Test
+    void anUnknownProxyOrProfileIsPointedAt() {
+        assertError(MINIMAL + "path: {proxy: [nginx, envoy]}\n",
+                "s.yaml:5:23: path.proxy has an unknown value, got envoy; allowed: " + ScenarioKeys.key("path.proxy").allowed());
+        assertError(MINIMAL + "path: {profile: pushy}\n",
+                "s.yaml:5:17: path.profile has an unknown value, got pushy; allowed: "
+                        + ScenarioKeys.key("path.profile").allowed() + "; did you mean 'push'?");
+        assertError(MINIMAL + "sse: {proxyHints: maybe}\n",
+                "s.yaml:5:19: sse.proxyHints must be true or false, got maybe; allowed: true, false");
+    }
+
+    @Test
+    void anSseCellThroughAStockNginxAlsoRunsWithoutTheHint() {
+        Scenario s = parse(MINIMAL + "matrix: {stacks: [jetty], transports: [sse, websocket], protocols: [http1.1]}\n"
+                + "path: {proxy: [nginx, haproxy], profile: [stock, push]}\n");
+        List<String> names = new dev.pushbench.runner.run.ScenarioRunner(s, java.nio.file.Path.of("unused"), System.out,
+                (stack, host, port, protocol, transport, feed, pem) -> List.of()).cells().stream()
+                .map(dev.pushbench.runner.run.CellPlan::name).toList();
+        assertEquals(List.of("jetty-sse-http1.1-nginx-stock", "jetty-sse-http1.1-nginx-stock-nohints",
+                "jetty-sse-http1.1-nginx-push", "jetty-sse-http1.1-haproxy-stock", "jetty-sse-http1.1-haproxy-push",
+                "jetty-websocket-http1.1-nginx-stock", "jetty-websocket-http1.1-nginx-push",
+                "jetty-websocket-http1.1-haproxy-stock", "jetty-websocket-http1.1-haproxy-push"), names);
+        assertEquals(List.of(), new dev.pushbench.runner.run.ScenarioRunner(
+                parse(MINIMAL + "matrix: {transports: [sse]}\npath: {proxy: nginx, profile: stock}\nsse: {proxyHints: false}\n"),
+                java.nio.file.Path.of("unused"), System.out, (stack, host, port, protocol, transport, feed, pem) -> List.of())
+                .cells().stream().map(dev.pushbench.runner.run.CellPlan::name).filter(n -> !n.endsWith("-nohints")).toList(),
+                "with the hint off every SSE cell runs without it, once");
+    }
+
+    @Test
     void writingEveryDefaultOutEqualsLeavingItOut() {
         // the reference table's default texts, fed back to the loader: they must mean what the loader does
         StringBuilder yaml = new StringBuilder("name: t\n");
@@ -153,7 +194,7 @@ class ScenarioLoaderTest {
     @Test
     void keyInTheWrongCaseSuggestsTheKeyMeant() {
         assertError(MINIMAL + "Server: {maxBatchEvents: 10}\n",
-                "s.yaml:5:1: unknown key in the scenario, got 'Timing'; allowed: name, description, matrix, clients, feed,"
+                "s.yaml:5:1: unknown key in the scenario, got 'Timing'; allowed: name, description, matrix, path, clients, feed,"
                         .replace("Timing", "Server")
                         + " timing, sse, websocket, long-polling, short-polling, server; did you mean 'server'?");
     }
@@ -162,7 +203,7 @@ class ScenarioLoaderTest {
     void keyInTheWrongSectionSaysWhereItBelongs() {
         assertError(MINIMAL + "payload: 1KiB\n",
                 "s.yaml:5:1: unknown key in the scenario ('payload' belongs in feed), got 'payload'; allowed: name,"
-                        + " description, matrix, clients, feed, timing, sse, websocket, long-polling, short-polling, server");
+                        + " description, matrix, path, clients, feed, timing, sse, websocket, long-polling, short-polling, server");
     }
 
     @Test
@@ -181,13 +222,13 @@ class ScenarioLoaderTest {
     @Test
     void yamlMergeKeysAreNotScenarioKeys() {
         assertError(MINIMAL + "<<: {x: 1}\n", "s.yaml:5:1: unknown key in the scenario, got '<<'; allowed: name,"
-                + " description, matrix, clients, feed, timing, sse, websocket, long-polling, short-polling, server");
+                + " description, matrix, path, clients, feed, timing, sse, websocket, long-polling, short-polling, server");
     }
 
     @Test
     void keyThatIsNotANameIsRejected() {
         assertError(MINIMAL + "[a]: 1\n", "s.yaml:5:1: a key in the scenario must be a plain name, got a list; allowed:"
-                + " name, description, matrix, clients, feed, timing, sse, websocket, long-polling, short-polling, server");
+                + " name, description, matrix, path, clients, feed, timing, sse, websocket, long-polling, short-polling, server");
     }
 
     // ---- duplicates
@@ -319,7 +360,7 @@ class ScenarioLoaderTest {
     @Test
     void theDocumentIsNotAMapping() {
         assertError("just some words\n", "s.yaml:1:1: the scenario must be a mapping of keys to values, got just some"
-                + " words; allowed: the keys name, description, matrix, clients, feed, timing, sse, websocket,"
+                + " words; allowed: the keys name, description, matrix, path, clients, feed, timing, sse, websocket,"
                 + " long-polling, short-polling, server");
     }
 
