@@ -162,6 +162,7 @@ final class CellResultBuilder {
             String error = load.loadgen() == null ? null : load.loadgen().lastError();
             failed("only " + c.connected() + " of " + c.target() + " subscribers were live by the end of the ramp ("
                     + c.connectFailures() + " connect failures" + (error == null ? "" : "; last: " + error) + ")"
+                    + (c.connectFailures() == 0 ? heldNote(pathInfo) : "")
                     + openFilesNote(memory.points(), dev.pushbench.core.ProcessStats.maxOpenFiles()));
             return;
         }
@@ -192,6 +193,15 @@ final class CellResultBuilder {
         }
         return "; the " + side + " held " + most + " open files at a memory point, its limit is " + maxOpenFiles
                 + " (ulimit -n): lower clients.connections or raise the limit";
+    }
+
+    /**
+     * Why subscriptions that connected without a failure may never have gone live: their stream's start (SSE's
+     * first lines) or first answer never reached the client, held on the way; through a proxy, it is named.
+     */
+    static String heldNote(CellResult.PathInfo path) {
+        return "; the others' connections were open, but no stream start or answer came back within the ramp's timeout"
+                + (path == null ? "" : ": " + path.proxy() + " (" + path.profile() + ") held it (its buffering? see proxy.log)");
     }
 
     /** Open files this close to the limit mean a socket may have been refused (the JVM holds some of its own). */

@@ -27,10 +27,32 @@ class InterruptTest {
 
     @Test
     void anInterruptedRunKeepsWhatItMeasured(@TempDir Path dir) throws Exception {
+        interrupt(dir, "matrix: {stacks: [jetty], transports: [sse], protocols: [http1.1, h2c]}", "jetty-sse-http1.1",
+                "jetty-sse-h2c");
+    }
+
+    /** Through proxies, the proxy of the cell stopped is a child of the runner too, and ends with it. */
+    @Test
+    void anInterruptedRunThroughAProxyLeavesNoProxyBehind(@TempDir Path dir) throws Exception {
+        dev.pushbench.runner.proxy.Installed.assume(dev.pushbench.runner.proxy.ProxyKind.NGINX);
+        dev.pushbench.runner.proxy.Installed.assume(dev.pushbench.runner.proxy.ProxyKind.HAPROXY);
+        List<ProcessHandle> children = interrupt(dir, "matrix: {stacks: [jetty], transports: [sse], protocols: [http1.1]}\n"
+                + "path: {proxy: [nginx, haproxy], profile: push}", "jetty-sse-http1.1-nginx-push", "jetty-sse-http1.1-haproxy-push");
+        assertTrue(children.stream().anyMatch(c -> c.info().command().orElse("").contains("haproxy")),
+                "the proxy was among the runner's children when it was stopped");
+    }
+
+    /**
+     * Runs a two-cell scenario in a runner process, sends it SIGTERM in the second cell's measurement, and checks
+     * what it left: every child process ended, the first cell ok, the second interrupted, a report.
+     *
+     * @return the runner's descendants when it was stopped
+     */
+    private static List<ProcessHandle> interrupt(Path dir, String matrix, String first, String second) throws Exception {
         Path file = dir.resolve("long.yaml");
         Files.writeString(file, String.join("\n",
                 "name: long",
-                "matrix: {stacks: [jetty], transports: [sse], protocols: [http1.1, h2c]}",
+                matrix,
                 "clients: {connections: 10, rampRate: 100/s}",
                 "feed: {topics: 2, rate: 20/s, payload: 64B}",
                 "timing: {warmup: 1s, duration: 3s, drain: 1s}",
@@ -46,7 +68,7 @@ class InterruptTest {
             String line;
             while ((line = out.readLine()) != null) {
                 console.append(line).append('\n');
-                if (line.contains("jetty-sse-h2c") && line.contains(" measure ")) {
+                if (line.contains(second + " ") && line.contains(" measure ")) {
                     children = runner.toHandle().descendants().collect(Collectors.toList());
                     runner.toHandle().destroy(); // SIGTERM, in the second cell's measurement
                 }
@@ -56,7 +78,7 @@ class InterruptTest {
         assertTrue(!children.isEmpty(), "the server and load generator were running");
         for (ProcessHandle child : children) {
             assertTrue(child.onExit().toCompletableFuture().completeOnTimeout(null, 10, TimeUnit.SECONDS).join() != null
-                    || !child.isAlive(), "child " + child.pid() + " ended");
+                    || !child.isAlive(), "child " + child.pid() + " (" + child.info().command().orElse("?") + ") ended");
         }
 
         Path runDir;
@@ -64,10 +86,11 @@ class InterruptTest {
             runDir = runs.filter(Files::isDirectory).findFirst().orElseThrow();
         }
         assertEquals(RunManifest.INTERRUPTED, RunFiles.run(runDir).status(), console.toString());
-        assertEquals(CellStatus.OK, RunFiles.summary(runDir.resolve("cells/jetty-sse-http1.1")).status());
-        CellResult second = RunFiles.summary(runDir.resolve("cells/jetty-sse-h2c"));
-        assertEquals(CellStatus.INTERRUPTED, second.status(), "stopped by the user, not failed");
-        assertTrue(String.valueOf(second.reason()).startsWith("stopped by the user"), second.reason());
+        assertEquals(CellStatus.OK, RunFiles.summary(runDir.resolve("cells/" + first)).status());
+        CellResult stopped = RunFiles.summary(runDir.resolve("cells/" + second));
+        assertEquals(CellStatus.INTERRUPTED, stopped.status(), "stopped by the user, not failed");
+        assertTrue(String.valueOf(stopped.reason()).startsWith("stopped by the user"), stopped.reason());
         assertTrue(Files.size(runDir.resolve("report.html")) > 0, "a report of the partial run");
+        return children;
     }
 }
