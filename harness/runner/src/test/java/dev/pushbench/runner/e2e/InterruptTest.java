@@ -38,8 +38,26 @@ class InterruptTest {
         dev.pushbench.runner.proxy.Installed.assume(dev.pushbench.runner.proxy.ProxyKind.HAPROXY);
         List<ProcessHandle> children = interrupt(dir, "matrix: {stacks: [jetty], transports: [sse], protocols: [http1.1]}\n"
                 + "path: {proxy: [nginx, haproxy], profile: push}", "jetty-sse-http1.1-nginx-push", "jetty-sse-http1.1-haproxy-push");
-        assertTrue(children.stream().anyMatch(c -> c.info().command().orElse("").contains("haproxy")),
-                "the proxy was among the runner's children when it was stopped");
+        assertTrue(children.stream().anyMatch(c -> cmdline(c).contains("haproxy")),
+                () -> "the proxy was among the runner's children when it was stopped: " + children);
+    }
+
+    /** What {@code /proc} says the process runs, read while it does. */
+    private static String cmdline(ProcessHandle process) {
+        return COMMANDS.getOrDefault(process.pid(), "");
+    }
+
+    private static final java.util.Map<Long, String> COMMANDS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static void remember(List<ProcessHandle> processes) {
+        for (ProcessHandle p : processes) {
+            try {
+                COMMANDS.put(p.pid(), new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")),
+                        StandardCharsets.UTF_8).replace('\0', ' '));
+            } catch (java.io.IOException gone) {
+                // ended meanwhile
+            }
+        }
     }
 
     /**
@@ -70,6 +88,7 @@ class InterruptTest {
                 console.append(line).append('\n');
                 if (line.contains(second + " ") && line.contains(" measure ")) {
                     children = runner.toHandle().descendants().collect(Collectors.toList());
+                    remember(children);
                     runner.toHandle().destroy(); // SIGTERM, in the second cell's measurement
                 }
             }
