@@ -14,10 +14,12 @@ import dev.pushbench.model.result.ServerCounts;
  * carries them.
  *
  * <pre>
- *   runner → server:          get-clock, get-stats, stop
- *   server → runner:          listening (once, first), clock, stats, error
- *   runner → load generator:  go, ramp, next, stop
+ *   runner → server:          get-clock, get-stats, get-subscribe-rates, stop
+ *   server → runner:          listening (once, first), clock, stats, subscribe-rates, error
+ *   runner → load generator:  go, ramp, next, faulted, stop
  *   load generator → runner:  ready, phase, progress, memory-point, result (last)
+ *   runner → relay:           apply-fault, stop
+ *   relay → runner:           relay-listening (once, first), fault-applied, error
  * </pre>
  *
  * <p>A cell goes: server {@code listening} → {@code get-clock}/{@code clock} → load generator
@@ -43,6 +45,12 @@ import dev.pushbench.model.result.ServerCounts;
     @JsonSubTypes.Type(value = ControlMessage.MemoryPoint.class, name = "memory-point"),
     @JsonSubTypes.Type(value = ControlMessage.Next.class, name = "next"),
     @JsonSubTypes.Type(value = ControlMessage.Result.class, name = "result"),
+    @JsonSubTypes.Type(value = ControlMessage.Faulted.class, name = "faulted"),
+    @JsonSubTypes.Type(value = ControlMessage.RelayListening.class, name = "relay-listening"),
+    @JsonSubTypes.Type(value = ControlMessage.ApplyFault.class, name = "apply-fault"),
+    @JsonSubTypes.Type(value = ControlMessage.FaultApplied.class, name = "fault-applied"),
+    @JsonSubTypes.Type(value = ControlMessage.GetSubscribeRates.class, name = "get-subscribe-rates"),
+    @JsonSubTypes.Type(value = ControlMessage.SubscribeRates.class, name = "subscribe-rates"),
 })
 public sealed interface ControlMessage {
 
@@ -138,5 +146,49 @@ public sealed interface ControlMessage {
 
     /** The load generator's last word: what it measured. */
     record Result(LoadResult result) implements ControlMessage {
+    }
+
+    /**
+     * Runner → load generator: a fault took effect at {@code atNanos}; the subscribers whose connection's local
+     * port is listed were hit (all live ones when {@code clientPorts} is null: a restart, a proxy reload). Their
+     * time to detect and to resume count from then.
+     *
+     * @param fault {@code cut}, {@code blackhole}, {@code restart}, {@code proxy-reload}
+     */
+    record Faulted(String fault, long atNanos, java.util.List<Integer> clientPorts) implements ControlMessage {
+    }
+
+    /** Relay → runner: it listens on {@code port} and forwards each connection to its target. */
+    record RelayListening(int port, long pid) implements ControlMessage {
+    }
+
+    /**
+     * Runner → relay: hit {@code share} (0..1] of the live connections, drawn at random, now.
+     *
+     * @param fault          {@code cut} or {@code blackhole}
+     * @param mode           a cut's {@code reset} (RST both ways) or {@code drop} (the server's side is reset, the
+     *                       client's hears nothing more: no FIN, no data); null for a blackhole
+     * @param durationNanos  a blackhole's length (0: until the client gives the connection up)
+     */
+    record ApplyFault(String fault, String mode, double share, long durationNanos) implements ControlMessage {
+    }
+
+    /**
+     * Relay → runner: the fault took effect at {@code atNanos} on these connections, named by the client's
+     * port (the relay's accepted socket's remote port), of {@code liveConnections} then open.
+     */
+    record FaultApplied(String fault, long atNanos, java.util.List<Integer> clientPorts, long liveConnections)
+            implements ControlMessage {
+    }
+
+    /** Runner → server: how many subscriptions it took in each second since its feed's t0. */
+    record GetSubscribeRates() implements ControlMessage {
+    }
+
+    /**
+     * Server → runner: {@code perSecond.get(i)} subscriptions began in second {@code i} after {@code t0Nanos}
+     * (the feed's t0; a restarted server keeps the first one's), up to now.
+     */
+    record SubscribeRates(long t0Nanos, java.util.List<Long> perSecond) implements ControlMessage {
     }
 }

@@ -25,6 +25,8 @@ import java.util.List;
  * @param path           what stood between the load generator and the server: a proxy and its configuration;
  *                       absent when the client spoke to the server directly
  * @param resilience     how often subscribers' connections ended unasked, why, and how they came back
+ * @param link           the emulated link the cell's connections crossed (the relay's shaping); absent on loopback as is
+ * @param faults         the faults the runner applied, in order, with when they took effect
  */
 public record CellResult(
         @Required Cell cell,
@@ -53,7 +55,22 @@ public record CellResult(
         List<MemoryPoint> memoryPoints,
         Server server,
         PathInfo path,
-        Resilience resilience) {
+        Resilience resilience,
+        Link link,
+        List<Fault> faults) {
+
+    /** Before links and faults: both absent. */
+    public CellResult(Cell cell, String name, Integer repeat, CellStatus status, String reason, String startedAt,
+                      Clock clock, Verify verify, Connections connections, Delivery delivery, HistogramSummary latencyMicros,
+                      HistogramSummary latencyActualMicros, HistogramSummary connectMicros, HistogramSummary tcpConnectMicros,
+                      HistogramSummary connectCallMicros, HistogramSummary tlsHandshakeMicros, HistogramSummary pollMicros,
+                      Polling polling, Window window, Loadgen loadgen, String finishedAt, Double durationSeconds, Costs costs,
+                      List<MemoryPoint> memoryPoints, Server server, PathInfo path, Resilience resilience) {
+        this(cell, name, repeat, status, reason, startedAt, clock, verify, connections, delivery, latencyMicros,
+                latencyActualMicros, connectMicros, tcpConnectMicros, connectCallMicros, tlsHandshakeMicros, pollMicros,
+                polling, window, loadgen, finishedAt, durationSeconds, costs, memoryPoints, server, path, resilience,
+                null, null);
+    }
 
     /** Before a path and resilience were measured: both absent. */
     public CellResult(Cell cell, String name, Integer repeat, CellStatus status, String reason, String startedAt,
@@ -64,7 +81,7 @@ public record CellResult(
                       List<MemoryPoint> memoryPoints, Server server) {
         this(cell, name, repeat, status, reason, startedAt, clock, verify, connections, delivery, latencyMicros,
                 latencyActualMicros, connectMicros, tcpConnectMicros, connectCallMicros, tlsHandshakeMicros, pollMicros,
-                polling, window, loadgen, finishedAt, durationSeconds, costs, memoryPoints, server, null, null);
+                polling, window, loadgen, finishedAt, durationSeconds, costs, memoryPoints, server, null, null, null, null);
     }
 
     /**
@@ -74,11 +91,21 @@ public record CellResult(
      * @param path          {@code none} (the client speaks to the server), or the proxy and its profile,
      *                      e.g. {@code nginx-stock}, {@code haproxy-push}; absent in older results: {@code none}
      * @param sseProxyHints SSE cells: whether the server sent {@code X-Accel-Buffering: no}; absent for other transports
+     * @param network       the emulated link's id ({@code 4g}, {@code custom}, ...); absent or {@code none}: loopback as is
      */
-    public record Cell(String stack, String transport, String protocol, String path, Boolean sseProxyHints) {
+    public record Cell(String stack, String transport, String protocol, String path, Boolean sseProxyHints, String network) {
 
         public Cell(String stack, String transport, String protocol) {
-            this(stack, transport, protocol, null, null);
+            this(stack, transport, protocol, null, null, null);
+        }
+
+        public Cell(String stack, String transport, String protocol, String path, Boolean sseProxyHints) {
+            this(stack, transport, protocol, path, sseProxyHints, null);
+        }
+
+        /** True if the cell's connections crossed an emulated link. */
+        public boolean shaped() {
+            return network != null && !network.equals("none");
         }
 
         /** True if a proxy stood between client and server. */
@@ -110,14 +137,73 @@ public record CellResult(
      *
      * @param disconnects              live connections that ended unasked
      * @param reconnects               connections opened again after one ended (or failed to open)
-     * @param resumeMicros             from the moment a subscriber saw its stream end to the first event after
-     *                                 it resumed: the reconnect delay, the new connect and the wait for the next event
+     * @param resumeMicros             from the moment a subscriber saw its stream end (or, when a recorded fault hit
+     *                                 its connection, from the fault) to the first event after it resumed: detection,
+     *                                 the reconnect delay, the new connect and the wait for the next event
      * @param lostAcrossReconnect      events a subscriber never got because a resume started after them
      * @param duplicatedAcrossReconnect events a subscriber got twice because a resume started before its last one
      * @param cutsByCause              the disconnects by why they ended
+     * @param timeToDetectMicros       from a fault that hit a subscriber's connection to the subscriber seeing it
+     *                                 end (a reset, its own dead-connection timer, a failed read)
+     * @param faultedConnections       subscriber connections hit by a recorded fault
+     * @param lateAcrossReconnect      events delivered after a resume that were due while the subscriber was cut off
+     * @param staleSeconds             summed over subscribers: from each fault that hit them to their first event
+     *                                 after it (the time a user looked at a stale screen)
+     * @param reconnectPeakPerSecond   at the server, the most new subscriptions in one second after the ramp
+     * @param lostInOutage             events never published because the server was down (restart), times their
+     *                                 subscribers: lost to every transport, whatever it resumes with
      */
     public record Resilience(Long disconnects, Long reconnects, HistogramSummary resumeMicros, Long lostAcrossReconnect,
-                             Long duplicatedAcrossReconnect, CutsByCause cutsByCause) {
+                             Long duplicatedAcrossReconnect, CutsByCause cutsByCause, HistogramSummary timeToDetectMicros,
+                             Long faultedConnections, Long lateAcrossReconnect, Double staleSeconds,
+                             Long reconnectPeakPerSecond, Long lostInOutage) {
+
+        /** Without faults: their figures absent. */
+        public Resilience(Long disconnects, Long reconnects, HistogramSummary resumeMicros, Long lostAcrossReconnect,
+                          Long duplicatedAcrossReconnect, CutsByCause cutsByCause) {
+            this(disconnects, reconnects, resumeMicros, lostAcrossReconnect, duplicatedAcrossReconnect, cutsByCause,
+                    null, null, null, null, null, null);
+        }
+
+        /** The server's side, known only to the runner: the peak of new subscriptions per second and the outage's loss. */
+        public Resilience withServer(Long peakPerSecond, Long outageLoss) {
+            return new Resilience(disconnects, reconnects, resumeMicros, lostAcrossReconnect, duplicatedAcrossReconnect,
+                    cutsByCause, timeToDetectMicros, faultedConnections, lateAcrossReconnect, staleSeconds, peakPerSecond,
+                    outageLoss);
+        }
+    }
+
+    /**
+     * The link a cell's connections crossed: the relay ({@code pushbench relay}) between the load generator and the
+     * server (or its proxy) shaped each connection in both directions as configured here.
+     *
+     * @param id                 the preset's id ({@code lan}, {@code broadband}, {@code 4g}, {@code 3g},
+     *                           {@code satellite}), or {@code custom} when set by hand
+     * @param rttMillis          round trip added, half each way
+     * @param jitterMillis       each segment's delay varies by up to this much either way (order is kept, as TCP would)
+     * @param downBitsPerSecond  server → client, per connection (token bucket); absent: unlimited
+     * @param upBitsPerSecond    client → server, per connection; absent: unlimited
+     * @param stallEverySeconds  mean time between a connection's stalls (exponentially drawn); absent: none
+     * @param stallMillis        how long a stall holds every byte of the connection, both ways
+     * @param mtu                the segment size the relay writes in, headers counted against the bandwidth
+     */
+    public record Link(String id, Double rttMillis, Double jitterMillis, Long downBitsPerSecond, Long upBitsPerSecond,
+                       Double stallEverySeconds, Double stallMillis, Integer mtu) {
+    }
+
+    /**
+     * One fault the runner applied.
+     *
+     * @param type           {@code cut}, {@code blackhole}, {@code restart} or {@code proxy-reload}
+     * @param mode           a cut's {@code reset} (RST both ways) or {@code drop} (no FIN: the client hears nothing)
+     * @param plannedSeconds when it was planned, in seconds after the measured window began
+     * @param atNanos        when it took effect, on the shared clock ({@code System.nanoTime()})
+     * @param connections    client connections it hit (all live ones for a restart or a reload)
+     * @param downMillis     a restart: from the old server's stop to the new one listening
+     * @param note           anything the runner saw while applying it
+     */
+    public record Fault(String type, String mode, Double plannedSeconds, Long atNanos, Long connections, Double downMillis,
+                        String note) {
     }
 
     /**
@@ -229,14 +315,24 @@ public record CellResult(
     }
 
     /** The cost ledger: what each side spent per delivered message and per connection, and what crossed the wire. */
-    public record Costs(ProcessCosts server, ProcessCosts loadgen, Wire wire, PollingCosts polling, ProxyCosts proxy) {
+    public record Costs(ProcessCosts server, ProcessCosts loadgen, Wire wire, PollingCosts polling, ProxyCosts proxy,
+                        ProxyCosts relay) {
 
         public Costs(ProcessCosts server, ProcessCosts loadgen, Wire wire, PollingCosts polling) {
-            this(server, loadgen, wire, polling, null);
+            this(server, loadgen, wire, polling, null, null);
+        }
+
+        public Costs(ProcessCosts server, ProcessCosts loadgen, Wire wire, PollingCosts polling, ProxyCosts proxy) {
+            this(server, loadgen, wire, polling, proxy, null);
         }
 
         public Costs withProxy(ProxyCosts p) {
-            return new Costs(server, loadgen, wire, polling, p);
+            return new Costs(server, loadgen, wire, polling, p, relay);
+        }
+
+        /** The link relay's processes' costs, counted as neither the server's nor the generator's. */
+        public Costs withRelay(ProxyCosts r) {
+            return new Costs(server, loadgen, wire, polling, proxy, r);
         }
     }
 
