@@ -205,6 +205,33 @@ public final class ProxyProcess implements AutoCloseable {
         return new Reading(cpuNanos, rssBytes, processes, System.nanoTime());
     }
 
+    /**
+     * The signal that makes the proxy reload its configuration as a deploy does: nginx's master re-reads it on
+     * {@code SIGHUP}, starts new workers and tells the old ones to finish what they serve; HAProxy's master
+     * (run with {@code -W}) re-executes itself on {@code SIGUSR2}, starts a new worker and soft-stops the old one.
+     */
+    public String reloadSignal() {
+        return kind == ProxyKind.NGINX ? "HUP" : "USR2";
+    }
+
+    /**
+     * Reloads the proxy ({@link #reloadSignal()} to its master) and returns when the signal was sent, on the
+     * {@code System.nanoTime()} clock.
+     *
+     * @throws IOException if the signal could not be sent
+     */
+    public long reload() throws IOException, InterruptedException {
+        read(); // note the old workers, so close() waits for them too
+        Process kill = new ProcessBuilder("kill", "-s", reloadSignal(), String.valueOf(process.pid()))
+                .redirectErrorStream(true).start();
+        long at = System.nanoTime();
+        String said = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -s " + reloadSignal() + " " + process.pid() + " failed: " + said);
+        }
+        return at;
+    }
+
     /** Kills every process of the tree at once with SIGKILL. Never throws; the Ctrl-C path. */
     public void kill() {
         try {

@@ -3,6 +3,7 @@ package dev.pushbench.runner.run;
 import dev.pushbench.model.control.ControlMessage;
 import dev.pushbench.model.result.LoadResult;
 import dev.pushbench.model.result.ProcessSnapshot;
+import dev.pushbench.runner.link.RelayProcess;
 import dev.pushbench.runner.proxy.ProxyProcess;
 import dev.pushbench.runner.run.ChildProcess.ChildException;
 import java.time.Duration;
@@ -11,7 +12,8 @@ import java.time.Duration;
  * Measures one prepared cell: reads the server at idle, lets the load generator ramp, reads the
  * server at the window's edges as the load generator's phases say, reads both at each memory point
  * (the ramp's pauses and the steps down after the window) through the {@link MemorySweep}, takes the load generator's result and reads the server a last
- * time. Everything goes into the cell's {@link CellResultBuilder}.
+ * time. Everything goes into the cell's {@link CellResultBuilder}. A cell with faults has them applied from
+ * the window's start ({@link FaultInjector}); a server a restart replaced is read from then on.
  *
  * <pre>
  *   new CellMeasurement(prepared, phaseBudget, progress, phaseListener, windowOver).run();
@@ -28,6 +30,8 @@ final class CellMeasurement {
     private final Progress progress;
     private final ScenarioRunner.PhaseListener phaseListener;
     private final Runnable windowOver;
+    /** When the measured window began, on the shared clock; 0 before. */
+    private volatile long measureStartNanos;
 
     /**
      * @param loadBudget how long the load may take from the ramp to its result
@@ -44,80 +48,214 @@ final class CellMeasurement {
 
     void run() throws ChildException, InterruptedException {
         CellResultBuilder result = prepared.result;
-        try (ChildProcess server = prepared.processes.server; ChildProcess loadgen = prepared.processes.loadgen) {
-            if (!server.isAlive() || !loadgen.isAlive()) {
-                throw new ChildException((server.isAlive() ? "load generator" : "server") + " exited while waiting for its cell; see "
-                        + (server.isAlive() ? "loadgen.log" : "server.log"));
+        CellProcesses processes = prepared.processes;
+        FaultInjector faults = prepared.faults;
+        try (ChildProcess loadgen = processes.loadgen; FaultInjector ignored = faults) {
+            ChildProcess first = processes.server();
+            if (!first.isAlive() || !loadgen.isAlive()) {
+                throw new ChildException((first.isAlive() ? "load generator" : "server") + " exited while waiting for its cell; see "
+                        + (first.isAlive() ? "loadgen.log" : "server.log"));
             }
-            ProcessSnapshot idle = askStats(server, true).process();
+            ProcessSnapshot idle = askStats(first, true).process();
             result.serverIdle(idle);
-            readProxy(result::proxyIdle);
+            readPath(Reading.IDLE);
             loadgen.send(new ControlMessage.Ramp());
             LoadResult load = loadgen.await(ControlMessage.Result.class, loadBudget, message -> {
-                if (!server.isAlive()) {
-                    throw serverGone(server);
-                }
+                checkAlive(faults);
                 progress.onMessage(message);
-                ProxyProcess proxy = prepared.processes.proxy();
-                if (proxy != null && !proxy.isAlive()) {
-                    throw proxyGone(proxy);
-                }
                 try {
-                    onLoadMessage(message, server, loadgen, idle);
+                    onLoadMessage(message, loadgen, idle);
                 } catch (ChildException e) {
-                    throw serverGone(server);
+                    if (faults != null && faults.restarting()) {
+                        throw e;
+                    }
+                    throw serverGone(processes.server());
                 }
             }).result();
             result.load(load);
-            if (!server.isAlive()) {
-                throw new ChildException("server exited during the load; see server.log");
-            }
+            checkAlive(faults);
+            ChildProcess server = processes.server();
             result.serverEnd(askStats(server, false));
+            if (faults != null) {
+                serverResilience(faults, server);
+            }
             result.ok();
             result.checkValidity();
         } finally {
-            ProxyProcess proxy = prepared.processes.proxy();
+            processes.server().close();
+            ProxyProcess proxy = processes.proxy();
             if (proxy != null) {
                 proxy.close();
+            }
+            RelayProcess relay = processes.relay();
+            if (relay != null) {
+                relay.close();
             }
         }
     }
 
-    /** Reads the proxy's processes, on a proxied path; a proxy that is gone fails the cell. */
-    private void readProxy(java.util.function.Consumer<ProxyProcess.Reading> into) throws ChildException {
-        ProxyProcess proxy = prepared.processes.proxy();
-        if (proxy == null) {
-            return;
+    /** The server, the proxy and the relay are still there (a server being restarted is let be); a failed fault ends the cell. */
+    private void checkAlive(FaultInjector faults) throws ChildException {
+        if (faults != null && faults.failure() != null) {
+            Exception e = faults.failure();
+            throw new ChildException("a fault could not be applied: " + e.getMessage());
         }
-        if (!proxy.isAlive()) {
+        ChildProcess server = prepared.processes.server();
+        if (!server.isAlive() && (faults == null || !faults.restarting())) {
+            throw serverGone(server);
+        }
+        ProxyProcess proxy = prepared.processes.proxy();
+        if (proxy != null && !proxy.isAlive()) {
             throw proxyGone(proxy);
         }
-        into.accept(proxy.read());
+        RelayProcess relay = prepared.processes.relay();
+        if (relay != null && !relay.isAlive()) {
+            throw new ChildException("the relay (PID " + relay.pid() + ") exited during the cell; see relay.log");
+        }
+    }
+
+    /**
+     * The server's side of resilience: the most subscriptions begun in one second from the window's start on
+     * (every server of the cell, a restart's too, on one time line from the feed's t0), and the events restarts
+     * kept from being published.
+     */
+    private void serverResilience(FaultInjector faults, ChildProcess server) throws ChildException, InterruptedException {
+        ControlMessage.SubscribeRates last = server.ask(new ControlMessage.GetSubscribeRates(),
+                ControlMessage.SubscribeRates.class, ASK_TIMEOUT);
+        java.util.List<ControlMessage.SubscribeRates> all = faults.outage().rates(last);
+        long[] perSecond = new long[all.stream().mapToInt(r -> r.perSecond().size()).max().orElse(0)];
+        for (ControlMessage.SubscribeRates r : all) {
+            for (int i = 0; i < r.perSecond().size(); i++) {
+                perSecond[i] += r.perSecond().get(i);
+            }
+        }
+        long from = Math.max(0, (long) Math.ceil((measureStartNanos - last.t0Nanos()) / 1e9));
+        long peak = 0;
+        for (long i = from; i < perSecond.length; i++) {
+            peak = Math.max(peak, perSecond[(int) i]);
+        }
+        result().serverResilience(peak, faults.outage().lost());
+    }
+
+    private CellResultBuilder result() {
+        return prepared.result;
+    }
+
+    /** Which reading of the processes on the way (the proxy's, the relay's) is taken. */
+    private enum Reading { IDLE, MEASURE_START, MEASURE_END }
+
+    /** Reads the proxy's and the relay's processes, those the cell has; one that is gone fails the cell. */
+    private void readPath(Reading which) throws ChildException {
+        ProxyProcess proxy = prepared.processes.proxy();
+        if (proxy != null) {
+            if (!proxy.isAlive()) {
+                throw proxyGone(proxy);
+            }
+            into(prepared.result.proxy, which, proxy.read());
+        }
+        RelayProcess relay = prepared.processes.relay();
+        if (relay != null) {
+            if (!relay.isAlive()) {
+                throw new ChildException("the relay (PID " + relay.pid() + ") exited during the cell; see relay.log");
+            }
+            into(prepared.result.relay, which, relay.read());
+        }
+    }
+
+    private static void into(CellResultBuilder.PathProcess process, Reading which, ProxyProcess.Reading reading) {
+        switch (which) {
+            case IDLE -> process.idle(reading);
+            case MEASURE_START -> process.measureStart(reading);
+            case MEASURE_END -> process.measureEnd(reading);
+        }
     }
 
     private static ChildException proxyGone(ProxyProcess proxy) {
         return new ChildException("the proxy (PID " + proxy.pid() + ") exited during the cell; see proxy.log");
     }
 
-    private void onLoadMessage(ControlMessage message, ChildProcess server, ChildProcess loadgen, ProcessSnapshot serverIdle)
+    private void onLoadMessage(ControlMessage message, ChildProcess loadgen, ProcessSnapshot serverIdle)
             throws ChildException, InterruptedException {
         CellResultBuilder result = prepared.result;
         if (message instanceof ControlMessage.MemoryPoint) {
             ControlMessage.MemoryPoint point = (ControlMessage.MemoryPoint) message;
             if (point.afterWindow()) {
                 windowOver.run();
+                if (prepared.faults != null) {
+                    prepared.faults.close();
+                }
             }
+            ChildProcess server = prepared.processes.server();
             result.memory().read(point, gc -> askStats(server, gc), serverIdle);
             loadgen.send(new ControlMessage.Next());
         } else if (message instanceof ControlMessage.Phase) {
-            String phase = ((ControlMessage.Phase) message).phase();
-            phaseListener.onPhase(prepared.cell, phase, server.pid());
-            if (phase.equals(ControlMessage.Phase.MEASURE)) {
+            ControlMessage.Phase phase = (ControlMessage.Phase) message;
+            ChildProcess server = prepared.processes.server();
+            phaseListener.onPhase(prepared.cell, phase.phase(), server.pid());
+            if (phase.phase().equals(ControlMessage.Phase.MEASURE)) {
+                measureStartNanos = phase.nanoTime();
                 result.serverMeasureStart(askStats(server, false).process());
-                readProxy(result::proxyMeasureStart);
-            } else if (phase.equals(ControlMessage.Phase.DRAIN)) {
-                result.serverMeasureEnd(askStats(server, false).process());
-                readProxy(result::proxyMeasureEnd);
+                readPath(Reading.MEASURE_START);
+                if (prepared.faults != null) {
+                    prepared.faults.start(phase.nanoTime());
+                }
+            } else if (phase.phase().equals(ControlMessage.Phase.DRAIN)) {
+                if (prepared.faults != null) {
+                    prepared.faults.close();
+                }
+                if (!(prepared.faults != null && prepared.faults.restarting())) {
+                    result.serverMeasureEnd(askStats(server, false).process());
+                }
+                readPath(Reading.MEASURE_END);
+            }
+        }
+    }
+
+    private static ChildException serverGone(ChildProcess server) {
+        return new ChildException("server exited during the load (" + (server.isAlive() ? "not answering" : "process gone")
+                + "); see server.log");
+    }
+
+    private static ControlMessage.Stats askStats(ChildProcess server, boolean gc) throws ChildException, InterruptedException {
+        return server.ask(new ControlMessage.GetStats(gc), ControlMessage.Stats.class, ASK_TIMEOUT);
+    }
+}    private static ChildException proxyGone(ProxyProcess proxy) {
+        return new ChildException("the proxy (PID " + proxy.pid() + ") exited during the cell; see proxy.log");
+    }
+
+    private void onLoadMessage(ControlMessage message, ChildProcess loadgen, ProcessSnapshot serverIdle)
+            throws ChildException, InterruptedException {
+        CellResultBuilder result = prepared.result;
+        if (message instanceof ControlMessage.MemoryPoint) {
+            ControlMessage.MemoryPoint point = (ControlMessage.MemoryPoint) message;
+            if (point.afterWindow()) {
+                windowOver.run();
+                if (prepared.faults != null) {
+                    prepared.faults.close();
+                }
+            }
+            ChildProcess server = prepared.processes.server();
+            result.memory().read(point, gc -> askStats(server, gc), serverIdle);
+            loadgen.send(new ControlMessage.Next());
+        } else if (message instanceof ControlMessage.Phase) {
+            ControlMessage.Phase phase = (ControlMessage.Phase) message;
+            ChildProcess server = prepared.processes.server();
+            phaseListener.onPhase(prepared.cell, phase.phase(), server.pid());
+            if (phase.phase().equals(ControlMessage.Phase.MEASURE)) {
+                measureStartNanos = phase.nanoTime();
+                result.serverMeasureStart(askStats(server, false).process());
+                readPath(Reading.MEASURE_START);
+                if (prepared.faults != null) {
+                    prepared.faults.start(phase.nanoTime());
+                }
+            } else if (phase.phase().equals(ControlMessage.Phase.DRAIN)) {
+                if (prepared.faults != null) {
+                    prepared.faults.close();
+                }
+                if (!(prepared.faults != null && prepared.faults.restarting())) {
+                    result.serverMeasureEnd(askStats(server, false).process());
+                }
+                readPath(Reading.MEASURE_END);
             }
         }
     }

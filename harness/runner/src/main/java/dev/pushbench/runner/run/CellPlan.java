@@ -2,6 +2,7 @@ package dev.pushbench.runner.run;
 
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.Transport;
+import dev.pushbench.runner.scenario.NetworkLink;
 import dev.pushbench.runner.scenario.NetworkPath;
 
 /**
@@ -9,18 +10,26 @@ import dev.pushbench.runner.scenario.NetworkPath;
  * proxy), and which repeat, from 1.
  *
  * @param sseProxyHints SSE cells: the server sends {@code X-Accel-Buffering: no}
+ * @param link          the link its connections cross: {@link NetworkLink#NONE}, or one the relay emulates
  */
 public record CellPlan(String stack, Transport transport, Protocol protocol, NetworkPath path, boolean sseProxyHints,
-                       int repeat, int repeats) {
+                       NetworkLink link, int repeat, int repeats) {
 
     /** Straight to the server, the proxy hint on. */
     public CellPlan(String stack, Transport transport, Protocol protocol, int repeat, int repeats) {
-        this(stack, transport, protocol, NetworkPath.DIRECT, true, repeat, repeats);
+        this(stack, transport, protocol, NetworkPath.DIRECT, true, NetworkLink.NONE, repeat, repeats);
+    }
+
+    /** On loopback as it is. */
+    public CellPlan(String stack, Transport transport, Protocol protocol, NetworkPath path, boolean sseProxyHints,
+                    int repeat, int repeats) {
+        this(stack, transport, protocol, path, sseProxyHints, NetworkLink.NONE, repeat, repeats);
     }
 
     /**
      * {@code jetty-sse-http1.1}; through a proxy {@code jetty-sse-http1.1-nginx-stock}; an SSE cell without the
-     * proxy hint ends in {@code -nohints}; {@code -r2} … when the scenario repeats cells.
+     * proxy hint ends in {@code -nohints}; across an emulated link, the link's id follows ({@code -4g});
+     * {@code -r2} … when the scenario repeats cells.
      */
     public String name() {
         String base = stack + "-" + transport.id() + "-" + protocol.id();
@@ -29,6 +38,9 @@ public record CellPlan(String stack, Transport transport, Protocol protocol, Net
         }
         if (!hintsSent()) {
             base += "-nohints";
+        }
+        if (link.relayed()) {
+            base += "-" + link.id();
         }
         return repeats > 1 ? base + "-r" + repeat : base;
     }

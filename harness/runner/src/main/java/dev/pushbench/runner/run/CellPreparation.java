@@ -8,11 +8,15 @@ import dev.pushbench.loadgen.LoadSpec;
 import dev.pushbench.model.JsonFiles;
 import dev.pushbench.model.control.ControlMessage;
 import dev.pushbench.model.result.CellResult;
+import dev.pushbench.relay.LinkShape;
+import dev.pushbench.relay.RelayConfig;
+import dev.pushbench.runner.link.RelayProcess;
 import dev.pushbench.runner.proxy.ProxyConfig;
 import dev.pushbench.runner.proxy.ProxyConfigs;
 import dev.pushbench.runner.proxy.ProxyProcess;
 import dev.pushbench.runner.proxy.ProxySetup;
 import dev.pushbench.runner.run.ChildProcess.ChildException;
+import dev.pushbench.runner.scenario.NetworkLink;
 import dev.pushbench.runner.scenario.Scenario;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +69,8 @@ final class CellPreparation {
         final Path cellDir;
         final CellResultBuilder result;
         final CellProcesses processes;
+        /** The faults to apply in its window; null when the scenario has none. */
+        FaultInjector faults;
         boolean ready;
 
         Prepared(CellPlan cell, Path cellDir, CellProcesses processes) {
@@ -112,7 +118,7 @@ final class CellPreparation {
             return;
         }
         for (CellPlan next : nextCells) {
-            if (scenario.unsupported(next.stack(), next.transport(), next.protocol(), next.path()).isEmpty()) {
+            if (scenario.unsupported(next.stack(), next.transport(), next.protocol(), next.path(), next.link()).isEmpty()) {
                 Ahead a = new Ahead(next);
                 ahead = a;
                 Thread t = new Thread(() -> {
@@ -170,13 +176,16 @@ final class CellPreparation {
         CellResultBuilder result = prepared.result;
         boolean ok = false;
         try {
-            ChildProcess server = processes.server;
+            ChildProcess server = processes.server();
             ControlMessage.Listening listening = server.await(ControlMessage.Listening.class, START_TIMEOUT, ignored -> { });
             String certificatePem = certificatePem(listening, cell.serverProtocol());
             result.serverDescription(listening.description());
             Entry entry = cell.path().proxied()
                     ? startProxy(cell, cellDir, serverConfig, listening.port(), processes, result)
                     : new Entry(listening.port(), certificatePem, Duration.ZERO);
+            if (cell.link().relayed() || scenario.recovery().needsRelay()) {
+                entry = startRelay(cell, cellDir, entry, processes, result);
+            }
 
             CellResult.Clock clock = ClockCheck.ofServer(server, CellMeasurement.ASK_TIMEOUT);
             result.clock(clock);
@@ -187,8 +196,13 @@ final class CellPreparation {
             }
 
             // the load generator warms its client up (throw-away subscriptions) while the server is verified
-            LoadSpec load = loadSpec(cell, serverConfig, entry,
-                    new Schedule(listening.t0Nanos(), feed.topics(), feed.ratePerSecond()), cellDir);
+            Schedule schedule = new Schedule(listening.t0Nanos(), feed.topics(), feed.ratePerSecond());
+            LoadSpec load = loadSpec(cell, serverConfig, entry, schedule, cellDir);
+            if (!scenario.recovery().faults().isEmpty()) {
+                prepared.faults = new FaultInjector(scenario.recovery().faults(), scenario.timing().duration(), processes,
+                        restarter(cell, cellDir, serverConfig.withPort(listening.port()), listening.t0Nanos()), result,
+                        schedule, scenario.clients().connections());
+            }
             Path loadJson = cellDir.resolve("load.json");
             JsonFiles.write(loadJson, ChildSpecs.LoadFile.of(load));
             processes.loadgen.send(new ControlMessage.Go(loadJson.toString()));
@@ -239,6 +253,47 @@ final class CellPreparation {
                 config.file().getFileName().toString(), cell.protocol().id(), config.upstreamProtocol(),
                 config.idleTimeout().toMillis()));
         return new Entry(setup.listenPort(), config.certificatePem(), config.idleTimeout());
+    }
+
+    /**
+     * Starts the cell's link relay in front of the server or its proxy ({@code relay.json} written into the cell's
+     * directory) and records the link; the load generator connects to the relay from then on.
+     */
+    private Entry startRelay(CellPlan cell, Path cellDir, Entry target, CellProcesses processes, CellResultBuilder result)
+            throws java.io.IOException, ChildException, InterruptedException {
+        NetworkLink link = cell.link().relayed() ? cell.link() : NetworkLink.LOOPBACK;
+        RelayConfig config = new RelayConfig(ScenarioRunner.HOST, 0, ScenarioRunner.HOST, target.port(),
+                new LinkShape(link.rtt().toNanos(), link.jitter().toNanos(), link.downBitsPerSecond(), link.upBitsPerSecond(),
+                        link.stallEvery().toNanos(), link.stallFor().toNanos(), link.mtu()),
+                cell.name().hashCode());
+        Path relayJson = cellDir.resolve("relay.json");
+        JsonFiles.write(relayJson, config);
+        RelayProcess relay = RelayProcess.start(jvmOptions, relayJson, cellDir, START_TIMEOUT);
+        processes.relay(relay);
+        result.link(link.toResult());
+        return new Entry(relay.port(), target.certificatePem(), target.idleTimeout());
+    }
+
+    /**
+     * How a restart fault brings the server back: a new {@code pushbench serve} on the same port with the same
+     * t0 ({@code server-2.json}, {@code server-2.log}, … beside the first), listening within the start timeout.
+     */
+    private FaultInjector.Restarter restarter(CellPlan cell, Path cellDir, ServerConfig config, long t0Nanos) {
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger(1);
+        return () -> {
+            int n = count.incrementAndGet();
+            Path json = cellDir.resolve("server-" + n + ".json");
+            JsonFiles.write(json, ChildSpecs.ServeFile.of(cell.stack(), config, scenario.feed()).restartedAt(t0Nanos));
+            ChildProcess server = ChildProcess.start("server", jvmOptions, List.of("serve", "--config", json.toString()),
+                    cellDir.resolve("server-" + n + ".log"));
+            try {
+                server.await(ControlMessage.Listening.class, START_TIMEOUT, ignored -> { });
+                return server;
+            } catch (ChildException | InterruptedException | RuntimeException e) {
+                server.kill();
+                throw e;
+            }
+        };
     }
 
     /** A port free on the loopback now, for the proxy to listen on (it binds it a moment later). */

@@ -1,5 +1,6 @@
 package dev.pushbench.runner.run;
 
+import dev.pushbench.runner.link.RelayProcess;
 import dev.pushbench.runner.proxy.ProxyProcess;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -7,15 +8,18 @@ import java.util.List;
 
 /**
  * A cell's two JVMs: its server ({@code pushbench serve}, serving from its start) and its load
- * generator ({@code pushbench load --await-config}, waiting for its spec), and on a proxied path the
- * proxy between them. Both JVMs are started at once to save a JVM start per cell; all log into the
- * cell's directory, and all end together.
+ * generator ({@code pushbench load --await-config}, waiting for its spec), and on the way between them
+ * the proxy (a proxied path) and the link relay (an emulated link, or faults the relay applies). Both
+ * JVMs are started at once to save a JVM start per cell; all log into the cell's directory, and all end
+ * together. A restart fault replaces the server with a new process on the same port.
  */
 final class CellProcesses implements AutoCloseable {
-    final ChildProcess server;
+    private volatile ChildProcess server;
     final ChildProcess loadgen;
     /** The proxy between them, once started; null on a direct path. */
     private volatile ProxyProcess proxy;
+    /** The relay in front of the server or the proxy, once started; null without one. */
+    private volatile RelayProcess relay;
 
     private CellProcesses(ChildProcess server, ChildProcess loadgen) {
         this.server = server;
@@ -44,6 +48,25 @@ final class CellProcesses implements AutoCloseable {
         return proxy;
     }
 
+    /** The relay started for this cell: it is ended with the cell's JVMs. */
+    void relay(RelayProcess started) {
+        relay = started;
+    }
+
+    RelayProcess relay() {
+        return relay;
+    }
+
+    /** The server serving now: the first, or the one a restart started. */
+    ChildProcess server() {
+        return server;
+    }
+
+    /** A restart's new server takes the old one's place (which has exited). */
+    void replaceServer(ChildProcess restarted) {
+        server = restarted;
+    }
+
     /** Ends all at once (Ctrl-C of the runner). */
     void kill() {
         server.kill();
@@ -51,6 +74,10 @@ final class CellProcesses implements AutoCloseable {
         ProxyProcess p = proxy;
         if (p != null) {
             p.kill();
+        }
+        RelayProcess r = relay;
+        if (r != null) {
+            r.kill();
         }
     }
 
@@ -61,6 +88,10 @@ final class CellProcesses implements AutoCloseable {
         ProxyProcess p = proxy;
         if (p != null) {
             p.close();
+        }
+        RelayProcess r = relay;
+        if (r != null) {
+            r.close();
         }
     }
 }

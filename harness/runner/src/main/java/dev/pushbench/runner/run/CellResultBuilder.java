@@ -42,9 +42,15 @@ final class CellResultBuilder {
     /** One topic's interval between events, for the publisher-lag part of the saturation rule. */
     private Double eventIntervalMicros;
     private CellResult.PathInfo pathInfo;
-    private ProxyProcess.Reading proxyIdle;
-    private ProxyProcess.Reading proxyMeasureStart;
-    private ProxyProcess.Reading proxyMeasureEnd;
+    /** The proxy's processes, read like the server's; empty on a direct path. */
+    final PathProcess proxy = new PathProcess();
+    /** The link relay's process; empty without a relay. */
+    final PathProcess relay = new PathProcess();
+    private CellResult.Link link;
+    private final List<CellResult.Fault> faults = new java.util.ArrayList<>();
+    private boolean serverRestarted;
+    private Long reconnectPeakPerSecond;
+    private Long lostInOutage;
 
     CellResultBuilder(CellPlan plan) {
         this.plan = plan;
@@ -97,18 +103,79 @@ final class CellResultBuilder {
         pathInfo = info;
     }
 
-    /** The proxy's processes read before the ramp. */
-    void proxyIdle(ProxyProcess.Reading reading) {
-        proxyIdle = reading;
+    /**
+     * A process on the way between the load generator and the server (the proxy, the relay), read from
+     * {@code /proc} before the ramp and at the window's edges: its costs are its own, neither the server's nor the
+     * generator's.
+     */
+    static final class PathProcess {
+        private ProxyProcess.Reading idle;
+        private ProxyProcess.Reading measureStart;
+        private ProxyProcess.Reading measureEnd;
+
+        /** Read before the ramp. */
+        void idle(ProxyProcess.Reading reading) {
+            idle = reading;
+        }
+
+        /** Read at the window's start (every subscriber live). */
+        void measureStart(ProxyProcess.Reading reading) {
+            measureStart = reading;
+        }
+
+        void measureEnd(ProxyProcess.Reading reading) {
+            measureEnd = reading;
+        }
+
+        /** Its CPU over the measured window, 100 per core; null without its two readings. */
+        Double cpuPercent() {
+            if (measureStart == null || measureEnd == null) {
+                return null;
+            }
+            double wall = measureEnd.atNanos() - measureStart.atNanos();
+            return wall <= 0 ? null : 100.0 * (measureEnd.cpuNanos() - measureStart.cpuNanos()) / wall;
+        }
+
+        /** Its side of the ledger, as the server's is read: CPU over the window per delivered message, RSS per connection. */
+        CellResult.ProxyCosts costs(Long delivered, Long connected) {
+            if (idle == null && measureStart == null) {
+                return null;
+            }
+            Double cpuPerMessage = null;
+            Double percent = cpuPercent();
+            if (delivered != null && delivered > 0 && percent != null) {
+                cpuPerMessage = round3((measureEnd.cpuNanos() - measureStart.cpuNanos()) / 1000.0 / delivered);
+            }
+            Long perConnection = null;
+            if (idle != null && measureStart != null && connected != null && connected > 0) {
+                perConnection = Math.max(0, measureStart.rssBytes() - idle.rssBytes()) / connected;
+            }
+            ProxyProcess.Reading any = measureStart != null ? measureStart : idle;
+            return new CellResult.ProxyCosts(cpuPerMessage, percent == null ? null : round3(percent), perConnection,
+                    idle == null ? null : idle.rssBytes(), measureStart == null ? null : measureStart.rssBytes(),
+                    any.processes());
+        }
     }
 
-    /** The proxy's processes read at the window's start (every subscriber live) and at its end. */
-    void proxyMeasureStart(ProxyProcess.Reading reading) {
-        proxyMeasureStart = reading;
+    /** The emulated link the cell's connections crossed. */
+    void link(CellResult.Link crossed) {
+        link = crossed;
     }
 
-    void proxyMeasureEnd(ProxyProcess.Reading reading) {
-        proxyMeasureEnd = reading;
+    /** A fault applied, in order. */
+    synchronized void fault(CellResult.Fault applied) {
+        faults.add(applied);
+    }
+
+    /** The server was stopped and started again during the window: its CPU over it spans two processes, not reported. */
+    void serverRestarted() {
+        serverRestarted = true;
+    }
+
+    /** The server's side of resilience: the most new subscriptions in a second after the ramp, events never published. */
+    void serverResilience(Long peakPerSecond, Long outageLoss) {
+        reconnectPeakPerSecond = peakPerSecond;
+        lostInOutage = outageLoss;
     }
 
     void serverDescription(String description) {
@@ -222,7 +289,15 @@ final class CellResultBuilder {
     CellResult build() {
         LoadResult l = load;
         CellResult.Cell cell = new CellResult.Cell(plan.stack(), plan.transport().id(), plan.protocol().id(), plan.path().id(),
-                plan.transport() == dev.pushbench.core.Transport.SSE ? plan.sseProxyHints() : null);
+                plan.transport() == dev.pushbench.core.Transport.SSE ? plan.sseProxyHints() : null, plan.link().id());
+        CellResult.Resilience resilience = l == null ? null : l.resilience();
+        if (resilience != null && (reconnectPeakPerSecond != null || lostInOutage != null)) {
+            resilience = resilience.withServer(reconnectPeakPerSecond, lostInOutage);
+        }
+        List<CellResult.Fault> applied;
+        synchronized (this) {
+            applied = faults.isEmpty() ? null : List.copyOf(faults);
+        }
         CellResult.Costs costs = status == CellStatus.OK || l != null ? costs() : null;
         List<CellResult.MemoryPoint> points = memory.points().isEmpty() ? null : memory.points();
         return new CellResult(cell, plan.name(), plan.repeat(), status, reason, startedAt, clock, verify,
@@ -232,7 +307,7 @@ final class CellResultBuilder {
                 l == null ? null : l.connectCallMicros(),
                 l == null ? null : l.tlsHandshakeMicros(), l == null ? null : l.pollMicros(),
                 l == null ? null : l.polling(), l == null ? null : l.window(), loadgen(),
-                finishedAt, durationSeconds, costs, points, server(), pathInfo, l == null ? null : l.resilience());
+                finishedAt, durationSeconds, costs, points, server(), pathInfo, resilience, link, applied);
     }
 
     /** The load generator's health, with the server's CPU beside it and the runner's judgement of saturation. */
@@ -246,45 +321,17 @@ final class CellResultBuilder {
         }
         int cores = health.cores() != null ? health.cores() : Runtime.getRuntime().availableProcessors();
         Double serverPercent = serverCpuPercent();
-        Double proxyPercent = proxyCpuPercent();
-        // the machine's CPU for the saturation rule: a proxy on the same cores competes like the server
-        Double othersPercent = serverPercent == null || proxyPercent == null ? serverPercent : serverPercent + proxyPercent;
+        // the machine's CPU for the saturation rule: a proxy or a relay on the same cores competes like the server
+        Double othersPercent = serverPercent;
+        for (Double pathPercent : java.util.Arrays.asList(proxy.cpuPercent(), relay.cpuPercent())) {
+            othersPercent = othersPercent == null || pathPercent == null ? othersPercent : othersPercent + pathPercent;
+        }
         Saturation saturation = Saturation.judge(new Saturation.Measured(health.cpuPercent(), othersPercent, cores,
                 publisherLagMeanMicros(), eventIntervalMicros, health.scheduledSends(), health.lateSends(),
                 health.lateSendMillis(), health.maxLateMillis(), Saturation.RampSchedule.of(load.connections())));
         return health.withMachine(serverPercent == null ? null : round3(serverPercent),
                 othersPercent == null ? null : round3(othersPercent + health.cpuPercent()),
                 saturation.saturated(), saturation.because());
-    }
-
-    /** The proxy's CPU over the measured window, 100 per core; null without a proxy or its two readings. */
-    private Double proxyCpuPercent() {
-        if (proxyMeasureStart == null || proxyMeasureEnd == null) {
-            return null;
-        }
-        double wall = proxyMeasureEnd.atNanos() - proxyMeasureStart.atNanos();
-        return wall <= 0 ? null : 100.0 * (proxyMeasureEnd.cpuNanos() - proxyMeasureStart.cpuNanos()) / wall;
-    }
-
-    /** The proxy's side of the ledger, as the server's is read: CPU over the window per delivered message, RSS per connection. */
-    private CellResult.ProxyCosts proxyCosts(Long delivered) {
-        if (proxyIdle == null && proxyMeasureStart == null) {
-            return null;
-        }
-        Double cpuPerMessage = null;
-        Double percent = proxyCpuPercent();
-        if (delivered != null && delivered > 0 && percent != null) {
-            cpuPerMessage = round3((proxyMeasureEnd.cpuNanos() - proxyMeasureStart.cpuNanos()) / 1000.0 / delivered);
-        }
-        Long connected = load == null || load.connections() == null ? null : load.connections().connected();
-        Long perConnection = null;
-        if (proxyIdle != null && proxyMeasureStart != null && connected != null && connected > 0) {
-            perConnection = Math.max(0, proxyMeasureStart.rssBytes() - proxyIdle.rssBytes()) / connected;
-        }
-        ProxyProcess.Reading any = proxyMeasureStart != null ? proxyMeasureStart : proxyIdle;
-        return new CellResult.ProxyCosts(cpuPerMessage, percent == null ? null : round3(percent), perConnection,
-                proxyIdle == null ? null : proxyIdle.rssBytes(),
-                proxyMeasureStart == null ? null : proxyMeasureStart.rssBytes(), any.processes());
     }
 
     /** How late the window's delivered events went out on average: intended-time latency less actual-send latency. */
@@ -300,7 +347,7 @@ final class CellResultBuilder {
 
     /** The server's CPU over the measured window, 100 per core; null without both readings. */
     private Double serverCpuPercent() {
-        if (serverMeasureStart == null || serverMeasureEnd == null || serverMeasureStart.cpuNanos() == null
+        if (serverRestarted || serverMeasureStart == null || serverMeasureEnd == null || serverMeasureStart.cpuNanos() == null
                 || serverMeasureEnd.cpuNanos() == null) {
             return null;
         }
@@ -316,7 +363,7 @@ final class CellResultBuilder {
     private CellResult.Costs costs() {
         Long delivered = load == null || load.delivery() == null ? null : load.delivery().delivered();
         Double serverCpu = null;
-        if (delivered != null && delivered > 0 && serverMeasureStart != null && serverMeasureEnd != null
+        if (!serverRestarted && delivered != null && delivered > 0 && serverMeasureStart != null && serverMeasureEnd != null
                 && serverMeasureStart.cpuNanos() != null && serverMeasureEnd.cpuNanos() != null) {
             serverCpu = round3((serverMeasureEnd.cpuNanos() - serverMeasureStart.cpuNanos()) / 1000.0 / delivered);
         }
@@ -325,7 +372,11 @@ final class CellResultBuilder {
         MemorySweep.Figures m = memory.figures(serverIdle, load == null ? null : load.idle());
         return new CellResult.Costs(withCpu(m.server(), serverCpu), withCpu(m.loadgen(), loadgenCpu),
                 loadCosts == null ? null : loadCosts.wire(), loadCosts == null ? null : loadCosts.polling(),
-                proxyCosts(delivered));
+                null).withProxy(proxy.costs(delivered, connected())).withRelay(relay.costs(delivered, connected()));
+    }
+
+    private Long connected() {
+        return load == null || load.connections() == null ? null : load.connections().connected();
     }
 
     private static CellResult.ProcessCosts withCpu(CellResult.ProcessCosts memory, Double cpuMicrosPerMessage) {

@@ -8,6 +8,7 @@ import dev.pushbench.model.result.CellResult;
 import dev.pushbench.model.result.CellStatus;
 import dev.pushbench.model.result.RunManifest;
 import dev.pushbench.runner.run.ChildProcess.ChildException;
+import dev.pushbench.runner.scenario.NetworkLink;
 import dev.pushbench.runner.scenario.NetworkPath;
 import dev.pushbench.runner.scenario.Scenario;
 import java.io.IOException;
@@ -127,12 +128,14 @@ public final class ScenarioRunner {
             for (Transport transport : scenario.matrix().transports()) {
                 for (Protocol protocol : scenario.matrix().protocols()) {
                     for (NetworkPath path : scenario.matrix().paths()) {
-                        for (int r = 1; r <= repeats; r++) {
-                            cells.add(new CellPlan(stack, transport, protocol, path, hints, r, repeats));
-                        }
-                        if (Scenario.runsWithoutHints(transport, path, hints)) {
+                        for (NetworkLink link : scenario.matrix().links()) {
                             for (int r = 1; r <= repeats; r++) {
-                                cells.add(new CellPlan(stack, transport, protocol, path, false, r, repeats));
+                                cells.add(new CellPlan(stack, transport, protocol, path, hints, link, r, repeats));
+                            }
+                            if (Scenario.runsWithoutHints(transport, path, hints)) {
+                                for (int r = 1; r <= repeats; r++) {
+                                    cells.add(new CellPlan(stack, transport, protocol, path, false, link, r, repeats));
+                                }
                             }
                         }
                     }
@@ -258,7 +261,7 @@ public final class ScenarioRunner {
         progress.cellStarted(index, cell.name());
         long started = System.nanoTime();
         try {
-            Optional<String> unsupported = scenario.unsupported(cell.stack(), cell.transport(), cell.protocol(), cell.path());
+            Optional<String> unsupported = scenario.unsupported(cell.stack(), cell.transport(), cell.protocol(), cell.path(), cell.link());
             if (unsupported.isPresent()) {
                 result.unsupported(unsupported.get());
             } else {

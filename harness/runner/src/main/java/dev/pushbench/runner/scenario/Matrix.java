@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Which cells a scenario measures: every stack × transport × protocol × path combination, in the
+ * Which cells a scenario measures: every stack × transport × protocol × path × link combination, in the
  * order listed.
  *
  * <pre>
@@ -16,14 +16,22 @@ import java.util.Objects;
  * </pre>
  *
  * @param paths what stands between client and server ({@code path.proxy} × {@code path.profile})
+ * @param links the links connections cross ({@code network.link})
  */
-public record Matrix(List<String> stacks, List<Transport> transports, List<Protocol> protocols, List<NetworkPath> paths) {
+public record Matrix(List<String> stacks, List<Transport> transports, List<Protocol> protocols, List<NetworkPath> paths,
+                     List<NetworkLink> links) {
 
     public Matrix {
         stacks = distinctNonEmpty(stacks, "stacks");
         transports = distinctNonEmpty(transports, "transports");
         protocols = distinctNonEmpty(protocols, "protocols");
         paths = distinctNonEmpty(paths, "paths");
+        links = distinctNonEmpty(links, "links");
+    }
+
+    /** On loopback as it is. */
+    public Matrix(List<String> stacks, List<Transport> transports, List<Protocol> protocols, List<NetworkPath> paths) {
+        this(stacks, transports, protocols, paths, List.of(NetworkLink.NONE));
     }
 
     /** Straight from the client to the server. */
@@ -33,11 +41,15 @@ public record Matrix(List<String> stacks, List<Transport> transports, List<Proto
 
     /** Combinations, before an SSE cell through a stock nginx adds its run without the proxy hint. */
     public int cellCount() {
-        return stacks.size() * transports.size() * protocols.size() * paths.size();
+        return stacks.size() * transports.size() * protocols.size() * paths.size() * links.size();
     }
 
     public boolean anyProxied() {
         return paths.stream().anyMatch(NetworkPath::proxied);
+    }
+
+    public boolean anyRelayed() {
+        return links.stream().anyMatch(NetworkLink::relayed);
     }
 
     public boolean has(Transport transport) {

@@ -28,9 +28,16 @@ import java.util.Optional;
  * @param name        {@code [a-z0-9][a-z0-9-]*}, at most 40 characters; part of the run id
  * @param description free text, empty if the file has none
  * @param source      the file it was read from (for {@link ScenarioLoader#parse}, the name given)
+ * @param recovery    the faults applied to every cell, and how clients come back
  */
 public record Scenario(String name, String description, Path source, Matrix matrix, Clients clients, FeedSpec feed,
-                       Timing timing, TransportOptions transports, ServerOptions server) {
+                       Timing timing, TransportOptions transports, ServerOptions server, Recovery recovery) {
+
+    /** Without faults, with the default reconnect policy. */
+    public Scenario(String name, String description, Path source, Matrix matrix, Clients clients, FeedSpec feed,
+                    Timing timing, TransportOptions transports, ServerOptions server) {
+        this(name, description, source, matrix, clients, feed, timing, transports, server, Recovery.DEFAULT);
+    }
 
     public Scenario {
         Objects.requireNonNull(name, "name");
@@ -46,6 +53,7 @@ public record Scenario(String name, String description, Path source, Matrix matr
         Objects.requireNonNull(timing, "timing");
         Objects.requireNonNull(transports, "transports");
         Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(recovery, "recovery");
         ScenarioRules.check(matrix, feed, timing, transports, server).ifPresent(v -> {
             throw new IllegalArgumentException(v.message());
         });
@@ -79,6 +87,37 @@ public record Scenario(String name, String description, Path source, Matrix matr
     }
 
     /**
+     * Why a cell cannot run on {@code path} across {@code link} with this scenario's faults: the reasons of
+     * {@link #unsupported(String, Transport, Protocol, NetworkPath)}; the relay's two open files per connection over
+     * its open-file limit; a restart of a server that ends TLS itself (the new server makes a new certificate, and
+     * the load generator trusts only the one it was given).
+     */
+    public Optional<String> unsupported(String stack, Transport transport, Protocol protocol, NetworkPath path,
+                                        NetworkLink link) {
+        Optional<String> reason = unsupported(stack, transport, protocol, path);
+        if (reason.isPresent()) {
+            return reason;
+        }
+        if (recovery.has(FaultPlan.Type.RESTART) && protocol.isTls() && !path.proxied()) {
+            return Optional.of("a restart fault over " + protocol.id() + " straight to the server: the restarted server"
+                    + " makes a new certificate at its start, and the load generator trusts only the first server's (run it"
+                    + " through a proxy, which ends TLS, or over a cleartext protocol)");
+        }
+        boolean relayed = link.relayed() || recovery.needsRelay();
+        long limit = dev.pushbench.core.ProcessStats.maxOpenFiles();
+        long needed = 2L * clients.connections() + RELAY_PROCESS_FILES;
+        if (relayed && limit > 0 && needed > limit) {
+            return Optional.of("the relay holds 2 open files per connection (client and server side): " + needed + " for "
+                    + clients.connections() + " connections, over the open-file limit of " + limit + " (ulimit -n) it"
+                    + " inherits; run fewer connections");
+        }
+        return Optional.empty();
+    }
+
+    /** The relay's own open files besides its connections: the JVM's jars, its listener, its selector. */
+    private static final int RELAY_PROCESS_FILES = 200;
+
+    /**
      * True if an SSE cell on {@code path} also runs without the proxy hint: through a stock nginx, the one place
      * the header changes what happens (it buffers responses unless told not to), when the hint is on.
      */
@@ -106,11 +145,13 @@ public record Scenario(String name, String description, Path source, Matrix matr
             for (Transport transport : matrix.transports()) {
                 for (Protocol protocol : matrix.protocols()) {
                     for (NetworkPath path : matrix.paths()) {
-                        if (unsupported(stack, transport, protocol, path).isEmpty()) {
-                            Duration cell = overheadPerCell.plus(clients.rampTime()).plus(timing.warmup())
-                                    .plus(timing.duration()).plus(expectedDrain(transport));
-                            total = total.plus(runsWithoutHints(transport, path, transports.sseProxyHints())
-                                    ? cell.multipliedBy(2) : cell);
+                        for (NetworkLink link : matrix.links()) {
+                            if (unsupported(stack, transport, protocol, path, link).isEmpty()) {
+                                Duration cell = overheadPerCell.plus(clients.rampTime()).plus(timing.warmup())
+                                        .plus(timing.duration()).plus(expectedDrain(transport));
+                                total = total.plus(runsWithoutHints(transport, path, transports.sseProxyHints())
+                                        ? cell.multipliedBy(2) : cell);
+                            }
                         }
                     }
                 }

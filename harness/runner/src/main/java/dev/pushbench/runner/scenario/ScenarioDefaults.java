@@ -59,6 +59,12 @@ public final class ScenarioDefaults {
             List.of(dev.pushbench.runner.proxy.ProxyProfile.PUSH);
     public static final Duration WEBSOCKET_HEARTBEAT = Duration.ofSeconds(15);
     public static final Duration LONG_POLL_HOLD = Duration.ofSeconds(30);
+    /** WebSocket and polling clients' first reconnect delay, their cap and randomization: socket.io's client defaults. */
+    public static final Duration RECONNECT_INITIAL = Duration.ofSeconds(1);
+    public static final Duration RECONNECT_MAX = Duration.ofSeconds(5);
+    public static final double RECONNECT_JITTER = 0.5;
+    /** A subscriber gives a connection up after this many heartbeat intervals without a byte. */
+    public static final int DEAD_AFTER_HEARTBEATS = 2;
     public static final Duration SHORT_POLL_INTERVAL = Duration.ofSeconds(1);
     public static final Backpressure BACKPRESSURE = Backpressure.DISCONNECT;
     public static final int MAX_BATCH_EVENTS = 256;
@@ -89,6 +95,13 @@ public final class ScenarioDefaults {
     /** Exclusive: a poll held an hour is a stuck poll. */
     public static final Duration LONG_POLL_HOLD_BELOW = Duration.ofHours(1);
     public static final int MAX_MAX_BATCH_EVENTS = 65_536;
+    /** The most round trip or jitter a link may add. */
+    public static final Duration MAX_RTT = Duration.ofSeconds(10);
+    /** The longest mean stall. */
+    public static final Duration MAX_STALL = Duration.ofMinutes(1);
+    /** The most bandwidth a link may be limited to (beyond it, loopback is the limit). */
+    public static final long MAX_BANDWIDTH = 100_000_000_000L;
+    public static final long MIN_BANDWIDTH = 1_000L;
 
     private ScenarioDefaults() {
     }

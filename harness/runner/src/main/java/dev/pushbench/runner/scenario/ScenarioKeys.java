@@ -34,22 +34,46 @@ public final class ScenarioKeys {
             return defaultValue == null;
         }
 
-        /** The section, or "" for a top-level key. */
+        /** The section ({@code clients}, or {@code clients.reconnect} for a nested one), or "" for a top-level key. */
         public String section() {
-            int dot = path.indexOf('.');
+            int dot = path.lastIndexOf('.');
             return dot < 0 ? "" : path.substring(0, dot);
         }
 
         public String name() {
-            return path.substring(path.indexOf('.') + 1);
+            return path.substring(path.lastIndexOf('.') + 1);
         }
     }
 
-    /** A top-level mapping; required if it holds a required key. */
-    public record Section(String name, String meaning) {
+    /**
+     * A mapping of keys: at the top level, or nested in another ({@code clients.reconnect}); or, when {@code list},
+     * a top-level list of such mappings ({@code faults}), each item holding the keys. A mapping is required if it
+     * holds a required key; a list never is.
+     */
+    public record Section(String name, String meaning, boolean list) {
+
+        public Section(String name, String meaning) {
+            this(name, meaning, false);
+        }
 
         public boolean required() {
-            return KEYS.stream().anyMatch(k -> k.section().equals(name) && k.required());
+            return !list && KEYS.stream().anyMatch(k -> k.section().equals(name) && k.required());
+        }
+
+        /** True for a section at the top level of the file. */
+        public boolean topLevel() {
+            return name.indexOf('.') < 0;
+        }
+
+        /** The section it is nested in, or "" at the top level. */
+        public String parent() {
+            int dot = name.lastIndexOf('.');
+            return dot < 0 ? "" : name.substring(0, dot);
+        }
+
+        /** Its key in its parent. */
+        public String key() {
+            return name.substring(name.lastIndexOf('.') + 1);
         }
     }
 
@@ -61,14 +85,21 @@ public final class ScenarioKeys {
             new Section("matrix", "which cells to run: every stack × transport × protocol"),
             new Section("path", "what stands between the load generator and the server: a real proxy on 127.0.0.1, in the"
                     + " matrix (a cell is stack × transport × protocol × path)"),
+            new Section("network", "the link every connection crosses, emulated by a relay between the load generator and the"
+                    + " server (or its proxy), in the matrix (a cell's name ends in the link's id)"),
             new Section("clients", "the subscribers the load generator opens"),
+            new Section("clients.reconnect", "how WebSocket and polling clients come back after a lost connection:"
+                    + " exponential backoff with jitter (SSE waits retry: as a browser's EventSource does)"),
             new Section("feed", "what the server publishes"),
             new Section("timing", "the phases of every cell"),
             new Section("sse", "Server-Sent Events options"),
             new Section("websocket", "WebSocket options"),
             new Section("long-polling", "long-polling options"),
             new Section("short-polling", "short-polling options"),
-            new Section("server", "how every stack treats subscribers"));
+            new Section("server", "how every stack treats subscribers"),
+            new Section("faults", "what the runner does to each cell during its measured window: a list, each item one"
+                    + " fault with the keys below; their times are recorded in summary.json and drawn on the report's charts",
+                    true));
 
     private static final List<Key> KEYS = List.of(
             new Key("name", "text", null,
@@ -97,6 +128,36 @@ public final class ScenarioKeys {
                             + " proxy_pass / backend (nginx: HTTP/1.0 upstream, buffering on, 60s read timeout, no Upgrade;"
                             + " HAProxy: 50s client/server timeouts, no timeout tunnel); push is an operator's streaming setup"
                             + " (no buffering, HTTP/1.1 and Upgrade forwarded, timeouts above the heartbeat, upstream keep-alive)"),
+            new Key("network.link", "link id, or a list", "none",
+                    ids(NetworkLink.ids().stream()) + ", or a list of them, each at most once",
+                    "the link each connection crosses: none is loopback as it is; any other puts the relay (pushbench"
+                            + " relay, a process of its own, its CPU in costs.relay) on the way and shapes each connection"
+                            + " both ways; loopback shapes nothing (what the relay costs); lan, broadband, 4g, 3g and"
+                            + " satellite are presets (docs/methodology.md gives their figures and sources); custom starts"
+                            + " from nothing; the keys below replace a figure of every listed link but none and loopback"),
+            new Key("network.rtt", DURATION, "the link's",
+                    "0s to " + formatDuration(MAX_RTT),
+                    "round trip added, half each way"),
+            new Key("network.jitter", DURATION, "the link's",
+                    "0s to " + formatDuration(MAX_RTT),
+                    "each segment's one-way delay varies uniformly by up to this either way; order is kept, as TCP keeps it"),
+            new Key("network.down", "bandwidth (" + ScenarioUnits.BANDWIDTH_UNITS + ")", "the link's (none, custom: unlimited)",
+                    "0bit/s (unlimited), or 1kbit/s to 100Gbit/s, e.g. 1.6Mbit/s",
+                    "server → client, per connection (a token bucket: a segment leaves when its bytes fit)"),
+            new Key("network.up", "bandwidth (" + ScenarioUnits.BANDWIDTH_UNITS + ")", "the link's (none, custom: unlimited)",
+                    "0bit/s (unlimited), or 1kbit/s to 100Gbit/s, e.g. 768kbit/s",
+                    "client → server, per connection"),
+            new Key("network.stallEvery", DURATION, "the link's",
+                    "0s (no stalls) to " + formatDuration(MAX_INTERVAL),
+                    "mean time between a connection's stalls, drawn exponentially: in a stall it passes no byte either way,"
+                            + " as a lossy radio link looks to TCP above it"),
+            new Key("network.stallFor", DURATION, "the link's",
+                    "above 0s, at most " + formatDuration(MAX_STALL),
+                    "mean length of a stall, drawn exponentially (at most ten times it)"),
+            new Key("network.mtu", "whole number of bytes", String.valueOf(NetworkLink.DEFAULT_MTU),
+                    NetworkLink.MIN_MTU + " to " + NetworkLink.MAX_MTU,
+                    "the relay writes segments of mtu − 40 payload bytes and counts 40 bytes of headers each against the"
+                            + " bandwidth, so framing overhead is real"),
             new Key("clients.connections", "whole number", null,
                     "1 to " + MAX_CONNECTIONS + " (the runner also checks the open-file limit)",
                     "subscribers, each on its own connection, spread round-robin over the topics"),
@@ -121,6 +182,22 @@ public final class ScenarioKeys {
                             + " local on Linux), e.g. [127.0.0.2, 127.0.0.3]; engine jetty takes one",
                     "local addresses the connections are bound to, round-robin (port 0: the kernel picks the port); each"
                             + " address has its own ephemeral ports, and one address's port search slows down as they fill"),
+            new Key("clients.deadAfter", DURATION, DEAD_AFTER_HEARTBEATS + " × the transport's heartbeat",
+                    "above 0s, at most " + formatDuration(MAX_INTERVAL),
+                    "a subscriber gives a connection up after this long without a byte (an event, a heartbeat) and"
+                            + " reconnects: the only way to find a link that died silently; a long poll waits its hold plus"
+                            + " this for an answer, a short poll this"),
+            new Key("clients.reconnect.initial", DURATION, formatDuration(RECONNECT_INITIAL),
+                    "above 0s, at most " + formatDuration(MAX_INTERVAL),
+                    "WebSocket and polling: the first reconnect delay, doubled after each failed attempt (socket.io"
+                            + " client's defaults)"),
+            new Key("clients.reconnect.max", DURATION, formatDuration(RECONNECT_MAX),
+                    "at least clients.reconnect.initial, at most " + formatDuration(MAX_INTERVAL),
+                    "the most a reconnect delay grows to"),
+            new Key("clients.reconnect.jitter", "number", String.valueOf(RECONNECT_JITTER),
+                    "0 to 1",
+                    "each delay is multiplied by a uniform draw in [1 − jitter, 1 + jitter], so clients cut together do"
+                            + " not come back together"),
             new Key("feed.topics", "whole number", String.valueOf(TOPICS),
                     "1 to " + MAX_TOPICS,
                     "topics published, named t0, t1, …; each has its own schedule and history"),
@@ -174,7 +251,33 @@ public final class ScenarioKeys {
                             + " and sees the gap) or drop (skip to the oldest held event, count the skipped)"),
             new Key("server.maxBatchEvents", "whole number", String.valueOf(MAX_BATCH_EVENTS),
                     "1 to " + MAX_MAX_BATCH_EVENTS,
-                    "most events written to one subscriber at once, or returned by one poll"));
+                    "most events written to one subscriber at once, or returned by one poll"),
+            new Key("faults.type", "fault id", null,
+                    FaultPlan.Type.allowed(),
+                    "cut: the relay ends a share of live connections; blackhole: the relay stops them passing bytes"
+                            + " without closing them (only a heartbeat or a timeout finds it); restart: the server process"
+                            + " is stopped and started again on the same port, its history gone (events due while it is"
+                            + " down are lost to every transport); proxy-reload: the proxy reloads its configuration (cells"
+                            + " through a proxy only)"),
+            new Key("faults.at", DURATION, "faults.every's value",
+                    "0s to before timing.duration's end",
+                    "when, after the measured window began"),
+            new Key("faults.every", DURATION, "0s (once)",
+                    "0s, or above 0s and at most timing.duration",
+                    "again at this interval until the window ends"),
+            new Key("faults.share", "number", "1",
+                    "above 0, at most 1, e.g. 0.25",
+                    "cut and blackhole: the share of live connections hit, drawn at random"),
+            new Key("faults.mode", "reset | drop", FaultPlan.Mode.RESET.id(),
+                    "reset, drop",
+                    "cut: reset sends an RST both ways; drop resets the server's side and leaves the client hearing"
+                            + " nothing (no FIN), as a NAT that forgot the connection"),
+            new Key("faults.duration", DURATION, "0s (until the client gives the connection up)",
+                    "0s to " + formatDuration(MAX_INTERVAL),
+                    "blackhole: how long nothing passes; bytes held meanwhile flow again after it"),
+            new Key("faults.down", DURATION, "0s",
+                    "0s to " + formatDuration(MAX_INTERVAL),
+                    "restart: how long the server stays stopped before the new one starts (its JVM start adds to it)"));
 
     private ScenarioKeys() {
     }
@@ -214,8 +317,10 @@ public final class ScenarioKeys {
                 names.add(k.name());
             }
         }
-        if (section.isEmpty()) {
-            SECTIONS.forEach(s -> names.add(s.name()));
+        for (Section s : SECTIONS) {
+            if (s.parent().equals(section)) {
+                names.add(s.key());
+            }
         }
         return names;
     }
@@ -231,8 +336,8 @@ public final class ScenarioKeys {
                 section = k.section();
                 Section s = section(section);
                 out.append("| **").append(section).append("** | ").append(cell(s.meaning()))
-                        .append(" | mapping | ").append(s.required() ? "**required**" : "(all defaults)")
-                        .append(" | the keys below |\n");
+                        .append(s.list() ? " | list of mappings | (none) | each item: the keys below |\n"
+                                : " | mapping | " + (s.required() ? "**required**" : "(all defaults)") + " | the keys below |\n");
             }
             out.append("| `").append(k.path()).append("` | ").append(cell(k.meaning()))
                     .append(" | ").append(cell(k.type()))

@@ -10,6 +10,7 @@ import dev.pushbench.runner.proxy.ProxyProfile;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.InetAddress;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -23,6 +24,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,9 +141,13 @@ public final class ScenarioLoader {
         // every mapping's keys before any value: a misspelt key explains a "missing key" that follows
         root = mapping(document, "", null);
         for (ScenarioKeys.Section s : ScenarioKeys.sections()) {
-            NodeTuple entry = root.entries.get(s.name());
+            if (s.list()) {
+                continue; // its items are read with their values
+            }
+            Mapping parent = s.topLevel() ? root : sections.get(s.parent());
+            NodeTuple entry = parent.entries.get(s.key());
             sections.put(s.name(), entry == null
-                    ? Mapping.absent(s.name(), root.mark)
+                    ? Mapping.absent(s.name(), parent.mark)
                     : mapping(entry.getValueNode(), s.name(), entry.getKeyNode().getStartMark()));
         }
 
@@ -163,6 +169,8 @@ public final class ScenarioLoader {
         List<ProxyProfile> profiles = idList(pathSection, "profile", ScenarioDefaults.PROXY_PROFILES,
                 ids(ProxyProfile.values(), ProxyProfile::id), id -> find(ProxyProfile.values(), ProxyProfile::id, id));
 
+        List<NetworkLink> links = links(sections.get("network"));
+
         Mapping c = sections.get("clients");
         int connections = wholeNumber(c, "connections", null, 1, ScenarioDefaults.MAX_CONNECTIONS);
         double rampPerSecond = rate(c, "rampRate", ScenarioDefaults.RAMP_PER_SECOND, ScenarioDefaults.MAX_RAMP_PER_SECOND);
@@ -171,6 +179,18 @@ public final class ScenarioLoader {
         ClientEngineKind engine = choice(c, "engine", ScenarioDefaults.ENGINE,
                 ids(ClientEngineKind.values(), ClientEngineKind::id), id -> find(ClientEngineKind.values(), ClientEngineKind::id, id));
         List<InetAddress> sourceAddresses = sourceAddresses(c, engine);
+        Duration deadAfter = duration(c, "deadAfter", ScenarioDefaults.MAX_INTERVAL, true, ScenarioDefaults.MAX_INTERVAL);
+        boolean deadAfterSet = c.value("deadAfter") != null;
+        Mapping reconnect = sections.get("clients.reconnect");
+        Duration reconnectInitial = duration(reconnect, "initial", ScenarioDefaults.RECONNECT_INITIAL, true, ScenarioDefaults.MAX_INTERVAL);
+        Duration reconnectMax = duration(reconnect, "max", ScenarioDefaults.RECONNECT_MAX, true, ScenarioDefaults.MAX_INTERVAL);
+        if (reconnectMax.compareTo(reconnectInitial) < 0) {
+            Node at = reconnect.value("max") != null ? reconnect.value("max") : reconnect.value("initial");
+            throw error(at, "clients.reconnect.max must be at least clients.reconnect.initial ("
+                    + ScenarioUnits.formatDuration(reconnectInitial) + ")", ScenarioUnits.formatDuration(reconnectMax),
+                    ScenarioKeys.key("clients.reconnect.max").allowed(), ScenarioUnits.formatDuration(reconnectInitial));
+        }
+        double reconnectJitter = number(reconnect, "jitter", ScenarioDefaults.RECONNECT_JITTER, true, 1);
 
         Mapping f = sections.get("feed");
         int topics = wholeNumber(f, "topics", ScenarioDefaults.TOPICS, 1, ScenarioDefaults.MAX_TOPICS);
@@ -215,8 +235,11 @@ public final class ScenarioLoader {
         int maxBatchEvents = wholeNumber(s, "maxBatchEvents", ScenarioDefaults.MAX_BATCH_EVENTS, 1,
                 ScenarioDefaults.MAX_MAX_BATCH_EVENTS);
 
+        List<NetworkPath> paths = NetworkPath.cross(proxies, profiles);
+        List<FaultPlan> faults = faults(duration, paths, engine);
+
         try {
-            Matrix matrix = new Matrix(stacks, transports, protocols, NetworkPath.cross(proxies, profiles));
+            Matrix matrix = new Matrix(stacks, transports, protocols, paths, links);
             FeedSpec feed = new FeedSpec(topics, ratePerSecond, payloadBytes, historyEvents);
             Timing timing = new Timing(warmup, duration, drain, repeats);
             TransportOptions transportOptions = new TransportOptions(sseRetry, sseHeartbeat, webSocketHeartbeat, hold, interval,
@@ -227,10 +250,172 @@ public final class ScenarioLoader {
             });
             return new Scenario(name, description, source, matrix, new Clients(connections, rampPerSecond, eventsPerConnection, engine,
                     sourceAddresses),
-                    feed, timing, transportOptions, server);
+                    feed, timing, transportOptions, server, new Recovery(reconnectInitial, reconnectMax, reconnectJitter,
+                    deadAfterSet ? deadAfter : null, faults));
         } catch (IllegalArgumentException e) {
             // a record refused what the checks above let through: still a positioned message, never a trace
             throw error(root.mark, e.getMessage(), null, null, null);
+        }
+    }
+
+    // ---- the real path: links and faults
+
+    /** network: the links of the matrix, each preset with the figures written here replacing its own. */
+    private List<NetworkLink> links(Mapping n) {
+        List<String> ids = idList(n, "link", List.of(NetworkLink.NONE.id()), NetworkLink.ids(),
+                id -> NetworkLink.ids().contains(id) ? id : null);
+        List<String> figures = List.of("rtt", "jitter", "down", "up", "stallEvery", "stallFor", "mtu");
+        String firstFigure = figures.stream().filter(k -> n.value(k) != null).findFirst().orElse(null);
+        if (firstFigure != null && ids.stream().map(NetworkLink::preset).noneMatch(NetworkLink::shapes)) {
+            if (n.value("link") != null) {
+                throw error(n.value(firstFigure), "network." + firstFigure + " has no link to change: network.link lists"
+                        + " only " + String.join(" and ", ids) + ", which shape nothing", shown(n.value(firstFigure)),
+                        "a network.link that shapes: a preset or custom", NetworkLink.CUSTOM);
+            }
+            ids = List.of(NetworkLink.CUSTOM);
+        }
+        List<NetworkLink> links = new ArrayList<>();
+        for (String id : ids) {
+            NetworkLink link = NetworkLink.preset(id);
+            if (link.shapes()) {
+                link = link.withRtt(duration(n, "rtt", link.rtt(), false, ScenarioDefaults.MAX_RTT))
+                        .withJitter(duration(n, "jitter", link.jitter(), false, ScenarioDefaults.MAX_RTT))
+                        .withBandwidth(bandwidth(n, "down", link.downBitsPerSecond()), bandwidth(n, "up", link.upBitsPerSecond()))
+                        .withStalls(duration(n, "stallEvery", link.stallEvery(), false, ScenarioDefaults.MAX_INTERVAL),
+                                duration(n, "stallFor", link.stallFor(), true, ScenarioDefaults.MAX_STALL))
+                        .withMtu(wholeNumber(n, "mtu", link.mtu(), NetworkLink.MIN_MTU, NetworkLink.MAX_MTU));
+                if (!link.stallEvery().isZero() && link.stallFor().isZero()) {
+                    throw error(n.value("stallEvery"), "network.stallEvery needs network.stallFor (the mean stall's length)",
+                            shown(n.value("stallEvery")), ScenarioKeys.key("network.stallFor").allowed(), "1s");
+                }
+            }
+            links.add(link);
+        }
+        return List.copyOf(links);
+    }
+
+    /** Bits per second, 0 for unlimited, else within the allowed range. */
+    private long bandwidth(Mapping m, String key, long defaultValue) {
+        ScalarNode s = scalar(m, key);
+        if (s == null) {
+            return defaultValue;
+        }
+        String path = m.pathOf(key);
+        String allowed = ScenarioKeys.key(path).allowed();
+        long bits;
+        try {
+            bits = ScenarioUnits.parseBandwidth(s.getValue());
+        } catch (ScenarioUnits.UnitException e) {
+            throw error(s, path + " " + e.problem(), shown(s), allowed, e.suggestion());
+        }
+        if (bits != 0 && (bits < ScenarioDefaults.MIN_BANDWIDTH || bits > ScenarioDefaults.MAX_BANDWIDTH)) {
+            throw error(s, path + " must be 0bit/s (unlimited) or between "
+                    + ScenarioUnits.formatBandwidth(ScenarioDefaults.MIN_BANDWIDTH) + " and "
+                    + ScenarioUnits.formatBandwidth(ScenarioDefaults.MAX_BANDWIDTH), shown(s), allowed, null);
+        }
+        return bits;
+    }
+
+    /** A plain decimal number from 0 ({@code zeroAllowed}) or above 0, at most {@code max}; absent: {@code defaultValue}. */
+    private double number(Mapping m, String key, double defaultValue, boolean zeroAllowed, double max) {
+        ScalarNode s = scalar(m, key);
+        if (s == null) {
+            return defaultValue;
+        }
+        String path = m.pathOf(key);
+        String allowed = ScenarioKeys.key(path).allowed();
+        double value;
+        try {
+            if (!s.isPlain()) {
+                throw new NumberFormatException("quoted");
+            }
+            value = Double.parseDouble(s.getValue());
+        } catch (NumberFormatException e) {
+            String v = s.getValue().strip();
+            String suggestion = null;
+            if (v.endsWith("%")) {
+                try {
+                    suggestion = String.valueOf(Double.parseDouble(v.substring(0, v.length() - 1)) / 100);
+                } catch (NumberFormatException notPercent) {
+                    suggestion = null;
+                }
+            }
+            throw error(s, path + " must be a plain number", shown(s), allowed, suggestion);
+        }
+        if (!Double.isFinite(value) || value < 0 || (!zeroAllowed && value == 0) || value > max) {
+            throw error(s, path + " must be " + (zeroAllowed ? "between 0" : "above 0") + " and at most "
+                    + BigDecimal.valueOf(max).stripTrailingZeros().toPlainString(), shown(s), allowed, null);
+        }
+        return value;
+    }
+
+    /** faults: a list of mappings, each checked against the window, the paths and the engine. */
+    private List<FaultPlan> faults(Duration window, List<NetworkPath> paths, ClientEngineKind engine) {
+        NodeTuple entry = root.entries.get("faults");
+        if (entry == null || entry.getValueNode().getTag().equals(Tag.NULL)) {
+            return List.of();
+        }
+        Node node = entry.getValueNode();
+        String allowedItem = "a list of mappings, each with the keys " + String.join(", ", ScenarioKeys.namesIn("faults"));
+        if (!(node instanceof SequenceNode sequence)) {
+            throw error(node, "faults must be a list, e.g. [{type: cut, at: 10s, share: 0.5}]", shown(node), allowedItem, null);
+        }
+        List<FaultPlan> faults = new ArrayList<>();
+        for (Node itemNode : sequence.getValue()) {
+            Mapping item = mapping(itemNode, "faults", itemNode.getStartMark());
+            FaultPlan.Type type = choice(item, "type", null, Arrays.stream(FaultPlan.Type.values()).map(FaultPlan.Type::id).toList(),
+                    id -> find(FaultPlan.Type.values(), FaultPlan.Type::id, id));
+            if (type == null) {
+                required(item, "type");
+            }
+            Duration every = duration(item, "every", Duration.ZERO, false, ScenarioDefaults.MAX_PHASE);
+            Duration at = duration(item, "at", every, false, ScenarioDefaults.MAX_PHASE);
+            if (item.value("at") == null && every.isZero()) {
+                throw error(item.mark, "a fault needs faults.at (when) or faults.every (how often)", null,
+                        ScenarioKeys.key("faults.at").allowed(), null);
+            }
+            if (at.compareTo(window) >= 0) {
+                Node where = item.value("at") != null ? item.value("at") : item.value("every");
+                throw error(where, "faults.at must fall inside the measured window (timing.duration "
+                        + ScenarioUnits.formatDuration(window) + ")", ScenarioUnits.formatDuration(at),
+                        ScenarioKeys.key("faults.at").allowed(), null);
+            }
+            if (every.compareTo(window) > 0) {
+                throw error(item.value("every"), "faults.every must be at most timing.duration ("
+                        + ScenarioUnits.formatDuration(window) + ")", ScenarioUnits.formatDuration(every),
+                        ScenarioKeys.key("faults.every").allowed(), null);
+            }
+            double share = number(item, "share", 1, false, 1);
+            FaultPlan.Mode mode = choice(item, "mode", FaultPlan.Mode.RESET,
+                    Arrays.stream(FaultPlan.Mode.values()).map(FaultPlan.Mode::id).toList(),
+                    id -> find(FaultPlan.Mode.values(), FaultPlan.Mode::id, id));
+            Duration length = duration(item, "duration", Duration.ZERO, false, ScenarioDefaults.MAX_INTERVAL);
+            Duration down = duration(item, "down", Duration.ZERO, false, ScenarioDefaults.MAX_INTERVAL);
+            onlyFor(item, "share", type, FaultPlan.Type.CUT, FaultPlan.Type.BLACKHOLE);
+            onlyFor(item, "mode", type, FaultPlan.Type.CUT);
+            onlyFor(item, "duration", type, FaultPlan.Type.BLACKHOLE);
+            onlyFor(item, "down", type, FaultPlan.Type.RESTART);
+            if (type == FaultPlan.Type.PROXY_RELOAD && paths.stream().noneMatch(NetworkPath::proxied)) {
+                throw error(item.value("type"), "a proxy-reload fault needs a proxy on the path (path.proxy), and the"
+                        + " matrix has none", type.id(), "path.proxy: nginx or haproxy, or another fault type", null);
+            }
+            if (type.onRelay() && engine != ClientEngineKind.NIO) {
+                throw error(item.value("type"), "a " + type.id() + " fault needs clients.engine nio: the relay names the"
+                        + " connections it hit by their client port, and the jetty engine does not expose it", type.id(),
+                        "clients.engine: nio, or a restart or proxy-reload fault", null);
+            }
+            faults.add(new FaultPlan(type, type == FaultPlan.Type.CUT ? mode : null, at, every, share, length, down));
+        }
+        return List.copyOf(faults);
+    }
+
+    /** A key that means something only for some fault types is refused for the others, not silently ignored. */
+    private void onlyFor(Mapping item, String key, FaultPlan.Type type, FaultPlan.Type... types) {
+        Node node = item.value(key);
+        if (node != null && !Arrays.asList(types).contains(type)) {
+            throw error(node, "faults." + key + " does not apply to a " + type.id() + " fault", shown(node),
+                    "faults." + key + " with type " + Arrays.stream(types).map(FaultPlan.Type::id)
+                            .collect(java.util.stream.Collectors.joining(" or ")), null);
         }
     }
 
@@ -577,7 +762,7 @@ public final class ScenarioLoader {
         String allowed = path.equals("matrix.stacks")
                 ? String.join(", ", ids) + ", each at most once"
                 : ScenarioKeys.key(path).allowed();
-        if (path.startsWith("path.") && node instanceof ScalarNode one && !one.getTag().equals(Tag.NULL)) {
+        if ((path.startsWith("path.") || path.equals("network.link")) && node instanceof ScalarNode one && !one.getTag().equals(Tag.NULL)) {
             T value = lookup.apply(one.getValue());
             if (value == null) {
                 throw error(node.getStartMark(), path + " has an unknown value", shown(node), allowed,

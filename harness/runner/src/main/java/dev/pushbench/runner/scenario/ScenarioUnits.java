@@ -33,6 +33,8 @@ public final class ScenarioUnits {
     public static final String SIZE_UNITS = "B, KiB, MiB, GiB (1024-based), kB, MB, GB (1000-based)";
     /** The rate units, for "allowed:" texts. */
     public static final String RATE_UNITS = "/s, /min, /h";
+    /** Bandwidth units, 1000-based as link speeds are quoted. */
+    public static final String BANDWIDTH_UNITS = "bit/s, kbit/s, Mbit/s, Gbit/s";
 
     private static final Map<String, Long> NANOS_PER_DURATION_UNIT = Map.of(
             "ns", 1L, "us", 1_000L, "ms", 1_000_000L, "s", 1_000_000_000L,
@@ -55,6 +57,13 @@ public final class ScenarioUnits {
             Map.entry("sec", "s"), Map.entry("second", "s"), Map.entry("seconds", "s"),
             Map.entry("m", "min"), Map.entry("minute", "min"), Map.entry("minutes", "min"),
             Map.entry("hr", "h"), Map.entry("hour", "h"), Map.entry("hours", "h"));
+
+    private static final Map<String, Long> BITS_PER_BANDWIDTH_UNIT = Map.of(
+            "bit/s", 1L, "kbit/s", 1_000L, "Mbit/s", 1_000_000L, "Gbit/s", 1_000_000_000L);
+    private static final Map<String, String> BANDWIDTH_MISSPELLINGS = Map.ofEntries(
+            Map.entry("bps", "bit/s"), Map.entry("kbps", "kbit/s"), Map.entry("mbps", "Mbit/s"), Map.entry("gbps", "Gbit/s"),
+            Map.entry("kbit", "kbit/s"), Map.entry("mbit", "Mbit/s"), Map.entry("gbit", "Gbit/s"), Map.entry("bit", "bit/s"),
+            Map.entry("kb/s", "kbit/s"), Map.entry("mb/s", "Mbit/s"), Map.entry("gb/s", "Gbit/s"));
 
     private static final Pattern NUMBER_THEN_UNIT =
             Pattern.compile("([+-]?)([0-9]+(?:\\.[0-9]+)?|\\.[0-9]+)\\s*(.*)", Pattern.DOTALL);
@@ -154,6 +163,37 @@ public final class ScenarioUnits {
             throw new UnitException(text, "is too large", null);
         }
         return perSecond;
+    }
+
+    /**
+     * @return bits per second, a whole number
+     * @throws UnitException if {@code text} is not a number followed by one of {@link #BANDWIDTH_UNITS}
+     */
+    public static long parseBandwidth(String text) {
+        Quantity q = split(text, "bandwidth", "10Mbit/s");
+        Long bitsPerUnit = BITS_PER_BANDWIDTH_UNIT.get(q.unit);
+        if (bitsPerUnit == null) {
+            throw unknownUnit(text, q, "bandwidth", BANDWIDTH_UNITS, BITS_PER_BANDWIDTH_UNIT, BANDWIDTH_MISSPELLINGS);
+        }
+        BigInteger whole = wholeOrNull(q.number.multiply(BigDecimal.valueOf(bitsPerUnit)));
+        if (whole == null) {
+            throw new UnitException(text, "is not a whole number of bits per second", null);
+        }
+        if (whole.compareTo(MAX_LONG) > 0) {
+            throw new UnitException(text, "is too large", null);
+        }
+        return whole.longValueExact();
+    }
+
+    /** The shortest exact form, e.g. {@code 1.6Mbit/s}, {@code 768kbit/s}. */
+    public static String formatBandwidth(long bitsPerSecond) {
+        for (String unit : List.of("Gbit/s", "Mbit/s", "kbit/s")) {
+            long per = BITS_PER_BANDWIDTH_UNIT.get(unit);
+            if (bitsPerSecond >= per && bitsPerSecond % (per / 100) == 0) {
+                return BigDecimal.valueOf(bitsPerSecond).divide(BigDecimal.valueOf(per)).stripTrailingZeros().toPlainString() + unit;
+            }
+        }
+        return bitsPerSecond + "bit/s";
     }
 
     /** The shortest exact form: the largest unit of {@link #DURATION_UNITS} that divides it. */

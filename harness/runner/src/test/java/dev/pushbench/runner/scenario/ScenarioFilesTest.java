@@ -23,6 +23,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** The scenario files in benchmarks/scenarios and the reference in docs/scenarios.md. */
 class ScenarioFilesTest {
@@ -97,19 +98,25 @@ class ScenarioFilesTest {
         assertEquals(List.of(), missing, "keys never written with a comment in benchmarks/scenarios");
     }
 
+    /** The line of {@code name} in {@code section} ({@code clients.reconnect} nests; a list's items are searched each). */
     private static Integer lineOfKey(String text, String section, String name) {
-        Node root = new Yaml().compose(new StringReader(text));
-        MappingNode mapping = (MappingNode) root;
+        Node node = new Yaml().compose(new StringReader(text));
         if (!section.isEmpty()) {
-            Node sectionNode = valueOf(mapping, section);
-            if (!(sectionNode instanceof MappingNode m)) {
-                return null;
+            for (String part : section.split("\\.")) {
+                node = node instanceof MappingNode m ? valueOf(m, part) : null;
             }
-            mapping = m;
         }
-        for (NodeTuple t : mapping.getValue()) {
-            if (((ScalarNode) t.getKeyNode()).getValue().equals(name)) {
-                return t.getKeyNode().getStartMark().getLine();
+        List<MappingNode> mappings = new ArrayList<>();
+        if (node instanceof MappingNode m) {
+            mappings.add(m);
+        } else if (node instanceof SequenceNode list) {
+            list.getValue().stream().filter(MappingNode.class::isInstance).map(MappingNode.class::cast).forEach(mappings::add);
+        }
+        for (MappingNode mapping : mappings) {
+            for (NodeTuple t : mapping.getValue()) {
+                if (((ScalarNode) t.getKeyNode()).getValue().equals(name)) {
+                    return t.getKeyNode().getStartMark().getLine();
+                }
             }
         }
         return null;
