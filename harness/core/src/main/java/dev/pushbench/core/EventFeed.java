@@ -21,6 +21,10 @@ import org.HdrHistogram.SingleWriterRecorder;
  *   feed.close();
  * </pre>
  *
+ * <p>A restarted server continues its predecessor's schedule: {@code feed.start(t0, System.nanoTime())}
+ * keeps the first server's t0 and never publishes the events that fell due before this start (they were
+ * due while no server ran, and are lost to every subscriber); each topic's history begins after them.
+ *
  * <p>One thread ({@code pushbench-feed}) publishes. When it falls behind, it publishes late and the
  * event keeps its intended time, so lateness shows in the subscribers' latency (coordinated
  * omission is exposed, not hidden); the lag itself (actual − intended) is recorded here.
@@ -35,6 +39,7 @@ public final class EventFeed implements AutoCloseable {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong listenerFailures = new AtomicLong();
     private volatile Schedule schedule;
+    private long[] firstSeqs;
     private volatile boolean running;
     private Thread thread;
 
@@ -84,11 +89,35 @@ public final class EventFeed implements AutoCloseable {
         return waiters[topic].remove(listener);
     }
 
-    public synchronized void start(long t0Nanos) {
+    /** Starts publishing with time zero {@code t0Nanos}, every event from seq 1 on (those already due at once, late). */
+    public void start(long t0Nanos) {
+        start(t0Nanos, Long.MIN_VALUE);
+    }
+
+    /**
+     * Starts publishing on the schedule from {@code t0Nanos}, skipping every event due before
+     * {@code skipDueBeforeNanos}: they are never published, not counted in {@link #publishedCount()}, and each
+     * topic's {@link TopicRing} begins after them (its {@link TopicRing#latestSeq()} is the last skipped seq
+     * from now on, so a live subscriber starts there and an older cursor is told of the gap).
+     *
+     * <p>Start a skipping feed before its server takes subscribers: one that subscribed live before would hold
+     * the cursor 0, below the history's start.
+     *
+     * @param skipDueBeforeNanos on the {@code System.nanoTime()} clock; at or before {@code t0Nanos}, nothing is skipped
+     */
+    public synchronized void start(long t0Nanos, long skipDueBeforeNanos) {
         if (thread != null) {
             throw new IllegalStateException("feed already started");
         }
-        schedule = new Schedule(t0Nanos, spec.topics(), spec.ratePerSecond());
+        Schedule s = new Schedule(t0Nanos, spec.topics(), spec.ratePerSecond());
+        firstSeqs = new long[spec.topics()];
+        for (int topic = 0; topic < spec.topics(); topic++) {
+            firstSeqs[topic] = s.firstSeqAtOrAfter(topic, skipDueBeforeNanos);
+            if (firstSeqs[topic] > 1) {
+                rings[topic].startAfter(firstSeqs[topic] - 1);
+            }
+        }
+        schedule = s;
         running = true;
         thread = new Thread(this::run, "pushbench-feed");
         thread.setDaemon(true);
@@ -98,9 +127,22 @@ public final class EventFeed implements AutoCloseable {
     private void run() {
         Schedule s = schedule;
         int topics = spec.topics();
-        long seq = 1;
+        long[] first = firstSeqs;
+        // topics' phases lie within one period, so their first seqs differ by at most one: start at the
+        // smallest and pass over the (topic, seq) pairs that were skipped
+        long seq = Long.MAX_VALUE;
+        for (long f : first) {
+            seq = Math.min(seq, f);
+        }
         int topic = 0;
         while (running) {
+            if (seq < first[topic]) {
+                if (++topic == topics) {
+                    topic = 0;
+                    seq++;
+                }
+                continue;
+            }
             long due = s.intendedNanos(topic, seq);
             long now = System.nanoTime();
             if (due > now) {

@@ -34,7 +34,9 @@ public final class LongPoll implements TopicListener {
         this.answer = answer;
     }
 
+    /** Takes the poll (counted in {@link ServerCounters#subscribeRate} now) and answers it once, at once or later. */
     public static LongPoll start(PushContext context, int topic, long since, Executor executor, Consumer<byte[]> answer) {
+        context.counters().subscribeRate.record(System.nanoTime());
         LongPoll poll = new LongPoll(context, topic, since, executor, answer);
         TopicRing ring = context.feed().ring(topic);
         if (PollAnswer.ready(ring, since)) {

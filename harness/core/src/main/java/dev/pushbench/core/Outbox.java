@@ -110,6 +110,7 @@ public abstract class Outbox implements TopicListener {
         cursor = since == Route.LIVE ? latest : since;
         resumed = since != Route.LIVE;
         context.counters().subscribes.increment();
+        context.counters().subscribeRate.record(System.nanoTime());
         return cursor;
     }
 

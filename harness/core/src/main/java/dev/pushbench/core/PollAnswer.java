@@ -20,6 +20,16 @@ public final class PollAnswer {
         return since == Route.LIVE || ring.latestSeq() > since;
     }
 
+    /** A short poll's answer, at once: the request counted in {@link ServerCounters#subscribeRate}, then {@link #build}. */
+    public static byte[] answerNow(PushContext context, int topic, long since) {
+        context.counters().subscribeRate.record(System.nanoTime());
+        return build(context.feed().ring(topic), topic, since, context.config().maxBatchEvents(), context.counters());
+    }
+
+    /**
+     * The answer for the events after {@code since}, counted in {@code counters} ({@code pollRequests} and what it
+     * holds); the request is not counted in the subscribe rate: {@link #answerNow} and {@link LongPoll} do that.
+     */
     public static byte[] build(TopicRing ring, int topic, long since, int maxEvents, ServerCounters counters) {
         long latest = ring.latestSeq();
         long lost = 0;

@@ -13,13 +13,14 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 public final class PushContext implements AutoCloseable {
     private final EventFeed feed;
     private final ServerConfig config;
-    private final ServerCounters counters = new ServerCounters();
+    private final ServerCounters counters;
     private final ScheduledExecutorService timer;
     private final Heartbeats heartbeats;
 
     public PushContext(EventFeed feed, ServerConfig config) {
         this.feed = feed;
         this.config = config;
+        this.counters = new ServerCounters(feed::schedule);
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
             Thread thread = new Thread(r, "pushbench-timer");
             thread.setDaemon(true);

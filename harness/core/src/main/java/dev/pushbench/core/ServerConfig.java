@@ -66,6 +66,12 @@ public record ServerConfig(
                 protocol.isTls() ? TlsMaterial.selfSigned("127.0.0.1") : null);
     }
 
+    /** The same server on {@code port}: a restarted one binds the port its predecessor was given. */
+    public ServerConfig withPort(int port) {
+        return new ServerConfig(host, port, protocol, heartbeatInterval, sseRetry, longPollHold, maxBatchEvents, backpressure, tls,
+                sseProxyHints);
+    }
+
     public ServerConfig withHeartbeat(Duration interval) {
         return new ServerConfig(host, port, protocol, interval, sseRetry, longPollHold, maxBatchEvents, backpressure, tls,
                 sseProxyHints);

@@ -3,9 +3,12 @@ package dev.pushbench.core;
 import dev.pushbench.model.result.ServerCounts;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /** What a server did, counted by the shared delivery code so that every stack counts alike. */
 public final class ServerCounters {
+    /** Streams opened ({@link #subscribes}) and poll requests taken, per second since the feed's t0. */
+    public final SubscribeMeter subscribeRate;
     public final LongAdder subscribes = new LongAdder();
     public final LongAdder unsubscribes = new LongAdder();
     public final LongAdder eventsWritten = new LongAdder();
@@ -19,6 +22,16 @@ public final class ServerCounters {
     /** Events a resume or poll asked for that had already left history. */
     public final LongAdder historyMisses = new LongAdder();
     public final LongAdder badRequests = new LongAdder();
+
+    /** Counters whose {@link #subscribeRate} counts from the t0 of {@code schedule} (the feed's; null until it starts). */
+    public ServerCounters(Supplier<Schedule> schedule) {
+        this.subscribeRate = new SubscribeMeter(schedule, SubscribeMeter.DEFAULT_SECONDS);
+    }
+
+    /** Counters without a feed: {@link #subscribeRate} counts everything in its second 0. */
+    public ServerCounters() {
+        this(() -> null);
+    }
 
     public long activeSubscribers() {
         return subscribes.sum() - unsubscribes.sum();

@@ -7,11 +7,15 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * only, read by any thread. Readers never block the writer; a reader that asks for an event that has
  * been overwritten learns so ({@link #get} returns null and {@link #oldestSeq} says from where history
  * starts), and reports the loss instead of skipping it silently.
+ *
+ * <p>A restarted server's history begins after the events it never published ({@link #startAfter}): then
+ * the ring's first seq is above 1, and a cursor from before it counts as fallen out of history.
  */
 public final class TopicRing {
     private final AtomicReferenceArray<Event> slots;
     private final int mask;
     private volatile long latestSeq;
+    private volatile long firstSeq = 1;
 
     public TopicRing(int capacity) {
         if (capacity < 1 || Integer.bitCount(capacity) != 1) {
@@ -21,20 +25,39 @@ public final class TopicRing {
         this.mask = capacity - 1;
     }
 
+    /**
+     * Makes an empty ring's history begin after {@code seq}: {@link #latestSeq()} is {@code seq} at once, so a
+     * live subscriber starts there, and nothing up to {@code seq} will ever be held. Called by the feed before it
+     * publishes, for a feed that skips the events due before it started.
+     */
+    void startAfter(long seq) {
+        if (latestSeq != 0) {
+            throw new IllegalStateException("the ring already holds events up to " + latestSeq);
+        }
+        if (seq < 0) {
+            throw new IllegalArgumentException("seq must be >= 0, got " + seq);
+        }
+        firstSeq = seq + 1;
+        latestSeq = seq;
+    }
+
     /** Called by the single publishing thread, with seq = latestSeq() + 1. */
     void append(Event event) {
         slots.set((int) (event.seq() & mask), event);
         latestSeq = event.seq();
     }
 
-    /** The seq of the newest published event, 0 before the first. */
+    /** The seq of the newest published event; before the first, 0 or what {@link #startAfter} set. */
     public long latestSeq() {
         return latestSeq;
     }
 
-    /** The oldest seq still held (1 until the ring wraps). */
+    /**
+     * The oldest seq still held: the first one published (1, or what {@link #startAfter} set, plus one) until the
+     * ring wraps. Above {@link #latestSeq()} while nothing has been published.
+     */
     public long oldestSeq() {
-        return Math.max(1, latestSeq - mask);
+        return Math.max(firstSeq, latestSeq - mask);
     }
 
     public int capacity() {

@@ -158,6 +158,78 @@ class EventFeedTest {
         }
     }
 
+    /** A restarted server: the first server's t0, and nothing of what fell due before this start. */
+    @Test
+    void startedWithASkipPublishesNothingDueBeforeItAndItsHistoryBeginsAfterThePast() throws Exception {
+        FeedSpec spec = new FeedSpec(3, 10, 8, 1024);
+        EventFeed feed = new EventFeed(spec);
+        int topics = 3;
+        CountDownLatch heard = new CountDownLatch(topics * 3);
+        List<Event> events = new CopyOnWriteArrayList<>();
+        for (int topic = 0; topic < topics; topic++) {
+            feed.subscribe(topic, e -> {
+                events.add(e);
+                heard.countDown();
+            });
+        }
+        long t0 = System.nanoTime() - TimeUnit.SECONDS.toNanos(10); // 100 events per topic fell due already
+        long skip = System.nanoTime();
+        Schedule schedule = new Schedule(t0, topics, 10);
+        long[] first = new long[topics];
+        try {
+            feed.start(t0, skip);
+            for (int topic = 0; topic < topics; topic++) {
+                first[topic] = schedule.firstSeqAtOrAfter(topic, skip);
+                assertTrue(first[topic] > 95, "about 100 events skipped: " + first[topic]);
+                assertTrue(feed.ring(topic).oldestSeq() == first[topic], "history begins at the first event not skipped");
+            }
+            assertTrue(heard.await(30, TimeUnit.SECONDS), "the events due after the start were published");
+        } finally {
+            feed.close();
+        }
+        assertEquals(schedule, feed.schedule(), "the given t0 is kept");
+        long[] nextSeq = first.clone();
+        long previousIntended = Long.MIN_VALUE;
+        for (Event e : events) {
+            assertEquals(nextSeq[e.topic()]++, e.seq(), "each topic in seq order from its first event due after the start");
+            assertTrue(e.intendedNanos() >= skip, "nothing due before the start");
+            assertEquals(schedule.intendedNanos(e.topic(), e.seq()), e.intendedNanos());
+            assertTrue(e.intendedNanos() >= previousIntended, "published in intended order");
+            previousIntended = e.intendedNanos();
+        }
+        assertEquals(events.size(), feed.publishedCount(), "only what was published counts");
+        assertTrue(feed.publisherLag().getMaxValue() < TimeUnit.SECONDS.toNanos(5),
+                "no burst of the past, ~10 s late: " + feed.publisherLag().getMaxValue());
+        for (int topic = 0; topic < topics; topic++) {
+            assertEquals(nextSeq[topic] - 1, feed.ring(topic).latestSeq());
+            assertNull(feed.ring(topic).get(first[topic] - 1), "skipped events are not held");
+        }
+    }
+
+    @Test
+    void aSkipAtOrBeforeT0SkipsNothing() throws Exception {
+        EventFeed feed = new EventFeed(new FeedSpec(2, 10, 8, 1024));
+        CountDownLatch firstOfEach = new CountDownLatch(2);
+        List<Long> firstSeqs = new CopyOnWriteArrayList<>();
+        for (int topic = 0; topic < 2; topic++) {
+            AtomicReference<Boolean> seen = new AtomicReference<>(false);
+            feed.subscribe(topic, e -> {
+                if (!seen.getAndSet(true)) {
+                    firstSeqs.add(e.seq());
+                    firstOfEach.countDown();
+                }
+            });
+        }
+        long t0 = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
+        try {
+            feed.start(t0, t0);
+            assertTrue(firstOfEach.await(10, TimeUnit.SECONDS));
+        } finally {
+            feed.close();
+        }
+        assertEquals(List.of(1L, 1L), firstSeqs, "the past is published, late, as with start(t0)");
+    }
+
     /**
      * The server closes its feed without having started it when the stack fails to start (the feed is
      * the first resource of ServeCommand's try-with-resources): close must then return at once, twice

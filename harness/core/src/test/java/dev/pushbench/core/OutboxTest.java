@@ -347,6 +347,33 @@ class OutboxTest {
         assertEquals(4, counters().historyMisses.sum());
     }
 
+    /** A restarted server's history begins after the events due while none ran (EventFeed.start with a skip). */
+    @Test
+    void aResumeFromBeforeARestartedHistoryCountsTheGapAsMissesAndALiveStartIsNotBackpressure() {
+        context(4, 256, Backpressure.DISCONNECT);
+        feed.ring(TOPIC).startAfter(20);
+        RecordingOutbox resumed = RecordingOutbox.sync(context, TOPIC, Fixtures.DIRECT);
+        RecordingOutbox live = RecordingOutbox.sync(context, TOPIC, Fixtures.DIRECT);
+        assertEquals(12, resumed.open(12));
+        assertEquals(20, live.open(Route.LIVE), "live starts after the skipped events, not at 0");
+        resumed.begin();
+        live.begin();
+        assertEquals(List.of(), resumed.delivered, "nothing held yet: wait for the first event");
+        assertEquals(8, counters().historyMisses.sum(), "13..20 were never published by this server: known at once");
+        publish(2);
+        assertEquals(seqs(21, 22), resumed.delivered);
+        assertEquals(seqs(21, 22), live.delivered);
+        assertEquals(8, counters().historyMisses.sum(), "counted once");
+        assertEquals(0, counters().backpressureDisconnects.sum());
+        assertEquals(0, resumed.disconnects.get() + live.disconnects.get());
+
+        RecordingOutbox late = RecordingOutbox.sync(context, TOPIC, Fixtures.DIRECT);
+        assertEquals(5, late.open(5));
+        late.begin();
+        assertEquals(seqs(21, 22), late.delivered, "a cursor below the history gets what the server has");
+        assertEquals(8 + 15, counters().historyMisses.sum(), "6..20");
+    }
+
     @Test
     void aResumedSubscriberThatCaughtUpAndThenFellBehindIsBackpressure() {
         context(4, 256, Backpressure.DISCONNECT);

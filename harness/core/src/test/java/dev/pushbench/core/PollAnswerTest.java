@@ -42,6 +42,22 @@ class PollAnswerTest {
         assertEquals(0, counters.eventsWritten.sum());
     }
 
+    /** A restarted server's history begins after the events due while none ran (EventFeed.start with a skip). */
+    @Test
+    void aCursorBelowARestartedHistoryIsToldOfTheGapAndALiveStartBeginsAfterIt() {
+        ring.startAfter(20);
+        assertEquals("{\"topic\":\"t2\",\"cursor\":20,\"lost\":0,\"events\":[]}", build(Route.LIVE, 10));
+        assertTrue(PollAnswer.ready(ring, 12), "a cursor before the history is answered at once");
+        assertFalse(PollAnswer.ready(ring, 20));
+        assertEquals("{\"topic\":\"t2\",\"cursor\":20,\"lost\":8,\"events\":[]}", build(12, 10),
+                "13..20 gone before anything is held: the cursor moves to the history's start");
+        publishUpTo(22);
+        assertEquals("{\"topic\":\"t2\",\"cursor\":22,\"lost\":8,\"events\":[" + json(21) + "," + json(22) + "]}", build(12, 10));
+        assertEquals("{\"topic\":\"t2\",\"cursor\":22,\"lost\":0,\"events\":[" + json(22) + "]}", build(21, 10));
+        assertEquals(16, counters.historyMisses.sum());
+        assertEquals(4, counters.pollRequests.sum());
+    }
+
     @Test
     void answersTheEventsAfterTheCursor() {
         publishUpTo(3);

@@ -74,6 +74,36 @@ class TopicRingTest {
     }
 
     @Test
+    void aRingStartedAfterASeqHoldsNothingUpToItAndWrapsFromThere() {
+        TopicRing ring = new TopicRing(4);
+        ring.startAfter(100);
+        assertEquals(100, ring.latestSeq(), "a live subscriber starts after the skipped events");
+        assertEquals(101, ring.oldestSeq(), "nothing up to 100 is held, nor ever will be");
+        for (long seq = 0; seq <= 101; seq++) {
+            assertNull(ring.get(seq));
+        }
+        Event[] events = new Event[108];
+        for (int seq = 101; seq <= 107; seq++) {
+            events[seq] = event(seq);
+            ring.append(events[seq]);
+            assertEquals(Math.max(101, seq - 3), ring.oldestSeq(), "after " + seq);
+        }
+        assertNull(ring.get(103), "overwritten");
+        for (int seq = 104; seq <= 107; seq++) {
+            assertSame(events[seq], ring.get(seq));
+        }
+    }
+
+    @Test
+    void onlyAnEmptyRingIsStartedAfterASeq() {
+        TopicRing ring = new TopicRing(4);
+        assertEquals("seq must be >= 0, got -1", assertThrows(IllegalArgumentException.class, () -> ring.startAfter(-1)).getMessage());
+        ring.append(event(1));
+        assertEquals("the ring already holds events up to 1",
+                assertThrows(IllegalStateException.class, () -> ring.startAfter(5)).getMessage());
+    }
+
+    @Test
     void capacityMustBeAPowerOfTwo() {
         assertEquals("capacity must be a power of two, got 3",
                 assertThrows(IllegalArgumentException.class, () -> new TopicRing(3)).getMessage());

@@ -6,6 +6,7 @@ import dev.pushbench.core.PushContext;
 import dev.pushbench.core.PushServer;
 import dev.pushbench.core.ServerConfig;
 import dev.pushbench.core.ServerStack;
+import dev.pushbench.core.SubscribeMeter;
 import dev.pushbench.model.control.ControlChannel.ChannelClosedException;
 import dev.pushbench.model.control.ControlCodec;
 import dev.pushbench.model.control.ControlMessage;
@@ -24,7 +25,12 @@ import picocli.CommandLine.Option;
  * its own. Talks {@link ControlMessage}s over standard input and output: says {@code listening}
  * (port, t0, and for {@code https1.1} and {@code h2} the {@code certificatePem} made at start, which
  * the load generator and the verify step trust; the key never leaves this process), then answers
- * {@code get-stats} and {@code get-clock} until {@code stop} or the end of its input.
+ * {@code get-stats}, {@code get-clock} and {@code get-subscribe-rates} until {@code stop} or the end of its input.
+ *
+ * <p>On {@code stop} it closes its server (its clients see their connections end) and exits. The runner may
+ * then start another on the same port with the first one's t0 ({@code server.json}'s {@code t0Nanos}): that
+ * one's feed goes on with the same schedule, never publishes what fell due in between, and its
+ * {@code listening} reports that t0.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve one cell: a server stack and the event feed, controlled over stdin/stdout (JSON lines).",
@@ -41,39 +47,56 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig config = serverConfig(serve).withTls();
         LineChannel runner = new LineChannel("runner", System.in, System.out, System.err::println);
         try (EventFeed feed = new EventFeed(serve.feed());
-             PushContext context = new PushContext(feed, config);
-             PushServer server = stack.start(context)) {
-            ProcessStats stats = new ProcessStats();
-            long t0 = System.nanoTime();
-            feed.start(t0);
-            runner.send(new ControlMessage.Listening(server.port(), t0, ProcessHandle.current().pid(), stack.id(),
-                    stack.description(), config.tls() == null ? null : config.tls().certificatePem()));
-            for (;;) {
-                ControlMessage command;
-                try {
-                    command = runner.receive(Duration.ofSeconds(1));
-                } catch (ChannelClosedException runnerGone) {
-                    return Cli.OK;
+             PushContext context = new PushContext(feed, config)) {
+            Long restartT0 = serve.t0Nanos();
+            if (restartT0 != null) {
+                // a restart: the schedule goes on without what fell due while no server ran, and the history
+                // must begin after that before the first client reconnects (a cursor above it would be refused)
+                feed.start(restartT0, System.nanoTime());
+            }
+            try (PushServer server = stack.start(context)) {
+                ProcessStats stats = new ProcessStats();
+                long t0 = restartT0 != null ? restartT0 : System.nanoTime();
+                if (restartT0 == null) {
+                    feed.start(t0);
                 }
-                if (command == null) {
-                    continue;
-                }
-                if (command instanceof ControlMessage.Stop) {
-                    return Cli.OK;
-                } else if (command instanceof ControlMessage.GetClock) {
-                    runner.send(new ControlMessage.Clock(System.nanoTime()));
-                } else if (command instanceof ControlMessage.GetStats) {
-                    boolean gc = ((ControlMessage.GetStats) command).gc();
-                    runner.send(new ControlMessage.Stats(System.nanoTime(), stats.read(gc), context.counters().snapshot(),
-                            feed.publishedCount(),
-                            // for a memory reading: it scans every topic's history, which the reads at
-                            // the window's edges and the settle polls should not pay for
-                            gc ? feed.historyBytes() : null,
-                            feed.listenerFailures(), HistogramSummary.ofNanos(feed.publisherLag())));
-                } else {
-                    runner.send(new ControlMessage.Error("unknown command '" + ControlCodec.typeName(command.getClass())
-                            + "', known: get-clock, get-stats, stop"));
-                }
+                runner.send(new ControlMessage.Listening(server.port(), t0, ProcessHandle.current().pid(), stack.id(),
+                        stack.description(), config.tls() == null ? null : config.tls().certificatePem()));
+                return answer(runner, feed, context, stats);
+            }
+        }
+    }
+
+    /** Answers the runner until {@code stop} or the end of its input. */
+    private static int answer(LineChannel runner, EventFeed feed, PushContext context, ProcessStats stats) throws Exception {
+        for (;;) {
+            ControlMessage command;
+            try {
+                command = runner.receive(Duration.ofSeconds(1));
+            } catch (ChannelClosedException runnerGone) {
+                return Cli.OK;
+            }
+            if (command == null) {
+                continue;
+            }
+            if (command instanceof ControlMessage.Stop) {
+                return Cli.OK;
+            } else if (command instanceof ControlMessage.GetClock) {
+                runner.send(new ControlMessage.Clock(System.nanoTime()));
+            } else if (command instanceof ControlMessage.GetStats) {
+                boolean gc = ((ControlMessage.GetStats) command).gc();
+                runner.send(new ControlMessage.Stats(System.nanoTime(), stats.read(gc), context.counters().snapshot(),
+                        feed.publishedCount(),
+                        // for a memory reading: it scans every topic's history, which the reads at
+                        // the window's edges and the settle polls should not pay for
+                        gc ? feed.historyBytes() : null,
+                        feed.listenerFailures(), HistogramSummary.ofNanos(feed.publisherLag())));
+            } else if (command instanceof ControlMessage.GetSubscribeRates) {
+                SubscribeMeter meter = context.counters().subscribeRate;
+                runner.send(new ControlMessage.SubscribeRates(meter.t0Nanos(), meter.perSecond(System.nanoTime())));
+            } else {
+                runner.send(new ControlMessage.Error("unknown command '" + ControlCodec.typeName(command.getClass())
+                        + "', known: get-clock, get-stats, get-subscribe-rates, stop"));
             }
         }
     }

@@ -48,8 +48,14 @@ public final class ChildSpecs {
         }
     }
 
-    /** {@code server.json}: what {@code pushbench serve} runs, a stack with its settings and the feed. */
-    public record ServeFile(String stack, ServerSettings server, FeedSpec feed) {
+    /**
+     * {@code server.json}: what {@code pushbench serve} runs, a stack with its settings and the feed.
+     *
+     * @param t0Nanos the feed's time zero on the shared {@code System.nanoTime()} clock, for a server restarted in
+     *                place of one that ran with it: its feed keeps that schedule and never publishes the events due
+     *                before it starts; absent, the server's own start is t0
+     */
+    public record ServeFile(String stack, ServerSettings server, FeedSpec feed, Long t0Nanos) {
 
         public ServeFile {
             required(stack, "stack");
@@ -57,7 +63,12 @@ public final class ChildSpecs {
         }
 
         public static ServeFile of(String stack, ServerConfig config, FeedSpec feed) {
-            return new ServeFile(stack, ServerSettings.of(config), feed);
+            return new ServeFile(stack, ServerSettings.of(config), feed, null);
+        }
+
+        /** The same server, restarted: its feed continues the schedule from {@code t0Nanos} (a {@code listening}'s). */
+        public ServeFile withT0(long t0Nanos) {
+            return new ServeFile(stack, server, feed, t0Nanos);
         }
 
         /** @throws IllegalArgumentException naming a missing or bad field */

@@ -56,7 +56,7 @@ class ChildProcessTest {
             assertEquals(0, quick.counters().activeSubscribers());
 
             ControlMessage.Error refused = server.ask(new ControlMessage.Ramp(), ControlMessage.Error.class, TIMEOUT);
-            assertEquals("unknown command 'ramp', known: get-clock, get-stats, stop", refused.message());
+            assertEquals("unknown command 'ramp', known: get-clock, get-stats, get-subscribe-rates, stop", refused.message());
 
             server.send(new ControlMessage.Stop());
             assertTrue(server.awaitExit(TIMEOUT), "stop ends the server");

@@ -18,8 +18,7 @@ final class JettyShortPollHandler {
 
     void handle(Route route, Response response, Callback callback) {
         pollHeaders(response);
-        byte[] body = PollAnswer.build(context.feed().ring(route.topic()), route.topic(), route.since(),
-                context.config().maxBatchEvents(), context.counters());
+        byte[] body = PollAnswer.answerNow(context, route.topic(), route.since());
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 

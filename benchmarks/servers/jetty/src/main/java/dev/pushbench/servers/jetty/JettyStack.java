@@ -74,6 +74,9 @@ public final class JettyStack implements ServerStack {
         connector.setPort(config.port());
         connector.setIdleTimeout(idleTimeout.toMillis());
         connector.setAcceptQueueSize(ServerConfig.ACCEPT_BACKLOG);
+        // SO_REUSEADDR (Jetty's default, set so that it stays): a restarted server binds its predecessor's
+        // port at once, while the old connections sit in TIME_WAIT
+        connector.setReuseAddress(true);
         server.addConnector(connector);
 
         WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, container -> {

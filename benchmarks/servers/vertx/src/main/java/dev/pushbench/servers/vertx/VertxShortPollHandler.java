@@ -18,8 +18,7 @@ final class VertxShortPollHandler {
     void handle(Route route, HttpServerRequest request) {
         HttpServerResponse response = request.response();
         pollHeaders(response);
-        byte[] body = PollAnswer.build(context.feed().ring(route.topic()), route.topic(), route.since(),
-                context.config().maxBatchEvents(), context.counters());
+        byte[] body = PollAnswer.answerNow(context, route.topic(), route.since());
         response.end(VertxPushHandler.wrap(body));
     }
 

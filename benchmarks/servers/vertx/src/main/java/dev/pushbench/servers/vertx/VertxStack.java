@@ -112,6 +112,9 @@ public final class VertxStack implements ServerStack {
                 .setHost(config.host())
                 .setPort(config.port() == 0 ? SHARED_RANDOM_PORT : config.port())
                 .setTcpNoDelay(true)
+                // SO_REUSEADDR (Vert.x's default, set so that it stays): a restarted server binds its
+                // predecessor's port at once, while the old connections sit in TIME_WAIT
+                .setReuseAddress(true)
                 .setAcceptBacklog(ServerConfig.ACCEPT_BACKLOG)
                 .setIdleTimeout(Math.toIntExact(idleTimeout.toMillis()))
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
