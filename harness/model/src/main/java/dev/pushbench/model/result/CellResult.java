@@ -12,6 +12,10 @@ import java.util.List;
  * by an older version may lack newer ones. Latency-style histograms are in microseconds, computed
  * from nanosecond HdrHistograms (see {@code latency.hlog} for the full distribution).
  *
+ * <p>This file is long because the schema is generated from it: every nested record is one part of
+ * {@code summary.json}, documented where it is declared, and splitting them into files would scatter the
+ * one contract readers must see whole.
+ *
  * @param name           the cell's directory name, {@code stack-transport-protocol} with {@code -rN} for repeats
  * @param reason         why the cell failed or is unsupported; absent when ok
  * @param connectMicros  from each subscription's planned start to its first byte of stream or answer

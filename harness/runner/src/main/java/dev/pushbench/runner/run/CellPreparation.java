@@ -283,7 +283,7 @@ final class CellPreparation {
         return () -> {
             int n = count.incrementAndGet();
             Path json = cellDir.resolve("server-" + n + ".json");
-            JsonFiles.write(json, ChildSpecs.ServeFile.of(cell.stack(), config, scenario.feed()).restartedAt(t0Nanos));
+            JsonFiles.write(json, ChildSpecs.ServeFile.of(cell.stack(), config, scenario.feed()).withT0(t0Nanos));
             ChildProcess server = ChildProcess.start("server", jvmOptions, List.of("serve", "--config", json.toString()),
                     cellDir.resolve("server-" + n + ".log"));
             try {
