@@ -1,5 +1,7 @@
 package dev.pushbench.relay;
 
+import dev.pushbench.model.result.CellResult;
+
 /**
  * How the relay shapes each connection: the delay it adds, how that delay varies, the bandwidth of each
  * direction, how often the link stalls and for how long, and the segment size it writes in. Immutable;
@@ -51,6 +53,22 @@ public record LinkShape(long rttNanos, long jitterNanos, long downBitsPerSecond,
         if (mtu < MIN_MTU || mtu > MAX_MTU) {
             throw new IllegalArgumentException("mtu must be between " + MIN_MTU + " and " + MAX_MTU + " bytes, got " + mtu);
         }
+    }
+
+    /**
+     * The shape of a cell's link as {@code summary.json} states it (milliseconds, seconds); an absent figure is
+     * none (no delay, unlimited, no stalls, the default MTU).
+     */
+    public static LinkShape of(CellResult.Link link) {
+        return new LinkShape(nanos(link.rttMillis(), 1e6), nanos(link.jitterMillis(), 1e6),
+                link.downBitsPerSecond() == null ? 0 : link.downBitsPerSecond(),
+                link.upBitsPerSecond() == null ? 0 : link.upBitsPerSecond(),
+                nanos(link.stallEverySeconds(), 1e9), nanos(link.stallMillis(), 1e6),
+                link.mtu() == null ? DEFAULT_MTU : link.mtu());
+    }
+
+    private static long nanos(Double value, double nanosPerUnit) {
+        return value == null ? 0 : Math.round(value * nanosPerUnit);
     }
 
     private static void notNegative(long value, String name) {

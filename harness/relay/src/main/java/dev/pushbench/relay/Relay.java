@@ -51,6 +51,10 @@ import java.util.function.Consumer;
  * <p>Each connection costs two file descriptors. When the process has none left, an incoming connection is
  * accepted into a spare descriptor and closed at once, with one line in the log, so the relay neither spins
  * nor leaves the client waiting.
+ *
+ * <p>The class is long because everything the selector thread does (accepting and connecting, the timer queue,
+ * the hand-over of faults, the shortage of descriptors) shares its state and is easiest checked in one place;
+ * what happens on one connection is in {@link RelayConnection}.
  */
 public final class Relay implements AutoCloseable {
     /** What fires on the selector thread when its time comes. */
@@ -133,8 +137,8 @@ public final class Relay implements AutoCloseable {
     }
 
     /**
-     * Hits a share of the live connections with a fault, on the selector thread, and says which, when, and of
-     * how many live then.
+     * Hits a share of the live connections with a fault, on the selector thread, and says which (by the client's
+     * port), when it took effect ({@code System.nanoTime()} as it began) and of how many live just before.
      *
      * @throws IllegalArgumentException naming the bad field of {@code fault}
      * @throws TimeoutException         when the selector thread did not answer within {@code timeout}
@@ -364,7 +368,7 @@ public final class Relay implements AutoCloseable {
         liveCount = live.size();
     }
 
-    void closed(RelayConnection connection, boolean wasLive) {
+    void closed(RelayConnection connection) {
         live.remove(connection.id);
         all.remove(connection.id);
         liveCount = live.size();

@@ -18,7 +18,9 @@ import java.util.Random;
  * client's hears nothing more until it gives up), {@link #blackhole(long)} (nothing passes either way, bytes
  * are held, until the blackhole ends or the client gives up).
  *
- * <p>Lives on the relay's selector thread; nothing here is thread-safe.
+ * <p>Lives on the relay's selector thread; nothing here is thread-safe. The class is long because both
+ * directions, the ways a side ends (FIN, reset, a write that fails) and the three faults act on one state and
+ * must be read together: a blackhole holds a FIN, a drop outlives the server's side, a reset drops what is queued.
  */
 final class RelayConnection {
     enum State { CONNECTING, OPEN, DROPPED, CLOSED }
@@ -393,9 +395,8 @@ final class RelayConnection {
         if (state == State.CLOSED) {
             return;
         }
-        boolean wasLive = state == State.OPEN;
         state = State.CLOSED;
-        relay.closed(this, wasLive);
+        relay.closed(this);
     }
 
     private static void closeQuietly(Side side, boolean reset) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.pushbench.model.result.CellResult;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -246,5 +247,12 @@ class LinkDirectionTest {
         assertEquals(1500, shape(0, 0, 0, 0, 0, 0).mtu(), "an absent mtu is 1500");
         assertTrue(LinkShape.NONE.passThrough());
         assertTrue(!shape(1, 0, 0, 0, 0, 0).passThrough());
+    }
+
+    @Test
+    void aCellsLinkBecomesAShapeInNanoseconds() {
+        assertEquals(new LinkShape(150 * MS, 10 * MS, 2_000_000, 500_000, 20_000 * MS, 1_500 * MS, 1400),
+                LinkShape.of(new CellResult.Link("custom", 150.0, 10.0, 2_000_000L, 500_000L, 20.0, 1500.0, 1400)));
+        assertEquals(LinkShape.NONE, LinkShape.of(new CellResult.Link("lan", null, null, null, null, null, null, null)));
     }
 }

@@ -52,6 +52,15 @@ class RelayTest {
         return System.nanoTime() - start;
     }
 
+    private static long p50RoundTrip(Socket client, Socket server) throws IOException {
+        long[] rtts = new long[500];
+        for (int i = 0; i < rtts.length; i++) {
+            rtts[i] = roundTrip(client, server);
+        }
+        Arrays.sort(rtts);
+        return rtts[rtts.length / 2];
+    }
+
     private static void awaitLive(Relay relay, int expected) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000 * MS;
         while (relay.liveConnections() != expected && System.nanoTime() < deadline) {
@@ -79,13 +88,17 @@ class RelayTest {
              Relay relay = relay(server, LinkShape.NONE);
              Socket client = connect(relay);
              Socket accepted = server.next()) {
-            long[] rtts = new long[300];
-            for (int i = 0; i < rtts.length; i++) {
-                rtts[i] = roundTrip(client, accepted);
+            long direct;
+            try (Socket straight = new Socket(InetAddress.getLoopbackAddress(), server.port());
+                 Socket straightAccepted = server.next()) {
+                straight.setTcpNoDelay(true);
+                direct = p50RoundTrip(straight, straightAccepted);
             }
-            Arrays.sort(rtts);
-            // two relayed legs each way on a shared 2-core machine: generous, the benchmark measures the real figure
-            assertTrue(rtts[rtts.length / 2] < 2 * MS, "p50 round trip " + rtts[rtts.length / 2] / 1e3 + " µs");
+            long relayed = p50RoundTrip(client, accepted);
+            System.out.printf("p50 round trip: direct %.1f µs, through the relay %.1f µs%n", direct / 1e3, relayed / 1e3);
+            // one relayed round trip crosses the relay twice; generous on a shared 2-core machine, the benchmark
+            // measures the real figure
+            assertTrue(relayed - direct < 1 * MS, "the relay added " + (relayed - direct) / 1e3 + " µs to the p50 round trip");
             byte[] big = new byte[3 << 20];
             new Random(1).nextBytes(big);
             Thread writer = new Thread(() -> {
