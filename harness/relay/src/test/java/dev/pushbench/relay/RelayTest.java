@@ -233,6 +233,54 @@ class RelayTest {
     }
 
     @Test
+    void stallsHoldAConnectionNowAndThenWhileMostRoundTripsPassAtOnce() throws Exception {
+        try (TinyServer server = new TinyServer();
+             Relay relay = relay(server, new LinkShape(0, 0, 0, 0, 300 * MS, 150 * MS, 0));
+             Socket client = connect(relay);
+             Socket accepted = server.next()) {
+            List<Long> rtts = new ArrayList<>();
+            long end = System.nanoTime() + 3_000 * MS;
+            while (System.nanoTime() < end) {
+                rtts.add(roundTrip(client, accepted));
+                Thread.sleep(5);
+            }
+            long stalled = rtts.stream().filter(rtt -> rtt > 30 * MS).count();
+            long longest = rtts.stream().mapToLong(Long::longValue).max().orElseThrow();
+            assertTrue(stalled >= 2 && stalled < rtts.size() / 4, stalled + " of " + rtts.size() + " round trips held by a stall");
+            assertTrue(longest < 1_600 * MS, "no stall beyond 10 × its mean: " + longest / 1e6 + " ms");
+        }
+    }
+
+    @Test
+    void aSlowLinkSlowsTheSenderInsteadOfQueueingWithoutEnd() throws Exception {
+        try (TinyServer server = new TinyServer();
+             Relay relay = relay(server, new LinkShape(0, 0, 1_000_000, 0, 0, 0, 0));
+             Socket client = connect(relay);
+             Socket accepted = server.next()) {
+            java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+            Thread writer = new Thread(() -> {
+                byte[] chunk = new byte[64 << 10];
+                try {
+                    for (;;) {
+                        accepted.getOutputStream().write(chunk);
+                        written.addAndGet(chunk.length);
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            }, "fast-sender");
+            writer.setDaemon(true);
+            writer.start();
+            Thread.sleep(2_000);
+            System.out.printf("a fast sender behind a 1 Mbit/s link got %.1f MiB away in 2 s%n", written.get() / 1048576.0);
+            // unthrottled, loopback takes gigabytes in 2 s; the relay holds 256 KiB and the kernels' buffers a few MiB
+            assertTrue(written.get() < 32 << 20, "the sender got " + written.get() + " bytes away");
+            client.setSoTimeout(5_000);
+            assertEquals(64 << 10, client.getInputStream().readNBytes(64 << 10).length, "and the link still delivers");
+        }
+    }
+
+    @Test
     void aTargetThatRefusesResetsTheClient() throws Exception {
         TinyServer server = new TinyServer();
         server.close();
