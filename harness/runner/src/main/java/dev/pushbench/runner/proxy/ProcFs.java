@@ -4,12 +4,46 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** What Linux's {@code /proc} says of another process: whether it is there, runs, its CPU ticks and resident set. */
-final class ProcFs {
+/**
+ * What Linux's {@code /proc} says of another process: whether it is there, runs, its CPU ticks and resident set.
+ *
+ * <pre>
+ *   ProxyProcess.Reading reading = ProcFs.read(pid, List.of(pid));   // one process: CPU, RSS
+ * </pre>
+ */
+public final class ProcFs {
+    /** Linux's USER_HZ, the unit of utime and stime in /proc/PID/stat; 100 on every mainstream architecture. */
+    private static final long CLOCK_TICKS_PER_SECOND = clockTicksPerSecond();
+
     private ProcFs() {
+    }
+
+    /**
+     * CPU time and resident memory summed over {@code pids}, and what the reaped children of {@code rootPid}
+     * spent (its cutime and cstime); a PID that has ended meanwhile is left out.
+     */
+    public static ProxyProcess.Reading read(long rootPid, Collection<Long> pids) {
+        long cpuTicks = 0;
+        long rssBytes = 0;
+        int processes = 0;
+        for (long pid : pids) {
+            Optional<long[]> ticks = cpuTicks(pid);
+            if (ticks.isEmpty()) {
+                continue; // ended between listing and reading
+            }
+            processes++;
+            cpuTicks += ticks.get()[0] + ticks.get()[1];
+            if (pid == rootPid) {
+                cpuTicks += ticks.get()[2] + ticks.get()[3];
+            }
+            rssBytes += Math.max(0, rssBytes(pid));
+        }
+        long cpuNanos = cpuTicks * TimeUnit.SECONDS.toNanos(1) / CLOCK_TICKS_PER_SECOND;
+        return new ProxyProcess.Reading(cpuNanos, rssBytes, processes, System.nanoTime());
     }
 
     /** Whether {@code /proc/PID} is there: the process runs or is a zombie not yet reaped. */

@@ -12,7 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -50,8 +49,6 @@ public final class ProxyProcess implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofMillis(200);
     private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(10);
     private static final int LOG_TAIL_BYTES = 4096;
-    /** Linux's USER_HZ, the unit of utime and stime in /proc/PID/stat; 100 on every mainstream architecture. */
-    private static final long CLOCK_TICKS_PER_SECOND = ProcFs.clockTicksPerSecond();
 
     private static final Set<ProxyProcess> RUNNING = ConcurrentHashMap.newKeySet();
     private static final Map<Path, String> VERSIONS = new ConcurrentHashMap<>();
@@ -185,24 +182,9 @@ public final class ProxyProcess implements AutoCloseable {
 
     /** CPU time, resident memory and process count, summed over the started process and its descendants. */
     public Reading read() {
-        long cpuTicks = 0;
-        long rssBytes = 0;
-        int processes = 0;
-        for (long pid : treePids()) {
-            seenPids.add(pid);
-            Optional<long[]> ticks = ProcFs.cpuTicks(pid);
-            if (ticks.isEmpty()) {
-                continue; // ended between listing and reading
-            }
-            processes++;
-            cpuTicks += ticks.get()[0] + ticks.get()[1];
-            if (pid == process.pid()) {
-                cpuTicks += ticks.get()[2] + ticks.get()[3];
-            }
-            rssBytes += Math.max(0, ProcFs.rssBytes(pid));
-        }
-        long cpuNanos = cpuTicks * TimeUnit.SECONDS.toNanos(1) / CLOCK_TICKS_PER_SECOND;
-        return new Reading(cpuNanos, rssBytes, processes, System.nanoTime());
+        Set<Long> pids = treePids();
+        seenPids.addAll(pids);
+        return ProcFs.read(process.pid(), pids);
     }
 
     /**
