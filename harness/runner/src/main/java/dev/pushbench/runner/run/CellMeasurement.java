@@ -219,53 +219,5 @@ final class CellMeasurement {
     private static ControlMessage.Stats askStats(ChildProcess server, boolean gc) throws ChildException, InterruptedException {
         return server.ask(new ControlMessage.GetStats(gc), ControlMessage.Stats.class, ASK_TIMEOUT);
     }
-}    private static ChildException proxyGone(ProxyProcess proxy) {
-        return new ChildException("the proxy (PID " + proxy.pid() + ") exited during the cell; see proxy.log");
-    }
 
-    private void onLoadMessage(ControlMessage message, ChildProcess loadgen, ProcessSnapshot serverIdle)
-            throws ChildException, InterruptedException {
-        CellResultBuilder result = prepared.result;
-        if (message instanceof ControlMessage.MemoryPoint) {
-            ControlMessage.MemoryPoint point = (ControlMessage.MemoryPoint) message;
-            if (point.afterWindow()) {
-                windowOver.run();
-                if (prepared.faults != null) {
-                    prepared.faults.close();
-                }
-            }
-            ChildProcess server = prepared.processes.server();
-            result.memory().read(point, gc -> askStats(server, gc), serverIdle);
-            loadgen.send(new ControlMessage.Next());
-        } else if (message instanceof ControlMessage.Phase) {
-            ControlMessage.Phase phase = (ControlMessage.Phase) message;
-            ChildProcess server = prepared.processes.server();
-            phaseListener.onPhase(prepared.cell, phase.phase(), server.pid());
-            if (phase.phase().equals(ControlMessage.Phase.MEASURE)) {
-                measureStartNanos = phase.nanoTime();
-                result.serverMeasureStart(askStats(server, false).process());
-                readPath(Reading.MEASURE_START);
-                if (prepared.faults != null) {
-                    prepared.faults.start(phase.nanoTime());
-                }
-            } else if (phase.phase().equals(ControlMessage.Phase.DRAIN)) {
-                if (prepared.faults != null) {
-                    prepared.faults.close();
-                }
-                if (!(prepared.faults != null && prepared.faults.restarting())) {
-                    result.serverMeasureEnd(askStats(server, false).process());
-                }
-                readPath(Reading.MEASURE_END);
-            }
-        }
-    }
-
-    private static ChildException serverGone(ChildProcess server) {
-        return new ChildException("server exited during the load (" + (server.isAlive() ? "not answering" : "process gone")
-                + "); see server.log");
-    }
-
-    private static ControlMessage.Stats askStats(ChildProcess server, boolean gc) throws ChildException, InterruptedException {
-        return server.ask(new ControlMessage.GetStats(gc), ControlMessage.Stats.class, ASK_TIMEOUT);
-    }
 }

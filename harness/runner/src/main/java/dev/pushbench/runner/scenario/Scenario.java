@@ -31,12 +31,12 @@ import java.util.Optional;
  * @param recovery    the faults applied to every cell, and how clients come back
  */
 public record Scenario(String name, String description, Path source, Matrix matrix, Clients clients, FeedSpec feed,
-                       Timing timing, TransportOptions transports, ServerOptions server, Recovery recovery) {
+                       Timing timing, TransportOptions transports, ServerOptions server, RecoverySettings recovery) {
 
     /** Without faults, with the default reconnect policy. */
     public Scenario(String name, String description, Path source, Matrix matrix, Clients clients, FeedSpec feed,
                     Timing timing, TransportOptions transports, ServerOptions server) {
-        this(name, description, source, matrix, clients, feed, timing, transports, server, Recovery.DEFAULT);
+        this(name, description, source, matrix, clients, feed, timing, transports, server, RecoverySettings.DEFAULT);
     }
 
     public Scenario {

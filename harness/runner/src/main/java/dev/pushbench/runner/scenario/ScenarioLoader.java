@@ -250,7 +250,7 @@ public final class ScenarioLoader {
             });
             return new Scenario(name, description, source, matrix, new Clients(connections, rampPerSecond, eventsPerConnection, engine,
                     sourceAddresses),
-                    feed, timing, transportOptions, server, new Recovery(reconnectInitial, reconnectMax, reconnectJitter,
+                    feed, timing, transportOptions, server, new RecoverySettings(reconnectInitial, reconnectMax, reconnectJitter,
                     deadAfterSet ? deadAfter : null, faults));
         } catch (IllegalArgumentException e) {
             // a record refused what the checks above let through: still a positioned message, never a trace

@@ -10,7 +10,7 @@ import java.util.Objects;
  * clients wait the stream's {@code retry:} as a browser's EventSource does.
  *
  * <pre>
- *   Recovery.DEFAULT.deadAfter(Duration.ofSeconds(15));   // 30s: two heartbeats
+ *   RecoverySettings.DEFAULT.deadAfter(Duration.ofSeconds(15));   // 30s: two heartbeats
  * </pre>
  *
  * @param reconnectInitial the first reconnect delay; it doubles per failed attempt
@@ -19,13 +19,13 @@ import java.util.Objects;
  * @param deadAfter        a connection that read nothing this long is given up; null: two heartbeats of its transport
  * @param faults           in the order written
  */
-public record Recovery(Duration reconnectInitial, Duration reconnectMax, double reconnectJitter, Duration deadAfter,
+public record RecoverySettings(Duration reconnectInitial, Duration reconnectMax, double reconnectJitter, Duration deadAfter,
                        List<FaultPlan> faults) {
 
-    public static final Recovery DEFAULT = new Recovery(ScenarioDefaults.RECONNECT_INITIAL, ScenarioDefaults.RECONNECT_MAX,
+    public static final RecoverySettings DEFAULT = new RecoverySettings(ScenarioDefaults.RECONNECT_INITIAL, ScenarioDefaults.RECONNECT_MAX,
             ScenarioDefaults.RECONNECT_JITTER, null, List.of());
 
-    public Recovery {
+    public RecoverySettings {
         Objects.requireNonNull(reconnectInitial, "reconnectInitial");
         Objects.requireNonNull(reconnectMax, "reconnectMax");
         if (reconnectInitial.isNegative() || reconnectInitial.isZero() || reconnectMax.compareTo(reconnectInitial) < 0) {
