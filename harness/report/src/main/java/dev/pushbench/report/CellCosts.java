@@ -14,9 +14,10 @@ import java.util.Locale;
  *   costs.cpuMicrosPerMessage();   // server + load generator, or null when neither side is known
  * </pre>
  *
- * <p>{@code proxy} is {@code costs.proxy} as stored, for proxied cells; it is not part of
- * {@link #cpuMicrosPerMessage()}, which stays server + load generator so direct and proxied cells are held
- * to the same figure. Any figure may be absent ({@code null}); memory per connection is never derived, because heap in
+ * <p>{@code proxy} is {@code costs.proxy} as stored, for proxied cells, and {@code relay} is {@code costs.relay},
+ * the link relay's processes, for cells over an emulated link; neither is part of
+ * {@link #cpuMicrosPerMessage()}, which stays server + load generator so direct, proxied and shaped cells are
+ * held to the same figure. Any figure may be absent ({@code null}); memory per connection is never derived, because heap in
  * use without a GC before the reading is not a per-connection cost.
  */
 record CellCosts(
@@ -33,7 +34,8 @@ record CellCosts(
         Double wireBytesUpPerMessage,
         Double pollingRequestsPerMessage,
         Double pollingEmptyResponseRatio,
-        CellResult.ProxyCosts proxy) {
+        CellResult.ProxyCosts proxy,
+        CellResult.ProxyCosts relay) {
 
     /** Where the CPU figures come from. */
     enum CpuSource {
@@ -54,7 +56,8 @@ record CellCosts(
         }
     }
 
-    static final CellCosts NONE = new CellCosts(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    static final CellCosts NONE = new CellCosts(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+            null);
 
     /** Server plus load-generator CPU per message; one side alone when only it is known; else {@code null}. */
     Double cpuMicrosPerMessage() {
@@ -113,12 +116,22 @@ record CellCosts(
                 wire == null ? null : wire.bytesUpPerMessage(),
                 polling == null ? null : polling.requestsPerMessage(),
                 polling == null ? null : polling.emptyResponseRatio(),
-                c.proxy());
+                c.proxy(), c.relay());
     }
 
     /** The proxy's CPU per delivered message ({@code costs.proxy.cpuMicrosPerMessage}), or null. */
     Double proxyCpuMicrosPerMessage() {
         return proxy == null ? null : proxy.cpuMicrosPerMessage();
+    }
+
+    /** The link relay's CPU per delivered message ({@code costs.relay.cpuMicrosPerMessage}), or null. */
+    Double relayCpuMicrosPerMessage() {
+        return relay == null ? null : relay.cpuMicrosPerMessage();
+    }
+
+    /** The link relay's resident memory per connection, or null. */
+    Double relayRssBytesPerConnection() {
+        return relay == null || relay.rssBytesPerConnection() == null ? null : relay.rssBytesPerConnection().doubleValue();
     }
 
     /** The proxy's resident memory per connection, or null. */
@@ -140,10 +153,11 @@ record CellCosts(
                 Format.plain(serverRssBytesPerConnection), Format.plain(loadgenRssBytesPerConnection),
                 Format.plain(wireBytesDownPerMessage), Format.plain(wireBytesUpPerMessage),
                 Format.plain(pollingRequestsPerMessage), Format.plain(pollingEmptyResponseRatio))
-                + (proxy == null ? "" : "; proxy " + describe(proxy));
+                + (proxy == null ? "" : "; proxy " + describe(proxy))
+                + (relay == null ? "" : "; relay " + describe(relay));
     }
 
-    /** {@code costs.proxy} as text: "cpu/msg 12.5, cpu 3.2 %, rss/conn 2.0 KiB [2048], idle …, at load …, processes 2". */
+    /** {@code costs.proxy} (or {@code costs.relay}) as text: "cpu/msg 12.5, cpu 3.2 %, rss/conn 2.0 KiB [2048], idle …, at load …, processes 2". */
     static String describe(CellResult.ProxyCosts p) {
         return "cpu/msg " + Format.plain(p.cpuMicrosPerMessage()) + ", cpu " + Format.percent(p.cpuPercent())
                 + ", rss/conn " + Format.bytes(p.rssBytesPerConnection()) + " [" + Format.plain(p.rssBytesPerConnection())

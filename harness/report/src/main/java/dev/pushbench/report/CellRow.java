@@ -25,7 +25,13 @@ import java.util.stream.Stream;
  * client spoke to the server directly (absent or {@code none} in the summary), else the proxy and its
  * profile ({@code nginx-stock}); {@code sseProxyHints} is false for an SSE cell whose server did not send
  * {@code X-Accel-Buffering: no}. Repeats are grouped by {@link #configuration()}, the directory name without
- * its {@code -rN}, which carries the path, so a proxied cell is never a repeat of the direct one.
+ * its {@code -rN}, which carries the path, so a proxied cell is never a repeat of the direct one. {@code network}
+ * is the emulated link's id (null on loopback as is), {@code link} its figures, {@code faults} what the runner
+ * applied (empty when nothing was), and {@code windowStartNanos} the window's start on the shared clock the faults'
+ * times are on.
+ *
+ * <p>It is long because one lenient reader serves every summary written since the first run: each figure it
+ * cannot read, and each identity part it must take from the directory name instead, is said in a note.
  */
 record CellRow(
         String name,
@@ -55,7 +61,11 @@ record CellRow(
         String path,
         Boolean sseProxyHints,
         CellResult.PathInfo pathInfo,
-        CellResult.Resilience resilience) {
+        CellResult.Resilience resilience,
+        String network,
+        CellResult.Link link,
+        List<CellResult.Fault> faults,
+        Long windowStartNanos) {
 
     /** The raw files linked from a row, in this order; any other file in the cell directory follows. */
     static final List<String> KNOWN_FILES = List.of("summary.json", "latency.hlog", "server.log", "loadgen.log");
@@ -95,18 +105,46 @@ record CellRow(
         return Boolean.FALSE.equals(sseProxyHints) ? "direct, no X-Accel-Buffering" : null;
     }
 
-    /** The cell as a reader names it: {@code jetty · sse · http1.1 · nginx-stock (no X-Accel-Buffering)}. */
+    /**
+     * The cell as a reader names it: {@code jetty · sse · http1.1 · nginx-stock (no X-Accel-Buffering)}, with
+     * {@code · over 4g} when it crossed an emulated link.
+     */
     String label() {
         String identity = stack + " \u00b7 " + transport + " \u00b7 " + protocol;
+        String over = network == null ? "" : " \u00b7 over " + network;
         if (path == null) {
-            return Boolean.FALSE.equals(sseProxyHints) ? identity + " (no X-Accel-Buffering)" : identity;
+            return (Boolean.FALSE.equals(sseProxyHints) ? identity + " (no X-Accel-Buffering)" : identity) + over;
         }
-        return identity + " \u00b7 " + pathLabel();
+        return identity + " \u00b7 " + pathLabel() + over;
     }
 
-    /** The same stack, transport and protocol with no proxy: what a proxied cell is held against. */
+    /** True if the cell's connections crossed an emulated link (the relay), false on loopback as is. */
+    boolean shaped() {
+        return network != null;
+    }
+
+    /** The line beneath a shaped cell's name, {@code over 4g} (its figures are its title); null on loopback. */
+    String linkNote() {
+        return network == null ? null : "over " + network;
+    }
+
+    /** The link's figures as one line ("rtt 150 ms ± 20 ms · down 8.00 Mbit/s · …"), or null when unknown. */
+    String linkFigures() {
+        return link == null ? null : Links.figures(link);
+    }
+
+    /**
+     * The same stack, transport, protocol and link with no proxy: what a proxied cell is held against, so a hop's
+     * delta never mixes in a link's delay.
+     */
     boolean sameEndpointsAs(CellRow other) {
-        return stack.equals(other.stack) && transport.equals(other.transport) && protocol.equals(other.protocol);
+        return stack.equals(other.stack) && transport.equals(other.transport) && protocol.equals(other.protocol)
+                && java.util.Objects.equals(network, other.network);
+    }
+
+    /** True if the runner applied a fault in this cell. */
+    boolean faulted() {
+        return !faults.isEmpty();
     }
 
     /** True when this cell was measured and its figures stand. */
@@ -242,6 +280,13 @@ record CellRow(
         String path = cell != null && cell.path() != null ? directOrPath(cell.path()) : parsed[3];
         Boolean hints = cell != null && cell.sseProxyHints() != null ? cell.sseProxyHints()
                 : "false".equals(parsed[4]) ? Boolean.FALSE : null;
+        // A summary without cell.network is from before links, or names it only in its directory name.
+        String network = cell != null && cell.network() != null ? directOrPath(cell.network()) : parsed[5];
+        if (network == null && r.link() != null) {
+            notes.add("summary.json has a link (" + r.link().id() + ") but its cell names no network; shown as loopback");
+        }
+        List<CellResult.Fault> faults = r.faults() == null ? List.of()
+                : r.faults().stream().filter(java.util.Objects::nonNull).toList();
         if (path == null && r.path() != null) {
             notes.add("summary.json has a path (" + r.path().proxy() + ") but its cell names none; shown as direct");
         }
@@ -250,7 +295,7 @@ record CellRow(
                 window == null ? null : window.warmupSeconds(), window == null ? null : window.measureSeconds(),
                 r.server() == null ? null : r.server().publisherLagMicros(),
                 cpuPercent, saturated, CellCosts.of(r), r.repeat(), files, List.copyOf(notes), path, hints, r.path(),
-                r.resilience());
+                r.resilience(), network, r.link(), faults, window == null ? null : window.startNanos());
     }
 
     private static CellRow withoutFigures(String name, CellState state, String status, String reason,
@@ -258,25 +303,29 @@ record CellRow(
         String[] parsed = splitName(configurationOf(name));
         return new CellRow(name, parsed[0], parsed[1], parsed[2], state, status, reason, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, CellCosts.NONE, null, files, List.copyOf(notes),
-                parsed[3], "false".equals(parsed[4]) ? Boolean.FALSE : null, null, null);
+                parsed[3], "false".equals(parsed[4]) ? Boolean.FALSE : null, null, null, parsed[5], null, List.of(), null);
     }
 
     /** The protocol ids a cell name can hold; they mark where the transport ends and the path begins. */
     private static final Set<String> PROTOCOLS = Set.of("http1.1", "h2c", "https1.1", "h2");
 
+    /** The link presets' ids ({@code CellResult.Link#id}): a part of a cell's name that is one of them is its network. */
+    static final Set<String> NETWORKS = Set.of("lan", "broadband", "4g", "3g", "satellite", "custom");
+
     /** The suffix of a proxied SSE cell whose server sent no {@code X-Accel-Buffering: no}. */
     private static final String NO_HINTS = "nohints";
 
     /**
-     * Splits {@code <stack>-<transport>-<protocol>[-<proxy>-<profile>[-nohints]]} when the summary cannot
-     * say: {stack, transport, protocol, path or null, "false" when {@code -nohints} else null}. Stack and
-     * protocol ids hold no hyphen, transports may ({@code long-polling}); a known protocol id ends the
-     * transport, and what follows it is the path. Without one, the last part is the protocol (older names).
-     * Unsplittable names give empty parts.
+     * Splits {@code <stack>-<transport>-<protocol>[-<proxy>-<profile>][-<network>][-nohints]} when the summary
+     * cannot say: {stack, transport, protocol, path or null, "false" when {@code -nohints} else null, network or
+     * null}. Stack and protocol ids hold no hyphen, transports may ({@code long-polling}); a known protocol id ends
+     * the transport, a part that is a known link preset ({@link #NETWORKS}) is the network, and what else follows
+     * is the path. Without a protocol id, the last part is the protocol (older names). Unsplittable names give
+     * empty parts.
      */
     static String[] splitName(String name) {
         if (name == null) {
-            return new String[] {"", "", "", null, null};
+            return new String[] {"", "", "", null, null, null};
         }
         String[] parts = name.split("-");
         for (int i = 2; i < parts.length; i++) {
@@ -287,16 +336,25 @@ record CellRow(
                     rest.remove(rest.size() - 1);
                     hints = "false";
                 }
+                String network = null;
+                for (String part : List.copyOf(rest)) {
+                    if (NETWORKS.contains(part)) {
+                        network = part;
+                        rest.remove(part);
+                    }
+                }
                 String path = rest.isEmpty() ? null : directOrPath(String.join("-", rest));
-                return new String[] {parts[0], String.join("-", List.of(parts).subList(1, i)), parts[i], path, hints};
+                return new String[] {parts[0], String.join("-", List.of(parts).subList(1, i)), parts[i], path, hints,
+                        network};
             }
         }
         int first = name.indexOf('-');
         int last = name.lastIndexOf('-');
         if (first < 0 || last == first) {
-            return new String[] {name, "", "", null, null};
+            return new String[] {name, "", "", null, null, null};
         }
-        return new String[] {name.substring(0, first), name.substring(first + 1, last), name.substring(last + 1), null, null};
+        return new String[] {name.substring(0, first), name.substring(first + 1, last), name.substring(last + 1), null, null,
+                null};
     }
 
     /** {@code none} and the empty string mean the client spoke to the server: null. */

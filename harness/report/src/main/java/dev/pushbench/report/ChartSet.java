@@ -33,6 +33,9 @@ import org.HdrHistogram.HistogramLogReader;
  *   charts.describe();    // the same data as text, sealed by the golden-file test
  * </pre>
  *
+ * <p>The over-time chart marks each fault the runner applied ({@code faults} in {@code summary.json}) with a
+ * vertical line in its cell's colour ({@link Marker}), placed on that cell's log's time axis.
+ *
  * <p>Resilience charts (cuts by cause, time to resume) are drawn only when some measured cell records a cut
  * or a resume time; runs without {@code resilience} have none.
  *
@@ -41,6 +44,9 @@ import org.HdrHistogram.HistogramLogReader;
  * {@link #NINES_STEP}, up to the last percentile its sample count can resolve, then its maximum; the
  * over-time chart puts every cell's intervals on the union of their start times (seconds since that
  * cell's log started). A log that cannot be read costs its own series only and becomes a problem.
+ *
+ * <p>It is long because every chart's data is shaped here, from two sources (interval logs and summaries), on
+ * three kinds of axis, with the text form the golden files seal beside it.
  */
 record ChartSet(List<Chart> charts, List<String> problems) {
 
@@ -58,9 +64,21 @@ record ChartSet(List<Chart> charts, List<String> problems) {
     /** What the x axis means: percentile in nines, seconds, or one category per cell. */
     enum XAxis { NINES, SECONDS, CELLS }
 
-    /** One chart: a shared x axis, and one y array per series ({@code null} where a series has no point). */
+    /**
+     * One chart: a shared x axis, and one y array per series ({@code null} where a series has no point); {@code markers}
+     * are vertical lines across it (the faults on the over-time chart).
+     */
     record Chart(String id, String title, String caption, XAxis xAxis, String yLabel, boolean yLog,
-                 List<String> categories, List<Double> xs, List<Series> series) {
+                 List<String> categories, List<Double> xs, List<Series> series, List<Marker> markers) {
+
+        Chart(String id, String title, String caption, XAxis xAxis, String yLabel, boolean yLog,
+              List<String> categories, List<Double> xs, List<Series> series) {
+            this(id, title, caption, xAxis, yLabel, yLog, categories, xs, series, List.of());
+        }
+    }
+
+    /** A vertical line at {@code x}, labelled, in a cell's colour: one fault of that cell. */
+    record Marker(double x, String label, String color) {
     }
 
     record Series(String label, String color, boolean dashed, List<Double> ys) {
@@ -104,7 +122,7 @@ record ChartSet(List<Chart> charts, List<String> problems) {
                         + " actually sent (uncorrected). The gap is publisher lateness.",
                 logs, colors, List.of(new Tag("latency", " intended", false),
                         new Tag("latency-actual", " actual", true))));
-        addIfAny(charts, overTimeChart(logs, colors));
+        addIfAny(charts, overTimeChart(logs, colors, cells, problems));
         addIfAny(charts, percentileChart("connect", "Time until a subscription is live",
                 "From each subscription's planned start (open loop) until its stream or first poll answer was"
                         + " live.", logs, colors, List.of(new Tag("connect", "", false))));
@@ -113,7 +131,8 @@ record ChartSet(List<Chart> charts, List<String> problems) {
                 captionForCpu(measured),
                 List.of(new Bar("server", c -> c.costs().serverCpuMicrosPerMessage()),
                         new Bar("load generator", c -> c.costs().loadgenCpuMicrosPerMessage()),
-                        new Bar("proxy", c -> c.costs().proxyCpuMicrosPerMessage()))));
+                        new Bar("proxy", c -> c.costs().proxyCpuMicrosPerMessage()),
+                        new Bar("link relay", c -> c.costs().relayCpuMicrosPerMessage()))));
         addIfAny(charts, costChart("cost-bytes", "Bytes on the wire per delivered message", "bytes", measured,
                 colors, "costs.wire: bytes down (server to client) and up, per event delivered.",
                 List.of(new Bar("down", c -> c.costs().wireBytesDownPerMessage()),
@@ -123,7 +142,8 @@ record ChartSet(List<Chart> charts, List<String> problems) {
                 List.of(new Bar("server heap", c -> kib(c.costs().serverHeapBytesPerConnection())),
                         new Bar("server RSS", c -> kib(c.costs().serverRssBytesPerConnection())),
                         new Bar("load generator heap", c -> kib(c.costs().loadgenHeapBytesPerConnection())),
-                        new Bar("proxy RSS", c -> kib(c.costs().proxyRssBytesPerConnection())))));
+                        new Bar("proxy RSS", c -> kib(c.costs().proxyRssBytesPerConnection())),
+                        new Bar("link relay RSS", c -> kib(c.costs().relayRssBytesPerConnection())))));
         addIfAny(charts, costChart("cost-requests", "Requests per delivered message (polling)", "requests",
                 measured, colors, "costs.polling.requestsPerMessage: HTTP requests a client made per event it"
                         + " received; streams make one per subscription.",
@@ -250,7 +270,8 @@ record ChartSet(List<Chart> charts, List<String> problems) {
         return Math.floor(Math.log10(h.getTotalCount()) / NINES_STEP + 1e-9) * NINES_STEP;
     }
 
-    private static Chart overTimeChart(Map<String, CellLog> logs, Map<String, Look> colors) {
+    private static Chart overTimeChart(Map<String, CellLog> logs, Map<String, Look> colors, List<CellRow> cells,
+                                       Set<String> problems) {
         TreeSet<Double> union = new TreeSet<>();
         logs.values().forEach(log -> log.intervals().getOrDefault("latency", List.of())
                 .forEach(i -> union.add(round(i.startSeconds(), 2))));
@@ -271,11 +292,54 @@ record ChartSet(List<Chart> charts, List<String> problems) {
             series.add(new Series(colors.get(cell).label() + " p99", colors.get(cell).color(), false, Arrays.asList(p99)));
             series.add(new Series(colors.get(cell).label() + " p50", colors.get(cell).color(), true, Arrays.asList(p50)));
         });
+        List<Marker> markers = faultMarkers(logs, colors, cells, problems);
         return new Chart("latency-over-time", "Delivery latency over time",
                 "Per interval of the load generator's log (about one second): p99 solid, p50 dashed. x is the"
                         + " interval's start, in seconds since that cell's log began; intervals before the"
-                        + " measured window hold no latency samples.",
-                XAxis.SECONDS, "ms", true, List.of(), xs, series);
+                        + " measured window hold no latency samples."
+                        + (markers.isEmpty() ? "" : " A vertical dashed line in a cell's colour is a fault the runner"
+                        + " applied to it, labelled with its type, placed at its time after the window began (the start"
+                        + " of the cell's first interval with latency samples)."),
+                XAxis.SECONDS, "ms", true, List.of(), xs, series, markers);
+    }
+
+    /**
+     * Each faulted cell's faults on its log's time axis: the window began at the start of the cell's first
+     * interval holding latency samples (the load generator closes an interval exactly at the window's start,
+     * and none before it holds latency), and a fault took effect {@code atNanos − window.startNanos} later
+     * (or at its planned time when either is unknown). A cell whose log has no such interval gets a problem,
+     * not a guessed line; a cell without a log has no line to mark.
+     */
+    private static List<Marker> faultMarkers(Map<String, CellLog> logs, Map<String, Look> colors, List<CellRow> cells,
+                                             Set<String> problems) {
+        List<Marker> markers = new ArrayList<>();
+        for (CellRow cell : cells) {
+            if (!cell.faulted()) {
+                continue;
+            }
+            CellLog log = logs.get(cell.name());
+            if (log == null) {
+                continue; // no log, no line of this cell to mark
+            }
+            List<Interval> intervals = log.intervals().get("latency");
+            if (intervals == null || intervals.isEmpty()) {
+                problems.add(cell.name() + "'s faults are not marked on the latency-over-time chart: it has no "
+                        + HLOG + " interval with latency samples to place the window's start on");
+                continue;
+            }
+            double windowStart = intervals.stream().mapToDouble(Interval::startSeconds).min().orElseThrow();
+            for (CellResult.Fault f : cell.faults()) {
+                Double into = Recovery.secondsIntoWindow(f, cell.windowStartNanos());
+                if (into == null) {
+                    problems.add(cell.name() + ": a " + Recovery.kind(f) + " fault has neither atNanos nor"
+                            + " plannedSeconds, so it is not marked on the latency-over-time chart");
+                    continue;
+                }
+                markers.add(new Marker(round(windowStart + into, 2), f.type() == null ? "fault" : f.type(),
+                        colors.get(cell.name()).color()));
+            }
+        }
+        return List.copyOf(markers);
     }
 
     private static Chart costChart(String id, String title, String unit, List<CellRow> measured,
@@ -353,6 +417,10 @@ record ChartSet(List<Chart> charts, List<String> problems) {
             for (Series s : chart.series()) {
                 out.append("  ").append(s.label()).append(s.dashed() ? " (dashed)" : "").append(' ')
                         .append(s.color()).append(": ").append(numbers(s.ys())).append('\n');
+            }
+            for (Marker m : chart.markers()) {
+                out.append("  marker ").append(m.label()).append(' ').append(m.color()).append(": ")
+                        .append(numbers(List.of(m.x()))).append('\n');
             }
         }
         for (String problem : problems) {

@@ -11,8 +11,9 @@ import java.util.Set;
 /**
  * Renders one run directory as a self-contained {@code report.html} beside its files: the verdict
  * (which configuration is best on latency, CPU and memory, and by how much), the matrix of cells with
- * heat-coloured, sortable columns, charts of every cell's distributions, micro-benchmarks when the run
- * holds {@code jmh.json}, how to read it, and the environment the run was measured in.
+ * heat-coloured, sortable columns, the links shaped cells crossed, what the faults cost users ("Recovery", when
+ * the runner applied any), charts of every cell's distributions (faults marked on latency over time),
+ * micro-benchmarks when the run holds {@code jmh.json}, how to read it, and the environment the run was measured in.
  *
  * <pre>
  *   Path report = ReportWriter.write(Path.of("results/20261125-153000-quick"));
@@ -140,6 +141,17 @@ public final class ReportWriter {
                 series.add(one);
             }
             c.put("series", series);
+            if (!chart.markers().isEmpty()) {
+                List<Object> markers = new ArrayList<>();
+                for (ChartSet.Marker m : chart.markers()) {
+                    Map<String, Object> one = new LinkedHashMap<>();
+                    one.put("x", m.x());
+                    one.put("label", m.label());
+                    one.put("color", m.color());
+                    markers.add(one);
+                }
+                c.put("markers", markers);
+            }
             list.add(c);
         }
         return Map.of("charts", list);

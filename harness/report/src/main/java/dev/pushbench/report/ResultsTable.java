@@ -71,6 +71,9 @@ record ResultsTable(List<Header> firstHeaderRow, List<Header> secondHeaderRow, S
                     CellCosts::loadgenCpuMicrosPerMessage, false),
             new CostColumn("cpu-proxy", "proxy", "proxy CPU time per delivered message (costs.proxy)",
                     CellCosts::proxyCpuMicrosPerMessage, false),
+            new CostColumn("cpu-relay", "relay", "the link relay's CPU time per delivered message (costs.relay): the"
+                    + " emulated link's, neither the server's nor the load generator's", CellCosts::relayCpuMicrosPerMessage,
+                    false),
             new CostColumn("heap", "heap / conn", "server heap per connection", CellCosts::serverHeapBytesPerConnection, true),
             new CostColumn("bytes-down", "bytes / msg", "bytes on the wire, server to client, per delivered message",
                     CellCosts::wireBytesDownPerMessage, true),
@@ -91,7 +94,8 @@ record ResultsTable(List<Header> firstHeaderRow, List<Header> secondHeaderRow, S
         int columns = IDENTITY_COLUMNS + 5 + 6 + 2 + (resilience ? 1 : 0) + costs.size();
 
         List<Header> first = List.of(
-                Header.of("Cell", "name", "text", 2, "transport, protocol \u00b7 server stack; beneath, the proxy it ran through"),
+                Header.of("Cell", "name", "text", 2, "transport, protocol \u00b7 server stack; beneath, the proxy it ran"
+                        + " through and the link it crossed"),
                 Header.of("Status", "status", "text", 2, ""),
                 Header.of("Connected", "connected", "num", 2, "connections established / target"),
                 Header.of("Delivered", "delivered", "num", 2, "events delivered / events the feed published for the subscribers"),
@@ -366,6 +370,15 @@ record ResultsTable(List<Header> firstHeaderRow, List<Header> secondHeaderRow, S
                     + Format.bytes(proxy.rssBytesPerConnection()) + " (idle " + Format.bytes(proxy.rssBytesIdle())
                     + ", at load " + Format.bytes(proxy.rssBytesAtLoad()) + "), " + Format.plain(proxy.processes())
                     + " processes");
+        }
+        CellResult.ProxyCosts relay = costs.relay();
+        if (relay != null) {
+            context.add("link relay CPU " + Format.micros(relay.cpuMicrosPerMessage()) + " per message, "
+                    + Format.percent(relay.cpuPercent()) + " (the link's, neither the server's nor the client's); relay RSS"
+                    + " per connection " + Format.bytes(relay.rssBytesPerConnection()));
+        }
+        if (cell.link() != null) {
+            context.add("over " + cell.network() + ": " + Links.figures(cell.link()));
         }
         if (cell.pathInfo() != null) {
             CellResult.PathInfo p = cell.pathInfo();

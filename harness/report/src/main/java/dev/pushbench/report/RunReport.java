@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * Everything a run's report shows, read from its directory and nothing else: the manifest, one
  * {@link CellRow} per cell in run.json's order, and run-level notes. {@link #describe()} renders
  * this model as plain text, which the golden-file test seals, so a change in what the report shows is
- * always deliberate. {@code proxies} is the "Through a proxy" section, empty for a run without proxied cells.
+ * always deliberate. {@code proxies} is the "Through a proxy" section, empty for a run without proxied cells;
+ * {@code recovery} the "Recovery" section, empty without faults; {@code links} the emulated links cells crossed.
  *
  * <pre>
  *   RunReport report = RunReport.read(Path.of("results/20261125-153000-quick"));
@@ -26,7 +27,7 @@ import java.util.stream.Stream;
  * </pre>
  */
 record RunReport(String runId, RunInfo manifest, List<CellRow> cells, boolean hasScenarioYaml,
-                 MicroBenchmarks micro, List<String> notes, ThroughProxy proxies) {
+                 MicroBenchmarks micro, List<String> notes, ThroughProxy proxies, Recovery recovery, Links links) {
 
     static final String CELLS_DIR = "cells";
     static final String SCENARIO_FILE = "scenario.yaml";
@@ -76,7 +77,7 @@ record RunReport(String runId, RunInfo manifest, List<CellRow> cells, boolean ha
         String runId = manifest.runId() != null ? manifest.runId() : runDir.getFileName().toString();
         return new RunReport(runId, manifest, List.copyOf(cells),
                 Files.isRegularFile(runDir.resolve(SCENARIO_FILE)), MicroBenchmarks.read(runDir), List.copyOf(notes),
-                ThroughProxy.of(runDir, cells));
+                ThroughProxy.of(runDir, cells), Recovery.of(cells), Links.of(cells));
     }
 
     /** Which configuration is best on latency, CPU and memory, computed from the cells' figures. */
@@ -197,6 +198,8 @@ record RunReport(String runId, RunInfo manifest, List<CellRow> cells, boolean ha
             out.append(micro.describe());
         }
         out.append(proxies.describe());
+        out.append(links.describe());
+        out.append(recovery.describe());
         for (CellRow cell : cells) {
             out.append('\n');
             line(out, "", "cell", cell.name());
@@ -204,6 +207,9 @@ record RunReport(String runId, RunInfo manifest, List<CellRow> cells, boolean ha
                     + cell.protocol());
             if (cell.pathNote() != null) {
                 line(out, "  ", "path", cell.pathNote());
+            }
+            if (cell.shaped()) {
+                line(out, "  ", "network", cell.network() + (cell.link() == null ? "" : ": " + Links.figures(cell.link())));
             }
             if (cell.pathInfo() != null) {
                 CellResult.PathInfo p = cell.pathInfo();
@@ -248,6 +254,11 @@ record RunReport(String runId, RunInfo manifest, List<CellRow> cells, boolean ha
             if (cell.resilience() != null) {
                 line(out, "  ", "resilience", ThroughProxy.resilienceSummary(cell.resilience()));
                 stats(out, "resume", cell.resilience().resumeMicros());
+                stats(out, "time to detect", cell.resilience().timeToDetectMicros());
+            }
+            for (CellResult.Fault f : cell.faults()) {
+                line(out, "  ", "fault", Recovery.timelineEntry(f, cell.windowStartNanos()) + " [at " + Format.plain(f.atNanos())
+                        + ", planned " + Format.plain(f.plannedSeconds()) + "]");
             }
             line(out, "  ", "repeat", cell.repeat() == null ? null : cell.repeat().toString());
             line(out, "  ", "files", cell.files().isEmpty() ? null : String.join(", ", cell.files()));

@@ -149,6 +149,17 @@ record Verdict(List<Finding> findings, List<String> notes) {
             notes.add("cells through a proxy compete as configurations of their own (their CPU per message is server"
                     + " + load generator; the proxy's is under \u201cThrough a proxy\u201d): " + String.join(", ", proxied));
         }
+        List<String> shaped = measured.stream().filter(CellRow::shaped).map(CellRow::name).toList();
+        if (!shaped.isEmpty()) {
+            // a link's delay is the link's: a shaped cell never folds into the loopback one
+            notes.add("cells over an emulated link compete as configurations of their own, their latency the link's"
+                    + " as well (see Links; the relay's CPU is not in their CPU per message): " + String.join(", ", shaped));
+        }
+        List<String> faulted = measured.stream().filter(CellRow::faulted).map(CellRow::name).toList();
+        if (!faulted.isEmpty()) {
+            notes.add("cells given faults (see Recovery): their latency and loss include the faults': "
+                    + String.join(", ", faulted));
+        }
         List<String> lossy = measured.stream().filter(CellRow::hadLoss).map(CellRow::name).toList();
         if (!lossy.isEmpty()) {
             notes.add("cells that lost events: " + String.join(", ", lossy));

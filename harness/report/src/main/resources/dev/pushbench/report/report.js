@@ -159,6 +159,44 @@
     return Math.max(70, Math.ceil(axis.ticks.size + axis.gap + text + 4));
   }
 
+  // Faults on the over-time chart: a dashed vertical line per marker in its cell's colour, its label at the top,
+  // staggered so that neighbouring labels stay readable; drawn after the series, clipped to the plot area.
+  function markerPlugin(holder, markers) {
+    return { hooks: { draw: [function (u) {
+      var ctx = u.ctx;
+      var ratio = window.devicePixelRatio || 1;
+      var left = u.bbox.left;
+      var right = u.bbox.left + u.bbox.width;
+      var drawn = 0;
+      ctx.save();
+      ctx.font = Math.round(11 * ratio) + 'px system-ui, sans-serif';
+      ctx.textBaseline = 'top';
+      markers.forEach(function (m, index) {
+        var x = Math.round(u.valToPos(m.x, 'x', true));
+        if (!(x >= left && x <= right)) { return; }
+        ctx.strokeStyle = m.color;
+        ctx.lineWidth = 1.5 * ratio;
+        ctx.setLineDash([5 * ratio, 3 * ratio]);
+        ctx.beginPath();
+        ctx.moveTo(x, u.bbox.top);
+        ctx.lineTo(x, u.bbox.top + u.bbox.height);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        var width = ctx.measureText(m.label).width;
+        var textX = x + 3 * ratio + width > right ? x - 3 * ratio - width : x + 3 * ratio;
+        var textY = u.bbox.top + (2 + (index % 3) * 14) * ratio;
+        // a light box behind the label keeps it readable over the series
+        ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
+        ctx.fillRect(textX - ratio, textY - ratio, width + 2 * ratio, 13 * ratio);
+        ctx.fillStyle = m.color;
+        ctx.fillText(m.label, textX, textY);
+        drawn++;
+      });
+      ctx.restore();
+      holder.setAttribute('data-markers', String(drawn));
+    }] } };
+  }
+
   function draw(holder, chart) {
     var x = xOptions(chart);
     var yScale = { distr: chart.yLog ? 3 : 1 };
@@ -176,6 +214,9 @@
       axes: [x.axis, { label: chart.yLabel, size: yAxisSize, values: axisValues(chart.yLabel) }],
       series: [x.series].concat(seriesOptions(chart))
     };
+    if (chart.markers && chart.markers.length) {
+      options.plugins = [markerPlugin(holder, chart.markers)];
+    }
     var data = [chart.xs].concat(chart.series.map(function (s) { return s.ys; }));
     holder.textContent = '';
     var plot = new uPlot(options, data, holder);

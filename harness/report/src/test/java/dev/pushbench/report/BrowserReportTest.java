@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Without chromium the test is skipped, unless the environment variable {@code CI} is set: CI installs
  * chromium ({@code .ci/run}), so there its absence is a failure. A screenshot of the page is left in
- * {@code target/report-screenshot.png} (and of the run through proxies in {@code target/proxy-report-screenshot.png})
- * for a person to look at.
+ * {@code target/report-screenshot.png} (and of the run through proxies in {@code target/proxy-report-screenshot.png},
+ * of the run with faults in {@code target/fault-report-screenshot.png}) for a person to look at.
  */
 class BrowserReportTest {
     private static final String EVIL_NAME = "<script>alert(1)</script>";
@@ -293,6 +293,59 @@ class BrowserReportTest {
             JsonNode shot = browser.send(page, "Page.captureScreenshot",
                     Map.of("format", "png", "captureBeyondViewport", true));
             Path screenshot = Path.of("target", "proxy-report-screenshot.png");
+            Files.createDirectories(screenshot.getParent());
+            Files.write(screenshot, Base64.getDecoder().decode(shot.get("data").asText()));
+        }
+    }
+    /**
+     * A run with faults and a 4g link: the "Recovery" section and the Links note render without an error or a
+     * request, every chart is drawn, the latency-over-time chart draws one dashed line per fault (six), and the
+     * results table, with its relay column, still fits a 1400 px window.
+     */
+    @Test
+    @Timeout(180)
+    void aRunWithFaultsRendersItsRecoverySectionAndMarksTheFaults() throws Exception {
+        Path chromium = chromium();
+        Path report = ReportWriter.write(FaultRun.write(dir.resolve("results")));
+        String url = report.toUri().toString();
+
+        try (DevTools browser = DevTools.launch(chromium, dir.resolve("profile"), "--window-size=1400,1000")) {
+            String page = browser.newPage();
+            browser.navigate(page, url);
+            JsonNode seen = browser.evaluate(page, INSPECT);
+
+            assertEquals(List.of(), problems(browser, page), "no console errors, exceptions or CSP violations");
+            assertEquals(List.of(url), browser.events("Network.requestWillBeSent", page).stream()
+                    .map(e -> e.path("params").path("request").path("url").asText()).toList(), "the file itself only");
+            for (JsonNode chart : seen.path("charts")) {
+                String id = chart.path("id").asText();
+                assertEquals(1, chart.path("canvases").asInt(), id + ": one canvas");
+                assertTrue(chart.path("painted").asInt() > 5_000, id + ": the canvas is drawn: " + chart);
+            }
+
+            JsonNode layout = browser.evaluate(page, """
+                    (() => {
+                      const wrap = document.querySelector('.table-wrap');
+                      const overTime = document.getElementById('chart-latency-over-time');
+                      const section = document.getElementById('recovery');
+                      return { scroll: wrap.scrollWidth, client: wrap.clientWidth,
+                        markers: overTime ? overTime.getAttribute('data-markers') : null,
+                        section: !!section && section.checkVisibility(),
+                        groups: document.querySelectorAll('#recovery table.recovery').length,
+                        rows: document.querySelectorAll('#recovery tbody tr').length,
+                        links: document.querySelectorAll('ul.links li').length };
+                    })()""");
+            assertEquals("6", layout.path("markers").asText(), "one line per fault on the chart: " + layout);
+            assertTrue(layout.path("section").asBoolean(), layout.toString());
+            assertEquals(3, layout.path("groups").asInt(), "cut + blackhole, restart, cut (drop): " + layout);
+            assertEquals(5, layout.path("rows").asInt(), "one row per faulted cell: " + layout);
+            assertEquals(1, layout.path("links").asInt(), "one link, 4g: " + layout);
+            assertTrue(layout.path("scroll").asInt() <= layout.path("client").asInt(),
+                    "the results table scrolls sideways at 1400 px: " + layout);
+
+            JsonNode shot = browser.send(page, "Page.captureScreenshot",
+                    Map.of("format", "png", "captureBeyondViewport", true));
+            Path screenshot = Path.of("target", "fault-report-screenshot.png");
             Files.createDirectories(screenshot.getParent());
             Files.write(screenshot, Base64.getDecoder().decode(shot.get("data").asText()));
         }

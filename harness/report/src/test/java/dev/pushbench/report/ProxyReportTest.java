@@ -182,16 +182,16 @@ class ProxyReportTest {
 
     @Test
     void cellNamesSplitIntoStackTransportProtocolAndPath() {
-        assertArrayEquals(new String[] {"jetty", "sse", "http1.1", null, null}, CellRow.splitName("jetty-sse-http1.1"));
-        assertArrayEquals(new String[] {"jetty", "long-polling", "h2c", "haproxy-push", null},
+        assertArrayEquals(new String[] {"jetty", "sse", "http1.1", null, null, null}, CellRow.splitName("jetty-sse-http1.1"));
+        assertArrayEquals(new String[] {"jetty", "long-polling", "h2c", "haproxy-push", null, null},
                 CellRow.splitName("jetty-long-polling-h2c-haproxy-push"));
-        assertArrayEquals(new String[] {"vertx", "sse", "https1.1", "nginx-stock", "false"},
+        assertArrayEquals(new String[] {"vertx", "sse", "https1.1", "nginx-stock", "false", null},
                 CellRow.splitName("vertx-sse-https1.1-nginx-stock-nohints"));
-        assertArrayEquals(new String[] {"jetty", "short-polling", "h2", null, null},
+        assertArrayEquals(new String[] {"jetty", "short-polling", "h2", null, null, null},
                 CellRow.splitName("jetty-short-polling-h2-none"));
-        assertArrayEquals(new String[] {"jetty", "sse", "spdy", null, null}, CellRow.splitName("jetty-sse-spdy"),
+        assertArrayEquals(new String[] {"jetty", "sse", "spdy", null, null, null}, CellRow.splitName("jetty-sse-spdy"),
                 "an unknown protocol: the last part, as before");
-        assertArrayEquals(new String[] {"jetty", "sse", "http1.1", null, "false"}, CellRow.splitName("jetty-sse-http1.1-nohints"),
+        assertArrayEquals(new String[] {"jetty", "sse", "http1.1", null, "false", null}, CellRow.splitName("jetty-sse-http1.1-nohints"),
                 "a direct SSE cell without the hint");
         assertEquals("jetty-sse-http1.1-nginx-push", CellRow.configurationOf("jetty-sse-http1.1-nginx-push-r3"));
     }
