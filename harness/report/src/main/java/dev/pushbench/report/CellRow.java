@@ -310,7 +310,7 @@ record CellRow(
     private static final Set<String> PROTOCOLS = Set.of("http1.1", "h2c", "https1.1", "h2");
 
     /** The link presets' ids ({@code CellResult.Link#id}): a part of a cell's name that is one of them is its network. */
-    static final Set<String> NETWORKS = Set.of("lan", "broadband", "4g", "3g", "satellite", "custom");
+    static final Set<String> NETWORKS = Set.of("loopback", "lan", "broadband", "4g", "3g", "satellite", "custom");
 
     /** The suffix of a proxied SSE cell whose server sent no {@code X-Accel-Buffering: no}. */
     private static final String NO_HINTS = "nohints";

@@ -51,7 +51,13 @@ class ControlCodecTest {
                 new ControlMessage.Progress("ramp", 10L, 12L, 0L, 400L, 812.5),
                 new ControlMessage.MemoryPoint(37L, PROCESS, ControlMessage.MemoryPoint.UP),
                 new ControlMessage.Next(),
-                new ControlMessage.Result(result));
+                new ControlMessage.Result(result),
+                new ControlMessage.Faulted("restart", 1235L, null),
+                new ControlMessage.RelayListening(41000, 43L),
+                new ControlMessage.ApplyFault("cut", "drop", 0.25, 0L),
+                new ControlMessage.FaultApplied("blackhole", 1236L, List.of(40003), 50L),
+                new ControlMessage.GetSubscribeRates(),
+                new ControlMessage.SubscribeRates(123L, List.of(0L, 50L, 3L)));
     }
 
     @Test

@@ -162,7 +162,7 @@ final class CellMeasurement {
         }
     }
 
-    private static void into(CellResultBuilder.PathProcess process, Reading which, ProxyProcess.Reading reading) {
+    private static void into(PathProcess process, Reading which, ProxyProcess.Reading reading) {
         switch (which) {
             case IDLE -> process.idle(reading);
             case MEASURE_START -> process.measureStart(reading);
