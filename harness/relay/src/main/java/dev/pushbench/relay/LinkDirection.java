@@ -43,6 +43,8 @@ final class LinkDirection {
     private long queuedBytes;
     private long previousDepartureNanos = Long.MIN_VALUE;
     private long previousReleaseNanos = Long.MIN_VALUE;
+    /** No byte is released before this: the emulated TCP handshake ({@link #handshake}). */
+    private long notBeforeNanos = Long.MIN_VALUE;
 
     LinkDirection(long oneWayNanos, long jitterNanos, long bitsPerSecond, int maxPayloadBytes, LinkStalls stalls,
                   Random random, LongSupplier clock) {
@@ -67,6 +69,16 @@ final class LinkDirection {
                 shape.maxPayloadBytes(), stalls, random, clock);
     }
 
+    /**
+     * The connection was accepted at {@code acceptedNanos}: the kernel completed its handshake on loopback at once,
+     * but over the link a client learns its connection is open only a round trip after its SYN, so its first bytes
+     * reach the server one round trip later than they were sent. Called on the client → server direction, it holds
+     * every byte until {@code acceptedNanos + rtt} plus the one-way delay (for the first) and the bucket (for the rest).
+     */
+    void handshake(long acceptedNanos, long rttNanos) {
+        notBeforeNanos = acceptedNanos + rttNanos;
+    }
+
     /** Takes every remaining byte of {@code bytes} (copied) as arrived now. */
     void offer(ByteBuffer bytes) {
         long now = clock.getAsLong();
@@ -84,7 +96,7 @@ final class LinkDirection {
     }
 
     private Segment schedule(ByteBuffer payload, long arrivalNanos) {
-        long departure = Math.max(arrivalNanos, previousDepartureNanos);
+        long departure = Math.max(Math.max(arrivalNanos, notBeforeNanos), previousDepartureNanos);
         if (bitsPerSecond > 0) {
             departure += (payload.limit() + LinkShape.HEADER_BYTES) * 8L * 1_000_000_000L / bitsPerSecond;
         }

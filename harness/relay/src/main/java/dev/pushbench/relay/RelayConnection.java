@@ -117,6 +117,7 @@ final class RelayConnection {
         if (!shape.passThrough()) {
             LinkStalls stalls = new LinkStalls(shape, relay.nanoTime(), random);
             up = LinkDirection.up(shape, stalls, random, relay::nanoTime);
+            up.handshake(relay.nanoTime(), shape.rttNanos());
             down = LinkDirection.down(shape, stalls, random, relay::nanoTime);
         }
         client.out = new Pipe(client, server, up);

@@ -106,6 +106,22 @@ class LinkDirectionTest {
     }
 
     @Test
+    void theHandshakeHoldsTheClientsFirstBytesOneRoundTrip() {
+        FakeClock clock = new FakeClock();
+        LinkShape shape = shape(100 * MS, 0, 0, 0, 0, 1500);
+        Random random = new Random(1);
+        LinkDirection up = LinkDirection.up(shape, new LinkStalls(shape, 0, random), random, clock::now);
+        clock.nanos = 10 * MS;
+        up.handshake(clock.nanos, shape.rttNanos());
+        up.offer(ByteBuffer.wrap(new byte[] {1}));     // sent as soon as the loopback connect returned
+        assertEquals(160 * MS, up.nextReleaseNanos(), "a round trip of handshake, then half a round trip up");
+        clock.nanos = 300 * MS;
+        drain(up, clock);
+        up.offer(ByteBuffer.wrap(new byte[] {2}));
+        assertEquals(350 * MS, up.nextReleaseNanos(), "later bytes wait only their one-way delay");
+    }
+
+    @Test
     void jitterVariesTheDelayUniformlyEitherWay() {
         FakeClock clock = new FakeClock();
         LinkDirection down = down(shape(100 * MS, 40 * MS, 0, 0, 0, 1500), clock, 42);

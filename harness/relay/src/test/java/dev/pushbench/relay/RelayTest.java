@@ -75,6 +75,9 @@ class RelayTest {
              Relay relay = relay(server, new LinkShape(100 * MS, 0, 0, 0, 0, 0, 0));
              Socket client = connect(relay);
              Socket accepted = server.next()) {
+            long first = roundTrip(client, accepted);
+            assertTrue(first >= 200 * MS && first < 250 * MS, "the first round trip waits for the emulated handshake too: "
+                    + first / 1e6 + " ms");
             for (int i = 0; i < 3; i++) {
                 long rtt = roundTrip(client, accepted);
                 assertTrue(rtt >= 100 * MS && rtt < 150 * MS, "round trip " + rtt / 1e6 + " ms");
