@@ -150,16 +150,23 @@ class ScenarioLoaderTest {
                         default -> null;
                     }
                     : k.path().startsWith("matrix.") ? "[" + k.defaultValue() + "]" : k.defaultValue();
-            // source addresses: the default depends on the engine, the connections and the server's address
+            // source addresses: the default depends on the engine, the connections and the server's address; the
+            // link's figures, the dead-connection time and the faults' defaults are descriptions, not values
             if (value == null || k.path().equals("matrix.stacks") || k.path().equals("description")
-                    || k.path().equals("clients.sourceAddresses")) {
+                    || k.path().equals("clients.sourceAddresses") || k.path().equals("clients.deadAfter")
+                    || k.section().equals("network") || k.section().equals("faults")) {
                 continue;
             }
+            String indent = "  ";
             if (!k.section().equals(section)) {
+                boolean nested = k.section().startsWith(section + ".") && !section.isEmpty();
                 section = k.section();
-                yaml.append(section).append(":\n");
+                yaml.append(nested ? "  " + section.substring(section.lastIndexOf('.') + 1) : section).append(":\n");
             }
-            yaml.append("  ").append(k.name()).append(": ").append(value).append('\n');
+            if (section.contains(".")) {
+                indent = "    ";
+            }
+            yaml.append(indent).append(k.name()).append(": ").append(value).append('\n');
         }
         assertEquals(parse(MINIMAL), parse(yaml.toString()), yaml.toString());
     }
@@ -194,16 +201,16 @@ class ScenarioLoaderTest {
     @Test
     void keyInTheWrongCaseSuggestsTheKeyMeant() {
         assertError(MINIMAL + "Server: {maxBatchEvents: 10}\n",
-                "s.yaml:5:1: unknown key in the scenario, got 'Timing'; allowed: name, description, matrix, path, clients, feed,"
+                "s.yaml:5:1: unknown key in the scenario, got 'Timing'; allowed: name, description, matrix, path, network, clients, feed,"
                         .replace("Timing", "Server")
-                        + " timing, sse, websocket, long-polling, short-polling, server; did you mean 'server'?");
+                        + " timing, sse, websocket, long-polling, short-polling, server, faults; did you mean 'server'?");
     }
 
     @Test
     void keyInTheWrongSectionSaysWhereItBelongs() {
         assertError(MINIMAL + "payload: 1KiB\n",
                 "s.yaml:5:1: unknown key in the scenario ('payload' belongs in feed), got 'payload'; allowed: name,"
-                        + " description, matrix, path, clients, feed, timing, sse, websocket, long-polling, short-polling, server");
+                        + " description, matrix, path, network, clients, feed, timing, sse, websocket, long-polling, short-polling, server, faults");
     }
 
     @Test
@@ -222,13 +229,13 @@ class ScenarioLoaderTest {
     @Test
     void yamlMergeKeysAreNotScenarioKeys() {
         assertError(MINIMAL + "<<: {x: 1}\n", "s.yaml:5:1: unknown key in the scenario, got '<<'; allowed: name,"
-                + " description, matrix, path, clients, feed, timing, sse, websocket, long-polling, short-polling, server");
+                + " description, matrix, path, network, clients, feed, timing, sse, websocket, long-polling, short-polling, server, faults");
     }
 
     @Test
     void keyThatIsNotANameIsRejected() {
         assertError(MINIMAL + "[a]: 1\n", "s.yaml:5:1: a key in the scenario must be a plain name, got a list; allowed:"
-                + " name, description, matrix, path, clients, feed, timing, sse, websocket, long-polling, short-polling, server");
+                + " name, description, matrix, path, network, clients, feed, timing, sse, websocket, long-polling, short-polling, server, faults");
     }
 
     // ---- duplicates
@@ -311,7 +318,7 @@ class ScenarioLoaderTest {
                 feed: {rate: 10/s}
                 timing: {duration: 5s}
                 """, "s.yaml:3:3: clients must be a mapping of keys to values, got a list; allowed: the keys connections,"
-                + " rampRate, eventsPerConnection, engine, sourceAddresses");
+                + " rampRate, eventsPerConnection, engine, sourceAddresses, deadAfter, reconnect");
     }
 
     @Test
@@ -360,8 +367,8 @@ class ScenarioLoaderTest {
     @Test
     void theDocumentIsNotAMapping() {
         assertError("just some words\n", "s.yaml:1:1: the scenario must be a mapping of keys to values, got just some"
-                + " words; allowed: the keys name, description, matrix, path, clients, feed, timing, sse, websocket,"
-                + " long-polling, short-polling, server");
+                + " words; allowed: the keys name, description, matrix, path, network, clients, feed, timing, sse, websocket,"
+                + " long-polling, short-polling, server, faults");
     }
 
     // ---- impossible values
