@@ -66,6 +66,11 @@ abstract class Subscriber {
      */
     private volatile long resumeFromNanos;
     private static final VarHandle RESUME_FROM;
+    /**
+     * A connection seen to end this long before a fault's time still counts as ended by it: the runner may
+     * read the time just after the fault took effect (a server process stopped, then the clock read).
+     */
+    static final long END_BEFORE_FAULT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     static {
         try {
@@ -359,7 +364,8 @@ abstract class Subscriber {
     /**
      * A fault took effect at {@code atNanos} on the connections whose local ports are {@code clientPorts}
      * (null: on every connection). Hits this subscriber if its connection was live then and is one of them:
-     * the connection still open (its end is to be detected) or seen to end since (detected already).
+     * the connection still open (its end is to be detected) or seen to end since (detected already; up to
+     * {@link #END_BEFORE_FAULT_NANOS} before the fault's time counts too).
      * From any thread.
      *
      * @return true if it hit
@@ -376,7 +382,7 @@ abstract class Subscriber {
                 Connection c = current;
                 port = c == null ? -1 : c.localPort();
                 endSeenNanos = 0;
-            } else if (downSinceNanos != 0 && downSinceNanos >= atNanos) {
+            } else if (downSinceNanos != 0 && downSinceNanos >= atNanos - END_BEFORE_FAULT_NANOS) {
                 port = downPort;
                 endSeenNanos = downSinceNanos;
             } else {
@@ -393,7 +399,7 @@ abstract class Subscriber {
         }
         context.reconnectLedger.faultedConnections.increment();
         if (endSeenNanos != 0) {
-            context.recorders.record(Metric.DETECT, endSeenNanos - atNanos);
+            context.recorders.record(Metric.DETECT, Math.max(0, endSeenNanos - atNanos));
             // the resume, if still pending, counts from the fault
             long from;
             while ((from = resumeFromNanos) > atNanos && !RESUME_FROM.compareAndSet(this, from, atNanos)) {
