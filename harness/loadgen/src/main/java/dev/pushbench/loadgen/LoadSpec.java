@@ -50,7 +50,7 @@ import java.util.Objects;
  *                            long, a short poll whose answer has not begun after this long, is closed and counted
  *                            as ended; default twice the heartbeat (a heartbeat missed, and another); zero: none
  *                            (the engine's idle timeout only). The nio engine runs it; the Jetty engine keeps its
- *                            idle timeout for streams.
+ *                            idle timeout for streams, and times a poll out whole after the same time.
  */
 public record LoadSpec(
         String host,

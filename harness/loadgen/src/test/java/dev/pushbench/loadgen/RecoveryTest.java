@@ -174,6 +174,51 @@ class RecoveryTest {
     }
 
     /**
+     * A poll the server takes and never answers: given up after deadAfter (short polling: the answer has not
+     * begun) or after the hold and deadAfter (long polling), then polled again from the cursor on a new
+     * connection, nothing lost.
+     */
+    @Test
+    void aPollNeverAnsweredIsGivenUpAfterDeadAfterAndTheHold() throws Exception {
+        for (Transport transport : List.of(Transport.SHORT_POLLING, Transport.LONG_POLLING)) {
+            marks.clear();
+            AtomicLong n = new AtomicLong();
+            NioFixtures[] f = new NioFixtures[1];
+            try (ScriptedServer server = new ScriptedServer(exchange -> {
+                long i = n.incrementAndGet();
+                String head = exchange.readRequestHead();
+                if (i == 1) {
+                    exchange.write(NioFixtures.jsonResponse(f[0].pollAnswer(3, 1, 3)));
+                    exchange.readRequestHead();
+                    mark("unanswered");
+                    exchange.readToEnd();
+                    mark("clientClosed");
+                } else {
+                    mark("resumed:" + head.split("\r\n")[0]);
+                    exchange.write(NioFixtures.jsonResponse(f[0].pollAnswer(5, 4, 5)));
+                    exchange.readToEnd();
+                }
+            });
+                 NioFixtures fixtures = new NioFixtures(server.port(), transport, IDLE, Duration.ofMillis(100),
+                         Duration.ofMillis(100), Duration.ofMillis(200), Duration.ZERO, false,
+                         ReconnectPolicy.fixed(Duration.ofMillis(100)), Duration.ofMillis(600))) {
+                f[0] = fixtures;
+                Subscriber subscriber = fixtures.subscriber();
+                subscriber.start(System.nanoTime());
+                await(() -> subscriber.integrity.resumeCursor() == 5, transport + ": events up to 5 read");
+                long expected = transport == Transport.SHORT_POLLING ? 600 : 200 + 600;
+                assertBetween(expected - 10, expected + 1000, millisBetween("unanswered", "clientClosed"),
+                        transport + ": the poll given up");
+                String resumed = marks.keySet().stream().filter(k -> k.startsWith("resumed:")).findFirst().orElseThrow();
+                assertTrue(resumed.contains("?since=3 "), transport + ": polled again from the cursor: " + resumed);
+                assertEquals(0, subscriber.integrity.finish().lost(), transport.id());
+                assertEquals(1, fixtures.context.reconnectLedger.cuts(Cause.ERROR), transport + ": the client's own timeout");
+                server.close();
+            }
+        }
+    }
+
+    /**
      * A blackhole on the subscriber's port: the server goes silent at the fault, the subscriber finds the
      * stream dead after deadAfter, reconnects after retry: 200 and the server replays from history, waiting
      * 300 ms before it does: detection, resume and staleness count from the fault, the replayed events due
