@@ -10,6 +10,7 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -131,7 +132,7 @@ public abstract class NioConnection {
      * sweep, which the engine runs often enough for the shortest such timer (a tenth of it, at least every
      * second). Call before {@link #open()}.
      */
-    protected final void deadAfter(java.time.Duration deadAfter) {
+    protected final void deadAfter(Duration deadAfter) {
         if (deadAfter == null || deadAfter.isNegative()) {
             throw new IllegalArgumentException("deadAfter must be zero (none) or a positive duration, got " + deadAfter);
         }

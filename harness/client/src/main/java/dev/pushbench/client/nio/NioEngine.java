@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
 
@@ -81,7 +82,7 @@ public final class NioEngine implements ClientEngine {
     private final NioLoop[] loops;
     private final AtomicInteger nextLoop = new AtomicInteger();
     /** How often each loop sweeps its connections for timeouts: a tenth of the shortest timer asked for, within bounds. */
-    private final java.util.concurrent.atomic.AtomicLong sweepNanos = new java.util.concurrent.atomic.AtomicLong(LONGEST_SWEEP_NANOS);
+    private final AtomicLong sweepNanos = new AtomicLong(LONGEST_SWEEP_NANOS);
     final LongAdder connectionsOpened = new LongAdder();
     final LongAdder connectionsClosed = new LongAdder();
     volatile LongConsumer tcpConnectNanos = nanos -> { };

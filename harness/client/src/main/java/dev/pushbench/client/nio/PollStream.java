@@ -25,10 +25,10 @@ import java.util.concurrent.TimeoutException;
  * <p>Timing: {@link #poll} called on the selector thread (e.g. from {@code onAnswer}) writes the
  * request at once; from another thread (a timer) it is handed to the selector thread, one wake-up
  * per batch. A poll that has read nothing for {@code timeout}, since it was sent or since its last
- * bytes, ends the connection as a {@link java.util.concurrent.TimeoutException} (checked by the
- * engine's sweep, at least ten times within the timeout and at least once a second): an answer
- * that has not begun, or stopped half-way. Ends: an answer that is not 200 {@code application/json} is a protocol violation; one
- * longer than {@value #MAX_ANSWER_BYTES} bytes, a timeout, or the server closing the connection
+ * bytes, ends the connection as a {@link TimeoutException} (checked by the engine's sweep, at least
+ * ten times within the timeout and at least once a second): an answer that has not begun, or
+ * stopped half-way. Ends: an answer that is not 200 {@code application/json} is a protocol
+ * violation; one longer than {@value #MAX_ANSWER_BYTES} bytes, a timeout, or the server closing the connection
  * (between polls too) is a failure; an answer delimited by the close is delivered, then the
  * connection ends cleanly ({@link #onEnd} with {@code CLOSE_DELIMITED} and null).
  *
