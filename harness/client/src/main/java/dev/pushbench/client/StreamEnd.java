@@ -33,7 +33,10 @@ public enum StreamEnd {
     ABRUPT_EOF,
     /** A TCP reset, HTTP/2 RST_STREAM on the exchange, or a GOAWAY that does not let it finish. */
     RESET,
-    /** The client's own timeout: nothing read or written for its idle timeout, a connect or a poll unanswered. */
+    /**
+     * The client's own timeout: nothing read or written for its idle timeout, nothing read for its
+     * dead-connection timer ({@code NioConnection#deadAfter}), a connect or a poll unanswered.
+     */
     TIMEOUT,
     /** Any other I/O failure: a refused connect, a failed TLS handshake, a refused upgrade. */
     IO_ERROR,

@@ -13,7 +13,9 @@ import dev.pushbench.model.result.ProcessSnapshot;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +43,13 @@ import org.HdrHistogram.HistogramLogWriter;
  *
  * <p>It reports its CPU over the window and the cores; whether that saturated it is the runner's
  * judgement, which also knows the server's CPU.
+ *
+ * <p>Faults: the runner tells it of each fault it applied while the load runs ({@link #faulted}, from any
+ * thread); the subscribers whose connections it hit record what it cost them (see {@link Subscriber}), into
+ * the {@code resilience} block's fault figures.
+ *
+ * <p>The class is long because the run's phases and the result they add up to share one set of
+ * counters and snapshots: split apart, each half would need the other's state passed in.
  */
 public final class LoadGenerator {
     private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -52,6 +61,9 @@ public final class LoadGenerator {
     private final Coordinator coordinator;
     /** How long the drain took: at most the spec's, shorter when nothing of the window was owed any more. */
     private long drainNanos;
+    /** The measured subscribers and their context, once made (for {@link #faulted}); null before and after. */
+    private volatile Subscriber[] running;
+    private volatile LoadContext runningContext;
 
     /**
      * Lets the runner measure the server at the same moments as the load generator measures itself:
@@ -110,7 +122,7 @@ public final class LoadGenerator {
              PrintStream hlogOut = new PrintStream(Files.newOutputStream(spec.hlogFile()), false, "UTF-8")) {
             HistogramLogWriter hlog = new HistogramLogWriter(hlogOut);
             long startMillis = System.currentTimeMillis();
-            hlog.outputComment("pushbench load generator: values in nanoseconds; tags: latency, latency-actual, connect, tcp-connect, connect-call, tls-handshake, poll, resume");
+            hlog.outputComment("pushbench load generator: values in nanoseconds; tags: latency, latency-actual, connect, tcp-connect, connect-call, tls-handshake, poll, resume, detect");
             hlog.outputLogFormatVersion();
             hlog.outputStartTime(startMillis);
             hlog.setBaseTime(startMillis);
@@ -121,6 +133,8 @@ public final class LoadGenerator {
             for (int i = 0; i < subscribers.length; i++) {
                 subscribers[i] = newSubscriber(context, i);
             }
+            runningContext = context;
+            running = subscribers;
             CpuClock cpu = new CpuClock();
             warmUpClients(engine, timer);
             engine.onTcpConnect(nanos -> recorders.record(Metric.TCP_CONNECT, nanos));
@@ -151,7 +165,12 @@ public final class LoadGenerator {
             drainNanos = drain(hlog, recorders, context, subscribers, measureEnd + spec.drain().toNanos()) - measureEnd;
 
             context.stopping = true;
+            running = null;
             // delivery is counted at the drain's end: what arrives later (during the memory points) does not count
+            long countedNanos = System.nanoTime();
+            for (Subscriber s : subscribers) {
+                s.endStale(countedNanos);
+            }
             Delivery delivery = Delivery.NONE;
             long subscribersWithLoss = 0;
             for (Subscriber s : subscribers) {
@@ -171,6 +190,36 @@ public final class LoadGenerator {
         } finally {
             timer.shutdownNow();
         }
+    }
+
+    /**
+     * A fault the runner applied: it took effect at {@code fault.atNanos()} on the client connections whose
+     * local ports {@code fault.clientPorts()} names (null: every connection). Each subscriber whose connection
+     * was live then and is named is hit ({@link Subscriber#faulted}). From any thread, while the load runs;
+     * before the subscribers exist or after the drain it is ignored.
+     *
+     * @return the subscribers it hit
+     */
+    public int faulted(ControlMessage.Faulted fault) {
+        Subscriber[] subscribers = running;
+        LoadContext context = runningContext;
+        if (subscribers == null || context == null || context.stopping) {
+            return 0;
+        }
+        return hit(context, subscribers, fault);
+    }
+
+    /** {@code fault} among {@code subscribers} of {@code context}: counted as reported, each subscriber hit or not. */
+    static int hit(LoadContext context, Subscriber[] subscribers, ControlMessage.Faulted fault) {
+        context.reconnectLedger.faultsReported = true;
+        Set<Integer> ports = fault.clientPorts() == null ? null : new HashSet<>(fault.clientPorts());
+        int hit = 0;
+        for (Subscriber s : subscribers) {
+            if (s.faulted(fault.atNanos(), ports)) {
+                hit++;
+            }
+        }
+        return hit;
     }
 
     /**
@@ -358,7 +407,8 @@ public final class LoadGenerator {
                 HistogramSummary.ofNanos(rec.total(Metric.TCP_CONNECT)), HistogramSummary.ofNanos(rec.total(Metric.CONNECT_CALL)),
                 tlsHandshake, poll, polling, window, health,
                 costs(d, atStart, atEnd), idle, null, context.reconnectLedger.result(
-                        HistogramSummary.ofNanos(rec.total(Metric.RESUME)), d.lostAcrossReconnect(), d.duplicatedAcrossReconnect()));
+                        HistogramSummary.ofNanos(rec.total(Metric.RESUME)), d.lostAcrossReconnect(), d.duplicatedAcrossReconnect(),
+                        HistogramSummary.ofNanos(rec.total(Metric.DETECT))));
     }
 
     private static LoadResult withProcess(LoadResult r, ProcessSnapshot process) {

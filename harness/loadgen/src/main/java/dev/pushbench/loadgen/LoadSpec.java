@@ -28,7 +28,8 @@ import java.util.Objects;
  * @param shortPollInterval   short polling: time between planned polls; zero for a closed loop (the next poll as the answer arrives)
  * @param longPollHold        long polling: the server's hold, to size the request timeout
  * @param heartbeat           the server's heartbeat interval, to size the idle timeout
- * @param reconnectDelay      before a lost connection is tried again
+ * @param reconnectDelay      SSE: before a lost connection is tried again when its stream sent no {@code retry:}
+ *                            (the server sends this as its {@code retry:}, so it is the fallback only)
  * @param hlogFile            where interval histograms are written
  * @param serverCertificatePem for {@code https1.1} and {@code h2}: the server's certificate (PEM), the only
  *                            one the subscribers trust; null for cleartext
@@ -40,6 +41,16 @@ import java.util.Objects;
  *                            known: a connection that read nothing that long before it ended counts as cut by it
  * @param proxied             a proxy stands between the client and the server: a connection that ends mid-stream
  *                            is counted as the proxy's close
+ * @param reconnect           WebSocket and polling: the backoff before each attempt to connect again
+ *                            ({@code clients.reconnect}); default {@link ReconnectPolicy#DEFAULT} (1 s, 5 s, jitter 0.5:
+ *                            socket.io client's {@code reconnectionDelay}, {@code reconnectionDelayMax} and
+ *                            {@code randomizationFactor} defaults)
+ * @param deadAfter           the subscriber's dead-connection timer ({@code clients.deadAfter}): a stream (SSE,
+ *                            WebSocket) that read nothing this long, a long poll unanswered after the hold and this
+ *                            long, a short poll whose answer has not begun after this long, is closed and counted
+ *                            as ended; default twice the heartbeat (a heartbeat missed, and another); zero: none
+ *                            (the engine's idle timeout only). The nio engine runs it; the Jetty engine keeps its
+ *                            idle timeout for streams, and times a poll out whole after the same time.
  */
 public record LoadSpec(
         String host,
@@ -62,7 +73,9 @@ public record LoadSpec(
         ClientEngineKind engine,
         List<InetAddress> sourceAddresses,
         Duration pathIdleTimeout,
-        boolean proxied) {
+        boolean proxied,
+        ReconnectPolicy reconnect,
+        Duration deadAfter) {
 
     /** Straight to the server: no proxy, no idle timeout on the way. */
     public LoadSpec(String host, int port, Protocol protocol, Transport transport, int connections, double rampPerSecond,
@@ -72,6 +85,17 @@ public record LoadSpec(
         this(host, port, protocol, transport, connections, rampPerSecond, eventsPerConnection, schedule, warmup, duration,
                 drain, shortPollInterval, longPollHold, heartbeat, reconnectDelay, hlogFile, serverCertificatePem, engine,
                 sourceAddresses, Duration.ZERO, false);
+    }
+
+    /** With the default reconnect backoff and dead-connection timer ({@link ReconnectPolicy#DEFAULT}, 2 × heartbeat). */
+    public LoadSpec(String host, int port, Protocol protocol, Transport transport, int connections, double rampPerSecond,
+                    int eventsPerConnection, Schedule schedule, Duration warmup, Duration duration, Duration drain,
+                    Duration shortPollInterval, Duration longPollHold, Duration heartbeat, Duration reconnectDelay,
+                    Path hlogFile, String serverCertificatePem, ClientEngineKind engine, List<InetAddress> sourceAddresses,
+                    Duration pathIdleTimeout, boolean proxied) {
+        this(host, port, protocol, transport, connections, rampPerSecond, eventsPerConnection, schedule, warmup, duration,
+                drain, shortPollInterval, longPollHold, heartbeat, reconnectDelay, hlogFile, serverCertificatePem, engine,
+                sourceAddresses, pathIdleTimeout, proxied, null, null);
     }
 
     public LoadSpec {
@@ -100,18 +124,33 @@ public record LoadSpec(
             throw new IllegalArgumentException("engine jetty binds every connection to one source address (Jetty's"
                     + " HttpClient has a single bind address), got " + sourceAddresses.size() + ": use engine nio");
         }
+        reconnect = reconnect == null ? ReconnectPolicy.DEFAULT : reconnect;
+        if (deadAfter == null) {
+            Objects.requireNonNull(heartbeat, "heartbeat");
+            deadAfter = heartbeat.multipliedBy(2);
+        }
+        if (deadAfter.isNegative()) {
+            throw new IllegalArgumentException("deadAfter must be zero (none) or more, got " + deadAfter);
+        }
         if (eventsPerConnection < 0) {
             throw new IllegalArgumentException("eventsPerConnection must be 0 (never) or more, got " + eventsPerConnection);
         }
     }
 
-    /** How long a connection may be silent before the client gives it up: well past heartbeats and holds. */
+    /**
+     * How long a connection may be silent before the client gives it up: well past heartbeats and holds, and
+     * past the dead-connection timer ({@link #deadAfter}), which decides first where it runs.
+     */
     public Duration idleTimeout() {
         Duration idle = Duration.ofSeconds(60);
         Duration hold = longPollHold.multipliedBy(2).plusSeconds(10);
         Duration beats = heartbeat.multipliedBy(3);
+        Duration dead = deadAfter.plus(longPollHold).plusSeconds(10);
         if (hold.compareTo(idle) > 0) {
             idle = hold;
+        }
+        if (dead.compareTo(idle) > 0) {
+            idle = dead;
         }
         return beats.compareTo(idle) > 0 ? beats : idle;
     }

@@ -8,7 +8,8 @@ import dev.pushbench.client.sse.SseParser;
 /**
  * {@link SseSubscriber}'s EventSource on the nio engine: the same request ({@code Last-Event-ID} when
  * resuming), the same checks and the same parsing, with every callback on the connection's selector
- * thread and nothing allocated per event.
+ * thread and nothing allocated per event. It waits the stream's {@code retry:} before a reconnect, and
+ * gives a stream up that read nothing (not even a heartbeat) for the spec's {@link LoadSpec#deadAfter()}.
  */
 final class NioSseSubscriber extends Subscriber {
 
@@ -18,6 +19,11 @@ final class NioSseSubscriber extends Subscriber {
 
     @Override
     protected boolean reportsConnectStart() {
+        return true;
+    }
+
+    @Override
+    protected boolean reconnectsAsEventSource() {
         return true;
     }
 
@@ -34,6 +40,12 @@ final class NioSseSubscriber extends Subscriber {
 
         Attempt(long resumeCursor) {
             super(context.nio(), Transport.SSE.path(topicName()), resumeCursor);
+            deadAfter(context.spec.deadAfter());
+        }
+
+        @Override
+        public void onRetry(long millis) {
+            retry(millis);
         }
 
         @Override

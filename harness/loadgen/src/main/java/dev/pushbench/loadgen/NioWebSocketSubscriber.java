@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * {@link WebSocketSubscriber} on the nio engine: upgrades {@code /ws/{topic}} (RFC 6455 over
  * HTTP/1.1), reads the cursor frame, then one text frame per event, parsed from its bytes (no String
- * per message). A lost connection is resumed with {@code ?since=} the highest seq seen.
+ * per message). A lost connection is resumed with {@code ?since=} the highest seq seen, after the spec's
+ * backoff; one that read nothing (not even a ping) for the spec's {@link LoadSpec#deadAfter()} is given up.
  */
 final class NioWebSocketSubscriber extends Subscriber {
     private static final byte[] CURSOR_PREFIX = "{\"cursor\":".getBytes(StandardCharsets.US_ASCII);
@@ -58,6 +59,7 @@ final class NioWebSocketSubscriber extends Subscriber {
 
         Attempt(long resumeCursor) {
             super(context.nio(), Transport.WEBSOCKET.path(topicName()) + (resumeCursor >= 0 ? "?since=" + resumeCursor : ""));
+            deadAfter(context.spec.deadAfter());
         }
 
         @Override

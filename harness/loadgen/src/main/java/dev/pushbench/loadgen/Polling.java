@@ -56,7 +56,7 @@ abstract class Polling {
     /** The path prefix, e.g. {@code /poll/}. */
     abstract String pathPrefix();
 
-    /** How long a poll may stay unanswered. */
+    /** How long a poll may stay unanswered (on the nio engine: read nothing) before its connection is given up. */
     abstract long timeoutMillis();
 
     /** The first poll of a new connection. */
@@ -141,9 +141,11 @@ abstract class Polling {
             return "/poll/";
         }
 
+        /** The dead-connection timer: an answer not begun within {@link LoadSpec#deadAfter()}; without one, 10 s or 3 intervals. */
         @Override
         long timeoutMillis() {
-            return Math.max(10_000, 3 * context.spec.shortPollInterval().toMillis());
+            long deadAfter = context.spec.deadAfter().toMillis();
+            return deadAfter > 0 ? deadAfter : Math.max(10_000, 3 * context.spec.shortPollInterval().toMillis());
         }
 
         @Override
@@ -185,9 +187,11 @@ abstract class Polling {
             return "/long-poll/";
         }
 
+        /** The dead-connection timer: unanswered after the hold and {@link LoadSpec#deadAfter()} (10 s without one). */
         @Override
         long timeoutMillis() {
-            return context.spec.longPollHold().toMillis() + 10_000;
+            long deadAfter = context.spec.deadAfter().toMillis();
+            return context.spec.longPollHold().toMillis() + (deadAfter > 0 ? deadAfter : 10_000);
         }
 
         @Override

@@ -17,8 +17,11 @@ import java.util.concurrent.atomic.LongAdder;
  *   Reconnects r = new Reconnects(spec);
  *   r.counting = true;                                     // once the ramp is done
  *   r.disconnected(r.classify(StreamEnd.ABRUPT_EOF, silentNanos));
- *   CellResult.Resilience figures = r.result(resume, lostAcrossReconnect, duplicatedAcrossReconnect);
+ *   CellResult.Resilience figures = r.result(resume, lostAcrossReconnect, duplicatedAcrossReconnect, detect);
  * </pre>
+ *
+ * <p>It also keeps the fault figures the subscribers report ({@link #faultedConnections}, {@link #staleNanos})
+ * and the events replayed late across a resume ({@link #lateAcrossReconnect}).
  *
  * <p>Rules, in this order:
  * <ol>
@@ -59,6 +62,14 @@ final class Reconnects {
     /** Connections opened again after one ended or failed to open. */
     final LongAdder reconnects = new LongAdder();
     private final LongAdder[] byCause = new LongAdder[Cause.values().length];
+    /** True once a fault was reported to the generator: the fault figures are then given, zeros included. */
+    volatile boolean faultsReported;
+    /** Subscriber connections a recorded fault hit. */
+    final LongAdder faultedConnections = new LongAdder();
+    /** Events of the window delivered on a resumed connection, due before it went live (replayed from history). */
+    final LongAdder lateAcrossReconnect = new LongAdder();
+    /** Summed over hits: from each fault to the hit subscriber's first event due at or after it. */
+    final LongAdder staleNanos = new LongAdder();
 
     Reconnects(LoadSpec spec) {
         this(spec.pathIdleTimeout(), spec.proxied());
@@ -117,8 +128,22 @@ final class Reconnects {
 
     /** The figures, with the resume times and the integrity tracker's share of loss and duplication across reconnects. */
     CellResult.Resilience result(HistogramSummary resumeMicros, long lostAcrossReconnect, long duplicatedAcrossReconnect) {
+        return result(resumeMicros, lostAcrossReconnect, duplicatedAcrossReconnect, null);
+    }
+
+    /**
+     * The figures, with the fault figures when a fault was reported ({@code timeToDetectMicros}: the
+     * {@link Recorders.Metric#DETECT} times; {@code faultedConnections}, {@code staleSeconds}); without one they
+     * are absent. {@code lateAcrossReconnect} is always given. The server's side ({@code reconnectPeakPerSecond},
+     * {@code lostInOutage}) is the runner's to add.
+     */
+    CellResult.Resilience result(HistogramSummary resumeMicros, long lostAcrossReconnect, long duplicatedAcrossReconnect,
+                                 HistogramSummary timeToDetectMicros) {
+        boolean faults = faultsReported;
         return new CellResult.Resilience(disconnects.sum(), reconnects.sum(), resumeMicros, lostAcrossReconnect,
                 duplicatedAcrossReconnect, new CellResult.CutsByCause(cuts(Cause.IDLE_TIMEOUT), cuts(Cause.SERVER_CLOSE),
-                cuts(Cause.PROXY_CLOSE), cuts(Cause.ERROR)));
+                cuts(Cause.PROXY_CLOSE), cuts(Cause.ERROR)), faults ? timeToDetectMicros : null,
+                faults ? faultedConnections.sum() : null, lateAcrossReconnect.sum(),
+                faults ? Math.round(staleNanos.sum() / 1e6) / 1000.0 : null, null, null);
     }
 }

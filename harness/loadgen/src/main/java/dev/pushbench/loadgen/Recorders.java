@@ -38,10 +38,16 @@ public final class Recorders {
         /** Polling: answer time − planned poll time (short) or − request time (long). */
         POLL("poll"),
         /**
-         * After the ramp, per live connection that ended unasked: from the end to the first event after
-         * the subscriber resumed (the reconnect delay, the new connect, the wait for the next event).
+         * After the ramp, per live connection that ended unasked: from the end (or from the fault that hit
+         * it) to the first event after the subscriber resumed (the reconnect delay, the new connect, the wait
+         * for the next event).
          */
-        RESUME("resume");
+        RESUME("resume"),
+        /**
+         * Per subscriber connection a recorded fault hit ({@link dev.pushbench.model.control.ControlMessage.Faulted}):
+         * from the fault to the subscriber seeing its connection end (a reset, an EOF, its dead-connection timer).
+         */
+        DETECT("detect");
 
         private final String tag;
 

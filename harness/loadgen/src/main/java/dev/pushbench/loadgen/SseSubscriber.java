@@ -21,12 +21,19 @@ import org.eclipse.jetty.http.HttpHeader;
  * close-delimited one when its head gave neither a length nor chunked coding (HTTP/1.x); a failure is
  * {@link StreamEnd#of} its exception; an answer that is not an event stream a protocol error. Its
  * last read is the last content Jetty handed over (or the request's start): Jetty reads on its own
- * and says nothing of reads in between.
+ * and says nothing of reads in between. A dead stream is found by the request's idle timeout
+ * ({@link LoadSpec#idleTimeout()}), not by {@link LoadSpec#deadAfter()}, and its connection's local port
+ * is not known: only faults that name no connection hit it.
  */
 final class SseSubscriber extends Subscriber {
 
     SseSubscriber(LoadContext context, int index) {
         super(context, index);
+    }
+
+    @Override
+    protected boolean reconnectsAsEventSource() {
+        return true;
     }
 
     @Override
@@ -100,7 +107,7 @@ final class SseSubscriber extends Subscriber {
 
         @Override
         public void onRetry(long millis) {
-            // the load generator reconnects after the scenario's delay, which the server sends as retry:
+            retry(millis);
         }
 
         private void complete(Result result) {

@@ -6,6 +6,10 @@ import dev.pushbench.core.Event;
 import dev.pushbench.core.EventFields;
 import dev.pushbench.loadgen.Recorders.Metric;
 import dev.pushbench.client.sse.SseParser;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,10 +20,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * saying how ({@link StreamEnd}) and when it last read bytes. Accounting and recording happen here, in
  * {@link IntegrityTracker} and in {@link Reconnects}.
  *
- * <p>After an unasked end the subscriber reconnects after the spec's delay and resumes from the highest
- * event it saw. After the ramp each end is classified ({@link Reconnects#classify}) and the time from
- * the end to the first event after the resume is recorded ({@link Metric#RESUME}): from the first end
- * when reconnect attempts fail in between.
+ * <p>After an unasked end the subscriber reconnects, as a real client would, and resumes from the highest
+ * event it saw. How long it waits: an SSE subscriber as a browser's EventSource, the stream's own
+ * {@code retry:} (kept across its connections) or else the spec's {@link LoadSpec#reconnectDelay()},
+ * never growing; WebSocket and polling subscribers by the spec's {@link ReconnectPolicy} backoff, whose
+ * attempt count starts again each time a connection goes live. After the ramp each end is classified
+ * ({@link Reconnects#classify}) and the time from the end to the first event after the resume is
+ * recorded ({@link Metric#RESUME}): from the first end when reconnect attempts fail in between.
+ *
+ * <p>Faults ({@link #faulted}): a fault the runner applied hits this subscriber when its connection was
+ * live at the fault and is the one named (by its local port, or all when none is named), also when the
+ * subscriber has seen it end already (a reset travels faster than the runner's word). A hit records, once,
+ * the time from the fault to the end seen ({@link Metric#DETECT}); the resume then counts from the fault;
+ * and the subscriber is stale from the fault to its first event due at or after it. A hit connection that
+ * delivers such an event without ending survived the fault: it has no detection time. Events delivered on a
+ * resumed connection that were due before it went live are late across the reconnect (replayed). None of
+ * this touches the delivery counts, which stay the integrity tracker's.
+ *
+ * <p>The class is long because a subscriber's life is one state machine (live, ended, reconnecting,
+ * hit by a fault, stale, replaying) that every transport shares: its parts read and write the same
+ * fields under the same lock.
  */
 abstract class Subscriber {
     /** Failures while closing a connection are logged this many times per process, not more. */
@@ -45,6 +65,39 @@ abstract class Subscriber {
      * hand-off); volatile all the same, as it is read per event next to the tracker's lock.
      */
     private volatile long resumeFromNanos;
+    private static final VarHandle RESUME_FROM;
+    /**
+     * A connection seen to end this long before a fault's time still counts as ended by it: the runner may
+     * read the time just after the fault took effect (a server process stopped, then the clock read).
+     */
+    static final long END_BEFORE_FAULT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    static {
+        try {
+            RESUME_FROM = MethodHandles.lookup().findVarHandle(Subscriber.class, "resumeFromNanos", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Connection attempts since the subscription was last live: the backoff's attempt number. */
+    private int attemptsSinceLive;
+    /** The reconnection time (ms) the stream last set with {@code retry:}, -1 none: an EventSource keeps it across connections. */
+    private volatile long retryMillis = -1;
+    // faults, guarded by this (but the two volatile ones, read per event)
+    /** When the current connection went live. */
+    private long liveSinceNanos;
+    /** When the last live connection ended unasked (0: none), and its local port. */
+    private long downSinceNanos;
+    private int downPort = -1;
+    /** The fault that hit the current (or the last ended) connection, 0: none since a connection last went live. */
+    private long hitNanos;
+    /** The hit connection was live at the fault and has not been seen to end yet. */
+    private boolean detectPending;
+    /** Stale since this fault until an event due at or after it arrives; 0: not stale. */
+    private volatile long staleFromNanos;
+    /** A resumed connection went live then: events due before it are replayed from history; 0: none to watch. */
+    private volatile long replayBeforeNanos;
 
     Subscriber(LoadContext context, int index) {
         this.context = context;
@@ -58,6 +111,11 @@ abstract class Subscriber {
     interface Connection {
         /** Closes it, expecting no {@link #ended} for it. */
         void close();
+
+        /** The local port of its socket, also after it ended; -1 when unknown (not connected yet, or the engine cannot tell). */
+        default int localPort() {
+            return -1;
+        }
     }
 
     private volatile Connection current;
@@ -135,6 +193,7 @@ abstract class Subscriber {
     final void live(long startCursor) {
         boolean newSession;
         long planned;
+        long nowNanos = System.nanoTime();
         synchronized (this) {
             newSession = plannedStartNanos != 0;
             planned = plannedStartNanos;
@@ -144,9 +203,14 @@ abstract class Subscriber {
                 isLive = true;
                 context.live.increment();
             }
+            attemptsSinceLive = 0;
+            liveSinceNanos = nowNanos;
+            hitNanos = 0;
+            detectPending = false;
         }
+        replayBeforeNanos = newSession ? 0 : nowNanos;
         if (newSession) {
-            context.recorders.record(Metric.CONNECT, System.nanoTime() - planned);
+            context.recorders.record(Metric.CONNECT, nowNanos - planned);
             context.everLive.increment();
             integrity.startSession(startCursor, context.spec.eventsPerConnection());
         }
@@ -155,14 +219,26 @@ abstract class Subscriber {
     /** An event arrived; {@code receivedNanos} is when its bytes were read. */
     final void event(long seq, long intendedNanos, long sentNanos, long receivedNanos) {
         long resumeFrom = resumeFromNanos;
-        if (resumeFrom != 0) {
-            resumeFromNanos = 0;
+        if (resumeFrom != 0 && RESUME_FROM.compareAndSet(this, resumeFrom, 0L)) {
             context.recorders.record(Metric.RESUME, receivedNanos - resumeFrom);
         }
-        if (integrity.onEvent(seq, intendedNanos) == IntegrityTracker.COUNTED) {
+        long staleFrom = staleFromNanos;
+        if (staleFrom != 0 && intendedNanos >= staleFrom) {
+            freshAfterFault(staleFrom, receivedNanos);
+        }
+        boolean counted = integrity.onEvent(seq, intendedNanos) == IntegrityTracker.COUNTED;
+        if (counted) {
             Recorders r = context.recorders;
             r.record(Metric.LATENCY, receivedNanos - intendedNanos);
             r.record(Metric.LATENCY_ACTUAL, receivedNanos - sentNanos);
+        }
+        long replayBefore = replayBeforeNanos;
+        if (replayBefore != 0) {
+            if (intendedNanos >= replayBefore) {
+                replayBeforeNanos = 0; // the replay is over: events come in order
+            } else if (counted) {
+                context.reconnectLedger.lateAcrossReconnect.increment();
+            }
         }
         if (churns && integrity.sessionDone() && !context.stopping) {
             churn();
@@ -177,7 +253,9 @@ abstract class Subscriber {
             sessionNumber++;
             plannedStartNanos = System.nanoTime();
             reconnecting = false;
+            detectPending = false; // closed by the subscriber itself: nothing to detect
         }
+        retryMillis = -1; // a new EventSource
         disconnect();
         context.subscriptions.increment();
         connect(-1);
@@ -199,13 +277,28 @@ abstract class Subscriber {
         }
         boolean wasLive;
         boolean wasReconnecting;
+        long hitAt = 0;
+        int attempt;
         synchronized (this) {
             wasLive = isLive;
             wasReconnecting = reconnecting;
             markDown();
+            if (wasLive) {
+                downSinceNanos = nowNanos;
+                Connection c = current;
+                downPort = c == null ? -1 : c.localPort();
+            }
+            if (detectPending) {
+                detectPending = false;
+                hitAt = hitNanos;
+            }
+            attempt = ++attemptsSinceLive;
         }
         if (context.stopping) {
             return;
+        }
+        if (hitAt != 0) {
+            context.recorders.record(Metric.DETECT, nowNanos - hitAt);
         }
         if (wasLive) {
             context.disconnects.increment();
@@ -218,7 +311,7 @@ abstract class Subscriber {
             if (wasLive) {
                 reconnects.disconnected(reconnects.classify(end, nowNanos - lastReadNanos));
                 if (resumeFromNanos == 0) {
-                    resumeFromNanos = nowNanos;
+                    resumeFromNanos = hitAt != 0 ? hitAt : nowNanos;
                 }
             } else if (wasReconnecting) {
                 reconnects.reconnectFailed();
@@ -243,7 +336,96 @@ abstract class Subscriber {
                 }
                 connect(resume ? integrity.resumeCursor() : -1);
             }
-        }, context.spec.reconnectDelay().toNanos(), TimeUnit.NANOSECONDS);
+        }, reconnectDelayNanos(attempt), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * True for an SSE subscriber: it waits as an EventSource does (the stream's {@code retry:}, else the spec's
+     * reconnect delay, never growing), not by the backoff.
+     */
+    protected boolean reconnectsAsEventSource() {
+        return false;
+    }
+
+    /** The stream set its reconnection time with {@code retry:} (milliseconds): used from the next reconnect on. */
+    final void retry(long millis) {
+        retryMillis = millis;
+    }
+
+    /** The wait before connection attempt {@code attempt} since the subscription was last live (from 1). */
+    final long reconnectDelayNanos(int attempt) {
+        if (reconnectsAsEventSource()) {
+            long retry = retryMillis;
+            return retry >= 0 ? TimeUnit.MILLISECONDS.toNanos(retry) : context.spec.reconnectDelay().toNanos();
+        }
+        return context.spec.reconnect().delayNanos(attempt, ThreadLocalRandom.current().nextDouble());
+    }
+
+    /**
+     * A fault took effect at {@code atNanos} on the connections whose local ports are {@code clientPorts}
+     * (null: on every connection). Hits this subscriber if its connection was live then and is one of them:
+     * the connection still open (its end is to be detected) or seen to end since (detected already; up to
+     * {@link #END_BEFORE_FAULT_NANOS} before the fault's time counts too).
+     * From any thread.
+     *
+     * @return true if it hit
+     */
+    final boolean faulted(long atNanos, Set<Integer> clientPorts) {
+        long endSeenNanos;
+        synchronized (this) {
+            if (hitNanos != 0) {
+                return false; // this connection was hit already
+            }
+            int port;
+            boolean openSinceTheFault = isLive && liveSinceNanos <= atNanos;
+            if (openSinceTheFault) {
+                Connection c = current;
+                port = c == null ? -1 : c.localPort();
+                endSeenNanos = 0;
+            } else if (downSinceNanos != 0 && downSinceNanos >= atNanos - END_BEFORE_FAULT_NANOS) {
+                port = downPort;
+                endSeenNanos = downSinceNanos;
+            } else {
+                return false; // not live at the fault
+            }
+            if (clientPorts != null && !clientPorts.contains(port)) {
+                return false;
+            }
+            hitNanos = atNanos;
+            detectPending = openSinceTheFault;
+            if (staleFromNanos == 0) {
+                staleFromNanos = atNanos;
+            }
+        }
+        context.reconnectLedger.faultedConnections.increment();
+        if (endSeenNanos != 0) {
+            context.recorders.record(Metric.DETECT, Math.max(0, endSeenNanos - atNanos));
+            // the resume, if still pending, counts from the fault
+            long from;
+            while ((from = resumeFromNanos) > atNanos && !RESUME_FROM.compareAndSet(this, from, atNanos)) {
+                Thread.onSpinWait();
+            }
+        }
+        return true;
+    }
+
+    /** The first event due at or after the fault {@code staleFrom} arrived at {@code receivedNanos}: no longer stale. */
+    private synchronized void freshAfterFault(long staleFrom, long receivedNanos) {
+        if (staleFromNanos != staleFrom) {
+            return;
+        }
+        staleFromNanos = 0;
+        context.reconnectLedger.staleNanos.add(Math.max(0, receivedNanos - staleFrom));
+        detectPending = false; // it came on the hit connection, which survived the fault
+    }
+
+    /** The counting ends at {@code nowNanos}: a subscriber still stale after a fault is stale until then. */
+    final synchronized void endStale(long nowNanos) {
+        long staleFrom = staleFromNanos;
+        if (staleFrom != 0) {
+            staleFromNanos = 0;
+            context.reconnectLedger.staleNanos.add(Math.max(0, nowNanos - staleFrom));
+        }
     }
 
     /** The server broke the protocol: counted, and the last one kept (shortened) to say what it was. */

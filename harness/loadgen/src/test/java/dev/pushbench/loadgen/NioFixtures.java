@@ -46,14 +46,23 @@ final class NioFixtures implements AutoCloseable {
     /**
      * With what stands on the path: its idle timeout (zero: none known) and whether a proxy does. The
      * subscriber's whole life counts as "after the ramp" here: its ends are classified from the start.
+     * Every transport waits {@code reconnectDelay} before a reconnect (no backoff, no jitter: exact times).
      */
     NioFixtures(int port, Transport transport, Duration idleTimeout, Duration reconnectDelay, Duration shortPollInterval,
                 Duration longPollHold, Duration pathIdleTimeout, boolean proxied) throws Exception {
+        this(port, transport, idleTimeout, reconnectDelay, shortPollInterval, longPollHold, pathIdleTimeout, proxied,
+                ReconnectPolicy.fixed(reconnectDelay), null);
+    }
+
+    /** With the backoff and the dead-connection timer (null: twice the 15 s heartbeat). */
+    NioFixtures(int port, Transport transport, Duration idleTimeout, Duration reconnectDelay, Duration shortPollInterval,
+                Duration longPollHold, Duration pathIdleTimeout, boolean proxied, ReconnectPolicy reconnect,
+                Duration deadAfter) throws Exception {
         engine = new NioEngine(dev.pushbench.client.nio.NioEngineConfig.http1(new InetSocketAddress("127.0.0.1", port), idleTimeout, 1));
         LoadSpec spec = new LoadSpec("127.0.0.1", port, Protocol.HTTP_1_1, transport, 1, 1, 0, schedule,
                 Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO, shortPollInterval, longPollHold,
                 Duration.ofSeconds(15), reconnectDelay, Path.of("unused.hlog"), null, ClientEngineKind.NIO, java.util.List.of(),
-                pathIdleTimeout, proxied);
+                pathIdleTimeout, proxied, reconnect, deadAfter);
         Window window = new Window();
         window.set(schedule.t0Nanos() - TimeUnit.SECONDS.toNanos(1), schedule.t0Nanos() + TimeUnit.HOURS.toNanos(1));
         context = new LoadContext("nio-test-", spec, engine, new Recorders(), window, timer);

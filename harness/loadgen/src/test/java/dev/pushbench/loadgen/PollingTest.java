@@ -53,10 +53,16 @@ class PollingTest {
     }
 
     private Polling polling(Transport transport, int index, int connections, Duration interval, Duration hold) {
+        return polling(transport, index, connections, interval, hold, null);
+    }
+
+    /** With the dead-connection timer ({@code null}: the default, twice the 15 s heartbeat). */
+    private Polling polling(Transport transport, int index, int connections, Duration interval, Duration hold, Duration deadAfter) {
         Schedule schedule = new Schedule(System.nanoTime(), 1, 10);
         LoadSpec spec = new LoadSpec("127.0.0.1", 1, Protocol.HTTP_1_1, transport, connections, 100, 0, schedule,
                 Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO, interval, hold, Duration.ofSeconds(15),
-                Duration.ofSeconds(1), Path.of("unused.hlog"), null, ClientEngineKind.NIO, java.util.List.of());
+                Duration.ofSeconds(1), Path.of("unused.hlog"), null, ClientEngineKind.NIO, java.util.List.of(),
+                Duration.ZERO, false, null, deadAfter);
         LoadContext context = new LoadContext("polling-test-", spec, null, new Recorders(), window, timer);
         return Polling.of(new NioPollingSubscriber(context, index));
     }
@@ -108,10 +114,17 @@ class PollingTest {
 
     @ParameterizedTest
     @EnumSource(value = Transport.class, names = {"SHORT_POLLING", "LONG_POLLING"})
-    void timeoutsOutlastTheIntervalOrTheHold(Transport transport) {
+    void timeoutsAreTheDeadConnectionTimerAfterTheHold(Transport transport) {
         boolean isShort = transport == Transport.SHORT_POLLING;
-        assertEquals(isShort ? 10_000 : 11_000, polling(transport, 0, 1, Duration.ofMillis(100), Duration.ofSeconds(1)).timeoutMillis());
-        assertEquals(isShort ? 15_000 : 40_000, polling(transport, 0, 1, Duration.ofSeconds(5), Duration.ofSeconds(30)).timeoutMillis());
+        assertEquals(isShort ? 30_000 : 31_000, polling(transport, 0, 1, Duration.ofMillis(100), Duration.ofSeconds(1)).timeoutMillis(),
+                "deadAfter by default: twice the 15 s heartbeat");
+        assertEquals(isShort ? 4_000 : 34_000, polling(transport, 0, 1, Duration.ofSeconds(5), Duration.ofSeconds(30),
+                Duration.ofSeconds(4)).timeoutMillis());
+        // without a dead-connection timer: past the interval or the hold
+        assertEquals(isShort ? 10_000 : 11_000, polling(transport, 0, 1, Duration.ofMillis(100), Duration.ofSeconds(1),
+                Duration.ZERO).timeoutMillis());
+        assertEquals(isShort ? 15_000 : 40_000, polling(transport, 0, 1, Duration.ofSeconds(5), Duration.ofSeconds(30),
+                Duration.ZERO).timeoutMillis());
         assertEquals(isShort ? "/poll/" : "/long-poll/", polling(transport, 0, 1, Duration.ofMillis(100), Duration.ofSeconds(1)).pathPrefix());
     }
 

@@ -43,7 +43,7 @@ class ResilienceTest {
     void theLastChunkIsAServerClose() throws Exception {
         try (Run run = new Run(Duration.ofSeconds(1), false, sse((f, exchange, n) -> {
             if (n == 1) {
-                exchange.write(cat(SSE_HEAD.getBytes(US_ASCII), NioFixtures.ssePreamble(0), f.sseChunks(1, 5, 2),
+                exchange.write(cat(SSE_HEAD.getBytes(US_ASCII), preamble(0), f.sseChunks(1, 5, 2),
                         "0\r\n\r\n".getBytes(US_ASCII)));
             } else {
                 resumeAt(f, exchange, 5, 6, 8);
@@ -80,7 +80,7 @@ class ResilienceTest {
             try (Run run = new Run(NO_PATH_TIMEOUT, proxied, sse((f, exchange, n) -> {
                 if (n == 1) {
                     // an HTTP/1.0-style answer: neither a length nor chunked, ended by the close
-                    exchange.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\nretry: 1000\nid: 0\n\n");
+                    exchange.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\nretry: 200\nid: 0\n\n");
                     for (long seq = 1; seq <= 5; seq++) {
                         exchange.write(f.event(seq).sseFrame());
                     }
@@ -108,7 +108,7 @@ class ResilienceTest {
     void silencePastThePathsIdleTimeoutIsAnIdleTimeout() throws Exception {
         try (Run run = new Run(Duration.ofSeconds(1), true, sse((f, exchange, n) -> {
             if (n == 1) {
-                exchange.write(cat(SSE_HEAD.getBytes(US_ASCII), NioFixtures.ssePreamble(0), f.sseChunks(1, 5, 2)));
+                exchange.write(cat(SSE_HEAD.getBytes(US_ASCII), preamble(0), f.sseChunks(1, 5, 2)));
                 TimeUnit.MILLISECONDS.sleep(1200);
                 // returning closes the socket
             } else {
@@ -129,7 +129,7 @@ class ResilienceTest {
     void silenceEndedByTheLastChunkIsStillAnIdleTimeout() throws Exception {
         try (Run run = new Run(Duration.ofSeconds(1), true, sse((f, exchange, n) -> {
             if (n == 1) {
-                exchange.write(cat(SSE_HEAD.getBytes(US_ASCII), NioFixtures.ssePreamble(0), f.sseChunks(1, 5, 2)));
+                exchange.write(cat(SSE_HEAD.getBytes(US_ASCII), preamble(0), f.sseChunks(1, 5, 2)));
                 TimeUnit.MILLISECONDS.sleep(1200);
                 exchange.write("0\r\n\r\n");
                 exchange.readToEnd();
@@ -147,7 +147,7 @@ class ResilienceTest {
     void aShorterSilenceIsNotAnIdleTimeout() throws Exception {
         try (Run run = new Run(Duration.ofSeconds(2), true, sse((f, exchange, n) -> {
             if (n == 1) {
-                exchange.write(cat(SSE_HEAD.getBytes(US_ASCII), NioFixtures.ssePreamble(0), f.sseChunks(1, 5, 2)));
+                exchange.write(cat(SSE_HEAD.getBytes(US_ASCII), preamble(0), f.sseChunks(1, 5, 2)));
                 TimeUnit.MILLISECONDS.sleep(300);
             } else {
                 resumeAt(f, exchange, 5, 6, 8);
@@ -287,7 +287,7 @@ class ResilienceTest {
     @Test
     void theJettyEngineTellsTheSameSseEndsApart() throws Exception {
         try (Run run = new Run(ClientEngineKind.JETTY, Transport.SSE, NO_PATH_TIMEOUT, false, sse((f, exchange, n) -> {
-            exchange.write(cat(SSE_HEAD.getBytes(US_ASCII), NioFixtures.ssePreamble(0), f.sseChunks(1, 5, 2),
+            exchange.write(cat(SSE_HEAD.getBytes(US_ASCII), preamble(0), f.sseChunks(1, 5, 2),
                     "0\r\n\r\n".getBytes(US_ASCII)));
             exchange.readRequestHead(); // Jetty resumes on the same keep-alive connection
             resumeAt(f, exchange, 5, 6, 8);
@@ -311,7 +311,7 @@ class ResilienceTest {
         }
         try (Run run = new Run(ClientEngineKind.JETTY, Transport.SSE, NO_PATH_TIMEOUT, true, sse((f, exchange, n) -> {
             if (n == 1) {
-                exchange.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\nretry: 1000\nid: 0\n\n");
+                exchange.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\nretry: 200\nid: 0\n\n");
                 for (long seq = 1; seq <= 5; seq++) {
                     exchange.write(f.event(seq).sseFrame());
                 }
@@ -348,7 +348,7 @@ class ResilienceTest {
     private static void cutMidChunkThenResume(NioFixtures f, ScriptedServer.Exchange exchange, long n) throws Exception {
         if (n == 1) {
             byte[] next = f.event(6).sseFrame();
-            exchange.write(cat(SSE_HEAD.getBytes(US_ASCII), NioFixtures.ssePreamble(0), f.sseChunks(1, 5, 2),
+            exchange.write(cat(SSE_HEAD.getBytes(US_ASCII), preamble(0), f.sseChunks(1, 5, 2),
                     (Integer.toHexString(next.length) + "\r\n").getBytes(US_ASCII), java.util.Arrays.copyOf(next, 10)));
             // returning closes the socket: an EOF inside the chunk
         } else {
@@ -358,7 +358,7 @@ class ResilienceTest {
 
     /** Events 1 to {@code last}, then the last chunk: the server ends the stream. */
     private static void endedAfter(NioFixtures f, ScriptedServer.Exchange exchange, long last) throws Exception {
-        exchange.write(cat(SSE_HEAD.getBytes(US_ASCII), NioFixtures.ssePreamble(0), f.sseChunks(1, last, 2),
+        exchange.write(cat(SSE_HEAD.getBytes(US_ASCII), preamble(0), f.sseChunks(1, last, 2),
                 "0\r\n\r\n".getBytes(US_ASCII)));
         exchange.readToEnd();
     }
@@ -366,10 +366,15 @@ class ResilienceTest {
     /** The resumed stream: starts after {@code cursor}, waits, then sends {@code first..last} and stays open. */
     private static void resumeAt(NioFixtures f, ScriptedServer.Exchange exchange, long cursor, long first, long last)
             throws Exception {
-        exchange.write(cat(SSE_HEAD.getBytes(US_ASCII), NioFixtures.ssePreamble(cursor)));
+        exchange.write(cat(SSE_HEAD.getBytes(US_ASCII), preamble(cursor)));
         TimeUnit.MILLISECONDS.sleep(SERVER_WAIT_MILLIS);
         exchange.write(f.sseChunks(first, last, 1));
         exchange.readToEnd();
+    }
+
+    /** The SSE preamble: {@code retry:} the reconnect delay the assertions expect, and where the stream starts. */
+    private static byte[] preamble(long cursor) {
+        return NioFixtures.chunk(("retry: " + RECONNECT_DELAY.toMillis() + "\nid: " + cursor + "\n\n").getBytes(US_ASCII));
     }
 
     /** An SSE script: the request head read first. */
@@ -417,7 +422,8 @@ class ResilienceTest {
                 LoadSpec nio = fixtures.context.spec;
                 LoadSpec spec = new LoadSpec(nio.host(), nio.port(), nio.protocol(), transport, 1, 1, 0, nio.schedule(),
                         nio.warmup(), nio.duration(), nio.drain(), nio.shortPollInterval(), nio.longPollHold(), nio.heartbeat(),
-                        nio.reconnectDelay(), nio.hlogFile(), null, ClientEngineKind.JETTY, List.of(), pathIdleTimeout, proxied);
+                        nio.reconnectDelay(), nio.hlogFile(), null, ClientEngineKind.JETTY, List.of(), pathIdleTimeout, proxied,
+                        nio.reconnect(), nio.deadAfter());
                 jetty = ClientEngineKind.JETTY.open(spec);
                 jettyTimer = Executors.newSingleThreadScheduledExecutor();
                 context = new LoadContext("jetty-test-", spec, jetty, new Recorders(), fixtures.context.window, jettyTimer);

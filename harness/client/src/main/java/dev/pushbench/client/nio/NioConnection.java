@@ -10,6 +10,7 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -78,6 +79,10 @@ public abstract class NioConnection {
     /** TLS only: the start of a record the last read ended inside of, in {@code [0, tlsLeftoverBytes)}; null when none. */
     private byte[] tlsLeftover;
     private int tlsLeftoverBytes;
+    /** The socket's local port once TCP is established; -1 before. Kept after the close. */
+    private volatile int localPort = -1;
+    /** The dead-connection timer: open and nothing read for this long ends the connection; 0: none. */
+    private long deadAfterNanos;
 
     protected NioConnection(NioEngine engine) {
         this.engine = engine;
@@ -107,6 +112,36 @@ public abstract class NioConnection {
             release(true);
         } else {
             l.submit(() -> release(true));
+        }
+    }
+
+    /**
+     * The local port of this connection's socket (the client's side of the TCP connection, as a relay or a
+     * server sees its peer), from the TCP connection's establishment on (the JDK tells a pending non-blocking
+     * connect's port only then), kept after the connection ended; -1 before. From any thread.
+     */
+    public final int localPort() {
+        return localPort;
+    }
+
+    /**
+     * Gives up the connection, once it is open, when it has read nothing for {@code deadAfter}: it ends
+     * through {@link #onEnd} as {@link StreamEnd#TIMEOUT} with a {@link TimeoutException} saying so. A client
+     * that expects bytes at least that often (heartbeats) finds a dead link this way, where TCP says nothing.
+     * Zero (the default): no such timer, only the engine's idle timeout. Checked by the selector thread's
+     * sweep, which the engine runs often enough for the shortest such timer (a tenth of it, at least every
+     * second). Call before {@link #open()}.
+     */
+    protected final void deadAfter(Duration deadAfter) {
+        if (deadAfter == null || deadAfter.isNegative()) {
+            throw new IllegalArgumentException("deadAfter must be zero (none) or a positive duration, got " + deadAfter);
+        }
+        if (loop != null) {
+            throw new IllegalStateException("set deadAfter before the connection opens");
+        }
+        deadAfterNanos = deadAfter.toNanos();
+        if (deadAfterNanos > 0) {
+            engine.sweepWithin(deadAfterNanos);
         }
     }
 
@@ -292,6 +327,9 @@ public abstract class NioConnection {
 
     private void connected() throws IOException {
         long now = System.nanoTime();
+        if (channel.getLocalAddress() instanceof InetSocketAddress local) {
+            localPort = local.getPort();
+        }
         engine.tcpConnectNanos.accept(now - connectStartNanos);
         engine.connectionsOpened.increment();
         lastActivityNanos = now;
@@ -371,6 +409,9 @@ public abstract class NioConnection {
         if (state == CONNECTING && now - connectStartNanos > engine.connectTimeoutNanos) {
             fail(new SocketTimeoutException("connect to " + engine.hostHeader + " timed out after "
                     + NioEngine.CONNECT_TIMEOUT_SECONDS + " s"));
+        } else if (state == OPEN && deadAfterNanos > 0 && now - receivedNanos > deadAfterNanos) {
+            fail(new TimeoutException("dead connection: nothing read for " + (now - receivedNanos) / 1_000_000
+                    + " ms (deadAfter " + deadAfterNanos / 1_000_000 + " ms)"));
         } else if ((state == OPEN || state == HANDSHAKING) && now - lastActivityNanos > engine.idleTimeoutNanos) {
             fail(new TimeoutException("idle timeout" + (state == HANDSHAKING ? " in the TLS handshake" : "")
                     + ": nothing read or written for " + (engine.idleTimeoutNanos / 1_000_000) + " ms"));

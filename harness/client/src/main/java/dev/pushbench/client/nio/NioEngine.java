@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
 
@@ -68,6 +69,10 @@ public final class NioEngine implements ClientEngine {
             + "): SSE, WebSocket, long and short polling over HTTP/1.1 and HTTP/2 (Jetty " + org.eclipse.jetty.util.Jetty.VERSION
             + " frames and HPACK), cleartext or TLS";
     static final int CONNECT_TIMEOUT_SECONDS = 10;
+    /** The sweep (timeouts) runs at least this often, and more often for a short per-connection timer. */
+    static final long LONGEST_SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Nor more often than this, whatever the timers: a sweep visits every connection of its loop. */
+    static final long SHORTEST_SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final NioEngineConfig config;
     final InetSocketAddress server;
@@ -76,6 +81,8 @@ public final class NioEngine implements ClientEngine {
     final long connectTimeoutNanos = TimeUnit.SECONDS.toNanos(CONNECT_TIMEOUT_SECONDS);
     private final NioLoop[] loops;
     private final AtomicInteger nextLoop = new AtomicInteger();
+    /** How often each loop sweeps its connections for timeouts: a tenth of the shortest timer asked for, within bounds. */
+    private final AtomicLong sweepNanos = new AtomicLong(LONGEST_SWEEP_NANOS);
     final LongAdder connectionsOpened = new LongAdder();
     final LongAdder connectionsClosed = new LongAdder();
     volatile LongConsumer tcpConnectNanos = nanos -> { };
@@ -117,6 +124,17 @@ public final class NioEngine implements ClientEngine {
     /** The HTTP framing for {@code connection}, by the configured protocol; called on its selector thread once connected. */
     public HttpCodec newCodec(NioConnection connection) {
         return config.protocol().isHttp2() ? new Http2Codec(connection) : new Http1Codec(connection, hostHeader);
+    }
+
+    /** A connection has a timer of {@code timerNanos}, checked by the sweep: sweep at least ten times within it. */
+    void sweepWithin(long timerNanos) {
+        long wanted = Math.max(SHORTEST_SWEEP_NANOS, Math.min(LONGEST_SWEEP_NANOS, timerNanos / 10));
+        sweepNanos.accumulateAndGet(wanted, Math::min);
+    }
+
+    /** The period of the loops' timeout sweeps. */
+    long sweepNanos() {
+        return sweepNanos.get();
     }
 
     /** The loop a new connection runs on: round-robin. */

@@ -18,7 +18,6 @@ import java.util.function.Consumer;
  */
 final class NioLoop implements Runnable {
     static final int READ_BUFFER_BYTES = 64 * 1024;
-    private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     final NioEngine engine;
     final Selector selector;
@@ -116,7 +115,7 @@ final class NioLoop implements Runnable {
 
     @Override
     public void run() {
-        long nextSweep = System.nanoTime() + SWEEP_NANOS;
+        long nextSweep = System.nanoTime() + engine.sweepNanos();
         try {
             while (running) {
                 long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextSweep - System.nanoTime()));
@@ -126,7 +125,7 @@ final class NioLoop implements Runnable {
                 long now = System.nanoTime();
                 if (now - nextSweep >= 0) {
                     sweep(now);
-                    nextSweep = now + SWEEP_NANOS;
+                    nextSweep = now + engine.sweepNanos();
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -167,7 +166,10 @@ final class NioLoop implements Runnable {
         }
     }
 
-    /** Timeouts, about once a second; the key set only changes in select and register, both on this thread. */
+    /**
+     * Timeouts, about once a second or more often for short per-connection timers ({@link NioEngine#sweepNanos()});
+     * the key set only changes in select and register, both on this thread.
+     */
     private void sweep(long now) {
         for (SelectionKey key : selector.keys()) {
             if (key.isValid()) {

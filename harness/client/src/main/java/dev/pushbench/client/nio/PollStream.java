@@ -24,9 +24,11 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Timing: {@link #poll} called on the selector thread (e.g. from {@code onAnswer}) writes the
  * request at once; from another thread (a timer) it is handed to the selector thread, one wake-up
- * per batch. A poll unanswered after {@code timeout} ends the connection (checked about once a
- * second). Ends: an answer that is not 200 {@code application/json} is a protocol violation; one
- * longer than {@value #MAX_ANSWER_BYTES} bytes, a timeout, or the server closing the connection
+ * per batch. A poll that has read nothing for {@code timeout}, since it was sent or since its last
+ * bytes, ends the connection as a {@link TimeoutException} (checked by the engine's sweep, at least
+ * ten times within the timeout and at least once a second): an answer that has not begun, or
+ * stopped half-way. Ends: an answer that is not 200 {@code application/json} is a protocol
+ * violation; one longer than {@value #MAX_ANSWER_BYTES} bytes, a timeout, or the server closing the connection
  * (between polls too) is a failure; an answer delimited by the close is delivered, then the
  * connection ends cleanly ({@link #onEnd} with {@code CLOSE_DELIMITED} and null).
  *
@@ -50,13 +52,14 @@ public abstract class PollStream extends NioConnection {
     private byte[] body = new byte[FIRST_BUFFER_BYTES];
     private int bodyLength;
 
-    /** @param timeout how long a poll may stay unanswered before the connection is given up */
+    /** @param timeout how long a poll may read nothing (its answer not begun, or stalled) before the connection is given up */
     protected PollStream(NioEngine engine, Duration timeout) {
         super(engine);
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("poll timeout must be a positive duration, got " + timeout);
         }
         this.timeoutNanos = timeout.toNanos();
+        engine.sweepWithin(timeoutNanos);
     }
 
     /**
@@ -127,8 +130,8 @@ public abstract class PollStream extends NioConnection {
 
     @Override
     protected final void onSweep(long nowNanos) {
-        if (inFlight && nowNanos - sentNanos > timeoutNanos) {
-            fail(new TimeoutException("poll unanswered after " + timeoutNanos / 1_000_000 + " ms"));
+        if (inFlight && nowNanos - Math.max(sentNanos, receivedNanos()) > timeoutNanos) {
+            fail(new TimeoutException("poll unanswered: nothing read for " + timeoutNanos / 1_000_000 + " ms"));
         }
     }
 

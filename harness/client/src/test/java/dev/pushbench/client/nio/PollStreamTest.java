@@ -148,7 +148,7 @@ class PollStreamTest {
         }, Duration.ofMillis(300), List.of(), (poller, served) -> {
             Throwable cause = poller.end.get(20, TimeUnit.SECONDS);
             assertInstanceOf(TimeoutException.class, cause);
-            assertEquals("poll unanswered after 300 ms", cause.getMessage());
+            assertEquals("poll unanswered: nothing read for 300 ms", cause.getMessage());
         });
     }
 

@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code pushbench load}: the load generator for one cell, in its own JVM. Says what it does in
  * {@link ControlMessage}s on standard output ({@code ready}, {@code phase}, {@code progress},
- * {@code memory-point}, and last {@code result}); reads {@code go}, {@code ramp}, {@code next} and
- * {@code stop} from standard input, and ends at once when that input ends or says {@code stop}.
+ * {@code memory-point}, and last {@code result}); reads {@code go}, {@code ramp}, {@code next},
+ * {@code faulted} (a fault the runner applied, handed to the generator) and {@code stop} from standard
+ * input, and ends at once when that input ends or says {@code stop}.
  */
 @Command(name = "load", mixinStandardHelpOptions = true,
         description = {"Run the load of one cell against a running server and print what it measured (JSON lines).",
@@ -53,26 +54,6 @@ final class LoadCommand implements Callable<Integer> {
         LoadSpec spec = loadSpec(file);
         Semaphore next = new Semaphore(0);
         Semaphore ramp = new Semaphore(0);
-        Thread watcher = new Thread(() -> {
-            // "next" releases a memory point; "stop" or the end of input (the runner is gone) ends the JVM
-            try {
-                for (;;) {
-                    ControlMessage m = runner.receive(Duration.ofSeconds(1));
-                    if (m instanceof ControlMessage.Next) {
-                        next.release();
-                    } else if (m instanceof ControlMessage.Ramp) {
-                        ramp.release();
-                    } else if (m instanceof ControlMessage.Stop) {
-                        break;
-                    }
-                }
-            } catch (ChannelClosedException | InterruptedException runnerGone) {
-                // ends the JVM below
-            }
-            Runtime.getRuntime().halt(3);
-        }, "pushbench-control-in");
-        watcher.setDaemon(true);
-        watcher.start();
         boolean runnerAttached = awaitConfig;
         LoadGenerator.Coordinator coordinator = new LoadGenerator.Coordinator() {
             @Override
@@ -92,7 +73,31 @@ final class LoadCommand implements Callable<Integer> {
                 }
             }
         };
-        LoadResult result = new LoadGenerator(spec, message -> send(runner, message), coordinator).run();
+        LoadGenerator generator = new LoadGenerator(spec, message -> send(runner, message), coordinator);
+        Thread watcher = new Thread(() -> {
+            // "next" releases a memory point; "faulted" goes to the generator; "stop" or the end of input (the
+            // runner is gone) ends the JVM
+            try {
+                for (;;) {
+                    ControlMessage m = runner.receive(Duration.ofSeconds(1));
+                    if (m instanceof ControlMessage.Next) {
+                        next.release();
+                    } else if (m instanceof ControlMessage.Ramp) {
+                        ramp.release();
+                    } else if (m instanceof ControlMessage.Faulted faulted) {
+                        generator.faulted(faulted);
+                    } else if (m instanceof ControlMessage.Stop) {
+                        break;
+                    }
+                }
+            } catch (ChannelClosedException | InterruptedException runnerGone) {
+                // ends the JVM below
+            }
+            Runtime.getRuntime().halt(3);
+        }, "pushbench-control-in");
+        watcher.setDaemon(true);
+        watcher.start();
+        LoadResult result = generator.run();
         send(runner, new ControlMessage.Result(result));
         return Cli.OK;
     }

@@ -8,6 +8,7 @@ import dev.pushbench.core.ServerConfig;
 import dev.pushbench.core.Transport;
 import dev.pushbench.loadgen.ClientEngineKind;
 import dev.pushbench.loadgen.LoadSpec;
+import dev.pushbench.loadgen.ReconnectPolicy;
 import dev.pushbench.model.JsonFiles;
 import dev.pushbench.runner.scenario.ScenarioLoader;
 import java.io.IOException;
@@ -107,13 +108,18 @@ public final class ChildSpecs {
      * @param serverCertificatePem the TLS server's certificate (public); absent in cleartext
      * @param engine               the client engine's id; absent means {@code jetty}
      * @param sourceAddresses      IPv4 addresses the connections are bound to, round-robin; absent or empty: the kernel picks
+     * @param reconnectInitialMillis WebSocket and polling's backoff ({@link ReconnectPolicy}); each of the three
+     *                             absent takes the default's part (1000, 5000, 0.5)
+     * @param deadAfterMillis      the subscribers' dead-connection timer, 0 for none; absent: twice the heartbeat
      */
     public record LoadFile(String host, Integer port, String protocol, String transport, Integer connections,
                            Double rampPerSecond, Integer eventsPerConnection, Long t0Nanos, Integer topics,
                            Double ratePerSecond, Long warmupMillis, Long durationMillis, Long drainMillis,
                            Long shortPollIntervalMillis, Long longPollHoldMillis, Long heartbeatMillis,
                            Long reconnectDelayMillis, String hlogFile, String serverCertificatePem, String engine,
-                           List<String> sourceAddresses, Long pathIdleTimeoutMillis, Boolean proxied) {
+                           List<String> sourceAddresses, Long pathIdleTimeoutMillis, Boolean proxied,
+                           Long reconnectInitialMillis, Long reconnectMaxMillis, Double reconnectJitter,
+                           Long deadAfterMillis) {
 
         public static LoadFile of(LoadSpec s) {
             return new LoadFile(s.host(), s.port(), s.protocol().id(), s.transport().id(), s.connections(),
@@ -122,7 +128,8 @@ public final class ChildSpecs {
                     s.shortPollInterval().toMillis(), s.longPollHold().toMillis(), s.heartbeat().toMillis(),
                     s.reconnectDelay().toMillis(), s.hlogFile().toString(), s.serverCertificatePem(), s.engine().id(),
                     s.sourceAddresses().stream().map(InetAddress::getHostAddress).collect(Collectors.toList()),
-                    s.pathIdleTimeout().toMillis(), s.proxied());
+                    s.pathIdleTimeout().toMillis(), s.proxied(), s.reconnect().initial().toMillis(),
+                    s.reconnect().max().toMillis(), s.reconnect().jitter(), s.deadAfter().toMillis());
         }
 
         /** @throws IllegalArgumentException naming a missing field, or what {@link LoadSpec} refuses */
@@ -149,7 +156,19 @@ public final class ChildSpecs {
                     engine == null ? ClientEngineKind.JETTY : ClientEngineKind.fromId(engine),
                     sourceAddresses == null ? List.of() : sourceAddresses.stream().map(LoadFile::address).collect(Collectors.toList()),
                     pathIdleTimeoutMillis == null ? Duration.ZERO : Duration.ofMillis(pathIdleTimeoutMillis),
-                    proxied != null && proxied);
+                    proxied != null && proxied,
+                    reconnectPolicy(),
+                    // absent (a load.json written before the timer): twice the heartbeat, LoadSpec's default
+                    deadAfterMillis == null ? null : Duration.ofMillis(deadAfterMillis));
+        }
+
+        /** The backoff, each part absent taking {@link ReconnectPolicy#DEFAULT}'s. */
+        private ReconnectPolicy reconnectPolicy() {
+            ReconnectPolicy d = ReconnectPolicy.DEFAULT;
+            return new ReconnectPolicy(
+                    reconnectInitialMillis == null ? d.initial() : Duration.ofMillis(reconnectInitialMillis),
+                    reconnectMaxMillis == null ? d.max() : Duration.ofMillis(reconnectMaxMillis),
+                    reconnectJitter == null ? d.jitter() : reconnectJitter);
         }
 
         private static InetAddress address(String text) {

@@ -14,6 +14,7 @@ import dev.pushbench.core.TlsMaterial;
 import dev.pushbench.core.Transport;
 import dev.pushbench.loadgen.ClientEngineKind;
 import dev.pushbench.loadgen.LoadSpec;
+import dev.pushbench.loadgen.ReconnectPolicy;
 import dev.pushbench.model.JsonFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -117,6 +118,28 @@ class ChildSpecsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> read(json));
         assertEquals("serverCertificatePem is required for protocol https1.1 (the load generator trusts only the server's"
                 + " own certificate), got none", e.getMessage());
+    }
+
+    @Test
+    void theReconnectBackoffAndTheDeadConnectionTimerSurviveTheTrip() throws IOException {
+        LoadSpec d = spec(Protocol.HTTP_1_1, null);
+        LoadSpec set = new LoadSpec(d.host(), d.port(), d.protocol(), d.transport(), d.connections(), d.rampPerSecond(),
+                d.eventsPerConnection(), d.schedule(), d.warmup(), d.duration(), d.drain(), d.shortPollInterval(),
+                d.longPollHold(), d.heartbeat(), d.reconnectDelay(), d.hlogFile(), null, d.engine(), d.sourceAddresses(),
+                d.pathIdleTimeout(), d.proxied(),
+                new ReconnectPolicy(Duration.ofMillis(250), Duration.ofSeconds(8), 0.25), Duration.ofSeconds(3));
+        assertEquals(set, roundTrip(set));
+        ObjectNode old = json(set);
+        for (String field : new String[] {"reconnectInitialMillis", "reconnectMaxMillis", "reconnectJitter", "deadAfterMillis"}) {
+            old.remove(field);
+        }
+        LoadSpec defaults = read(old);
+        assertEquals(ReconnectPolicy.DEFAULT, defaults.reconnect(), "a load.json written before the backoff: socket.io's defaults");
+        assertEquals(Duration.ofSeconds(30), defaults.deadAfter(), "and twice the 15 s heartbeat");
+        ObjectNode bad = json(set);
+        bad.put("reconnectJitter", 2.0);
+        assertEquals("reconnect.jitter must be between 0 and 1, got 2.0",
+                assertThrows(IllegalArgumentException.class, () -> read(bad)).getMessage());
     }
 
     @Test
