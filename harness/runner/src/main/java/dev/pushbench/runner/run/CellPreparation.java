@@ -5,6 +5,7 @@ import dev.pushbench.core.Protocol;
 import dev.pushbench.core.Schedule;
 import dev.pushbench.core.ServerConfig;
 import dev.pushbench.loadgen.LoadSpec;
+import dev.pushbench.loadgen.ReconnectPolicy;
 import dev.pushbench.model.JsonFiles;
 import dev.pushbench.model.control.ControlMessage;
 import dev.pushbench.model.result.CellResult;
@@ -310,6 +311,9 @@ final class CellPreparation {
                 scenario.timing().warmup(), scenario.timing().duration(), scenario.timing().drain(),
                 scenario.transports().shortPollInterval(), server.longPollHold(), server.heartbeatInterval(),
                 server.sseRetry(), cellDir.resolve("latency.hlog"), entry.certificatePem(), scenario.clients().engine(),
-                scenario.clients().sourceAddressesFor(ScenarioRunner.serverAddress()), entry.idleTimeout(), cell.path().proxied());
+                scenario.clients().sourceAddressesFor(ScenarioRunner.serverAddress()), entry.idleTimeout(), cell.path().proxied(),
+                new ReconnectPolicy(scenario.recovery().reconnectInitial(), scenario.recovery().reconnectMax(),
+                        scenario.recovery().reconnectJitter()),
+                scenario.recovery().deadAfter(server.heartbeatInterval()));
     }
 }
