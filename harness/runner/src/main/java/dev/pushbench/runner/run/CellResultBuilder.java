@@ -270,7 +270,9 @@ final class CellResultBuilder {
         // the machine's CPU for the saturation rule: a proxy or a relay on the same cores competes like the server
         Double othersPercent = serverPercent;
         for (Double pathPercent : java.util.Arrays.asList(proxy.cpuPercent(), relay.cpuPercent())) {
-            othersPercent = othersPercent == null || pathPercent == null ? othersPercent : othersPercent + pathPercent;
+            if (othersPercent != null && pathPercent != null) {
+                othersPercent = othersPercent + pathPercent;
+            }
         }
         Saturation saturation = Saturation.judge(new Saturation.Measured(health.cpuPercent(), othersPercent, cores,
                 publisherLagMeanMicros(), eventIntervalMicros, health.scheduledSends(), health.lateSends(),
