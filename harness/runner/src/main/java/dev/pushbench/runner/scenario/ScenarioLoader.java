@@ -278,16 +278,17 @@ public final class ScenarioLoader {
         for (String id : ids) {
             NetworkLink link = NetworkLink.preset(id);
             if (link.shapes()) {
-                link = link.withRtt(duration(n, "rtt", link.rtt(), false, ScenarioDefaults.MAX_RTT))
-                        .withJitter(duration(n, "jitter", link.jitter(), false, ScenarioDefaults.MAX_RTT))
-                        .withBandwidth(bandwidth(n, "down", link.downBitsPerSecond()), bandwidth(n, "up", link.upBitsPerSecond()))
-                        .withStalls(duration(n, "stallEvery", link.stallEvery(), false, ScenarioDefaults.MAX_INTERVAL),
-                                duration(n, "stallFor", link.stallFor(), true, ScenarioDefaults.MAX_STALL))
-                        .withMtu(wholeNumber(n, "mtu", link.mtu(), NetworkLink.MIN_MTU, NetworkLink.MAX_MTU));
-                if (!link.stallEvery().isZero() && link.stallFor().isZero()) {
+                Duration stallEvery = duration(n, "stallEvery", link.stallEvery(), false, ScenarioDefaults.MAX_INTERVAL);
+                Duration stallFor = duration(n, "stallFor", link.stallFor(), true, ScenarioDefaults.MAX_STALL);
+                if (!stallEvery.isZero() && stallFor.isZero()) {
                     throw error(n.value("stallEvery"), "network.stallEvery needs network.stallFor (the mean stall's length)",
                             shown(n.value("stallEvery")), ScenarioKeys.key("network.stallFor").allowed(), "1s");
                 }
+                link = link.withRtt(duration(n, "rtt", link.rtt(), false, ScenarioDefaults.MAX_RTT))
+                        .withJitter(duration(n, "jitter", link.jitter(), false, ScenarioDefaults.MAX_RTT))
+                        .withBandwidth(bandwidth(n, "down", link.downBitsPerSecond()), bandwidth(n, "up", link.upBitsPerSecond()))
+                        .withStalls(stallEvery, stallFor)
+                        .withMtu(wholeNumber(n, "mtu", link.mtu(), NetworkLink.MIN_MTU, NetworkLink.MAX_MTU));
             }
             links.add(link);
         }
