@@ -76,7 +76,8 @@ class RelayTest {
              Socket client = connect(relay);
              Socket accepted = server.next()) {
             long first = roundTrip(client, accepted);
-            assertTrue(first >= 200 * MS && first < 250 * MS, "the first round trip waits for the emulated handshake too: "
+            // the handshake's round trip counts from the accept, a little before the client's first send
+            assertTrue(first >= 180 * MS && first < 250 * MS, "the first round trip waits for the emulated handshake too: "
                     + first / 1e6 + " ms");
             for (int i = 0; i < 3; i++) {
                 long rtt = roundTrip(client, accepted);

@@ -107,9 +107,9 @@ class LinksAndFaultsLoaderTest {
         assertError(MINIMAL + "faults:\n  - {type: restart, at: 5s, share: 0.5}\n", "6:36", "faults.share does not apply to a restart");
         assertError(MINIMAL + "faults:\n  - {type: cut, at: 5s, share: 25%}\n", "6:32", "did you mean '0.25'?");
         assertError(MINIMAL + "faults:\n  - {type: cut, at: 5s, shar: 0.5}\n", "6:25", "unknown key in faults");
-        assertError(MINIMAL + "faults:\n  - {type: proxy-reload, at: 5s}\n", "6:11", "needs a proxy on the path");
+        assertError(MINIMAL + "faults:\n  - {type: proxy-reload, at: 5s}\n", "6:12", "needs a proxy on the path");
         assertError(MINIMAL.replace("{connections: 10}", "{connections: 10, engine: jetty}")
-                + "faults:\n  - {type: blackhole, at: 5s}\n", "6:11", "needs clients.engine nio");
+                + "faults:\n  - {type: blackhole, at: 5s}\n", "6:12", "needs clients.engine nio");
     }
 
     @Test
