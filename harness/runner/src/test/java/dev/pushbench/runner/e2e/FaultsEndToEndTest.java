@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every fault type through {@code pushbench run}: SSE and WebSocket cells through the relay and a push nginx
- * get a cut, a blackhole, a server restart and a proxy reload, on a schedule. Each cell must record exactly
+ * get a cut (a reset, later a drop), a blackhole, a server restart and a proxy reload, on a schedule. Each cell must record exactly
  * those faults, in order, each taking effect just after its planned time; the subscribers must notice the
  * reset at once and the blackhole by their dead-connection timer; the restart must lose the events due while
  * no server published and (but for an event in flight at the stop) nothing else, and show the reconnect peak
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FaultsEndToEndTest {
     /** The faults' planned times after the window began, in the scenario's order. */
-    static final double[] PLANNED = {1.0, 2.5, 4.0, 7.0};
+    static final double[] PLANNED = {1.0, 2.5, 4.0, 6.0, 7.5};
     /** How late after its plan a fault may take effect: the runner's thread wakes, the relay answers, a JVM stops. */
     static final double LATENESS_SECONDS = 0.5;
     static final long DEAD_AFTER_MICROS = 1_000_000;
@@ -57,7 +57,8 @@ class FaultsEndToEndTest {
                 "  - {type: cut, mode: reset, at: 1s, share: 0.5}",
                 "  - {type: blackhole, at: 2500ms, share: 0.5}",
                 "  - {type: restart, at: 4s}",
-                "  - {type: proxy-reload, at: 7s}",
+                "  - {type: cut, mode: drop, at: 6s, share: 0.3}",
+                "  - {type: proxy-reload, at: 7500ms}",
                 ""));
         Path results = dir.resolve("results");
         exitCode = PushbenchCli.execute("run", "--results", results.toString(), file.toString());
@@ -88,7 +89,7 @@ class FaultsEndToEndTest {
                 "the restarted server's files beside the first's");
 
         List<CellResult.Fault> faults = s.faults();
-        assertEquals(List.of("cut", "blackhole", "restart", "proxy-reload"),
+        assertEquals(List.of("cut", "blackhole", "restart", "cut", "proxy-reload"),
                 faults.stream().map(CellResult.Fault::type).toList(), "the faults, in the order planned");
         long windowStart = s.window().startNanos();
         for (int i = 0; i < PLANNED.length; i++) {
@@ -102,7 +103,10 @@ class FaultsEndToEndTest {
         assertEquals(5L, faults.get(0).connections(), "half of 10 live connections, rounded up");
         assertEquals(5L, faults.get(1).connections());
         assertTrue(faults.get(2).downMillis() > 0, "the restart's outage");
-        assertTrue(faults.get(3).note().contains("reloaded"), faults.get(3).note());
+        assertEquals("drop", faults.get(3).mode());
+        assertTrue(faults.get(3).connections() >= 1 && faults.get(3).connections() <= 3,
+                "a third of those live at the relay, rounded up: " + faults.get(3).connections());
+        assertTrue(faults.get(4).note().contains("reloaded"), faults.get(4).note());
 
         CellResult.Resilience r = s.resilience();
         assertTrue(r.faultedConnections() >= 10 + 10, "cut and blackhole hit 10, the restart every subscriber: "
