@@ -1,7 +1,5 @@
 package dev.pushbench.runner.cli;
 
-import dev.pushbench.model.control.ControlChannel.ChannelClosedException;
-import dev.pushbench.model.control.ControlCodec;
 import dev.pushbench.model.control.ControlMessage;
 import dev.pushbench.model.control.LineChannel;
 import dev.pushbench.relay.Relay;
@@ -42,25 +40,8 @@ final class RelayCommand implements Callable<Integer> {
         LineChannel runner = new LineChannel("runner", System.in, System.out, System.err::println);
         try (Relay relay = Relay.start(relayConfig, System.err::println)) {
             runner.send(new ControlMessage.RelayListening(relay.port(), ProcessHandle.current().pid()));
-            for (;;) {
-                ControlMessage command;
-                try {
-                    command = runner.receive(Duration.ofSeconds(1));
-                } catch (ChannelClosedException runnerGone) {
-                    return Cli.OK;
-                }
-                if (command == null) {
-                    continue;
-                }
-                if (command instanceof ControlMessage.Stop) {
-                    return Cli.OK;
-                } else if (command instanceof ControlMessage.ApplyFault) {
-                    runner.send(apply(relay, (ControlMessage.ApplyFault) command));
-                } else {
-                    runner.send(new ControlMessage.Error("unknown command '" + ControlCodec.typeName(command.getClass())
-                            + "', known: apply-fault, stop"));
-                }
-            }
+            return CommandLoop.answer(runner, "apply-fault", command -> command instanceof ControlMessage.ApplyFault
+                    ? apply(relay, (ControlMessage.ApplyFault) command) : null);
         }
     }
 

@@ -7,15 +7,12 @@ import dev.pushbench.core.PushServer;
 import dev.pushbench.core.ServerConfig;
 import dev.pushbench.core.ServerStack;
 import dev.pushbench.core.SubscribeMeter;
-import dev.pushbench.model.control.ControlChannel.ChannelClosedException;
-import dev.pushbench.model.control.ControlCodec;
 import dev.pushbench.model.control.ControlMessage;
 import dev.pushbench.model.control.LineChannel;
 import dev.pushbench.model.result.HistogramSummary;
 import dev.pushbench.runner.run.BadInputException;
 import dev.pushbench.runner.run.ChildSpecs;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -69,36 +66,23 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Answers the runner until {@code stop} or the end of its input. */
     private static int answer(LineChannel runner, EventFeed feed, PushContext context, ProcessStats stats) throws Exception {
-        for (;;) {
-            ControlMessage command;
-            try {
-                command = runner.receive(Duration.ofSeconds(1));
-            } catch (ChannelClosedException runnerGone) {
-                return Cli.OK;
-            }
-            if (command == null) {
-                continue;
-            }
-            if (command instanceof ControlMessage.Stop) {
-                return Cli.OK;
-            } else if (command instanceof ControlMessage.GetClock) {
-                runner.send(new ControlMessage.Clock(System.nanoTime()));
+        return CommandLoop.answer(runner, "get-clock, get-stats, get-subscribe-rates", command -> {
+            if (command instanceof ControlMessage.GetClock) {
+                return new ControlMessage.Clock(System.nanoTime());
             } else if (command instanceof ControlMessage.GetStats) {
                 boolean gc = ((ControlMessage.GetStats) command).gc();
-                runner.send(new ControlMessage.Stats(System.nanoTime(), stats.read(gc), context.counters().snapshot(),
+                return new ControlMessage.Stats(System.nanoTime(), stats.read(gc), context.counters().snapshot(),
                         feed.publishedCount(),
                         // for a memory reading: it scans every topic's history, which the reads at
                         // the window's edges and the settle polls should not pay for
                         gc ? feed.historyBytes() : null,
-                        feed.listenerFailures(), HistogramSummary.ofNanos(feed.publisherLag())));
+                        feed.listenerFailures(), HistogramSummary.ofNanos(feed.publisherLag()));
             } else if (command instanceof ControlMessage.GetSubscribeRates) {
                 SubscribeMeter meter = context.counters().subscribeRate;
-                runner.send(new ControlMessage.SubscribeRates(meter.t0Nanos(), meter.perSecond(System.nanoTime())));
-            } else {
-                runner.send(new ControlMessage.Error("unknown command '" + ControlCodec.typeName(command.getClass())
-                        + "', known: get-clock, get-stats, get-subscribe-rates, stop"));
+                return new ControlMessage.SubscribeRates(meter.t0Nanos(), meter.perSecond(System.nanoTime()));
             }
-        }
+            return null;
+        });
     }
 
     private ServerConfig serverConfig(ChildSpecs.ServeFile serve) throws BadInputException {
