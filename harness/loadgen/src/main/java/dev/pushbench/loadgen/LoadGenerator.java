@@ -215,7 +215,7 @@ public final class LoadGenerator {
         Set<Integer> ports = fault.clientPorts() == null ? null : new HashSet<>(fault.clientPorts());
         int hit = 0;
         for (Subscriber s : subscribers) {
-            if (s.faulted(fault.atNanos(), ports)) {
+            if (s.faulted(fault.fault(), fault.atNanos(), ports)) {
                 hit++;
             }
         }

@@ -70,6 +70,59 @@ final class Reconnects {
     final LongAdder lateAcrossReconnect = new LongAdder();
     /** Summed over hits: from each fault to the hit subscriber's first event due at or after it. */
     final LongAdder staleNanos = new LongAdder();
+    /** The same figures per kind of fault, in the order first reported. */
+    private final java.util.Map<String, ByFault> byFault = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
+
+    /** One kind of fault's hits, detection times (nanoseconds, up to an hour) and stale time. */
+    private static final class ByFault {
+        final LongAdder hits = new LongAdder();
+        final org.HdrHistogram.Histogram detect = new org.HdrHistogram.Histogram(TimeUnit.HOURS.toNanos(1), 3);
+        final LongAdder staleNanos = new LongAdder();
+    }
+
+    private ByFault of(String fault) {
+        return byFault.computeIfAbsent(fault == null ? "fault" : fault, f -> new ByFault());
+    }
+
+    /** A subscriber connection was hit by {@code fault}. */
+    void hit(String fault) {
+        faultedConnections.increment();
+        of(fault).hits.increment();
+    }
+
+    /** A hit subscriber saw its connection end {@code nanos} after {@code fault}. */
+    void detected(String fault, long nanos) {
+        ByFault f = of(fault);
+        synchronized (f.detect) {
+            f.detect.recordValue(Math.min(Math.max(0, nanos), f.detect.getHighestTrackableValue()));
+        }
+    }
+
+    /** A hit subscriber was stale for {@code nanos} after {@code fault}. */
+    void stale(String fault, long nanos) {
+        long n = Math.max(0, nanos);
+        staleNanos.add(n);
+        of(fault).staleNanos.add(n);
+    }
+
+    /** Each kind of fault's figures, null when none was reported. */
+    java.util.List<CellResult.FaultRecovery> byFault() {
+        if (!faultsReported) {
+            return null;
+        }
+        java.util.List<CellResult.FaultRecovery> out = new java.util.ArrayList<>();
+        synchronized (byFault) {
+            byFault.forEach((fault, f) -> {
+                HistogramSummary detect;
+                synchronized (f.detect) {
+                    detect = HistogramSummary.ofNanos(f.detect);
+                }
+                out.add(new CellResult.FaultRecovery(fault, f.hits.sum(), detect,
+                        Math.round(f.staleNanos.sum() / 1e6) / 1000.0));
+            });
+        }
+        return out;
+    }
 
     Reconnects(LoadSpec spec) {
         this(spec.pathIdleTimeout(), spec.proxied());
@@ -144,6 +197,6 @@ final class Reconnects {
                 duplicatedAcrossReconnect, new CellResult.CutsByCause(cuts(Cause.IDLE_TIMEOUT), cuts(Cause.SERVER_CLOSE),
                 cuts(Cause.PROXY_CLOSE), cuts(Cause.ERROR)), faults ? timeToDetectMicros : null,
                 faults ? faultedConnections.sum() : null, lateAcrossReconnect.sum(),
-                faults ? Math.round(staleNanos.sum() / 1e6) / 1000.0 : null, null, null);
+                faults ? Math.round(staleNanos.sum() / 1e6) / 1000.0 : null, null, null, byFault());
     }
 }

@@ -92,6 +92,10 @@ abstract class Subscriber {
     private int downPort = -1;
     /** The fault that hit the current (or the last ended) connection, 0: none since a connection last went live. */
     private long hitNanos;
+    /** Which kind of fault that was ({@code cut-reset}, {@code blackhole}, …). */
+    private String hitFault;
+    /** The kind of fault the subscriber is stale since. */
+    private volatile String staleFault;
     /** The hit connection was live at the fault and has not been seen to end yet. */
     private boolean detectPending;
     /** Stale since this fault until an event due at or after it arrives; 0: not stale. */
@@ -278,6 +282,7 @@ abstract class Subscriber {
         boolean wasLive;
         boolean wasReconnecting;
         long hitAt = 0;
+        String hitKind = null;
         int attempt;
         synchronized (this) {
             wasLive = isLive;
@@ -291,6 +296,7 @@ abstract class Subscriber {
             if (detectPending) {
                 detectPending = false;
                 hitAt = hitNanos;
+                hitKind = hitFault;
             }
             attempt = ++attemptsSinceLive;
         }
@@ -299,6 +305,7 @@ abstract class Subscriber {
         }
         if (hitAt != 0) {
             context.recorders.record(Metric.DETECT, nowNanos - hitAt);
+            context.reconnectLedger.detected(hitKind, nowNanos - hitAt);
         }
         if (wasLive) {
             context.disconnects.increment();
@@ -370,7 +377,7 @@ abstract class Subscriber {
      *
      * @return true if it hit
      */
-    final boolean faulted(long atNanos, Set<Integer> clientPorts) {
+    final boolean faulted(String fault, long atNanos, Set<Integer> clientPorts) {
         long endSeenNanos;
         synchronized (this) {
             if (hitNanos != 0) {
@@ -392,14 +399,17 @@ abstract class Subscriber {
                 return false;
             }
             hitNanos = atNanos;
+            hitFault = fault;
             detectPending = openSinceTheFault;
             if (staleFromNanos == 0) {
+                staleFault = fault;
                 staleFromNanos = atNanos;
             }
         }
-        context.reconnectLedger.faultedConnections.increment();
+        context.reconnectLedger.hit(fault);
         if (endSeenNanos != 0) {
             context.recorders.record(Metric.DETECT, Math.max(0, endSeenNanos - atNanos));
+            context.reconnectLedger.detected(fault, endSeenNanos - atNanos);
             // the resume, if still pending, counts from the fault
             long from;
             while ((from = resumeFromNanos) > atNanos && !RESUME_FROM.compareAndSet(this, from, atNanos)) {
@@ -415,7 +425,7 @@ abstract class Subscriber {
             return;
         }
         staleFromNanos = 0;
-        context.reconnectLedger.staleNanos.add(Math.max(0, receivedNanos - staleFrom));
+        context.reconnectLedger.stale(staleFault, receivedNanos - staleFrom);
         detectPending = false; // it came on the hit connection, which survived the fault
     }
 
@@ -424,7 +434,7 @@ abstract class Subscriber {
         long staleFrom = staleFromNanos;
         if (staleFrom != 0) {
             staleFromNanos = 0;
-            context.reconnectLedger.staleNanos.add(Math.max(0, nowNanos - staleFrom));
+            context.reconnectLedger.stale(staleFault, nowNanos - staleFrom);
         }
     }
 

@@ -156,25 +156,49 @@ public record CellResult(
      * @param reconnectPeakPerSecond   at the server, the most new subscriptions in one second after the ramp
      * @param lostInOutage             events never published because the server was down (restart), times their
      *                                 subscribers: lost to every transport, whatever it resumes with
+     * @param byFault                  the hits, detection and stale time of each kind of fault apart
      */
     public record Resilience(Long disconnects, Long reconnects, HistogramSummary resumeMicros, Long lostAcrossReconnect,
                              Long duplicatedAcrossReconnect, CutsByCause cutsByCause, HistogramSummary timeToDetectMicros,
                              Long faultedConnections, Long lateAcrossReconnect, Double staleSeconds,
-                             Long reconnectPeakPerSecond, Long lostInOutage) {
+                             Long reconnectPeakPerSecond, Long lostInOutage, List<FaultRecovery> byFault) {
 
         /** Without faults: their figures absent. */
         public Resilience(Long disconnects, Long reconnects, HistogramSummary resumeMicros, Long lostAcrossReconnect,
                           Long duplicatedAcrossReconnect, CutsByCause cutsByCause) {
             this(disconnects, reconnects, resumeMicros, lostAcrossReconnect, duplicatedAcrossReconnect, cutsByCause,
-                    null, null, null, null, null, null);
+                    null, null, null, null, null, null, null);
+        }
+
+        /** Without the breakdown by fault. */
+        public Resilience(Long disconnects, Long reconnects, HistogramSummary resumeMicros, Long lostAcrossReconnect,
+                          Long duplicatedAcrossReconnect, CutsByCause cutsByCause, HistogramSummary timeToDetectMicros,
+                          Long faultedConnections, Long lateAcrossReconnect, Double staleSeconds,
+                          Long reconnectPeakPerSecond, Long lostInOutage) {
+            this(disconnects, reconnects, resumeMicros, lostAcrossReconnect, duplicatedAcrossReconnect, cutsByCause,
+                    timeToDetectMicros, faultedConnections, lateAcrossReconnect, staleSeconds, reconnectPeakPerSecond,
+                    lostInOutage, null);
         }
 
         /** The server's side, known only to the runner: the peak of new subscriptions per second and the outage's loss. */
         public Resilience withServer(Long peakPerSecond, Long outageLoss) {
             return new Resilience(disconnects, reconnects, resumeMicros, lostAcrossReconnect, duplicatedAcrossReconnect,
                     cutsByCause, timeToDetectMicros, faultedConnections, lateAcrossReconnect, staleSeconds, peakPerSecond,
-                    outageLoss);
+                    outageLoss, byFault);
         }
+    }
+
+    /**
+     * What one kind of fault cost the subscribers it hit: a cell's faults of different kinds are noticed in very
+     * different times (a reset at once, a blackhole only by the dead-connection timer), which one histogram over
+     * all of them would blur.
+     *
+     * @param fault              {@code cut-reset}, {@code cut-drop}, {@code blackhole}, {@code restart}, {@code proxy-reload}
+     * @param hits               subscriber connections it hit
+     * @param timeToDetectMicros from the fault to the subscriber seeing its connection end, for the hits that ended
+     * @param staleSeconds       from the fault to each hit subscriber's first fresh event, summed
+     */
+    public record FaultRecovery(String fault, Long hits, HistogramSummary timeToDetectMicros, Double staleSeconds) {
     }
 
     /**

@@ -138,7 +138,8 @@ final class FaultInjector implements AutoCloseable {
                 }
                 ControlMessage.FaultApplied applied = relay.apply(new ControlMessage.ApplyFault(plan.type().id(),
                         plan.mode() == null ? null : plan.mode().id(), plan.share(), plan.duration().toNanos()));
-                processes.loadgen.send(new ControlMessage.Faulted(plan.type().id(), applied.atNanos(), applied.clientPorts()));
+                String kind = plan.mode() == null ? plan.type().id() : plan.type().id() + "-" + plan.mode().id();
+                processes.loadgen.send(new ControlMessage.Faulted(kind, applied.atNanos(), applied.clientPorts()));
                 result.fault(new CellResult.Fault(plan.type().id(), plan.mode() == null ? null : plan.mode().id(),
                         plannedSeconds, applied.atNanos(), (long) applied.clientPorts().size(), null,
                         applied.clientPorts().size() + " of " + applied.liveConnections() + " connections at the relay"));

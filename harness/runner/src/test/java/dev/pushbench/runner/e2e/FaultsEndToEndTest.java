@@ -118,6 +118,16 @@ class FaultsEndToEndTest {
                 + r.timeToDetectMicros().max());
         assertTrue(r.timeToDetectMicros().max() < DEAD_AFTER_MICROS + 1_500_000, "max " + r.timeToDetectMicros().max());
         assertTrue(r.staleSeconds() > 0);
+        java.util.Map<String, CellResult.FaultRecovery> byFault = new java.util.HashMap<>();
+        r.byFault().forEach(f -> byFault.put(f.fault(), f));
+        assertEquals(java.util.Set.of("cut-reset", "blackhole", "restart", "cut-drop", "proxy-reload"), byFault.keySet());
+        assertEquals(5L, byFault.get("cut-reset").hits());
+        assertTrue(byFault.get("cut-reset").timeToDetectMicros().max() < 500_000, "a reset is seen at once: "
+                + byFault.get("cut-reset").timeToDetectMicros());
+        assertTrue(byFault.get("blackhole").timeToDetectMicros().p50() >= DEAD_AFTER_MICROS * 0.9, "a blackhole only by"
+                + " the timer: " + byFault.get("blackhole").timeToDetectMicros());
+        assertTrue(byFault.get("cut-drop").timeToDetectMicros().p50() >= DEAD_AFTER_MICROS * 0.9, "a drop too: "
+                + byFault.get("cut-drop").timeToDetectMicros());
         // SSE clients all wait the same retry: and come back together; WebSocket clients back off with jitter
         long storm = s.cell().transport().equals("sse") ? 5 : 1;
         assertTrue(r.reconnectPeakPerSecond() >= storm, "the reconnect peak at the server: " + r.reconnectPeakPerSecond());
