@@ -44,8 +44,10 @@ record Recovery(List<Group> groups, List<String> unfaulted, boolean anyOutage) {
      *                   runner's count summed over the faults
      * @param stalePerHit stale seconds ÷ connections hit, as a duration
      * @param staleSort  the stale seconds per hit for sorting, null when unknown
+     * @param byKind     each kind of fault apart ({@code resilience.byFault}): "blackhole: 10 hit, detect p50 4.01 s,
+     *                   max 4.26 s, stale 4.52 s per hit"; empty when the cell's result has no breakdown
      */
-    record Row(CellRow cell, String faults, List<String> timeline, String hit, String detectP50, String detectP99,
+    record Row(CellRow cell, String faults, List<String> timeline, List<String> byKind, String hit, String detectP50, String detectP99,
                String detectMax, String resumeP50, String resumeP99, String staleTotal, String stalePerHit,
                Double staleSort, String lost, String duplicated, String late, String lostInOutage,
                boolean lostAny, boolean outageAny, String reconnectPeak) {
@@ -121,7 +123,19 @@ record Recovery(List<Group> groups, List<String> unfaulted, boolean anyOutage) {
         Double stalePerHit = stale == null || hit == null || hit == 0 ? null : Format.fourDigits(stale / hit);
         Long lost = r == null ? null : r.lostAcrossReconnect();
         Long outage = r == null ? null : r.lostInOutage();
-        return new Row(cell, String.join(", ", applied), List.copyOf(timeline), Format.count(hit),
+        List<String> byKind = new ArrayList<>();
+        if (r != null && r.byFault() != null) {
+            for (CellResult.FaultRecovery f : r.byFault()) {
+                HistogramSummary d = f.timeToDetectMicros();
+                Long hits = f.hits();
+                String perHit = f.staleSeconds() == null || hits == null || hits == 0 ? Format.ABSENT
+                        : Format.micros(f.staleSeconds() / hits * 1e6);
+                byKind.add(f.fault() + ": " + Format.count(hits) + " hit, detect p50 "
+                        + Format.micros(d == null ? null : d.p50()) + ", max " + Format.micros(d == null ? null : d.max())
+                        + ", stale " + perHit + " per hit");
+            }
+        }
+        return new Row(cell, String.join(", ", applied), List.copyOf(timeline), List.copyOf(byKind), Format.count(hit),
                 Format.micros(detect == null ? null : detect.p50()), Format.micros(detect == null ? null : detect.p99()),
                 Format.micros(detect == null ? null : detect.max()), Format.micros(resume == null ? null : resume.p50()),
                 Format.micros(resume == null ? null : resume.p99()),
@@ -184,6 +198,9 @@ record Recovery(List<Group> groups, List<String> unfaulted, boolean anyOutage) {
                         .append(row.hit()).append('\n');
                 for (String entry : row.timeline()) {
                     out.append("    fault ").append(entry).append('\n');
+                }
+                for (String kind : row.byKind()) {
+                    out.append("    by kind ").append(kind).append('\n');
                 }
                 out.append(String.format(Locale.ROOT, "    detect p50 %s, p99 %s, max %s; resume p50 %s, p99 %s%n",
                         row.detectP50(), row.detectP99(), row.detectMax(), row.resumeP50(), row.resumeP99()));

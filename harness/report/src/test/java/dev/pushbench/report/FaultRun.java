@@ -150,8 +150,14 @@ final class FaultRun {
     private static CellResult.Resilience resilience(long hit, HistogramSummary detect, HistogramSummary resume, long lost,
                                                     long duplicated, long late, double staleSeconds, long peak,
                                                     Long outage) {
+        // split as a runner's would be: most hits by the first kind, the rest by a second, each with its own detection
+        long first = hit - hit / 4;
+        List<CellResult.FaultRecovery> byFault = List.of(
+                new CellResult.FaultRecovery(outage != null ? "restart" : "cut-reset", first, detect, staleSeconds * 0.6),
+                new CellResult.FaultRecovery("blackhole", hit - first, hist(hit - first, 4_000_000, 4_200_000, 4_300_000),
+                        staleSeconds * 0.4));
         return new CellResult.Resilience(hit, hit, resume, lost, duplicated, new CellResult.CutsByCause(0L, 0L, 0L, hit),
-                detect, hit, late, staleSeconds, peak, outage);
+                detect, hit, late, staleSeconds, peak, outage, byFault);
     }
 
     private static CellResult.ProxyCosts relay(double cpuMicrosPerMessage) {
