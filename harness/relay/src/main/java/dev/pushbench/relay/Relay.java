@@ -137,8 +137,9 @@ public final class Relay implements AutoCloseable {
     }
 
     /**
-     * Hits a share of the live connections with a fault, on the selector thread, and says which (by the client's
-     * port), when it took effect ({@code System.nanoTime()} as it began) and of how many live just before.
+     * Hits a share of the live connections that pass bytes (a blackholed one does not) with a fault, on the selector
+     * thread, and says which (by the client's port), when it took effect ({@code System.nanoTime()} as it began) and
+     * of how many such connections just before.
      *
      * @throws IllegalArgumentException naming the bad field of {@code fault}
      * @throws TimeoutException         when the selector thread did not answer within {@code timeout}
@@ -182,7 +183,13 @@ public final class Relay implements AutoCloseable {
 
     private ControlMessage.FaultApplied applyNow(ControlMessage.ApplyFault fault) {
         long atNanos = System.nanoTime();
-        List<RelayConnection> pool = new ArrayList<>(live.values());
+        // a blackholed connection passes nothing already: hitting it again would count a fault that changed nothing
+        List<RelayConnection> pool = new ArrayList<>();
+        for (RelayConnection connection : live.values()) {
+            if (!connection.blackholed()) {
+                pool.add(connection);
+            }
+        }
         int hit = pool.isEmpty() ? 0 : (int) Math.min(pool.size(), Math.max(1, Math.ceil(fault.share() * pool.size() - 1e-9)));
         Collections.shuffle(pool, faultRandom);
         List<Integer> ports = new ArrayList<>(hit);
