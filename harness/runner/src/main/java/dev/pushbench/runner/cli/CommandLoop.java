@@ -20,6 +20,11 @@ final class CommandLoop {
     private CommandLoop() {
     }
 
+    /** What a child says last, asked to stop: its state once it has stopped its work. */
+    interface Farewell {
+        ControlMessage last() throws Exception;
+    }
+
     /** What a child says to one command; null for a command it does not know. */
     interface Answers {
         ControlMessage answer(ControlMessage command) throws Exception;
@@ -32,6 +37,14 @@ final class CommandLoop {
      * @return {@link Cli#OK}
      */
     static int answer(LineChannel runner, String known, Answers answers) throws Exception {
+        return answer(runner, known, answers, null);
+    }
+
+    /**
+     * Answers the runner until {@code stop}, to which it answers with {@code farewell}'s message (when given), or
+     * the end of its input.
+     */
+    static int answer(LineChannel runner, String known, Answers answers, Farewell farewell) throws Exception {
         for (;;) {
             ControlMessage command;
             try {
@@ -43,6 +56,9 @@ final class CommandLoop {
                 continue;
             }
             if (command instanceof ControlMessage.Stop) {
+                if (farewell != null) {
+                    runner.send(farewell.last());
+                }
                 return Cli.OK;
             }
             ControlMessage answer = answers.answer(command);

@@ -64,8 +64,17 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /** Answers the runner until {@code stop} or the end of its input. */
+    /**
+     * Answers the runner until {@code stop} or the end of its input. Asked to stop, it stops its feed first and
+     * answers with its last {@code stats}: what it published is then final (a restart counts the events no server
+     * published from there), and the server closes its connections after.
+     */
     private static int answer(LineChannel runner, EventFeed feed, PushContext context, ProcessStats stats) throws Exception {
+        CommandLoop.Farewell farewell = () -> {
+            feed.close();
+            return new ControlMessage.Stats(System.nanoTime(), stats.read(false), context.counters().snapshot(),
+                    feed.publishedCount(), null, feed.listenerFailures(), HistogramSummary.ofNanos(feed.publisherLag()));
+        };
         return CommandLoop.answer(runner, "get-clock, get-stats, get-subscribe-rates", command -> {
             if (command instanceof ControlMessage.GetClock) {
                 return new ControlMessage.Clock(System.nanoTime());
@@ -82,7 +91,7 @@ final class ServeCommand implements Callable<Integer> {
                 return new ControlMessage.SubscribeRates(meter.t0Nanos(), meter.perSecond(System.nanoTime()));
             }
             return null;
-        });
+        }, farewell);
     }
 
     private ServerConfig serverConfig(ChildSpecs.ServeFile serve) throws BadInputException {

@@ -73,6 +73,9 @@ final class CellMeasurement {
                 }
             }).result();
             result.load(load);
+            if (faults != null) {
+                faults.awaitEnd(FaultInjector.RESTART_TIMEOUT);
+            }
             checkAlive(faults);
             ChildProcess server = processes.server();
             result.serverEnd(askStats(server, false));

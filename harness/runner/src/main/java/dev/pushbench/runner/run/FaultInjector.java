@@ -32,8 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  * cell with the reason, as the server going away does: {@link #failure()} holds it.
  */
 final class FaultInjector implements AutoCloseable {
-    /** How long the relay may take to answer a fault. */
-    static final Duration RELAY_TIMEOUT = Duration.ofSeconds(10);
+    /** The longest a fault may take to apply: a restart's stop, its JVM start and the new server's first answer. */
+    static final Duration RESTART_TIMEOUT = Duration.ofSeconds(90);
 
     /** Starts a new server on the old one's port with the old one's t0, once the old one has exited. */
     interface Restarter {
@@ -52,6 +52,8 @@ final class FaultInjector implements AutoCloseable {
     private final Outage outage;
     private final Duration window;
     private volatile Thread thread;
+    /** Set when the window is over: no fault starts after it; one being applied (a restart) finishes. */
+    private volatile boolean closed;
     private volatile Exception failure;
     /** Set while a restart has the server down: the measurement must not take that for the server's death. */
     private volatile boolean restarting;
@@ -108,14 +110,16 @@ final class FaultInjector implements AutoCloseable {
     }
 
     private void run(long windowStartNanos) {
+        int next = 0;
         try {
-            for (Planned p : planned) {
+            for (; next < planned.size(); next++) {
+                Planned p = planned.get(next);
                 long due = windowStartNanos + p.at().toNanos();
-                for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                for (long wait = due - System.nanoTime(); wait > 0 && !closed; wait = due - System.nanoTime()) {
                     LockSupport.parkNanos(wait);
-                    if (Thread.currentThread().isInterrupted()) {
-                        return;
-                    }
+                }
+                if (closed) {
+                    break;
                 }
                 apply(p, windowStartNanos);
             }
@@ -123,6 +127,15 @@ final class FaultInjector implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             failure = e;
+            next++;
+        }
+        // what the window's end (or a failure) left unapplied is said, not dropped
+        for (; next < planned.size(); next++) {
+            Planned p = planned.get(next);
+            result.fault(new CellResult.Fault(p.plan().type().id(), p.plan().mode() == null ? null : p.plan().mode().id(),
+                    p.at().toNanos() / 1e9, null, null, null, failure != null
+                            ? "not applied: an earlier fault failed (" + failure.getMessage() + ")"
+                            : "not applied: the window ended first (the fault before it was still being applied)"));
         }
     }
 
@@ -169,7 +182,10 @@ final class FaultInjector implements AutoCloseable {
         long stopAt = System.nanoTime();
         try {
             processes.loadgen.send(new ControlMessage.Faulted(plan.type().id(), stopAt, null));
-            old.close(); // its input ends: it stops serving and exits, every connection ends
+            // it stops its feed, says what it published, then closes its connections and exits
+            long publishedByOld = old.ask(new ControlMessage.Stop(), ControlMessage.Stats.class,
+                    CellMeasurement.ASK_TIMEOUT).published();
+            old.close();
             if (!old.awaitExit(Duration.ofSeconds(15))) {
                 old.kill();
                 old.awaitExit(Duration.ofSeconds(5));
@@ -181,7 +197,7 @@ final class FaultInjector implements AutoCloseable {
             long upAt = System.nanoTime();
             processes.replaceServer(restarted);
             result.serverRestarted();
-            long lost = outage.afterStart(restarted, stopAt);
+            long lost = outage.afterStart(restarted, publishedByOld);
             result.fault(new CellResult.Fault(plan.type().id(), null, plannedSeconds, stopAt, null,
                     Math.round((upAt - stopAt) / 1e4) / 100.0,
                     "the server (PID " + old.pid() + ") stopped; a new one (PID " + restarted.pid() + ") listened "
@@ -192,12 +208,22 @@ final class FaultInjector implements AutoCloseable {
         }
     }
 
-    /** Stops applying faults (the window is over, or the cell failed). */
+    /** Starts no more faults (the window is over, or the cell ended); one being applied finishes. */
     @Override
     public void close() {
+        closed = true;
         Thread t = thread;
         if (t != null) {
-            t.interrupt();
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** Waits until the fault being applied, if any, has finished and the unapplied ones are recorded. */
+    void awaitEnd(Duration timeout) throws InterruptedException {
+        close();
+        Thread t = thread;
+        if (t != null) {
+            t.join(timeout.toMillis());
         }
     }
 
@@ -233,33 +259,28 @@ final class FaultInjector implements AutoCloseable {
         }
 
         /**
-         * The new server publishes from the first event due after its feed started: from how many it has
-         * published by now, the first it published is known exactly; the events due from {@code stopAt} up to
-         * it were never published.
+         * The new server publishes from the first event due after its feed started: from how many it has published
+         * by now, the first it published is known exactly; the old one said how many it published before it stopped.
+         * The events between were never published.
          *
+         * @param publishedByOld the old server's published count once its feed had stopped
          * @return the events (not yet times subscribers) this restart lost, within the window
          */
-        long afterStart(ChildProcess server, long stopAt) throws ChildException, InterruptedException {
+        long afterStart(ChildProcess server, long publishedByOld) throws ChildException, InterruptedException {
             ControlMessage.Stats stats = server.ask(new ControlMessage.GetStats(false), ControlMessage.Stats.class,
                     CellMeasurement.ASK_TIMEOUT);
             long firstPublished = dueBetween(schedule.t0Nanos(), stats.nanoTime()) - stats.published();
+            int topics = schedule.topics();
             long lostEvents = 0;
             long lostOwed = 0;
-            int topics = schedule.topics();
-            // events are published topic by topic in the order of their due times; index k of all topics together
-            for (int topic = 0; topic < topics; topic++) {
-                long from = Math.max(stopAt, windowStartNanos);
-                long owedTo = subscribersOf(topic);
-                long missing = 0;
-                for (long seq = firstSeqAtOrAfter(topic, from); ; seq++) {
-                    long due = schedule.intendedNanos(topic, seq);
-                    if (due >= windowEndNanos || indexOf(topic, seq) >= firstPublished) {
-                        break;
-                    }
-                    missing++;
+            // events are published in the order of their due times, seq by seq and topic by topic within a seq
+            for (long k = publishedByOld; k < firstPublished; k++) {
+                int topic = (int) (k % topics);
+                long due = schedule.intendedNanos(topic, k / topics + 1);
+                if (due >= windowStartNanos && due < windowEndNanos) {
+                    lostEvents++;
+                    lostOwed += subscribersOf(topic);
                 }
-                lostEvents += missing;
-                lostOwed += missing * owedTo;
             }
             synchronized (this) {
                 lost += lostOwed;
@@ -312,9 +333,5 @@ final class FaultInjector implements AutoCloseable {
             return seq;
         }
 
-        /** The 0-based index of (topic, seq) in the feed's publishing order: seq by seq, topic by topic. */
-        private long indexOf(int topic, long seq) {
-            return (seq - 1) * schedule.topics() + topic;
-        }
     }
 }

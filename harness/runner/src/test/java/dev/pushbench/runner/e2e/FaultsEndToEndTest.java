@@ -29,9 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FaultsEndToEndTest {
     /** The faults' planned times after the window began, in the scenario's order. */
-    static final double[] PLANNED = {1.0, 2.5, 4.0, 6.0, 7.5};
-    /** How late after its plan a fault may take effect: the runner's thread wakes, the relay answers, a JVM stops. */
-    static final double LATENESS_SECONDS = 0.5;
+    static final double[] PLANNED = {1.0, 2.0, 3.0, 6.0, 9.5};
+    /**
+     * How late after its plan a fault may take effect: the runner's thread wakes and the relay answers in
+     * milliseconds, but the faults are applied one after another and a restart's new JVM may take seconds on a
+     * busy machine to listen, which delays the fault after it.
+     */
+    static final double LATENESS_SECONDS = 2.5;
     static final long DEAD_AFTER_MICROS = 1_000_000;
 
     @TempDir
@@ -50,15 +54,17 @@ class FaultsEndToEndTest {
                 "network: {link: loopback}",
                 "clients: {connections: 10, rampRate: 100/s, deadAfter: 1s}",
                 "feed: {topics: 1, rate: 10/s, payload: 64B}",
-                "timing: {warmup: 1s, duration: 9s, drain: 2s}",
+                "timing: {warmup: 1s, duration: 11s, drain: 2s}",
                 "sse: {heartbeat: 300ms, retry: 200ms}",
                 "websocket: {heartbeat: 300ms}",
                 "faults:",
+                // the restart comes once the blackholed subscribers have resumed (1 s to notice, at most 1.5 s of
+                // backoff): their resume must not reach into the history the restart takes away
                 "  - {type: cut, mode: reset, at: 1s, share: 0.5}",
-                "  - {type: blackhole, at: 2500ms, share: 0.5}",
-                "  - {type: restart, at: 4s}",
-                "  - {type: cut, mode: drop, at: 6s, share: 0.3}",
-                "  - {type: proxy-reload, at: 7500ms}",
+                "  - {type: cut, mode: drop, at: 2s, share: 0.3}",
+                "  - {type: blackhole, at: 3s, share: 0.5}",
+                "  - {type: restart, at: 6s}",
+                "  - {type: proxy-reload, at: 9500ms}",
                 ""));
         Path results = dir.resolve("results");
         exitCode = PushbenchCli.execute("run", "--results", results.toString(), file.toString());
@@ -89,7 +95,7 @@ class FaultsEndToEndTest {
                 "the restarted server's files beside the first's");
 
         List<CellResult.Fault> faults = s.faults();
-        assertEquals(List.of("cut", "blackhole", "restart", "cut", "proxy-reload"),
+        assertEquals(List.of("cut", "cut", "blackhole", "restart", "proxy-reload"),
                 faults.stream().map(CellResult.Fault::type).toList(), "the faults, in the order planned");
         long windowStart = s.window().startNanos();
         for (int i = 0; i < PLANNED.length; i++) {
@@ -101,17 +107,18 @@ class FaultsEndToEndTest {
         }
         assertEquals("reset", faults.get(0).mode());
         assertEquals(5L, faults.get(0).connections(), "half of 10 live connections, rounded up");
-        assertEquals(5L, faults.get(1).connections());
-        assertTrue(faults.get(2).downMillis() > 0, "the restart's outage");
-        assertEquals("drop", faults.get(3).mode());
-        assertTrue(faults.get(3).connections() >= 1 && faults.get(3).connections() <= 3,
-                "a third of those live at the relay, rounded up: " + faults.get(3).connections());
+        assertEquals("drop", faults.get(1).mode());
+        assertTrue(faults.get(1).connections() >= 1 && faults.get(1).connections() <= 3, "a third of those live at the"
+                + " relay then (some cut a second before may still be backing off), rounded up: " + faults.get(1).connections());
+        assertTrue(faults.get(2).connections() >= 1 && faults.get(2).connections() <= 5,
+                "half of those live at the relay then (the dropped are not), rounded up: " + faults.get(2).connections());
+        assertTrue(faults.get(3).downMillis() > 0, "the restart's outage");
         assertTrue(faults.get(4).note().contains("reloaded"), faults.get(4).note());
 
         CellResult.Resilience r = s.resilience();
-        assertTrue(r.faultedConnections() >= 10 + 10, "cut and blackhole hit 10, the restart every subscriber: "
+        assertTrue(r.faultedConnections() >= 5 + 3 + 1 + 10, "the cuts and the blackhole, the restart every subscriber: "
                 + r.faultedConnections());
-        assertTrue(r.timeToDetectMicros().count() >= 10, "the cut's and the blackhole's at least");
+        assertTrue(r.timeToDetectMicros().count() >= 9, "the cuts' and the blackhole's at least");
         // a reset is seen at once; a blackhole only by the dead-connection timer (1 s of silence, checked every 20-100 ms)
         assertTrue(r.timeToDetectMicros().p50() < DEAD_AFTER_MICROS * 2, "p50 " + r.timeToDetectMicros().p50());
         assertTrue(r.timeToDetectMicros().max() >= DEAD_AFTER_MICROS * 0.9, "a blackholed connection waits for its timer: max "
