@@ -83,10 +83,11 @@ class RecoveryReportTest {
             assertTrue(section.contains("<dt>" + figure + "</dt><dd>"), "a paragraph on " + figure + ": " + section);
         }
         assertTrue(section.contains("<tr data-cell=\"" + FaultRun.SSE_4G + "\"><td><a href=\"#cell-" + FaultRun.SSE_4G
-                + "\">jetty · sse · http1.1 · over 4g</a></td><td>1 × cut (reset), 1 × blackhole<div class=\"detail\">"
-                + "cut (reset) at 3.02 s: 50 connections · blackhole at 6.01 s: 50 connections</div>"
+                + "\">jetty · sse · http1.1 · over 4g</a></td><td>1 × cut (reset), 1 × blackhole"
                 + "<div class=\"detail by-kind\">cut-reset: 75 hit, detect p50 1.00 ms, max 2.40 s, stale 1.20 s per hit"
-                + " · blackhole: 25 hit, detect p50 4.00 s, max 4.30 s, stale 2.40 s per hit</div></td>"
+                + " · blackhole: 25 hit, detect p50 4.00 s, max 4.30 s, stale 2.40 s per hit</div><details class=\"detail\">"
+                + "<summary>when</summary>cut (reset) at 3.02 s: 50 connections · blackhole at 6.01 s: 50 connections"
+                + "</details></td>"
                 + "<td class=\"num\">100</td><td class=\"num\">1.00 ms</td><td class=\"num\">2.10 s</td>"), section);
         assertTrue(section.contains("<td class=\"num bad\">12</td>"), "WebSocket's loss across reconnects is red: " + section);
         assertTrue(section.contains("<td class=\"num outage\">2,400</td>"), section);

@@ -155,7 +155,7 @@ final class FaultInjector implements AutoCloseable {
                 processes.loadgen.send(new ControlMessage.Faulted(kind, applied.atNanos(), applied.clientPorts()));
                 result.fault(new CellResult.Fault(plan.type().id(), plan.mode() == null ? null : plan.mode().id(),
                         plannedSeconds, applied.atNanos(), (long) applied.clientPorts().size(), null,
-                        applied.clientPorts().size() + " of " + applied.liveConnections() + " connections at the relay"));
+                        "of " + applied.liveConnections() + " passing bytes at the relay"));
             }
             case RESTART -> restart(plan, plannedSeconds);
             case PROXY_RELOAD -> {
