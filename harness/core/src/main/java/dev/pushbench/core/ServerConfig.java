@@ -19,6 +19,8 @@ import java.util.Objects;
  *                          see {@link #withTls}); null for cleartext, and in the runner's copy
  * @param sseProxyHints     SSE responses carry {@code X-Accel-Buffering: no}, the header with which
  *                          applications tell nginx (and proxies that honour it) not to buffer a stream
+ * @param maxPublishBytes   the largest body of a client's publish ({@code POST /publish/{topic}} or a WebSocket
+ *                          text frame) the server accepts; larger ones are refused with 413
  */
 public record ServerConfig(
         String host,
@@ -30,7 +32,19 @@ public record ServerConfig(
         int maxBatchEvents,
         Backpressure backpressure,
         TlsMaterial tls,
-        boolean sseProxyHints) {
+        boolean sseProxyHints,
+        int maxPublishBytes) {
+
+    /** The largest publish body (POST or in-band frame) a server takes by default: 64 KiB. */
+    public static final int DEFAULT_MAX_PUBLISH_BYTES = 64 * 1024;
+
+    /** With the default {@link #DEFAULT_MAX_PUBLISH_BYTES}. */
+    public ServerConfig(String host, int port, Protocol protocol, Duration heartbeatInterval, Duration sseRetry,
+                        Duration longPollHold, int maxBatchEvents, Backpressure backpressure, TlsMaterial tls,
+                        boolean sseProxyHints) {
+        this(host, port, protocol, heartbeatInterval, sseRetry, longPollHold, maxBatchEvents, backpressure, tls,
+                sseProxyHints, DEFAULT_MAX_PUBLISH_BYTES);
+    }
 
     /** SSE responses carry the proxy hint ({@code sseProxyHints} on), as production servers send it. */
     public ServerConfig(String host, int port, Protocol protocol, Duration heartbeatInterval, Duration sseRetry,
@@ -47,6 +61,9 @@ public record ServerConfig(
         Objects.requireNonNull(backpressure, "backpressure");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+        }
+        if (maxPublishBytes < 64) {
+            throw new IllegalArgumentException("maxPublishBytes must be at least 64, got " + maxPublishBytes);
         }
         if (maxBatchEvents < 1) {
             throw new IllegalArgumentException("maxBatchEvents must be at least 1, got " + maxBatchEvents);
@@ -69,12 +86,12 @@ public record ServerConfig(
     /** The same server on {@code port}: a restarted one binds the port its predecessor was given. */
     public ServerConfig withPort(int port) {
         return new ServerConfig(host, port, protocol, heartbeatInterval, sseRetry, longPollHold, maxBatchEvents, backpressure, tls,
-                sseProxyHints);
+                sseProxyHints, maxPublishBytes);
     }
 
     public ServerConfig withHeartbeat(Duration interval) {
         return new ServerConfig(host, port, protocol, interval, sseRetry, longPollHold, maxBatchEvents, backpressure, tls,
-                sseProxyHints);
+                sseProxyHints, maxPublishBytes);
     }
 
     /** The least idle timeout any stack gives a connection. */
@@ -109,12 +126,12 @@ public record ServerConfig(
             return this;
         }
         return new ServerConfig(host, port, protocol, heartbeatInterval, sseRetry, longPollHold, maxBatchEvents, backpressure,
-                TlsMaterial.selfSigned(host), sseProxyHints);
+                TlsMaterial.selfSigned(host), sseProxyHints, maxPublishBytes);
     }
 
     public ServerConfig withSseProxyHints(boolean hints) {
         return new ServerConfig(host, port, protocol, heartbeatInterval, sseRetry, longPollHold, maxBatchEvents, backpressure, tls,
-                hints);
+                hints, maxPublishBytes);
     }
 
     /** The header that tells nginx not to buffer a response ({@link #sseProxyHints}). */
@@ -122,6 +139,11 @@ public record ServerConfig(
 
     public ServerConfig withLongPollHold(Duration hold) {
         return new ServerConfig(host, port, protocol, heartbeatInterval, sseRetry, hold, maxBatchEvents, backpressure, tls,
-                sseProxyHints);
+                sseProxyHints, maxPublishBytes);
+    }
+
+    public ServerConfig withMaxPublishBytes(int bytes) {
+        return new ServerConfig(host, port, protocol, heartbeatInterval, sseRetry, longPollHold, maxBatchEvents, backpressure, tls,
+                sseProxyHints, bytes);
     }
 }

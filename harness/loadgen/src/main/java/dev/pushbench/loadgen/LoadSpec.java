@@ -51,6 +51,7 @@ import java.util.Objects;
  *                            as ended; default twice the heartbeat (a heartbeat missed, and another); zero: none
  *                            (the engine's idle timeout only). The nio engine runs it; the Jetty engine keeps its
  *                            idle timeout for streams, and times a poll out whole after the same time.
+ * @param publish             two-way workloads: what the subscribers publish; null when nobody does
  */
 public record LoadSpec(
         String host,
@@ -75,7 +76,19 @@ public record LoadSpec(
         Duration pathIdleTimeout,
         boolean proxied,
         ReconnectPolicy reconnect,
-        Duration deadAfter) {
+        Duration deadAfter,
+        PublishSpec publish) {
+
+    /** One-way: nobody publishes. */
+    public LoadSpec(String host, int port, Protocol protocol, Transport transport, int connections, double rampPerSecond,
+                    int eventsPerConnection, Schedule schedule, Duration warmup, Duration duration, Duration drain,
+                    Duration shortPollInterval, Duration longPollHold, Duration heartbeat, Duration reconnectDelay,
+                    Path hlogFile, String serverCertificatePem, ClientEngineKind engine, List<InetAddress> sourceAddresses,
+                    Duration pathIdleTimeout, boolean proxied, ReconnectPolicy reconnect, Duration deadAfter) {
+        this(host, port, protocol, transport, connections, rampPerSecond, eventsPerConnection, schedule, warmup, duration,
+                drain, shortPollInterval, longPollHold, heartbeat, reconnectDelay, hlogFile, serverCertificatePem, engine,
+                sourceAddresses, pathIdleTimeout, proxied, reconnect, deadAfter, null);
+    }
 
     /** Straight to the server: no proxy, no idle timeout on the way. */
     public LoadSpec(String host, int port, Protocol protocol, Transport transport, int connections, double rampPerSecond,

@@ -61,7 +61,22 @@ public record CellResult(
         PathInfo path,
         Resilience resilience,
         Link link,
-        List<Fault> faults) {
+        List<Fault> faults,
+        Upstream upstream) {
+
+    /** One-way: no {@code upstream}. */
+    public CellResult(Cell cell, String name, Integer repeat, CellStatus status, String reason, String startedAt,
+                      Clock clock, Verify verify, Connections connections, Delivery delivery, HistogramSummary latencyMicros,
+                      HistogramSummary latencyActualMicros, HistogramSummary connectMicros, HistogramSummary tcpConnectMicros,
+                      HistogramSummary connectCallMicros, HistogramSummary tlsHandshakeMicros, HistogramSummary pollMicros,
+                      Polling polling, Window window, Loadgen loadgen, String finishedAt, Double durationSeconds, Costs costs,
+                      List<MemoryPoint> memoryPoints, Server server, PathInfo path, Resilience resilience, Link link,
+                      List<Fault> faults) {
+        this(cell, name, repeat, status, reason, startedAt, clock, verify, connections, delivery, latencyMicros,
+                latencyActualMicros, connectMicros, tcpConnectMicros, connectCallMicros, tlsHandshakeMicros, pollMicros,
+                polling, window, loadgen, finishedAt, durationSeconds, costs, memoryPoints, server, path, resilience,
+                link, faults, null);
+    }
 
     /** Before links and faults: both absent. */
     public CellResult(Cell cell, String name, Integer repeat, CellStatus status, String reason, String startedAt,
@@ -73,7 +88,7 @@ public record CellResult(
         this(cell, name, repeat, status, reason, startedAt, clock, verify, connections, delivery, latencyMicros,
                 latencyActualMicros, connectMicros, tcpConnectMicros, connectCallMicros, tlsHandshakeMicros, pollMicros,
                 polling, window, loadgen, finishedAt, durationSeconds, costs, memoryPoints, server, path, resilience,
-                null, null);
+                null, null, null);
     }
 
     /** Before a path and resilience were measured: both absent. */
@@ -85,7 +100,8 @@ public record CellResult(
                       List<MemoryPoint> memoryPoints, Server server) {
         this(cell, name, repeat, status, reason, startedAt, clock, verify, connections, delivery, latencyMicros,
                 latencyActualMicros, connectMicros, tcpConnectMicros, connectCallMicros, tlsHandshakeMicros, pollMicros,
-                polling, window, loadgen, finishedAt, durationSeconds, costs, memoryPoints, server, null, null, null, null);
+                polling, window, loadgen, finishedAt, durationSeconds, costs, memoryPoints, server, null, null, null, null,
+                null);
     }
 
     /**
@@ -215,6 +231,44 @@ public record CellResult(
      * @param stallMillis        how long a stall holds every byte of the connection, both ways
      * @param mtu                the segment size the relay writes in, headers counted against the bandwidth
      */
+    /**
+     * Two-way cells: what the subscribers published and how it came back. Every published message is also an event
+     * of its room, counted in {@code delivery} and {@code latencyMicros} for every receiver, from the sender's
+     * intended send time.
+     *
+     * @param published                   messages the subscribers sent in the window (by intended send time)
+     * @param acked                       of those, acknowledged by the server with a seq
+     * @param failed                      of those, refused (a 4xx/5xx answer or an in-band nack) or never answered
+     *                                    because the connection carrying them ended
+     * @param ackMicros                   from the intended send time to the server's acknowledgement (the POST's
+     *                                    answer, or the in-band ack frame) arriving
+     * @param echoMicros                  from the intended send time to the sender's own copy arriving on its stream
+     * @param bytesUpPerMessage           bytes the load generator wrote in the window (requests, frames, polls,
+     *                                    TLS) ÷ messages published in it
+     * @param connectionsPerClient        connections each subscribing and publishing client held at once: 2 for SSE
+     *                                    or polling with a separate POST connection (HTTP/1.1), 1 when the POST shares
+     *                                    the stream's connection (HTTP/2) or WebSocket publishes in-band
+     * @param upstreamPath                how messages went up: {@code post-separate-connection},
+     *                                    {@code post-same-connection} or {@code websocket-in-band}
+     * @param serverCpuMicrosPerPublished the server's CPU in the window ÷ messages published in it
+     * @param serverCpuMicrosPerDelivered the server's CPU in the window ÷ messages delivered in it (the same CPU,
+     *                                    spread over the fan-out)
+     */
+    public record Upstream(Long published, Long acked, Long failed, HistogramSummary ackMicros,
+                           HistogramSummary echoMicros, Double bytesUpPerMessage, Double connectionsPerClient,
+                           String upstreamPath, Double serverCpuMicrosPerPublished,
+                           Double serverCpuMicrosPerDelivered) {
+        public static final String POST_SEPARATE = "post-separate-connection";
+        public static final String POST_SAME = "post-same-connection";
+        public static final String IN_BAND = "websocket-in-band";
+
+        /** With the server's CPU per message, which only the runner knows. */
+        public Upstream withServerCpu(Double perPublished, Double perDelivered) {
+            return new Upstream(published, acked, failed, ackMicros, echoMicros, bytesUpPerMessage, connectionsPerClient,
+                    upstreamPath, perPublished, perDelivered);
+        }
+    }
+
     public record Link(String id, Double rttMillis, Double jitterMillis, Long downBitsPerSecond, Long upBitsPerSecond,
                        Double stallEverySeconds, Double stallMillis, Integer mtu) {
     }

@@ -9,6 +9,7 @@ package dev.pushbench.model.result;
  * @param idle    the load generator's reading of itself after its warm-up, before the ramp (after GC)
  * @param process its reading of itself at the end
  * @param resilience the connections that ended unasked and how the subscribers came back
+ * @param upstream   two-way cells: what the subscribers published and how it came back; absent for one-way cells
  */
 public record LoadResult(
         CellResult.Connections connections,
@@ -26,10 +27,23 @@ public record LoadResult(
         CellResult.Costs costs,
         ProcessSnapshot idle,
         ProcessSnapshot process,
-        CellResult.Resilience resilience) {
+        CellResult.Resilience resilience,
+        CellResult.Upstream upstream) {
+
+    /** One-way: no {@code upstream}. */
+    public LoadResult(CellResult.Connections connections, CellResult.Delivery delivery, HistogramSummary latencyMicros,
+                      HistogramSummary latencyActualMicros, HistogramSummary connectMicros,
+                      HistogramSummary tcpConnectMicros, HistogramSummary connectCallMicros,
+                      HistogramSummary tlsHandshakeMicros, HistogramSummary pollMicros, CellResult.Polling polling,
+                      CellResult.Window window, CellResult.Loadgen loadgen, CellResult.Costs costs, ProcessSnapshot idle,
+                      ProcessSnapshot process, CellResult.Resilience resilience) {
+        this(connections, delivery, latencyMicros, latencyActualMicros, connectMicros, tcpConnectMicros,
+                connectCallMicros, tlsHandshakeMicros, pollMicros, polling, window, loadgen, costs, idle, process,
+                resilience, null);
+    }
 
     public LoadResult withResilience(CellResult.Resilience r) {
         return new LoadResult(connections, delivery, latencyMicros, latencyActualMicros, connectMicros, tcpConnectMicros,
-                connectCallMicros, tlsHandshakeMicros, pollMicros, polling, window, loadgen, costs, idle, process, r);
+                connectCallMicros, tlsHandshakeMicros, pollMicros, polling, window, loadgen, costs, idle, process, r, upstream);
     }
 }
