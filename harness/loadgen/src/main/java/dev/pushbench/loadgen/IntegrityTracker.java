@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * One subscriber's delivery accounting: which events it was owed and which arrived, lost,
- * duplicated or out of order. What is owed comes from the feed's {@link Schedule} and the cursor the
- * server said the subscription starts after, never from what arrived.
+ * duplicated or out of order. What is owed comes from the feed's {@link Schedule} (and, in a two-way cell, the
+ * messages the server acknowledged to publishers: {@link OwedEvents}) and the cursor the server said the
+ * subscription starts after, never from what arrived.
  *
  * <p>A <em>session</em> is one subscription, from the cursor it starts after ({@code S}) to the last
  * event it wants ({@code E}: {@code S + eventsPerConnection} for short-lived subscriptions, unbounded
@@ -35,6 +36,7 @@ public final class IntegrityTracker {
     private static final int MAX_GAPS = 4096;
 
     private final Schedule schedule;
+    private final OwedEvents owed;
     private final int topic;
     private final Window window;
     private final List<long[]> gaps = new ArrayList<>();
@@ -56,7 +58,12 @@ public final class IntegrityTracker {
     private long duplicatedAcrossReconnect;
 
     public IntegrityTracker(Schedule schedule, int topic, Window window) {
+        this(schedule, OwedEvents.of(schedule), topic, window);
+    }
+
+    IntegrityTracker(Schedule schedule, OwedEvents owed, int topic, Window window) {
         this.schedule = schedule;
+        this.owed = owed;
         this.topic = topic;
         this.window = window;
     }
@@ -92,12 +99,10 @@ public final class IntegrityTracker {
 
     /** The window's events the open session is owed. */
     private long owedBySession() {
-        if (sessionStart < 0 || !window.isSet()) {
+        if (sessionStart < 0) {
             return 0;
         }
-        long first = Math.max(sessionStart + 1, schedule.firstSeqAtOrAfter(topic, window.startNanos()));
-        long last = Math.min(sessionEnd, schedule.firstSeqAtOrAfter(topic, window.endNanos()) - 1);
-        return Math.max(0, last - first + 1);
+        return owed.count(topic, sessionStart + 1, sessionEnd, window);
     }
 
     /** True when every event of the window owed so far has arrived (call after the window: the drain may end). */
@@ -126,7 +131,7 @@ public final class IntegrityTracker {
 
     /** @return {@link #COUNTED}, {@link #OUTSIDE} or {@link #DUPLICATE} */
     public synchronized int onEvent(long seq, long intendedNanos) {
-        if (intendedNanos != schedule.intendedNanos(topic, seq)) {
+        if (owed.scheduled() && intendedNanos != schedule.intendedNanos(topic, seq)) {
             scheduleMismatches++;
         }
         boolean fresh;
@@ -175,12 +180,10 @@ public final class IntegrityTracker {
 
     /** How many of the seqs {@code [from, to]} the open session is owed (the window's, within the session). */
     private long owedOf(long from, long to) {
-        if (sessionStart < 0 || !window.isSet()) {
+        if (sessionStart < 0) {
             return 0;
         }
-        long first = Math.max(from, Math.max(sessionStart + 1, schedule.firstSeqAtOrAfter(topic, window.startNanos())));
-        long last = Math.min(to, Math.min(sessionEnd, schedule.firstSeqAtOrAfter(topic, window.endNanos()) - 1));
-        return Math.max(0, last - first + 1);
+        return owed.count(topic, Math.max(from, sessionStart + 1), Math.min(to, sessionEnd), window);
     }
 
     private static final int NOT_IN_A_GAP = 0;
@@ -225,12 +228,10 @@ public final class IntegrityTracker {
 
     /** The open session's owed events of the window after the highest seq seen. */
     private long pendingInSession() {
-        if (sessionStart < 0 || !window.isSet()) {
+        if (sessionStart < 0) {
             return 0;
         }
-        long first = Math.max(Math.max(sessionStart + 1, schedule.firstSeqAtOrAfter(topic, window.startNanos())), highest + 1);
-        long last = Math.min(sessionEnd, schedule.firstSeqAtOrAfter(topic, window.endNanos()) - 1);
-        return Math.max(0, last - first + 1);
+        return owed.count(topic, Math.max(sessionStart + 1, highest + 1), sessionEnd, window);
     }
 
     /**

@@ -39,10 +39,21 @@ final class LoadContext {
     final LongAccumulator maxRampLateNanos = new LongAccumulator(Math::max, 0);
     /** Starts every connection tag of this context: warm-up and measured subscribers never share a connection. */
     final String tagPrefix;
+    /** Two-way cells: the publishers' schedule, acknowledgements and failures; null for a one-way cell or the warm-up. */
+    final Publishing publishing;
+    /** What each topic's subscribers are owed: the feed's schedule, and in a two-way cell the published messages. */
+    final OwedEvents owed;
     volatile boolean stopping;
     volatile String lastError;
 
     LoadContext(String tagPrefix, LoadSpec spec, ClientEngine engine, Recorders recorders, Window window, ScheduledExecutorService timer) {
+        this(tagPrefix, spec, engine, recorders, window, timer, null);
+    }
+
+    LoadContext(String tagPrefix, LoadSpec spec, ClientEngine engine, Recorders recorders, Window window,
+                ScheduledExecutorService timer, Publishing publishing) {
+        this.publishing = publishing;
+        this.owed = publishing != null ? publishing.ledger() : OwedEvents.of(spec.schedule());
         this.tagPrefix = tagPrefix;
         this.spec = spec;
         this.engine = engine;

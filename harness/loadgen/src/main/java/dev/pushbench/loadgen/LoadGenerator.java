@@ -122,13 +122,15 @@ public final class LoadGenerator {
              PrintStream hlogOut = new PrintStream(Files.newOutputStream(spec.hlogFile()), false, "UTF-8")) {
             HistogramLogWriter hlog = new HistogramLogWriter(hlogOut);
             long startMillis = System.currentTimeMillis();
-            hlog.outputComment("pushbench load generator: values in nanoseconds; tags: latency, latency-actual, connect, tcp-connect, connect-call, tls-handshake, poll, resume, detect");
+            hlog.outputComment("pushbench load generator: values in nanoseconds; tags: latency, latency-actual, connect, tcp-connect, connect-call, tls-handshake, poll, resume, detect, ack, echo");
             hlog.outputLogFormatVersion();
             hlog.outputStartTime(startMillis);
             hlog.setBaseTime(startMillis);
             hlog.outputLegend();
 
-            LoadContext context = new LoadContext("s", spec, engine, recorders, window, timer);
+            Publishing publishing = spec.publish() == null ? null
+                    : new Publishing(spec, window, recorders, new PublishLedger(spec.schedule()));
+            LoadContext context = new LoadContext("s", spec, engine, recorders, window, timer, publishing);
             Subscriber[] subscribers = new Subscriber[spec.connections()];
             for (int i = 0; i < subscribers.length; i++) {
                 subscribers[i] = newSubscriber(context, i);
@@ -156,6 +158,9 @@ public final class LoadGenerator {
             window.set(measureStart, measureEnd);
             context.reconnectLedger.counting = true; // resilience covers the cell after the ramp
             phase(ControlMessage.Phase.WARMUP, context);
+            if (publishing != null && anyLive) {
+                publishing.start(System.nanoTime(), measureEnd, subscribers); // the warm-up's messages are not counted
+            }
             tickUntil(hlog, recorders, context, ControlMessage.Phase.WARMUP, measureStart);
             Snapshot atStart = new Snapshot(cpu.read(), context);
             phase(ControlMessage.Phase.MEASURE, context);
@@ -166,6 +171,9 @@ public final class LoadGenerator {
 
             context.stopping = true;
             running = null;
+            if (publishing != null) {
+                publishing.stop();
+            }
             // delivery is counted at the drain's end: what arrives later (during the memory points) does not count
             long countedNanos = System.nanoTime();
             for (Subscriber s : subscribers) {
@@ -256,8 +264,13 @@ public final class LoadGenerator {
         final long reads;
         final long pollRequests;
         final long emptyPolls;
+        /** Live subscribers, and the TCP connections the engine holds open: streams, polls and POST connections. */
+        final long live;
+        final long openConnections;
 
         Snapshot(CpuClock.Reading cpu, LoadContext context) {
+            this.live = context.live.sum();
+            this.openConnections = context.engine.connectionsOpened() - context.engine.connectionsClosed();
             this.cpu = cpu;
             this.bytesIn = context.engine.bytesIn();
             this.bytesOut = context.engine.bytesOut();
@@ -325,7 +338,9 @@ public final class LoadGenerator {
         int owing = 0; // those before it owe nothing; after the window that holds (a new session is owed none of it)
         for (;;) {
             long now = System.nanoTime();
-            while (owing < subscribers.length && subscribers[owing].integrity.owesNothing()) {
+            // a two-way cell's subscribers are owed what the server acknowledged: wait for every answer first
+            boolean settled = context.publishing == null || context.publishing.allSettled();
+            while (settled && owing < subscribers.length && subscribers[owing].integrity.owesNothing()) {
                 owing++;
             }
             if (now >= untilNanos || owing == subscribers.length) {
@@ -408,13 +423,29 @@ public final class LoadGenerator {
                 tlsHandshake, poll, polling, window, health,
                 costs(d, atStart, atEnd), idle, null, context.reconnectLedger.result(
                         HistogramSummary.ofNanos(rec.total(Metric.RESUME)), d.lostAcrossReconnect(), d.duplicatedAcrossReconnect(),
-                        HistogramSummary.ofNanos(rec.total(Metric.DETECT))));
+                        HistogramSummary.ofNanos(rec.total(Metric.DETECT))), upstream(context, atStart, atEnd));
+    }
+
+    /** Two-way cells: what the subscribers published in the window and how it came back; null for one-way ones. */
+    private CellResult.Upstream upstream(LoadContext context, Snapshot atStart, Snapshot atEnd) {
+        Publishing p = context.publishing;
+        if (p == null) {
+            return null;
+        }
+        long published = p.published.sum();
+        String path = spec.transport() == Transport.WEBSOCKET ? CellResult.Upstream.IN_BAND
+                : spec.protocol().isHttp2() ? CellResult.Upstream.POST_SAME : CellResult.Upstream.POST_SEPARATE;
+        Double perClient = atEnd.live == 0 ? null : round3((double) atEnd.openConnections / atEnd.live);
+        Recorders rec = context.recorders;
+        return new CellResult.Upstream(published, p.acked.sum(), p.failed.sum(), HistogramSummary.ofNanos(rec.total(Metric.ACK)),
+                HistogramSummary.ofNanos(rec.total(Metric.ECHO)), perMessage(atEnd.bytesOut - atStart.bytesOut, published),
+                perClient, path, null, null);
     }
 
     private static LoadResult withProcess(LoadResult r, ProcessSnapshot process) {
         return new LoadResult(r.connections(), r.delivery(), r.latencyMicros(), r.latencyActualMicros(), r.connectMicros(),
                 r.tcpConnectMicros(), r.connectCallMicros(), r.tlsHandshakeMicros(), r.pollMicros(), r.polling(), r.window(),
-                r.loadgen().withProcess(process), r.costs(), r.idle(), process, r.resilience());
+                r.loadgen().withProcess(process), r.costs(), r.idle(), process, r.resilience(), r.upstream());
     }
 
     private static double round3(double v) {

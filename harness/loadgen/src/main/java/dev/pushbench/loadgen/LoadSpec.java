@@ -145,6 +145,10 @@ public record LoadSpec(
         if (deadAfter.isNegative()) {
             throw new IllegalArgumentException("deadAfter must be zero (none) or more, got " + deadAfter);
         }
+        if (publish != null && transport == Transport.WEBSOCKET && publish.to() != PublishSpec.Target.OWN) {
+            throw new IllegalArgumentException("a WebSocket subscriber publishes in-band, to its own room only; got to: "
+                    + publish.to());
+        }
         if (eventsPerConnection < 0) {
             throw new IllegalArgumentException("eventsPerConnection must be 0 (never) or more, got " + eventsPerConnection);
         }

@@ -15,8 +15,27 @@ import java.nio.charset.StandardCharsets;
 final class NioWebSocketSubscriber extends Subscriber {
     private static final byte[] CURSOR_PREFIX = "{\"cursor\":".getBytes(StandardCharsets.US_ASCII);
 
+    private final boolean publishes;
+
     NioWebSocketSubscriber(LoadContext context, int index) {
         super(context, index);
+        this.publishes = context.publishing != null && context.publishing.publishes(index);
+    }
+
+    /** Two-way cells: one text frame on the subscription's own socket, answered in-band ({@code {"ack":n,"seq":s}}). */
+    @Override
+    boolean publish(long n, int topic, byte[] body) {
+        if (!publishes || topic != this.topic || !(currentConnection() instanceof Attempt attempt)) {
+            return false;
+        }
+        if (!attempt.acks.sending(n)) {
+            return false;
+        }
+        if (!attempt.sendText(body, 0, body.length)) {
+            attempt.acks.notSent(n);
+            return false;
+        }
+        return true;
     }
 
     @Override
@@ -56,6 +75,8 @@ final class NioWebSocketSubscriber extends Subscriber {
     /** One connection; its callbacks all run on one selector thread. */
     private final class Attempt extends WebSocketStream implements Connection {
         private boolean live;
+        /** The messages sent on this socket awaiting their answers; null when the subscriber does not publish. */
+        private final InBandAcks acks = publishes ? new InBandAcks(NioWebSocketSubscriber.this) : null;
 
         Attempt(long resumeCursor) {
             super(context.nio(), Transport.WEBSOCKET.path(topicName()) + (resumeCursor >= 0 ? "?since=" + resumeCursor : ""));
@@ -65,6 +86,9 @@ final class NioWebSocketSubscriber extends Subscriber {
         @Override
         public void onText(byte[] bytes, int offset, int length) {
             if (isClosed()) {
+                return;
+            }
+            if (acks != null && acks.onText(bytes, offset, length, receivedNanos())) {
                 return;
             }
             EventFields fields = eventFields();
@@ -82,7 +106,7 @@ final class NioWebSocketSubscriber extends Subscriber {
                 protocolError("an event before the cursor frame: " + text(bytes, offset, length));
                 return;
             }
-            event(fields.seq(), fields.intendedNanos(), fields.sentNanos(), receivedNanos());
+            event(fields.seq(), fields.intendedNanos(), fields.sentNanos(), receivedNanos(), fields.from());
         }
 
         @Override
@@ -92,6 +116,9 @@ final class NioWebSocketSubscriber extends Subscriber {
 
         @Override
         protected void onEnd(StreamEnd end, Throwable cause) {
+            if (acks != null) {
+                acks.failAll();
+            }
             ended(end, lastReadNanos(), cause);
         }
 

@@ -107,7 +107,8 @@ abstract class Polling {
             int events = 0;
             while (reader.next()) {
                 events++;
-                subscriber.event(reader.event().seq(), reader.event().intendedNanos(), reader.event().sentNanos(), answeredNanos);
+                subscriber.event(reader.event().seq(), reader.event().intendedNanos(), reader.event().sentNanos(), answeredNanos,
+                        reader.event().from());
                 if (poller.isClosed()) {
                     return true; // a short-lived subscription ended inside this answer
                 }

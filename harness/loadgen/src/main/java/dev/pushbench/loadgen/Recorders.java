@@ -47,7 +47,11 @@ public final class Recorders {
          * Per subscriber connection a recorded fault hit ({@link dev.pushbench.model.control.ControlMessage.Faulted}):
          * from the fault to the subscriber seeing its connection end (a reset, an EOF, its dead-connection timer).
          */
-        DETECT("detect");
+        DETECT("detect"),
+        /** Two-way: a published message's intended send time − its acknowledgement from the server arriving. */
+        ACK("ack"),
+        /** Two-way: a published message's intended send time − its sender receiving its own copy on its stream. */
+        ECHO("echo");
 
         private final String tag;
 

@@ -107,7 +107,7 @@ abstract class Subscriber {
         this.context = context;
         this.index = index;
         this.topic = context.spec.topicOf(index);
-        this.integrity = new IntegrityTracker(context.spec.schedule(), topic, context.window);
+        this.integrity = new IntegrityTracker(context.spec.schedule(), context.owed, topic, context.window);
         this.churns = context.spec.eventsPerConnection() > 0;
     }
 
@@ -123,6 +123,22 @@ abstract class Subscriber {
     }
 
     private volatile Connection current;
+
+    /**
+     * Two-way cells: sends this subscriber's message {@code n} (the {@code body} the server takes) to {@code topic}, the
+     * way its transport does; its answer goes to {@link Publishing#acked} or {@link Publishing#failed}. From the
+     * publishing thread.
+     *
+     * @return false when it could not be sent (no live connection, or the transport cannot publish): a failure
+     */
+    boolean publish(long n, int topic, byte[] body) {
+        return false;
+    }
+
+    /** The connection in use now, or null. */
+    final Connection currentConnection() {
+        return current;
+    }
 
     /** Opens a new connection and subscribes from now ({@code resumeCursor} &lt; 0) or after a cursor. */
     protected abstract Connection open(long resumeCursor);
@@ -222,6 +238,14 @@ abstract class Subscriber {
 
     /** An event arrived; {@code receivedNanos} is when its bytes were read. */
     final void event(long seq, long intendedNanos, long sentNanos, long receivedNanos) {
+        event(seq, intendedNanos, sentNanos, receivedNanos, -1);
+    }
+
+    /**
+     * An event arrived, published by client {@code from} (-1: the feed's); a message this subscriber published
+     * itself is its echo ({@link Metric#ECHO}), timed from when it was due to be sent.
+     */
+    final void event(long seq, long intendedNanos, long sentNanos, long receivedNanos, long from) {
         long resumeFrom = resumeFromNanos;
         if (resumeFrom != 0 && RESUME_FROM.compareAndSet(this, resumeFrom, 0L)) {
             context.recorders.record(Metric.RESUME, receivedNanos - resumeFrom);
@@ -235,6 +259,9 @@ abstract class Subscriber {
             Recorders r = context.recorders;
             r.record(Metric.LATENCY, receivedNanos - intendedNanos);
             r.record(Metric.LATENCY_ACTUAL, receivedNanos - sentNanos);
+            if (from == index && context.publishing != null) {
+                r.record(Metric.ECHO, receivedNanos - intendedNanos);
+            }
         }
         long replayBefore = replayBeforeNanos;
         if (replayBefore != 0) {
@@ -457,6 +484,11 @@ abstract class Subscriber {
             markDown();
         }
         disconnect();
+        stopped();
+    }
+
+    /** After {@link #stop}: a subscriber closes what else it holds (a publisher's POST connection). */
+    protected void stopped() {
     }
 
     /**
@@ -479,7 +511,7 @@ abstract class Subscriber {
                 context.protocolErrors.increment();
                 return;
             }
-            event(fields.seq(), fields.intendedNanos(), fields.sentNanos(), receivedNanos);
+            event(fields.seq(), fields.intendedNanos(), fields.sentNanos(), receivedNanos, fields.from());
         }
     }
 }

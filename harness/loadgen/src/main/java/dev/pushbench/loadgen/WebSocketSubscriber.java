@@ -23,8 +23,26 @@ import org.eclipse.jetty.websocket.client.JettyUpgradeListener;
  */
 public final class WebSocketSubscriber extends Subscriber {
 
+    private final boolean publishes;
+
     WebSocketSubscriber(LoadContext context, int index) {
         super(context, index);
+        this.publishes = context.publishing != null && context.publishing.publishes(index);
+    }
+
+    /** Two-way cells: one text frame on the subscription's own socket, answered in-band ({@code {"ack":n,"seq":s}}). */
+    @Override
+    boolean publish(long n, int topic, byte[] body) {
+        if (!publishes || topic != this.topic || !(currentConnection() instanceof Attempt attempt)) {
+            return false;
+        }
+        Session s = attempt.session;
+        if (s == null || attempt.closed || !attempt.acks.sending(n)) {
+            return false;
+        }
+        s.sendText(new String(body, java.nio.charset.StandardCharsets.US_ASCII), org.eclipse.jetty.websocket.api.Callback.from(
+                () -> { }, failure -> attempt.acks.failAll()));
+        return true;
     }
 
     @Override
@@ -43,6 +61,8 @@ public final class WebSocketSubscriber extends Subscriber {
         private volatile CompletableFuture<Session> pending;
         private boolean live;
         private volatile long lastTextNanos = System.nanoTime();
+        /** The messages sent on this socket awaiting their answers; null when the subscriber does not publish. */
+        private final InBandAcks acks = publishes ? new InBandAcks(WebSocketSubscriber.this) : null;
 
         void open(long resumeCursor) {
             String scheme = context.spec.protocol().isTls() ? "wss" : "ws";
@@ -82,6 +102,9 @@ public final class WebSocketSubscriber extends Subscriber {
                 return;
             }
             lastTextNanos = receivedNanos;
+            if (acks != null && acks.onText(text, receivedNanos)) {
+                return;
+            }
             if (!fields.parse(text)) {
                 if (!live && text.startsWith("{\"cursor\":")) {
                     live = true;
@@ -95,7 +118,7 @@ public final class WebSocketSubscriber extends Subscriber {
                 protocolError("an event before the cursor frame: " + text);
                 return;
             }
-            event(fields.seq(), fields.intendedNanos(), fields.sentNanos(), receivedNanos);
+            event(fields.seq(), fields.intendedNanos(), fields.sentNanos(), receivedNanos, fields.from());
         }
 
         @Override
@@ -114,6 +137,9 @@ public final class WebSocketSubscriber extends Subscriber {
                 return;
             }
             closed = true;
+            if (acks != null) {
+                acks.failAll();
+            }
             ended(end, lastTextNanos, cause);
         }
 
