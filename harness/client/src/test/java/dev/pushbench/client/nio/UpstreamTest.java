@@ -35,8 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The client's upstream against a real Jetty server ({@link UpstreamTestServer}) over real sockets:
  * {@link PostStream} over HTTP/1.1 (bodies exact, answers in order, queued FIFO) and h2c (multiplexed,
- * bodies past the server's flow-control windows), POSTs beside an open SSE stream or WebSocket on one
- * h2c connection ({@link NioConnection#sendAlongside}), a side stream's reset failing it alone,
+ * bodies past the server's flow-control windows), POSTs beside an open SSE stream, a held long poll or
+ * a WebSocket on one h2c connection ({@link NioConnection#sendAlongside}), a side stream's reset failing it alone,
  * {@link WebSocketStream#sendText} over HTTP/1.1 and h2c, exchanges in flight failing when the server
  * drops the connection, and a POST connection outliving the engine's idle timeout between posts.
  */
@@ -245,6 +245,23 @@ class UpstreamTest {
     }
 
     @Test
+    void aPostGoesBesideAHeldLongPollOnOneConnection() throws Exception {
+        NioEngine engine = engine("h2c");
+        Poller poller = new Poller(engine);
+        poller.open();
+        poller.poll("/poll");
+        TimeUnit.MILLISECONDS.sleep(100);
+        assertFalse(poller.answer.isDone(), "the poll is held until a post arrives");
+        Answer answer = new Answer();
+        poller.sendAlongside(HttpRequest.post("/publish/t0", "application/json", publishBody(5, 0, 10)), answer);
+        assertEquals("200 {\"seq\":1}", answer.done.get(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertEquals("{\"seen\":1}", poller.answer.get(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertEquals(1, server.h2cConnections.size(), "one TCP connection");
+        assertFalse(poller.end.isDone());
+        poller.close();
+    }
+
+    @Test
     void aResetSideStreamFailsOnlyItsExchange() throws Exception {
         NioEngine engine = engine("h2c");
         Sse sse = new Sse(engine);
@@ -390,6 +407,25 @@ class UpstreamTest {
         @Override
         public void onEvent(SseParser event) {
             events.incrementAndGet();
+        }
+
+        @Override
+        protected void onEnd(StreamEnd how, Throwable cause) {
+            end.complete(cause);
+        }
+    }
+
+    private static final class Poller extends PollStream {
+        final CompletableFuture<String> answer = new CompletableFuture<>();
+        final CompletableFuture<Throwable> end = new CompletableFuture<>();
+
+        Poller(NioEngine engine) {
+            super(engine, Duration.ofSeconds(30));
+        }
+
+        @Override
+        protected void onAnswer(byte[] body, int length) {
+            answer.complete(new String(body, 0, length, UTF_8));
         }
 
         @Override

@@ -45,6 +45,8 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  *   <li>{@code POST /publish/reset}: commits a response, then fails, so that HTTP/2 resets the stream;</li>
  *   <li>{@code POST /publish/hang}: never answers ({@link #hung} counts them);</li>
  *   <li>{@code GET /sse}: a {@code text/event-stream} that never ends, one event every 10 ms;</li>
+ *   <li>{@code GET /poll}: a long poll held until a POST body was kept (at most 10 s), answered
+ *       {@code {"seen":N}} with the number of bodies kept;</li>
  *   <li>{@code /ws}: a WebSocket saying {@code welcome}, then answering each text {@code m} with
  *       {@code echo: m} ({@link H2TestServer.Echo}).</li>
  * </ul>
@@ -125,6 +127,17 @@ final class UpstreamTestServer implements AutoCloseable {
             String path = Request.getPathInContext(request);
             if (path.equals("/sse")) {
                 sse(response, callback);
+                return true;
+            }
+            if (path.equals("/poll")) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (bodies.isEmpty() && System.nanoTime() < deadline) {
+                    TimeUnit.MILLISECONDS.sleep(5);
+                }
+                byte[] answer = ("{\"seen\":" + bodies.size() + "}").getBytes(UTF_8);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.length);
+                response.write(true, ByteBuffer.wrap(answer), callback);
                 return true;
             }
             if (!path.startsWith("/publish/") || !request.getMethod().equals("POST")) {
