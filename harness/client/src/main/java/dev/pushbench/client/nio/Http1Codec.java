@@ -7,7 +7,8 @@ import java.util.Arrays;
  * HTTP/1.1 (RFC 9112) on one {@link NioConnection}: one exchange at a time, keep-alive between them,
  * and the WebSocket upgrade. A request is written from a buffer this codec reuses; a response is
  * read by an {@link HttpResponseHead} (reset per response) and an {@link HttpBodyDecoder}, and its
- * body handed on in slices of the bytes read. Once warm, an exchange whose answer has a
+ * body handed on in slices of the bytes read. A request body follows its head in the same buffer,
+ * with its {@code Content-Length}, in one write. Once warm, an exchange whose answer has a
  * {@code Content-Length} allocates nothing here.
  *
  * <pre>
@@ -77,7 +78,15 @@ final class Http1Codec extends HttpCodec {
             field(request.webSocketKey());
             put("\r\nSec-WebSocket-Version: 13\r\n");
         }
-        put("\r\n");
+        byte[] requestBody = request.body();
+        if (requestBody != null) {
+            put("Content-Length: ");
+            put(Integer.toString(requestBody.length));
+            put("\r\n\r\n");
+            put(requestBody, requestBody.length);
+        } else {
+            put("\r\n");
+        }
         this.exchange = exchange;
         webSocketRequest = request.webSocket();
         headRequest = request.method().equals("HEAD");
@@ -164,6 +173,15 @@ final class Http1Codec extends HttpCodec {
         }
         ex.onHead(h);
         return true;
+    }
+
+    @Override
+    public void failAll(Throwable cause) {
+        Exchange ex = exchange;
+        if (ex != null) {
+            exchange = null;
+            tellFailed(ex, cause);
+        }
     }
 
     private void content(byte[] bytes, int offset, int length) throws IOException {

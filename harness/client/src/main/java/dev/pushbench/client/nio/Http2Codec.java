@@ -2,7 +2,9 @@ package dev.pushbench.client.nio;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.eclipse.jetty.http.HostPortHttpField;
@@ -39,8 +41,11 @@ import org.eclipse.jetty.io.RetainableByteBuffer;
  *   codec.onRead(bytes, offset, length);              // every read; the exchange hears head, body, end
  * </pre>
  *
- * <p>One exchange at a time, each on a new client stream (1, 3, 5…): a new request may be sent once
- * the previous one completed, as polling does. A WebSocket request is RFC 8441's extended CONNECT
+ * <p>The main exchange ({@link #send}) goes one at a time, each on a new client stream (1, 3, 5…): a
+ * new one may be sent once the previous one completed, as polling does. Side exchanges
+ * ({@link #sendAlongside}: a POST beside the SSE stream, a held poll or the WebSocket tunnel) run
+ * at the same time on streams of their own, found by id in a small array; a request body goes as
+ * DATA within the server's windows, the last frame with END_STREAM. A WebSocket request is RFC 8441's extended CONNECT
  * ({@code :protocol websocket}); it waits for the server's first SETTINGS and is refused with an
  * {@link IOException} unless they carried {@code SETTINGS_ENABLE_CONNECT_PROTOCOL = 1}. A 200 opens
  * the tunnel: DATA both ways, {@link #writeTunnel} within the server's flow-control windows (bytes
@@ -55,15 +60,18 @@ import org.eclipse.jetty.io.RetainableByteBuffer;
  * HPACK included.
  *
  * <p>Ends: GOAWAY fails the connection, naming its error code and debug text, unless it is graceful
- * and covers the exchange in progress (which then finishes; later requests are refused); RST_STREAM
- * on the exchange in progress fails it naming the error code; a server that breaks the protocol
+ * and covers the exchanges in progress (which then finish; later requests are refused, a side
+ * exchange it does not cover fails alone); RST_STREAM on the main exchange fails the connection
+ * naming the error code, on a side exchange only that exchange ({@code onFailed}); the server's
+ * SETTINGS_MAX_CONCURRENT_STREAMS is not counted here: a stream over it is refused by the server
+ * (RST_STREAM REFUSED_STREAM) and so fails alone; a server that breaks the protocol
  * (DATA on a stream that is not open, a window overrun, a frame over the announced size, PUSH_PROMISE
  * though push is disabled) throws {@link ProtocolViolationException}. {@link #onClosing} sends
  * GOAWAY (NO_ERROR).
  *
  * <p>The class is long because a connection's HTTP/2 state is one machine on one thread: the frame
- * being read, the server's settings, both directions' flow-control windows and the exchange in
- * progress are read and changed by the same frames; split up, each part would reach into the others.
+ * being read, the server's settings, both directions' flow-control windows and the exchanges in
+ * flight are read and changed by the same frames; split up, each part would reach into the others.
  */
 public final class Http2Codec extends HttpCodec {
     /** The receive window for each stream and for the connection: 16 MiB. */
@@ -127,21 +135,17 @@ public final class Http2Codec extends HttpCodec {
     private long connectionReceiveWindowBytes;
     private int connectionUncreditedBytes;
 
-    // ---- the exchange in progress (streamId 0: none)
+    // ---- the exchanges in flight
     private int nextStreamId = 1;
-    private int streamId;
-    private HttpRequest request;
-    private Exchange exchange;
-    private boolean headReceived;
-    private boolean tunnelOpen;
-    private long streamSendWindowBytes;
-    private long streamReceiveWindowBytes;
-    private int streamUncreditedBytes;
-    /** A WebSocket request waiting for the server's first SETTINGS. */
-    private boolean requestDeferred;
-    /** Tunnel bytes the server's windows did not take yet. */
-    private byte[] tunnelBacklog = NO_BYTES;
-    private int tunnelBacklogLength;
+    /** The main exchange's stream, reused from one exchange to the next. */
+    private final Stream mainStream = new Stream(false);
+    /** {@link #mainStream} while the main exchange is in flight; null when none. */
+    private Stream main;
+    /** The streams whose HEADERS went, main and side, in the order they were opened: {@code streams[0, streamCount)}. */
+    private Stream[] streams = new Stream[4];
+    private int streamCount;
+    /** The stream of the DATA frame being read. */
+    private Stream dataStream;
 
     private GoAwayFrame goAway;
 
@@ -188,27 +192,44 @@ public final class Http2Codec extends HttpCodec {
 
     @Override
     public void send(HttpRequest request, Exchange exchange) throws IOException {
-        if (this.exchange != null) {
-            throw new IllegalStateException("one exchange at a time: stream " + streamId + " (" + this.request.target()
+        if (main != null) {
+            throw new IllegalStateException("one exchange at a time: stream " + main.id + " (" + main.request.target()
                     + ") has not completed");
         }
         if (goAway != null) {
             throw new IOException("the server sent GOAWAY (" + describe(goAway) + "): no new request on this connection");
         }
-        this.request = request;
-        this.exchange = exchange;
-        headReceived = false;
-        tunnelOpen = false;
-        tunnelBacklogLength = 0;
+        main = mainStream;
+        main.prepare(request, exchange);
         if (request.webSocket() && !serverSettingsSeen) {
-            requestDeferred = true; // whether extended CONNECT is allowed is in the server's SETTINGS
-            return;
+            return; // whether extended CONNECT is allowed is in the server's SETTINGS: sent with them (id 0 till then)
         }
-        sendHeaders();
+        openStream(main);
     }
 
-    private void sendHeaders() throws IOException {
-        requestDeferred = false;
+    @Override
+    public void sendAlongside(HttpRequest request, Exchange exchange) throws IOException {
+        if (request.webSocket()) {
+            throw new IllegalArgumentException("a WebSocket is a connection's main exchange, not a side one: " + request.target());
+        }
+        if (goAway != null) {
+            tellFailed(exchange, new IOException("the server sent GOAWAY (" + describe(goAway) + "): no new request on"
+                    + " this connection (" + request.method() + " " + request.target() + ")"));
+            return;
+        }
+        Stream side = new Stream(true);
+        side.prepare(request, exchange);
+        openStream(side);
+    }
+
+    @Override
+    public boolean multiplexes() {
+        return true;
+    }
+
+    /** Sends the stream's HEADERS (END_STREAM unless a body or a tunnel follows), then as much of its body as the windows take. */
+    private void openStream(Stream stream) throws IOException {
+        HttpRequest request = stream.request;
         if (request.webSocket() && !connectProtocolEnabled) {
             throw new IOException("the server did not advertise SETTINGS_ENABLE_CONNECT_PROTOCOL = 1: it takes no"
                     + " WebSocket over HTTP/2 (RFC 8441 extended CONNECT) for " + request.target());
@@ -216,16 +237,25 @@ public final class Http2Codec extends HttpCodec {
         if (nextStreamId < 0) {
             throw new IOException("client stream ids are exhausted on this connection");
         }
-        streamId = nextStreamId;
+        stream.id = nextStreamId;
         nextStreamId += 2;
-        streamSendWindowBytes = serverInitialWindowBytes;
-        streamReceiveWindowBytes = receiveWindowBytes;
-        streamUncreditedBytes = 0;
+        stream.sendWindowBytes = serverInitialWindowBytes;
+        stream.receiveWindowBytes = receiveWindowBytes;
+        stream.uncreditedBytes = 0;
+        if (streamCount == streams.length) {
+            streams = Arrays.copyOf(streams, 2 * streams.length);
+        }
+        streams[streamCount++] = stream;
 
         HttpFields.Mutable fields = HttpFields.build();
         String[] headers = request.headers();
         for (int i = 0; i < headers.length; i += 2) {
             fields.add(headers[i].toLowerCase(Locale.ROOT), headers[i + 1]);
+        }
+        byte[] body = request.body();
+        boolean hasBody = body != null && body.length > 0;
+        if (body != null) {
+            fields.put("content-length", Integer.toString(body.length));
         }
         HostPortHttpField host = new HostPortHttpField(authority);
         MetaData.Request metaData;
@@ -235,43 +265,133 @@ public final class Http2Codec extends HttpCodec {
         } else {
             metaData = new MetaData.Request(request.method(), scheme, host, request.target(), HttpVersion.HTTP_2, fields, -1);
         }
-        generate(new HeadersFrame(streamId, metaData, null, !request.webSocket()));
+        generate(new HeadersFrame(stream.id, metaData, null, !request.webSocket() && !hasBody));
         flushGenerated();
+        if (hasBody) {
+            stream.body = body;
+            flushOut(stream);
+        }
     }
 
     @Override
     public void writeTunnel(byte[] bytes, int offset, int length) throws IOException {
-        if (!tunnelOpen) {
+        Stream tunnel = main;
+        if (tunnel == null || !tunnel.tunnelOpen) {
             throw new IllegalStateException("no open tunnel: the WebSocket exchange has not been answered with 200");
         }
-        if (tunnelBacklogLength + length > tunnelBacklog.length) {
-            tunnelBacklog = Arrays.copyOf(tunnelBacklog, Math.max(tunnelBacklogLength + length, Math.max(256, 2 * tunnelBacklog.length)));
+        if (tunnel.backlogLength + length > tunnel.backlog.length) {
+            tunnel.backlog = Arrays.copyOf(tunnel.backlog,
+                    Math.max(tunnel.backlogLength + length, Math.max(256, 2 * tunnel.backlog.length)));
         }
-        System.arraycopy(bytes, offset, tunnelBacklog, tunnelBacklogLength, length);
-        tunnelBacklogLength += length;
-        flushTunnel();
+        System.arraycopy(bytes, offset, tunnel.backlog, tunnel.backlogLength, length);
+        tunnel.backlogLength += length;
+        flushOut(tunnel);
     }
 
-    /** Sends as much of the tunnel backlog as the windows allow, in DATA frames of at most the server's frame size. */
-    private void flushTunnel() throws IOException {
+    /**
+     * Sends as much of what {@code stream} has waiting (its tunnel's backlog, or the rest of its request
+     * body, whose last frame carries END_STREAM) as the windows allow, in DATA frames of at most the
+     * server's frame size; the rest waits for a WINDOW_UPDATE. Nothing goes before the server's first
+     * SETTINGS: a smaller initial window in them binds bytes sent before they were read (Jetty resets
+     * the stream with FLOW_CONTROL_ERROR).
+     */
+    private void flushOut(Stream stream) throws IOException {
+        if (!serverSettingsSeen) {
+            return; // the server's SETTINGS may shrink the windows it starts with: bytes wait for them
+        }
+        byte[] source;
+        int from;
+        int length;
+        boolean isBody = stream.body != null;
+        if (isBody) {
+            source = stream.body;
+            from = stream.bodySentBytes;
+            length = source.length - from;
+        } else {
+            source = stream.backlog;
+            from = 0;
+            length = stream.backlogLength;
+        }
         int sent = 0;
-        while (sent < tunnelBacklogLength) {
-            long window = Math.min(connectionSendWindowBytes, streamSendWindowBytes);
-            int length = (int) Math.min(Math.min(window, serverMaxFrameBytes), tunnelBacklogLength - sent);
-            if (length <= 0) {
+        while (sent < length) {
+            long window = Math.min(connectionSendWindowBytes, stream.sendWindowBytes);
+            int frameBytes = (int) Math.min(Math.min(window, serverMaxFrameBytes), length - sent);
+            if (frameBytes <= 0) {
                 break;
             }
-            byte[] frame = new byte[FRAME_HEAD_BYTES + length];
-            writeFrameHead(frame, length, TYPE_DATA, 0, streamId);
-            System.arraycopy(tunnelBacklog, sent, frame, FRAME_HEAD_BYTES, length);
+            boolean last = isBody && sent + frameBytes == length;
+            byte[] frame = new byte[FRAME_HEAD_BYTES + frameBytes];
+            writeFrameHead(frame, frameBytes, TYPE_DATA, last ? FLAG_END_STREAM : 0, stream.id);
+            System.arraycopy(source, from + sent, frame, FRAME_HEAD_BYTES, frameBytes);
             connection.write(frame);
-            connectionSendWindowBytes -= length;
-            streamSendWindowBytes -= length;
-            sent += length;
+            connectionSendWindowBytes -= frameBytes;
+            stream.sendWindowBytes -= frameBytes;
+            sent += frameBytes;
         }
-        if (sent > 0) {
-            System.arraycopy(tunnelBacklog, sent, tunnelBacklog, 0, tunnelBacklogLength - sent);
-            tunnelBacklogLength -= sent;
+        if (isBody) {
+            stream.bodySentBytes += sent;
+            if (stream.bodySentBytes == source.length) {
+                stream.body = null; // all sent: the caller's array is let go
+            }
+        } else if (sent > 0) {
+            System.arraycopy(stream.backlog, sent, stream.backlog, 0, stream.backlogLength - sent);
+            stream.backlogLength -= sent;
+        }
+    }
+
+    /** After the connection's window grew: every stream's waiting bytes, in the order the streams opened. */
+    private void flushAll() throws IOException {
+        for (int i = 0; i < streamCount && connectionSendWindowBytes > 0 && !connection.isClosed(); i++) {
+            Stream stream = streams[i];
+            if (stream.hasOut()) {
+                flushOut(stream);
+            }
+        }
+    }
+
+    /** The open stream {@code id}; null when none (never opened, completed, failed). */
+    private Stream find(int id) {
+        for (int i = 0; i < streamCount; i++) {
+            if (streams[i].id == id) {
+                return streams[i];
+            }
+        }
+        return null;
+    }
+
+    /** Takes {@code stream} out of the open streams (it completed or failed). */
+    private void remove(Stream stream) {
+        for (int i = 0; i < streamCount; i++) {
+            if (streams[i] == stream) {
+                System.arraycopy(streams, i + 1, streams, i, streamCount - i - 1);
+                streams[--streamCount] = null;
+                break;
+            }
+        }
+        if (stream == main) {
+            main = null;
+        }
+        stream.finish();
+    }
+
+    @Override
+    public void failAll(Throwable cause) {
+        List<Exchange> failed = new ArrayList<>(streamCount + 1);
+        if (main != null && main.id == 0) {
+            failed.add(main.exchange); // a WebSocket request still waiting for the server's SETTINGS
+        }
+        for (int i = 0; i < streamCount; i++) {
+            failed.add(streams[i].exchange);
+            streams[i].finish();
+            streams[i] = null;
+        }
+        streamCount = 0;
+        if (main != null) {
+            main.finish();
+            main = null;
+        }
+        for (Exchange exchange : failed) {
+            tellFailed(exchange, cause);
         }
     }
 
@@ -342,17 +462,18 @@ public final class Http2Codec extends HttpCodec {
     // ---- DATA, read here: nothing allocated per frame
 
     private void beginData() throws IOException {
-        if (frameStreamId == 0 || frameStreamId != streamId || !headReceived) {
+        Stream stream = frameStreamId == 0 ? null : find(frameStreamId);
+        if (stream == null || !stream.headReceived) {
             throw new ProtocolViolationException("DATA on stream " + frameStreamId + ", which is not open for a body"
-                    + (streamId == 0 ? " (no exchange in progress)" : " (the exchange in progress is on stream " + streamId
-                    + (headReceived ? ")" : ", still waiting for its HEADERS)")));
+                    + (stream == null ? " (" + describeOpenStreams() + ")" : " (still waiting for its HEADERS)"));
         }
+        dataStream = stream;
         connectionReceiveWindowBytes -= framePayloadBytes;
-        streamReceiveWindowBytes -= framePayloadBytes;
-        if (connectionReceiveWindowBytes < 0 || streamReceiveWindowBytes < 0) {
+        stream.receiveWindowBytes -= framePayloadBytes;
+        if (connectionReceiveWindowBytes < 0 || stream.receiveWindowBytes < 0) {
             throw new ProtocolViolationException("the server overran the flow-control window: DATA of " + framePayloadBytes
                     + " bytes on stream " + frameStreamId + " with " + (connectionReceiveWindowBytes + framePayloadBytes)
-                    + " bytes left on the connection and " + (streamReceiveWindowBytes + framePayloadBytes)
+                    + " bytes left on the connection and " + (stream.receiveWindowBytes + framePayloadBytes)
                     + " on the stream (FLOW_CONTROL_ERROR)");
         }
         awaitingPadLength = (frameFlags & FLAG_PADDED) != 0;
@@ -379,7 +500,7 @@ public final class Http2Codec extends HttpCodec {
         int n = Math.min(dataLeftBytes, end - at);
         if (n > 0) {
             dataLeftBytes -= n;
-            exchange.onContent(bytes, at, n);
+            dataStream.exchange.onContent(bytes, at, n);
             at += n;
         }
         if (dataLeftBytes == 0) {
@@ -396,18 +517,23 @@ public final class Http2Codec extends HttpCodec {
     private void endData() throws IOException {
         frameHeadFilledBytes = 0;
         boolean endStream = (frameFlags & FLAG_END_STREAM) != 0;
+        Stream stream = dataStream;
+        dataStream = null;
+        if (!stream.active) {
+            return; // failed while its bytes were handed on (the connection ends)
+        }
         connectionUncreditedBytes += framePayloadBytes;
         if (!endStream) {
-            streamUncreditedBytes += framePayloadBytes;
+            stream.uncreditedBytes += framePayloadBytes;
         }
-        creditConsumed();
+        creditConsumed(stream);
         if (endStream) {
-            complete();
+            complete(stream);
         }
     }
 
     /** Gives consumed bytes back to the server once half a window was consumed, in one write. */
-    private void creditConsumed() throws IOException {
+    private void creditConsumed(Stream stream) throws IOException {
         boolean any = false;
         if (connectionUncreditedBytes >= creditThresholdBytes) {
             generate(new WindowUpdateFrame(0, connectionUncreditedBytes));
@@ -415,10 +541,10 @@ public final class Http2Codec extends HttpCodec {
             connectionUncreditedBytes = 0;
             any = true;
         }
-        if (streamUncreditedBytes >= creditThresholdBytes) {
-            generate(new WindowUpdateFrame(streamId, streamUncreditedBytes));
-            streamReceiveWindowBytes += streamUncreditedBytes;
-            streamUncreditedBytes = 0;
+        if (stream.uncreditedBytes >= creditThresholdBytes) {
+            generate(new WindowUpdateFrame(stream.id, stream.uncreditedBytes));
+            stream.receiveWindowBytes += stream.uncreditedBytes;
+            stream.uncreditedBytes = 0;
             any = true;
         }
         if (any) {
@@ -426,14 +552,10 @@ public final class Http2Codec extends HttpCodec {
         }
     }
 
-    /** The exchange in progress ended: the stream is closed before the exchange hears it, so it may send the next request. */
-    private void complete() throws IOException {
-        Exchange done = exchange;
-        streamId = 0;
-        exchange = null;
-        request = null;
-        tunnelOpen = false;
-        tunnelBacklogLength = 0;
+    /** An exchange ended: its stream is closed before the exchange hears it, so it may send the next request. */
+    private void complete(Stream stream) throws IOException {
+        Exchange done = stream.exchange;
+        remove(stream);
         done.onComplete();
     }
 
@@ -481,12 +603,7 @@ public final class Http2Codec extends HttpCodec {
 
         @Override
         public void onReset(ResetFrame frame) {
-            run(() -> {
-                if (frame.getStreamId() == streamId && exchange != null) {
-                    throw new StreamResetException("the server reset stream " + streamId + " (" + request.method() + " "
-                            + request.target() + ") with " + errorName(frame.getError()));
-                }
-            });
+            run(() -> reset(frame));
         }
 
         @Override
@@ -556,8 +673,8 @@ public final class Http2Codec extends HttpCodec {
                     }
                     long delta = (long) value - serverInitialWindowBytes;
                     serverInitialWindowBytes = value;
-                    if (streamId != 0) {
-                        streamSendWindowBytes = checkedWindow(streamSendWindowBytes + delta, "stream " + streamId);
+                    for (int i = 0; i < streamCount; i++) {
+                        streams[i].sendWindowBytes = checkedWindow(streams[i].sendWindowBytes + delta, "stream " + streams[i].id);
                     }
                 }
                 case SettingsFrame.MAX_FRAME_SIZE -> {
@@ -571,60 +688,97 @@ public final class Http2Codec extends HttpCodec {
                 case SettingsFrame.MAX_HEADER_LIST_SIZE -> generator.getHpackEncoder().setMaxHeaderListSize(value);
                 case SettingsFrame.ENABLE_CONNECT_PROTOCOL -> connectProtocolEnabled = value == 1;
                 default -> {
-                    // ENABLE_PUSH and MAX_CONCURRENT_STREAMS do not bind a client sending one stream at a time
+                    // ENABLE_PUSH does not bind a client; MAX_CONCURRENT_STREAMS is not counted: a stream over it is refused
                 }
             }
         }
         generate(new SettingsFrame(Map.of(), true));
         flushGenerated();
         serverSettingsSeen = true;
-        if (requestDeferred) {
-            sendHeaders();
+        if (main != null && main.id == 0) {
+            openStream(main);
         }
-        if (tunnelBacklogLength > 0) {
-            flushTunnel();
-        }
+        flushAll();
     }
 
     private void headers(HeadersFrame frame) throws IOException {
-        if (frame.getStreamId() != streamId || exchange == null) {
-            throw new ProtocolViolationException("HEADERS on stream " + frame.getStreamId() + ", which is not open"
-                    + (streamId == 0 ? " (no exchange in progress)" : " (the exchange in progress is on stream " + streamId + ")"));
+        Stream stream = find(frame.getStreamId());
+        if (stream == null) {
+            throw new ProtocolViolationException("HEADERS on stream " + frame.getStreamId() + ", which is not open ("
+                    + describeOpenStreams() + ")");
         }
-        if (headReceived) {
+        int id = stream.id;
+        if (stream.headReceived) {
             if (!frame.isEndStream()) {
-                throw new ProtocolViolationException("trailing HEADERS without END_STREAM on stream " + streamId);
+                throw new ProtocolViolationException("trailing HEADERS without END_STREAM on stream " + id);
             }
-            complete(); // trailers are not read
+            complete(stream); // trailers are not read
             return;
         }
         if (!(frame.getMetaData() instanceof MetaData.Response response)) {
-            throw new ProtocolViolationException("HEADERS on stream " + streamId + " are not a response (no :status)");
+            throw new ProtocolViolationException("HEADERS on stream " + id + " are not a response (no :status)");
         }
         int status = response.getStatus();
         if (status == 101) {
-            throw new ProtocolViolationException("a 101 on stream " + streamId + ": HTTP/2 has no upgrade (RFC 9113 §8.6)");
+            throw new ProtocolViolationException("a 101 on stream " + id + ": HTTP/2 has no upgrade (RFC 9113 §8.6)");
         }
         if (status >= 100 && status < 200) {
             if (frame.isEndStream()) {
-                throw new ProtocolViolationException("an informational " + status + " response ended stream " + streamId);
+                throw new ProtocolViolationException("an informational " + status + " response ended stream " + id);
             }
             return; // the final response follows
         }
-        headReceived = true;
-        tunnelOpen = request.webSocket() && status == 200;
-        exchange.onHead(new Head(status, response.getHttpFields()));
-        if (frame.isEndStream() && !connection.isClosed() && exchange != null) {
-            complete();
+        stream.headReceived = true;
+        stream.tunnelOpen = stream.request.webSocket() && status == 200;
+        stream.exchange.onHead(new Head(status, response.getHttpFields()));
+        if (frame.isEndStream() && !connection.isClosed() && stream.active && stream.id == id) {
+            complete(stream);
         }
     }
 
+    /**
+     * RST_STREAM: on the main exchange it ends the connection, naming the error code; on a side exchange
+     * (REFUSED_STREAM over the server's stream limit, a handler that failed) that exchange alone fails.
+     */
+    private void reset(ResetFrame frame) throws IOException {
+        Stream stream = find(frame.getStreamId());
+        if (stream == null) {
+            return; // a stream that already completed
+        }
+        StreamResetException reset = new StreamResetException("the server reset stream " + stream.id + " ("
+                + stream.request.method() + " " + stream.request.target() + ") with " + errorName(frame.getError()));
+        if (!stream.side) {
+            throw reset;
+        }
+        Exchange failed = stream.exchange;
+        remove(stream);
+        tellFailed(failed, reset);
+    }
+
+    /**
+     * GOAWAY: the main exchange fails the connection unless the GOAWAY is graceful and covers it; so does any
+     * exchange under a GOAWAY with an error; under a graceful one a side exchange it does not cover fails alone.
+     */
     private void goAway(GoAwayFrame frame) throws IOException {
         goAway = frame;
-        boolean covered = frame.getError() == ErrorCode.NO_ERROR.code && streamId != 0 && streamId <= frame.getLastStreamId();
-        if (exchange != null && !covered) {
-            throw new StreamResetException("the server sent GOAWAY (" + describe(frame) + ") while stream " + streamId + " ("
-                    + request.method() + " " + request.target() + ") was in progress");
+        boolean graceful = frame.getError() == ErrorCode.NO_ERROR.code;
+        if (main != null && !(graceful && main.id != 0 && main.id <= frame.getLastStreamId())) {
+            throw new StreamResetException("the server sent GOAWAY (" + describe(frame) + ") while stream " + main.id + " ("
+                    + main.request.method() + " " + main.request.target() + ") was in progress");
+        }
+        if (!graceful && streamCount > 0) {
+            throw new StreamResetException("the server sent GOAWAY (" + describe(frame) + ") while " + streamCount
+                    + " exchange(s) were in flight (" + describeOpenStreams() + ")");
+        }
+        for (int i = streamCount - 1; i >= 0; i--) {
+            Stream stream = streams[i];
+            if (stream != null && stream.side && stream.id > frame.getLastStreamId()) {
+                Exchange failed = stream.exchange;
+                String what = stream.request.method() + " " + stream.request.target();
+                remove(stream);
+                tellFailed(failed, new IOException("the server sent GOAWAY (" + describe(frame) + "): stream " + stream.id
+                        + " (" + what + ") was not processed"));
+            }
         }
     }
 
@@ -632,14 +786,28 @@ public final class Http2Codec extends HttpCodec {
         int delta = frame.getWindowDelta();
         if (frame.getStreamId() == 0) {
             connectionSendWindowBytes = checkedWindow(connectionSendWindowBytes + delta, "the connection");
-        } else if (frame.getStreamId() == streamId) {
-            streamSendWindowBytes = checkedWindow(streamSendWindowBytes + delta, "stream " + streamId);
-        } else {
+            flushAll();
+            return;
+        }
+        Stream stream = find(frame.getStreamId());
+        if (stream == null) {
             return; // a stream that already completed
         }
-        if (tunnelBacklogLength > 0) {
-            flushTunnel();
+        stream.sendWindowBytes = checkedWindow(stream.sendWindowBytes + delta, "stream " + stream.id);
+        if (stream.hasOut()) {
+            flushOut(stream);
         }
+    }
+
+    private String describeOpenStreams() {
+        if (streamCount == 0) {
+            return "no exchange in progress";
+        }
+        StringBuilder open = new StringBuilder("open: ");
+        for (int i = 0; i < streamCount; i++) {
+            open.append(i == 0 ? "" : ", ").append(streams[i].id).append(streams[i].headReceived ? "" : " (waiting for its HEADERS)");
+        }
+        return open.toString();
     }
 
     private static long checkedWindow(long windowBytes, String what) throws ProtocolViolationException {
@@ -652,7 +820,7 @@ public final class Http2Codec extends HttpCodec {
 
     @Override
     public boolean onEndOfStream() {
-        return exchange == null;
+        return main == null && streamCount == 0;
     }
 
     @Override
@@ -696,6 +864,56 @@ public final class Http2Codec extends HttpCodec {
         String debug = frame.tryConvertPayload();
         return errorName(frame.getError()) + ", last stream " + frame.getLastStreamId()
                 + (debug == null || debug.isEmpty() ? "" : ", \"" + debug + "\"");
+    }
+
+    /** One exchange's stream: its request and exchange, its windows, the bytes it still has to send. */
+    private static final class Stream {
+        /** A side exchange: a reset fails it alone. */
+        final boolean side;
+        /** 0 until its HEADERS are sent. */
+        int id;
+        HttpRequest request;
+        Exchange exchange;
+        /** Open: neither completed nor failed. */
+        boolean active;
+        boolean headReceived;
+        boolean tunnelOpen;
+        long sendWindowBytes;
+        long receiveWindowBytes;
+        int uncreditedBytes;
+        /** The request body still to send from {@link #bodySentBytes} on; null when none is left. */
+        byte[] body;
+        int bodySentBytes;
+        /** Tunnel bytes the server's windows did not take yet: {@code backlog[0, backlogLength)}. */
+        byte[] backlog = NO_BYTES;
+        int backlogLength;
+
+        Stream(boolean side) {
+            this.side = side;
+        }
+
+        void prepare(HttpRequest request, Exchange exchange) {
+            this.request = request;
+            this.exchange = exchange;
+            id = 0;
+            active = true;
+            headReceived = false;
+            tunnelOpen = false;
+            body = null;
+            bodySentBytes = 0;
+            backlogLength = 0;
+        }
+
+        boolean hasOut() {
+            return body != null || backlogLength > 0;
+        }
+
+        void finish() {
+            active = false;
+            tunnelOpen = false;
+            body = null;
+            backlogLength = 0;
+        }
     }
 
     /** An HTTP/2 response head: the {@code :status} and the header fields HPACK decoded. */

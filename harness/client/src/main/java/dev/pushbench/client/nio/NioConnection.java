@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -83,19 +84,87 @@ public abstract class NioConnection {
     private volatile int localPort = -1;
     /** The dead-connection timer: open and nothing read for this long ends the connection; 0: none. */
     private long deadAfterNanos;
+    /** The HTTP framing made by {@link #newCodec()}, once connected; null before (or for a connection without one). */
+    private HttpCodec codec;
 
     protected NioConnection(NioEngine engine) {
         this.engine = engine;
     }
 
     /** Connects, on the selector thread this connection is assigned to. Call once. */
-    public final void open() {
+    public final synchronized void open() {
         if (loop != null) {
             throw new IllegalStateException("a connection opens once");
         }
         NioLoop assigned = engine.nextLoop();
         loop = assigned;
         assigned.submit(this::connectNow);
+    }
+
+    /** {@link #open()} unless it was called already, from any thread; true when this call opened it. */
+    final synchronized boolean openOnce() {
+        if (loop != null) {
+            return false;
+        }
+        open();
+        return true;
+    }
+
+    /**
+     * Sends {@code request} on a stream of its own beside the connection's main exchange (the SSE
+     * stream, the current poll, the WebSocket tunnel), from any thread: a POST while the subscription
+     * stays open. HTTP/2 only. The response goes to {@code exchange} on the selector thread; if the
+     * connection is not up yet, or already ended or closed, or the server refuses or resets the
+     * stream (or sent GOAWAY before), {@code exchange} hears {@link HttpCodec.Exchange#onFailed}
+     * and the connection goes on. A request handed over while the engine closes may be heard of no more.
+     *
+     * <pre>
+     *   stream.sendAlongside(HttpRequest.post("/publish/t0", "application/json", json), exchange);
+     * </pre>
+     *
+     * @throws IllegalStateException at once, in the caller's thread, on HTTP/1.1 (one exchange at a time)
+     */
+    public final void sendAlongside(HttpRequest request, HttpCodec.Exchange exchange) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(exchange, "exchange");
+        if (!engine.config().protocol().isHttp2()) {
+            throw new IllegalStateException("sendAlongside needs HTTP/2 (h2c or h2), the engine speaks "
+                    + engine.config().protocol() + ": one exchange at a time");
+        }
+        if (request.webSocket()) {
+            throw new IllegalArgumentException("a WebSocket is a connection's main exchange, not a side one: " + request.target());
+        }
+        NioLoop l = loop;
+        if (l == null) {
+            HttpCodec.tellFailed(exchange, new IOException("the connection is not open: " + request.method() + " "
+                    + request.target() + " not sent"));
+            return;
+        }
+        execute(() -> sendAlongsideNow(request, exchange));
+    }
+
+    private void sendAlongsideNow(HttpRequest request, HttpCodec.Exchange exchange) {
+        HttpCodec c = codec;
+        if (closed || c == null) {
+            HttpCodec.tellFailed(exchange, new IOException((closed ? "the connection has ended" : "the connection is not"
+                    + " up yet") + ": " + request.method() + " " + request.target() + " not sent"));
+            return;
+        }
+        try {
+            c.sendAlongside(request, exchange);
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    /**
+     * Makes this connection's HTTP framing by the engine's protocol, on the selector thread once connected
+     * ({@link #onConnected()}); the connection then tells it when it ends, so that every exchange still in
+     * flight hears {@link HttpCodec.Exchange#onFailed}.
+     */
+    protected final HttpCodec newCodec() {
+        codec = engine.newCodec(this);
+        return codec;
     }
 
     /** Closes the connection without reporting it; from any thread, any number of times. */
@@ -109,9 +178,9 @@ public abstract class NioConnection {
             return;
         }
         if (l.inLoop()) {
-            release(true);
+            release(true, null);
         } else {
-            l.submit(() -> release(true));
+            l.submit(() -> release(true, null));
         }
     }
 
@@ -217,11 +286,11 @@ public abstract class NioConnection {
     /** Ends the connection and reports it through {@link #onEnd} as {@code end}; on the selector thread. */
     protected final void end(StreamEnd end, Throwable cause) {
         if (closed) {
-            release(false);
+            release(false, cause);
             return;
         }
         closed = true;
-        release(false);
+        release(false, cause != null ? cause : new EOFException("the connection ended (" + end + ")"));
         try {
             onEnd(end, cause);
         } catch (RuntimeException e) {
@@ -281,6 +350,27 @@ public abstract class NioConnection {
 
     /** About once a second while open, on the selector thread: a subclass checks its own deadlines here. */
     protected void onSweep(long nowNanos) throws IOException {
+    }
+
+    /**
+     * Whether the engine's idle timeout applies now, asked by the sweep on the selector thread: true by
+     * default. A connection that waits for its owner (POSTs between chat messages) says false while it
+     * has nothing in flight, and stays open for as long as the server keeps it.
+     */
+    protected boolean idleTimeoutApplies() {
+        return true;
+    }
+
+    /**
+     * The connection ended or was closed (on the selector thread, before {@link #onEnd}): every exchange
+     * still in flight hears {@link HttpCodec.Exchange#onFailed} with {@code cause}. A subclass that holds
+     * exchanges of its own (queued, not yet sent) fails them too.
+     */
+    void failExchanges(Throwable cause) {
+        HttpCodec c = codec;
+        if (c != null) {
+            c.failAll(cause);
+        }
     }
 
     // ---- on the selector thread, called by NioLoop
@@ -412,7 +502,8 @@ public abstract class NioConnection {
         } else if (state == OPEN && deadAfterNanos > 0 && now - receivedNanos > deadAfterNanos) {
             fail(new TimeoutException("dead connection: nothing read for " + (now - receivedNanos) / 1_000_000
                     + " ms (deadAfter " + deadAfterNanos / 1_000_000 + " ms)"));
-        } else if ((state == OPEN || state == HANDSHAKING) && now - lastActivityNanos > engine.idleTimeoutNanos) {
+        } else if ((state == OPEN || state == HANDSHAKING) && now - lastActivityNanos > engine.idleTimeoutNanos
+                && (state == HANDSHAKING || idleTimeoutApplies())) {
             fail(new TimeoutException("idle timeout" + (state == HANDSHAKING ? " in the TLS handshake" : "")
                     + ": nothing read or written for " + (engine.idleTimeoutNanos / 1_000_000) + " ms"));
         } else if (state == OPEN && !closed) {
@@ -664,10 +755,14 @@ public abstract class NioConnection {
         }
     }
 
-    /** Releases the socket; {@code asked}: by {@link #close()}, so the subclass may say goodbye first. */
-    final void release(boolean asked) {
+    /**
+     * Releases the socket; {@code asked}: by {@link #close()}, so the subclass may say goodbye first. The
+     * exchanges in flight fail with {@code cause} (null: the client closed the connection, or the engine).
+     */
+    final void release(boolean asked, Throwable cause) {
         if (state == RELEASED || state == NEW && channel == null) {
             state = RELEASED;
+            failExchanges(cause != null ? cause : closedByClient(asked));
             return;
         }
         boolean wasOpen = state == OPEN;
@@ -698,5 +793,10 @@ public abstract class NioConnection {
         if (tcpEstablished) {
             engine.connectionsClosed.increment();
         }
+        failExchanges(cause != null ? cause : closedByClient(asked));
+    }
+
+    private static IOException closedByClient(boolean asked) {
+        return new IOException(asked ? "the client closed the connection" : "the engine closed");
     }
 }

@@ -187,7 +187,7 @@ final class NioLoop implements Runnable {
     private void closeAll() {
         runTasks();
         for (SelectionKey key : selector.keys()) {
-            ((NioConnection) key.attachment()).release(false);
+            ((NioConnection) key.attachment()).release(false, null);
         }
         try {
             selector.close();

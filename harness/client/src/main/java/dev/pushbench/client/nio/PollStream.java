@@ -35,6 +35,9 @@ import java.util.concurrent.TimeoutException;
  * <p>Cost per poll, once warm: the request is written from the codec's reused buffer, the answer
  * read into this stream's reused buffer; what a poll allocates is the caller's target String and
  * the {@link HttpRequest} that carries it.
+ *
+ * <p>Over HTTP/2, {@link #sendAlongside} sends another request (a POST) on a stream of its own
+ * beside this one, on the same connection.
  */
 public abstract class PollStream extends NioConnection {
     /** The longest answer accepted, as the Jetty engine's buffering limit. */
@@ -100,7 +103,7 @@ public abstract class PollStream extends NioConnection {
 
     @Override
     protected final void onConnected() throws IOException {
-        codec = engine().newCodec(this);
+        codec = newCodec();
         codec.start();
         String target = waitingTarget;
         if (target != null) {

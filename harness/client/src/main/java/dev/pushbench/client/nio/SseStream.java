@@ -22,6 +22,9 @@ import java.io.IOException;
  * <p>The end of the response body (its last chunk) is a clean end: {@link #onEnd} with
  * {@code CLEAN_END} and null; a body delimited by the close (no length, not chunked) ends as
  * {@code CLOSE_DELIMITED}; the close before the last chunk as {@code ABRUPT_EOF}.
+ *
+ * <p>Over HTTP/2, {@link #sendAlongside} sends another request (a POST) on a stream of its own
+ * beside this one, on the same connection.
  */
 public abstract class SseStream extends NioConnection implements SseParser.Listener {
     private static final String[] NEW_SUBSCRIPTION = {"Accept", "text/event-stream", "Cache-Control", "no-cache"};
@@ -52,7 +55,7 @@ public abstract class SseStream extends NioConnection implements SseParser.Liste
 
     @Override
     protected final void onConnected() throws IOException {
-        codec = engine().newCodec(this);
+        codec = newCodec();
         codec.start();
         codec.send(request(path, lastEventId), exchange);
     }

@@ -31,6 +31,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Ends: a close frame is the protocol's end ({@link StreamEnd#CLEAN_END}), with a cause when its
  * status is not 1000; a refused upgrade, or the connection closing without a close frame is a failure. A
  * {@link #close()} asked by the client sends a close frame (1000) before it lets the socket go.
+ *
+ * <p>Upstream: {@link #sendText} sends a text message from any thread; over HTTP/2,
+ * {@link #sendAlongside} sends another request (a POST) beside the tunnel on the same connection.
  */
 public abstract class WebSocketStream extends NioConnection implements WebSocketFrameParser.Listener {
     /** The longest text message accepted, as the Jetty engine's limit. */
@@ -44,7 +47,8 @@ public abstract class WebSocketStream extends NioConnection implements WebSocket
     private final Exchange exchange = new Exchange();
     private HttpCodec codec;
     private String expectedAccept;
-    private boolean upgraded;
+    /** Set on the selector thread when the opening was accepted; read by {@link #sendText} from any thread. */
+    private volatile boolean upgraded;
 
     /** @param target the request target, e.g. {@code /ws/t0} or {@code /ws/t0?since=41} */
     protected WebSocketStream(NioEngine engine, String target) {
@@ -81,13 +85,72 @@ public abstract class WebSocketStream extends NioConnection implements WebSocket
         return frame;
     }
 
+    /**
+     * A masked client data frame (FIN set) of any length carrying {@code payload[offset, offset + length)}
+     * (RFC 6455 §5.2: 7-bit, 16-bit or 64-bit length).
+     */
+    static byte[] maskedMessage(int opcode, byte[] payload, int offset, int length, int mask) {
+        int lengthBytes = length <= 125 ? 0 : length <= 0xFFFF ? 2 : 8;
+        int head = 2 + lengthBytes;
+        byte[] frame = new byte[head + 4 + length];
+        frame[0] = (byte) (0x80 | opcode);
+        if (lengthBytes == 0) {
+            frame[1] = (byte) (0x80 | length);
+        } else if (lengthBytes == 2) {
+            frame[1] = (byte) (0x80 | 126);
+            frame[2] = (byte) (length >>> 8);
+            frame[3] = (byte) length;
+        } else {
+            frame[1] = (byte) (0x80 | 127);
+            for (int i = 0; i < 8; i++) {
+                frame[2 + i] = (byte) ((long) length >>> (56 - 8 * i));
+            }
+        }
+        frame[head] = (byte) (mask >>> 24);
+        frame[head + 1] = (byte) (mask >>> 16);
+        frame[head + 2] = (byte) (mask >>> 8);
+        frame[head + 3] = (byte) mask;
+        int at = head + 4;
+        for (int i = 0; i < length; i++) {
+            frame[at + i] = (byte) (payload[offset + i] ^ frame[head + (i & 3)]);
+        }
+        return frame;
+    }
+
+    /**
+     * Sends {@code bytes[offset, offset + length)} (UTF-8 text, not checked) as one masked text frame
+     * through the tunnel, over HTTP/1.1 or HTTP/2, from any thread: the frame is made (bytes copied and
+     * masked) in the caller's thread, then written by the selector thread, in the order of the calls
+     * (from one thread; calls from the selector thread itself are written at once). False when it could
+     * not be queued: the WebSocket is not open yet (no answer to its opening) or has ended or was
+     * closed. A frame queued just as the connection ends is dropped with it.
+     */
+    public final boolean sendText(byte[] bytes, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+        if (!upgraded || isClosed()) {
+            return false;
+        }
+        byte[] frame = maskedMessage(WebSocketFrameParser.OP_TEXT, bytes, offset, length, ThreadLocalRandom.current().nextInt());
+        execute(() -> {
+            if (isClosed() || frames.isClosed()) {
+                return;
+            }
+            try {
+                writeFrame(frame);
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+            }
+        });
+        return true;
+    }
+
     @Override
     protected final void onConnected() throws IOException {
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce);
         String key = Base64.getEncoder().encodeToString(nonce);
         expectedAccept = http2 ? null : acceptFor(key);
-        codec = engine().newCodec(this);
+        codec = newCodec();
         codec.start();
         codec.send(HttpRequest.webSocket(target, key), exchange);
     }
