@@ -28,7 +28,7 @@ public record Route(Transport transport, int topic, long since) {
         }
         if (transport == null) {
             throw new PushRequestException(404, "no such path: " + path
-                    + "; endpoints are /sse/{topic}, /ws/{topic}, /long-poll/{topic}, /poll/{topic}");
+                    + "; endpoints are /sse/{topic}, /ws/{topic}, /long-poll/{topic}, /poll/{topic} and POST /publish/{topic}");
         }
         String topicName = path.substring(transport.pathPrefix().length());
         int topic = feed.spec().topicIndex(topicName);
