@@ -11,6 +11,12 @@ import java.nio.charset.StandardCharsets;
  * that SSE writes the frame and WebSocket and polling write the JSON slice, without copying.
  * {@code intended} is the schedule's time, {@code sent} the moment the feed published it, both
  * {@link System#nanoTime()} of the server process.
+ *
+ * <p>A message a client published ({@link #encodeMessage}) has the same form with its publisher's id and
+ * message number after {@code sent}:
+ * {@code {"topic":"t3","seq":42,"intended":<client's sent>,"sent":<nanos>,"from":17,"n":5,"data":"…"}}, its
+ * {@code intended} being the client's send time (the same monotonic clock on one machine) and its {@code data}
+ * the client's text, escapes as the client wrote them.
  */
 public final class Event {
     /** The SSE {@code event:} name of every pushed event. */
@@ -51,6 +57,30 @@ public final class Event {
             frame[at++] = (byte) ('a' + (i % 26));
         }
         at = put(frame, at, tail);
+        put(frame, at, sseSuffix);
+        return new Event(topic, seq, intendedNanos, sentNanos, frame, jsonOffset, jsonLength);
+    }
+
+    /**
+     * Encodes a message a client published, sequenced as {@code seq} at {@code sentNanos}: its {@code intended}
+     * is the client's send time, its {@code data} the body's text copied verbatim.
+     */
+    public static Event encodeMessage(int topic, long seq, long sentNanos, PublishBody body) {
+        long intendedNanos = body.sentNanos();
+        String head = "{\"topic\":\"" + FeedSpec.topicName(topic) + "\",\"seq\":" + seq
+                + ",\"intended\":" + intendedNanos + ",\"sent\":" + sentNanos + ",\"from\":" + body.from()
+                + ",\"n\":" + body.n() + ",\"data\":\"";
+        String tail = "\"}";
+        String ssePrefix = "id: " + seq + "\nevent: " + SSE_EVENT_NAME + "\ndata: ";
+        String sseSuffix = "\n\n";
+        int dataLength = body.dataLength();
+        int jsonLength = head.length() + dataLength + tail.length();
+        byte[] frame = new byte[ssePrefix.length() + jsonLength + sseSuffix.length()];
+        int at = put(frame, 0, ssePrefix);
+        int jsonOffset = at;
+        at = put(frame, at, head);
+        System.arraycopy(body.source(), body.dataOffset(), frame, at, dataLength);
+        at = put(frame, at + dataLength, tail);
         put(frame, at, sseSuffix);
         return new Event(topic, seq, intendedNanos, sentNanos, frame, jsonOffset, jsonLength);
     }
@@ -96,7 +126,8 @@ public final class Event {
     public String jsonText() {
         String text = jsonText;
         if (text == null) {
-            text = new String(sseFrame, jsonOffset, jsonLength, StandardCharsets.US_ASCII);
+            // a client's data may hold UTF-8; for the feed's ASCII this decodes alike
+            text = new String(sseFrame, jsonOffset, jsonLength, StandardCharsets.UTF_8);
             jsonText = text;
         }
         return text;
@@ -106,7 +137,7 @@ public final class Event {
      * The heap this event holds, estimated from the object layout of a 64-bit HotSpot JVM with
      * compressed references (the default below 32 GB of heap; children run with -Xmx2g): a 56-byte
      * object, its SSE frame as a byte array, and the JSON text if a stack asked for it (a String
-     * of one-byte characters and its array). Arrays have a 16-byte header; objects are 8-byte aligned.
+     * of one-byte characters and its array, an estimate for a client's non-ASCII text). Arrays have a 16-byte header; objects are 8-byte aligned.
      */
     public long retainedBytes() {
         long bytes = EVENT_OBJECT_BYTES + arrayBytes(sseFrame.length);

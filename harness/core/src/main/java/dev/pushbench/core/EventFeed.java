@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.SingleWriterRecorder;
+import org.HdrHistogram.Recorder;
 
 /**
  * Publishes every topic's events on their fixed {@link Schedule}, in the server process, the same
@@ -27,16 +27,24 @@ import org.HdrHistogram.SingleWriterRecorder;
  *
  * <p>One thread ({@code pushbench-feed}) publishes. When it falls behind, it publishes late and the
  * event keeps its intended time, so lateness shows in the subscribers' latency (coordinated
- * omission is exposed, not hidden); the lag itself (actual − intended) is recorded here.
+ * omission is exposed, not hidden); the lag itself (actual − intended) is recorded here. A feed of
+ * rate 0 publishes nothing (its thread ends at once).
+ *
+ * <p>Clients publish too ({@link #publishFromClient}, from the stacks' threads). Feed events and
+ * clients' messages share one seq space per topic: under the topic's lock an event takes the seq
+ * after the ring's newest, is encoded, appended, and told to listeners and waiters, so every listener
+ * sees a topic's events once each, in seq order. The feed thread keeps its own schedule index for
+ * intended times; while no client publishes, each feed event's seq is its schedule index, as it always was.
  */
 public final class EventFeed implements AutoCloseable {
     private final FeedSpec spec;
     private final TopicRing[] rings;
     private final CopyOnWriteArrayList<TopicListener>[] listeners;
     private final Set<TopicListener>[] waiters;
-    private final SingleWriterRecorder lagRecorder = new SingleWriterRecorder(TimeUnit.SECONDS.toNanos(60), 3);
+    private final Recorder lagRecorder = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
     private final Histogram lagTotal = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
     private final AtomicLong published = new AtomicLong();
+    private final AtomicLong publishedByClients = new AtomicLong();
     private final AtomicLong listenerFailures = new AtomicLong();
     private volatile Schedule schedule;
     private long[] firstSeqs;
@@ -126,6 +134,9 @@ public final class EventFeed implements AutoCloseable {
 
     private void run() {
         Schedule s = schedule;
+        if (s.isSilent()) {
+            return;
+        }
         int topics = spec.topics();
         long[] first = firstSeqs;
         // topics' phases lie within one period, so their first seqs differ by at most one: start at the
@@ -149,7 +160,7 @@ public final class EventFeed implements AutoCloseable {
                 LockSupport.parkNanos(due - now);
                 continue;
             }
-            publish(topic, seq, due);
+            publishScheduled(topic, due);
             if (++topic == topics) {
                 topic = 0;
                 seq++;
@@ -157,12 +168,59 @@ public final class EventFeed implements AutoCloseable {
         }
     }
 
-    /** Publishes one event now; public for tests and micro-benchmarks that drive the feed by hand. */
-    public void publish(int topic, long seq, long intendedNanos) {
-        long sentNanos = System.nanoTime();
-        Event event = Event.encode(topic, seq, intendedNanos, sentNanos, spec.payloadBytes());
+    /**
+     * Publishes one feed event now, as the feed thread does; public for tests and micro-benchmarks that drive
+     * the feed by hand.
+     *
+     * @param seq the seq it must get: the topic's next (its ring's newest + 1)
+     * @throws IllegalStateException when {@code seq} is not the topic's next (another publisher came first)
+     */
+    public Event publish(int topic, long seq, long intendedNanos) {
+        synchronized (rings[topic]) {
+            long next = rings[topic].latestSeq() + 1;
+            if (seq != next) {
+                throw new IllegalStateException("seq " + seq + " is not topic " + FeedSpec.topicName(topic) + "'s next, " + next);
+            }
+            return publishScheduled(topic, intendedNanos);
+        }
+    }
+
+    private Event publishScheduled(int topic, long intendedNanos) {
+        Event event;
+        synchronized (rings[topic]) {
+            long sentNanos = System.nanoTime();
+            event = Event.encode(topic, rings[topic].latestSeq() + 1, intendedNanos, sentNanos, spec.payloadBytes());
+            append(event);
+        }
+        lagRecorder.recordValue(Math.min(Math.max(0, event.sentNanos() - intendedNanos), TimeUnit.SECONDS.toNanos(60)));
+        return event;
+    }
+
+    /**
+     * Sequences a message a client published into {@code topic}, as the next event of the topic: encoded with
+     * {@link Event#encodeMessage} (its data copied out of {@code body}'s bytes, which the caller may reuse on
+     * return), appended to history, told to every listener and waiter before this returns.
+     *
+     * @param body a body that {@link PublishBody#parse parsed} without a reason
+     * @return the event, whose {@link Event#seq()} is the seq to answer the client
+     */
+    public Event publishFromClient(int topic, PublishBody body) {
+        if (!body.isValid()) {
+            throw new IllegalArgumentException("the body was not parsed, or was malformed");
+        }
+        Event event;
+        synchronized (rings[topic]) {
+            event = Event.encodeMessage(topic, rings[topic].latestSeq() + 1, System.nanoTime(), body);
+            append(event);
+        }
+        publishedByClients.incrementAndGet();
+        return event;
+    }
+
+    /** Under the topic's lock: into history, then to listeners and waiters, so that they see seqs in order. */
+    private void append(Event event) {
+        int topic = event.topic();
         rings[topic].append(event);
-        lagRecorder.recordValue(Math.min(Math.max(0, sentNanos - intendedNanos), TimeUnit.SECONDS.toNanos(60)));
         published.incrementAndGet();
         for (TopicListener listener : listeners[topic]) {
             tell(listener, event);
@@ -198,8 +256,14 @@ public final class EventFeed implements AutoCloseable {
         return bytes;
     }
 
+    /** Every event appended to a topic's history: the feed's and the clients' messages ({@link #publishedByClientsCount()}). */
     public long publishedCount() {
         return published.get();
+    }
+
+    /** The messages clients published ({@link #publishFromClient}), a part of {@link #publishedCount()}. */
+    public long publishedByClientsCount() {
+        return publishedByClients.get();
     }
 
     public long listenerFailures() {

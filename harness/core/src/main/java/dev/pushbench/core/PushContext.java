@@ -66,6 +66,43 @@ public final class PushContext implements AutoCloseable {
         return "{\"cursor\":" + cursor + "}";
     }
 
+    /**
+     * Sequences a client's publish into {@code topic} (a body of at most {@link ServerConfig#maxPublishBytes()}
+     * bytes, see {@link #publishTooLarge}), or refuses a malformed one with 400 and the reason, and counts
+     * either in {@link #counters()}. The bytes may be reused on return.
+     */
+    public PublishOutcome publish(int topic, byte[] body, int offset, int length) {
+        if (length > config.maxPublishBytes()) {
+            return publishTooLarge(length);
+        }
+        PublishBody parsed = new PublishBody();
+        String reason = parsed.parse(body, offset, length);
+        if (reason != null) {
+            return publishRefused(400, parsed.n(), "malformed publish body: " + reason);
+        }
+        Event event = feed.publishFromClient(topic, parsed);
+        counters.publishedByClients.increment();
+        return PublishOutcome.accepted(parsed.n(), event.seq());
+    }
+
+    /** As {@link #publish(int, byte[], int, int)} for a WebSocket text frame. */
+    public PublishOutcome publish(int topic, String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        return publish(topic, utf8, 0, utf8.length);
+    }
+
+    /** The 413 for a body of {@code length} bytes (or more: a stack may stop reading at the limit + 1), counted. */
+    public PublishOutcome publishTooLarge(long length) {
+        return publishRefused(413, -1, "publish body too large: more than " + config.maxPublishBytes()
+                + " bytes (maxPublishBytes)" + (length > config.maxPublishBytes() + 1 ? ", got " + length : ""));
+    }
+
+    /** A refusal the stack decided (404 unknown topic, 405 method), counted like the others. */
+    public PublishOutcome publishRefused(int status, long n, String error) {
+        counters.publishRejected.increment();
+        return PublishOutcome.refused(status, n, error);
+    }
+
     /** An SSE heartbeat: a comment line, ignored by every EventSource. */
     public static final byte[] SSE_HEARTBEAT = ":\n\n".getBytes(StandardCharsets.US_ASCII);
 

@@ -28,7 +28,7 @@ public record Route(Transport transport, int topic, long since) {
         }
         if (transport == null) {
             throw new PushRequestException(404, "no such path: " + path
-                    + "; endpoints are /sse/{topic}, /ws/{topic}, /long-poll/{topic}, /poll/{topic}");
+                    + "; endpoints are /sse/{topic}, /ws/{topic}, /long-poll/{topic}, /poll/{topic} and POST /publish/{topic}");
         }
         String topicName = path.substring(transport.pathPrefix().length());
         int topic = feed.spec().topicIndex(topicName);
@@ -39,6 +39,32 @@ public record Route(Transport transport, int topic, long since) {
         String cursor = lastEventId != null && transport == Transport.SSE ? lastEventId : queryParam(query, "since");
         long since = parseCursor(cursor, feed.ring(topic));
         return new Route(transport, topic, since);
+    }
+
+    /** The path of a client's publish, {@code POST /publish/{topic}}, up to the topic. */
+    public static final String PUBLISH_PATH_PREFIX = "/publish/";
+
+    /** True for a path under {@link #PUBLISH_PATH_PREFIX}, to be routed with {@link #publishTopic}. */
+    public static boolean isPublish(String path) {
+        return path.startsWith(PUBLISH_PATH_PREFIX);
+    }
+
+    /**
+     * The topic of {@code POST /publish/{topic}}.
+     *
+     * @param method the request's method: only POST publishes
+     * @throws PushRequestException 405 for another method (answer with {@code Allow: POST}), 404 for an unknown topic
+     */
+    public static int publishTopic(EventFeed feed, String method, String path) throws PushRequestException {
+        if (!"POST".equals(method)) {
+            throw new PushRequestException(405, "method " + method + " not allowed on " + path + ": publish with POST");
+        }
+        String topicName = path.substring(PUBLISH_PATH_PREFIX.length());
+        int topic = feed.spec().topicIndex(topicName);
+        if (topic < 0) {
+            throw new PushRequestException(404, "unknown topic '" + topicName + "': topics are t0 to t" + (feed.spec().topics() - 1));
+        }
+        return topic;
     }
 
     /** The only WebSocket version served (RFC 6455 §4.1); a 426 names it in {@code Sec-WebSocket-Version}. */

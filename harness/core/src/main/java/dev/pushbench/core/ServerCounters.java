@@ -22,6 +22,10 @@ public final class ServerCounters {
     /** Events a resume or poll asked for that had already left history. */
     public final LongAdder historyMisses = new LongAdder();
     public final LongAdder badRequests = new LongAdder();
+    /** Messages clients published that were sequenced into a topic (POST or WebSocket in-band). */
+    public final LongAdder publishedByClients = new LongAdder();
+    /** Publishes refused: malformed (400), too large (413), unknown topic (404), wrong method (405). */
+    public final LongAdder publishRejected = new LongAdder();
 
     /** Counters whose {@link #subscribeRate} counts from the t0 of {@code schedule} (the feed's; null until it starts). */
     public ServerCounters(Supplier<Schedule> schedule) {
@@ -37,9 +41,13 @@ public final class ServerCounters {
         return subscribes.sum() - unsubscribes.sum();
     }
 
+    /** The counters now; {@code publishedByClients} and {@code publishRejected} are null while no client has published. */
     public ServerCounts snapshot() {
+        long published = publishedByClients.sum();
+        long rejected = publishRejected.sum();
         return new ServerCounts(subscribes.sum(), activeSubscribers(), eventsWritten.sum(), writes.sum(), writeFailures.sum(),
                 heartbeats.sum(), pollRequests.sum(), emptyPollAnswers.sum(), backpressureDisconnects.sum(),
-                backpressureDroppedEvents.sum(), historyMisses.sum(), badRequests.sum());
+                backpressureDroppedEvents.sum(), historyMisses.sum(), badRequests.sum(), published == 0 && rejected == 0 ? null : published,
+                published == 0 && rejected == 0 ? null : rejected);
     }
 }

@@ -3,8 +3,8 @@ package dev.pushbench.core;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The bounded history of one topic: the last {@code capacity} events, written by the feed thread
- * only, read by any thread. Readers never block the writer; a reader that asks for an event that has
+ * The bounded history of one topic: the last {@code capacity} events, written by one thread at a time
+ * (the {@link EventFeed} appends under the topic's lock), read by any thread. Readers never block the writer; a reader that asks for an event that has
  * been overwritten learns so ({@link #get} returns null and {@link #oldestSeq} says from where history
  * starts), and reports the loss instead of skipping it silently.
  *
@@ -41,7 +41,7 @@ public final class TopicRing {
         latestSeq = seq;
     }
 
-    /** Called by the single publishing thread, with seq = latestSeq() + 1. */
+    /** Called under the {@link EventFeed}'s lock of this topic, with seq = latestSeq() + 1. */
     void append(Event event) {
         slots.set((int) (event.seq() & mask), event);
         latestSeq = event.seq();

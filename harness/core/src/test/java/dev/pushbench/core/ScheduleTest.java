@@ -157,9 +157,26 @@ class ScheduleTest {
     void refusesImpossibleSchedules() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Schedule(0, 0, 1));
         assertTrue(e.getMessage().contains("topics"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new Schedule(0, 1, 0));
         assertThrows(IllegalArgumentException.class, () -> new Schedule(0, 1, Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> new Schedule(0, 1, Double.POSITIVE_INFINITY));
         assertThrows(IllegalArgumentException.class, () -> new Schedule(0, 1, -3));
+    }
+
+    @Test
+    void aRateOfZeroHasNoEvents() {
+        Schedule silent = new Schedule(1_000, 3, 0);
+        assertTrue(silent.isSilent());
+        assertEquals(Double.POSITIVE_INFINITY, silent.periodNanos());
+        for (int topic = 0; topic < 3; topic++) {
+            assertEquals(0, silent.phaseNanos(topic));
+            assertEquals(Long.MAX_VALUE, silent.intendedNanos(topic, 1));
+            assertEquals(Long.MAX_VALUE, silent.intendedNanos(topic, 1_000_000));
+            for (long nanos : new long[] {Long.MIN_VALUE, 0, 1_000, 1_001, 5_000_000_000L, Long.MAX_VALUE}) {
+                assertEquals(1, silent.firstSeqAtOrAfter(topic, nanos));
+                assertEquals(0, silent.countInWindow(topic, 0, Long.MIN_VALUE, nanos));
+            }
+        }
+        assertTrue(!new Schedule(0, 1, 0.001).isSilent());
     }
 
     private static long bruteFirstSeq(Schedule s, int topic, long nanos) {

@@ -31,6 +31,9 @@ import java.util.Objects;
  * <p>Checks run one after another on the calling thread and never take longer than their own
  * deadlines: a quick run takes about a second, whatever the feed's rate; a full run a few seconds
  * with a feed of 20 events/s or more per topic. Each check names what it expected and what it saw.
+ *
+ * <p>The {@code publish.*} checks publish into the feed's last topic, at the full level only, so that a quick
+ * run before a measured cell adds nothing to its topics.
  */
 public final class Conformance implements AutoCloseable {
 
@@ -103,6 +106,18 @@ public final class Conformance implements AutoCloseable {
                 FullChecks::shortPollCursor);
         add("short-poll.lost", f, Transport.SHORT_POLLING, "a cursor that has left history gets the oldest held events and lost = the skipped count",
                 FullChecks::shortPollLost);
+        add("publish.post", f, null, "POST /publish/{topic} of a valid body is answered 200 application/json {\"seq\":n}, and history holds the message at n with from, n, intended = the client's sent and data verbatim",
+                PublishChecks::post);
+        add("publish.refused", f, null, "a malformed publish body is refused with 400 and a text/plain reason, an unknown topic with 404, another method with 405 and Allow: POST; nothing refused is sequenced",
+                PublishChecks::refusals);
+        add("publish.too-large", f, null, "a publish body of exactly maxPublishBytes is taken, one byte more is refused with 413 and not sequenced",
+                PublishChecks::tooLarge);
+        add("publish.fan-out", f, Transport.SSE, "a POSTed message reaches each of two SSE streams of its topic once, at the answered seq, between the feed's events without gaps",
+                PublishChecks::sseFanOut);
+        add("publish.websocket", f, Transport.WEBSOCKET, "a text frame on /ws/{topic} is a publish acknowledged in-band {\"ack\":n,\"seq\":s}; it and a POSTed message reach two SSE streams and the WebSocket once each",
+                PublishChecks::webSocketInBand);
+        add("publish.websocket-nack", f, Transport.WEBSOCKET, "a malformed frame gets {\"nack\":n,\"status\":400,\"error\":…} (n -1 when unreadable), one above maxPublishBytes a 413 nack, and the session stays open",
+                PublishChecks::webSocketNack);
     }
 
     private static void add(String name, ConformanceLevel level, Transport transport, String description, Body body) {

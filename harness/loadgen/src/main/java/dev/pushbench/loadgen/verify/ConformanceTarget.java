@@ -2,6 +2,7 @@ package dev.pushbench.loadgen.verify;
 
 import dev.pushbench.core.FeedSpec;
 import dev.pushbench.core.Protocol;
+import dev.pushbench.core.ServerConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -20,9 +21,11 @@ import java.util.Objects;
  * @param heartbeatInterval the server's heartbeat interval, or null if unknown (heartbeat checks are then skipped)
  * @param longPollHold      the server's long-poll hold, or null if unknown (hold checks are then skipped)
  * @param certificatePem    for an https base: the server's certificate (PEM), the only one trusted; null for http
+ * @param maxPublishBytes   the server's largest publish body ({@code ServerConfig.maxPublishBytes}); the publish checks
+ *                          send one of exactly that size and one a byte larger
  */
 public record ConformanceTarget(URI base, Protocol protocol, FeedSpec feed, Duration heartbeatInterval, Duration longPollHold,
-                     String certificatePem) {
+                     String certificatePem, int maxPublishBytes) {
 
     public ConformanceTarget {
         Objects.requireNonNull(base, "base");
@@ -43,6 +46,15 @@ public record ConformanceTarget(URI base, Protocol protocol, FeedSpec feed, Dura
         }
         requirePositive(heartbeatInterval, "heartbeatInterval");
         requirePositive(longPollHold, "longPollHold");
+        if (maxPublishBytes < 64) {
+            throw new IllegalArgumentException("maxPublishBytes must be at least 64, got " + maxPublishBytes);
+        }
+    }
+
+    /** A server with the default publish limit ({@link ServerConfig#DEFAULT_MAX_PUBLISH_BYTES}). */
+    public ConformanceTarget(URI base, Protocol protocol, FeedSpec feed, Duration heartbeatInterval, Duration longPollHold,
+                             String certificatePem) {
+        this(base, protocol, feed, heartbeatInterval, longPollHold, certificatePem, ServerConfig.DEFAULT_MAX_PUBLISH_BYTES);
     }
 
     /** A cleartext target. */
@@ -71,8 +83,8 @@ public record ConformanceTarget(URI base, Protocol protocol, FeedSpec feed, Dura
         return URI.create((protocol.isTls() ? "wss" : "ws") + "://" + base.getHost() + ":" + base.getPort() + pathAndQuery);
     }
 
-    /** Nanoseconds between two events of one topic. */
+    /** Nanoseconds between two events of one topic; {@link Long#MAX_VALUE} for a feed of rate 0 (never). */
     long periodNanos() {
-        return Math.round(1e9 / feed.ratePerSecond());
+        return feed.ratePerSecond() == 0 ? Long.MAX_VALUE : Math.round(1e9 / feed.ratePerSecond());
     }
 }

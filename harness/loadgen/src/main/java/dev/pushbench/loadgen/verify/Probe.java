@@ -149,8 +149,21 @@ final class Probe implements AutoCloseable {
 
     HttpAnswer exchange(HttpClient client, String method, String pathAndQuery, Map<String, String> headers, long timeoutMillis)
             throws CheckFailure, InterruptedException {
+        return exchange(client, method, pathAndQuery, headers, null, timeoutMillis);
+    }
+
+    /** POST {@code body} as {@code application/json} (with its Content-Length) and read the whole answer. */
+    HttpAnswer post(String pathAndQuery, byte[] body, long timeoutMillis) throws CheckFailure, InterruptedException {
+        return exchange(http, "POST", pathAndQuery, Map.of(), body, timeoutMillis);
+    }
+
+    private HttpAnswer exchange(HttpClient client, String method, String pathAndQuery, Map<String, String> headers, byte[] body,
+            long timeoutMillis) throws CheckFailure, InterruptedException {
         Request request = client.newRequest(target.http(pathAndQuery)).method(method)
                 .timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+        if (body != null) {
+            request.body(new org.eclipse.jetty.client.BytesRequestContent("application/json", body));
+        }
         headers.forEach((name, value) -> request.headers(h -> h.put(name, value)));
         long startNanos = System.nanoTime();
         try {

@@ -158,6 +158,23 @@ public final class WebSocketProbeStream implements Session.Listener.AutoDemandin
         }
     }
 
+    /** Sends a text frame and waits until it is written; a failure names it. */
+    void sendText(String text, long timeoutMillis) throws CheckFailure, InterruptedException {
+        Session s = session;
+        if (s == null) {
+            throw new CheckFailure(label + ": no session to send on");
+        }
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        s.sendText(text, Callback.from(() -> sent.complete(null), sent::completeExceptionally));
+        try {
+            sent.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new CheckFailure(label + ": a text frame of " + text.length() + " characters not sent within " + timeoutMillis + " ms");
+        } catch (ExecutionException e) {
+            throw new CheckFailure(label + ": sending a text frame failed: " + Probe.describe(e.getCause()));
+        }
+    }
+
     @Override
     public void onWebSocketOpen(Session session) {
         this.session = session;

@@ -100,7 +100,8 @@ public abstract class StackConformanceTest {
         PushServer server = stack().start(context);
         resources.add(server);
         return new ConformanceTarget(URI.create(protocol.scheme() + "://" + config.host() + ":" + server.port()), protocol, FEED,
-                config.heartbeatInterval(), config.longPollHold(), config.tls() == null ? null : config.tls().certificatePem());
+                config.heartbeatInterval(), config.longPollHold(), config.tls() == null ? null : config.tls().certificatePem(),
+                config.maxPublishBytes());
     }
 
     @AfterAll

@@ -16,7 +16,7 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Routes every request with {@link Route#parse} (so 404 and 400 mean the same in every stack) and
- * hands it to the handler of its transport. A refused request is answered with its status and a
+ * hands it to the handler of its transport; {@code /publish/{topic}} goes to the {@link JettyPublishHandler}. A refused request is answered with its status and a
  * {@code text/plain} message saying why. {@code HEAD} is answered wherever {@code GET} is, with the
  * GET's status and header fields.
  */
@@ -29,21 +29,32 @@ final class JettyPushHandler extends Handler.Abstract.NonBlocking {
     private final JettyWebSocketHandler webSocket;
     private final JettyLongPollHandler longPoll;
     private final JettyShortPollHandler shortPoll;
+    private final JettyPublishHandler publish;
 
     JettyPushHandler(EventFeed feed, ServerCounters counters, JettySseHandler sse, JettyWebSocketHandler webSocket,
-            JettyLongPollHandler longPoll, JettyShortPollHandler shortPoll) {
+            JettyLongPollHandler longPoll, JettyShortPollHandler shortPoll, JettyPublishHandler publish) {
         this.feed = feed;
         this.counters = counters;
         this.sse = sse;
         this.webSocket = webSocket;
         this.longPoll = longPoll;
         this.shortPoll = shortPoll;
+        this.publish = publish;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        if (Route.isPublish(path)) {
+            try {
+                publish.handle(Route.publishTopic(feed, request.getMethod(), path), request, response, callback);
+            } catch (PushRequestException e) {
+                publish.refuse(e.status(), e.getMessage(), response, callback);
+            }
+            return true;
+        }
         try {
-            Route route = Route.parse(feed, Request.getPathInContext(request), request.getHttpURI().getQuery(),
+            Route route = Route.parse(feed, path, request.getHttpURI().getQuery(),
                     request.getHeaders().get(LAST_EVENT_ID));
             requireMethod(request, route.transport());
             if (HttpMethod.HEAD.is(request.getMethod()) && route.transport() != Transport.WEBSOCKET) {

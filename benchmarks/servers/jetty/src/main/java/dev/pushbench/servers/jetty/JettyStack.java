@@ -81,13 +81,15 @@ public final class JettyStack implements ServerStack {
 
         WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, container -> {
             container.setIdleTimeout(idleTimeout);
+            // above the publish limit, so that a frame too large is read and refused in-band (413), not closed on (1009)
+            container.setMaxTextMessageSize(JettyWebSocketHandler.maxTextMessageBytes(config));
         });
         JettyWebSocketHandler webSocket = new JettyWebSocketHandler(context, upgrades.getServerWebSocketContainer(), threads);
         upgrades.setHandler(new JettyPushHandler(context.feed(), context.counters(),
                 new JettySseHandler(context, threads),
                 webSocket,
                 new JettyLongPollHandler(context, threads),
-                new JettyShortPollHandler(context)));
+                new JettyShortPollHandler(context), new JettyPublishHandler(context)));
         server.setHandler(upgrades);
         try {
             server.start();

@@ -22,6 +22,10 @@ import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
  * first text frame is the start cursor, then one text frame per event; heartbeats are pings.
  * Compression is never negotiated, so every stack sends the same bytes.
  *
+ * <p>A text frame from the client is a publish to the subscription's topic ({@link PushContext#publish}), answered
+ * in-band with {@code {"ack":n,"seq":s}} or {@code {"nack":n,"status":…,"error":"…"}}: frames of their own, queued
+ * with the events in the order they are sent. A message above {@link #maxTextMessageBytes} is closed on with 1009.
+ *
  * <p>Public only so that Jetty can call {@link PushSocket}'s listener methods through a public lookup.
  */
 public final class JettyWebSocketHandler {
@@ -33,6 +37,11 @@ public final class JettyWebSocketHandler {
         this.context = context;
         this.container = container;
         this.executor = executor;
+    }
+
+    /** The largest text message read: twice the publish limit, so that one up to there is answered with a 413 nack. */
+    static long maxTextMessageBytes(dev.pushbench.core.ServerConfig config) {
+        return Math.max(2L * config.maxPublishBytes(), 64 * 1024);
     }
 
     void handle(Route route, Request request, Response response, Callback callback) throws PushRequestException {
@@ -53,6 +62,7 @@ public final class JettyWebSocketHandler {
         private final Executor executor;
         private final Route route;
         private volatile WebSocketOutbox outbox;
+        private volatile Session session;
 
         PushSocket(PushContext context, Executor executor, Route route) {
             this.context = context;
@@ -64,12 +74,23 @@ public final class JettyWebSocketHandler {
         public void onWebSocketOpen(Session session) {
             WebSocketOutbox o = new WebSocketOutbox(context, route.topic(), executor, session);
             outbox = o;
+            this.session = session;
             long cursor = o.open(route.since());
             session.sendText(PushContext.webSocketPreamble(cursor),
                     org.eclipse.jetty.websocket.api.Callback.from(o::begin, failure -> {
                         o.close();
                         session.disconnect();
                     }));
+        }
+
+        /** A client's in-band publish; the answer goes out as its own frame, and the connection stays open either way. */
+        @Override
+        public void onWebSocketText(String message) {
+            Session session = this.session;
+            if (session == null) {
+                return;
+            }
+            session.sendText(context.publish(route.topic(), message).webSocketText(), org.eclipse.jetty.websocket.api.Callback.NOOP);
         }
 
         @Override

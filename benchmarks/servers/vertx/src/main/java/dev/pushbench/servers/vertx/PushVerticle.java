@@ -27,7 +27,8 @@ final class PushVerticle extends VerticleBase {
                 new VertxSseHandler(push),
                 new VertxWebSocketHandler(push),
                 new VertxLongPollHandler(push),
-                new VertxShortPollHandler(push)));
+                new VertxShortPollHandler(push),
+                new VertxPublishHandler(push)));
         if (push.config().protocol().isHttp2()) {
             s.connectionHandler(new VertxPrefaceGate());
         }

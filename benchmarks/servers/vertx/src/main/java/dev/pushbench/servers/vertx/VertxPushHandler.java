@@ -23,7 +23,7 @@ import java.util.concurrent.Executor;
 
 /**
  * Routes every request with {@link Route#parse} (so 404 and 400 mean the same in every stack) and
- * hands it to the handler of its transport. A refused request is answered with its status and a
+ * hands it to the handler of its transport; {@code /publish/{topic}} goes to the {@link VertxPublishHandler}. A refused request is answered with its status and a
  * {@code text/plain} message saying why. A request over an HTTP version other than the cell's is
  * refused with 505 before routing; on an HTTP/2 cell none should get here, since the
  * {@link VertxPrefaceGate} has closed every connection that is not HTTP/2 by prior knowledge or ALPN.
@@ -40,9 +40,10 @@ final class VertxPushHandler implements Handler<HttpServerRequest> {
     private final VertxWebSocketHandler webSocket;
     private final VertxLongPollHandler longPoll;
     private final VertxShortPollHandler shortPoll;
+    private final VertxPublishHandler publish;
 
     VertxPushHandler(PushContext context, VertxSseHandler sse, VertxWebSocketHandler webSocket, VertxLongPollHandler longPoll,
-            VertxShortPollHandler shortPoll) {
+            VertxShortPollHandler shortPoll, VertxPublishHandler publish) {
         this.feed = context.feed();
         this.counters = context.counters();
         this.protocol = context.config().protocol();
@@ -51,6 +52,7 @@ final class VertxPushHandler implements Handler<HttpServerRequest> {
         this.webSocket = webSocket;
         this.longPoll = longPoll;
         this.shortPoll = shortPoll;
+        this.publish = publish;
     }
 
     @Override
@@ -58,6 +60,17 @@ final class VertxPushHandler implements Handler<HttpServerRequest> {
         try {
             requireVersion(request);
             String path = request.path();
+            if (path != null && Route.isPublish(path)) {
+                int topic;
+                try {
+                    topic = Route.publishTopic(feed, request.method().name(), path);
+                } catch (PushRequestException e) {
+                    publish.refuse(request, e.status(), e.getMessage());
+                    return;
+                }
+                publish.handle(topic, request);
+                return;
+            }
             Route route = Route.parse(feed, path == null ? "" : path, request.query(), request.getHeader(LAST_EVENT_ID));
             requireMethod(request, route.transport());
             if (HttpMethod.HEAD.equals(request.method()) && route.transport() != Transport.WEBSOCKET) {

@@ -107,7 +107,9 @@ public final class VertxStack implements ServerStack {
     static HttpServerOptions serverOptions(ServerConfig config, FeedSpec feed) {
         Duration idleTimeout = config.idleTimeout();
         // one text frame per event whatever the payload (Vert.x splits a larger message into continuation frames)
-        int maxFrameBytes = Math.max(HttpServerOptions.DEFAULT_MAX_WEBSOCKET_FRAME_SIZE, feed.payloadBytes() + 4096);
+        // and twice the publish limit, so that a client's frame up to there is read and refused in-band (413), not closed on
+        int maxFrameBytes = Math.max(Math.max(HttpServerOptions.DEFAULT_MAX_WEBSOCKET_FRAME_SIZE, feed.payloadBytes() + 4096),
+                (int) Math.min(Integer.MAX_VALUE / 2, 2L * config.maxPublishBytes()));
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.host())
                 .setPort(config.port() == 0 ? SHARED_RANDOM_PORT : config.port())

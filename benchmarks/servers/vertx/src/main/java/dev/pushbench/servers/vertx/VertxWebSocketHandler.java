@@ -19,6 +19,10 @@ import java.util.concurrent.Executor;
  * one text frame per event; heartbeats are pings. Compression is never negotiated (the server
  * options turn both WebSocket compression extensions off), so every stack sends the same bytes.
  * Over HTTP/2 there is no WebSocket in Vert.x 5.0, see {@link VertxStack#unsupported}.
+ *
+ * <p>A text message from the client is a publish to the subscription's topic ({@link PushContext#publish}), answered
+ * in-band with {@code {"ack":n,"seq":s}} or {@code {"nack":n,"status":…,"error":"…"}}, a frame of its own on the
+ * connection's event loop; a message above the server options' maximum message size ends the connection.
  */
 final class VertxWebSocketHandler {
     private final PushContext context;
@@ -54,6 +58,11 @@ final class VertxWebSocketHandler {
             outbox.close();
             if (!ws.isClosed()) {
                 ws.close();
+            }
+        });
+        ws.textMessageHandler(text -> {
+            if (!ws.isClosed()) {
+                ws.writeTextMessage(context.publish(route.topic(), text).webSocketText());
             }
         });
         long cursor = outbox.open(route.since());
