@@ -84,6 +84,9 @@ class EchoLatencyTest {
                 double rawMedian = rawEchoes[rawEchoes.length / 2];
                 double ours = up.echoMicros().p50();
                 double bound = Math.max(200, 0.2 * rawMedian);
+                System.out.printf("%s: echo p50 %.1f µs (%d), raw client %.1f µs (%d), ack p50 %.1f µs, delivery p50 %.1f µs%n",
+                        stack, ours, up.echoMicros().count(), rawMedian, rawEchoes.length, up.ackMicros().p50(),
+                        result.latencyMicros().p50());
                 assertTrue(Math.abs(ours - rawMedian) <= bound, () -> "echo p50 " + ours + " µs against the raw client's "
                         + rawMedian + " µs (bound " + bound + " µs)");
             } finally {
