@@ -42,8 +42,6 @@ public final class JettyClientEngine implements ClientEngine {
     private final MeasuredClientConnector connector;
     private final java.util.Map<javax.net.ssl.SSLEngine, Long> handshakeStarts = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile java.util.function.LongConsumer tlsHandshakeNanos = nanos -> { };
-    private final LongAdder connectionsOpened = new LongAdder();
-    private final LongAdder connectionsClosed = new LongAdder();
 
     /** A cleartext ({@code http1.1} or {@code h2c}) client stack. */
     public JettyClientEngine(Protocol protocol, Duration idleTimeout) throws Exception {
@@ -100,28 +98,10 @@ public final class JettyClientEngine implements ClientEngine {
         http.addBean(new Connection.Listener() {
             @Override
             public void onOpened(Connection connection) {
-                if (onTcp(connection)) {
-                    connectionsOpened.increment();
-                }
                 if (connection instanceof SslConnection) {
                     // the client starts its handshake as its TLS connection opens, right after the TCP connect
                     handshakeStarts.put(((SslConnection) connection).getSSLEngine(), System.nanoTime());
                 }
-            }
-
-            @Override
-            public void onClosed(Connection connection) {
-                if (onTcp(connection)) {
-                    connectionsClosed.increment();
-                }
-            }
-
-            /*
-             * Over TLS one TCP connection carries a stack of Jetty connections (TLS, then ALPN, then
-             * HTTP), each announced here; only the TLS one sits on the socket itself.
-             */
-            private boolean onTcp(Connection connection) {
-                return !(connection.getEndPoint() instanceof SslConnection.SslEndPoint);
             }
         });
         http.addBean(new SslHandshakeListener() {
@@ -156,12 +136,12 @@ public final class JettyClientEngine implements ClientEngine {
     /** TCP connections the client has opened (counted by Jetty's connection listener). */
     @Override
     public long connectionsOpened() {
-        return connectionsOpened.sum();
+        return connector.socketsOpened.sum();
     }
 
     @Override
     public long connectionsClosed() {
-        return connectionsClosed.sum();
+        return connector.socketsClosed.sum();
     }
 
     /** Bytes read from all TCP connections so far (server to client), as the socket saw them. */

@@ -19,13 +19,16 @@ import org.eclipse.jetty.io.SocketChannelEndPoint;
  * Jetty's {@link ClientConnector}, measuring at the socket: every byte read from and written to a
  * TCP connection (so TLS records, HTTP/2 frames, chunked encoding and WebSocket frame headers are all
  * counted, as the network sees them), the time inside each connect call ({@link #connect}: the client's
- * own work), and each TCP connect's duration, from the call's return to the established socket.
+ * own work), and each TCP connect's duration, from the call's return to the established socket; and the sockets
+ * opened and closed (a WebSocket's upgraded connection keeps its socket, which Jetty's connection events do not show).
  */
 final class MeasuredClientConnector extends ClientConnector {
     private static final String CONNECT_START = MeasuredClientConnector.class.getName() + ".start";
 
     final LongAdder bytesIn = new LongAdder();
     final LongAdder bytesOut = new LongAdder();
+    final LongAdder socketsOpened = new LongAdder();
+    final LongAdder socketsClosed = new LongAdder();
     private final java.util.concurrent.ConcurrentHashMap<String, EndPoint> byTag = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile LongConsumer tcpConnectNanos = nanos -> { };
     private volatile LongConsumer connectCallNanos = nanos -> { };
@@ -59,6 +62,7 @@ final class MeasuredClientConnector extends ClientConnector {
     @Override
     protected EndPoint newEndPoint(SelectableChannel channel, ManagedSelector selector, SelectionKey key) {
         CountingEndPoint endPoint = new CountingEndPoint((SocketChannel) channel, selector, key, this);
+        socketsOpened.increment();
         endPoint.setIdleTimeout(getIdleTimeout().toMillis());
         return endPoint;
     }
@@ -99,6 +103,7 @@ final class MeasuredClientConnector extends ClientConnector {
     private static final class CountingEndPoint extends SocketChannelEndPoint {
         private final MeasuredClientConnector connector;
         volatile String tag;
+        private volatile boolean closeCounted;
 
         CountingEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, MeasuredClientConnector connector) {
             super(channel, selector, key, connector.getScheduler());
@@ -108,6 +113,10 @@ final class MeasuredClientConnector extends ClientConnector {
         @Override
         public void onClose(Throwable cause) {
             super.onClose(cause);
+            if (!closeCounted) {
+                closeCounted = true;
+                connector.socketsClosed.increment();
+            }
             String t = tag;
             if (t != null) {
                 connector.byTag.remove(t, this);
