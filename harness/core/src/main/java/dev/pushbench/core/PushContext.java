@@ -91,6 +91,15 @@ public final class PushContext implements AutoCloseable {
         return publish(topic, utf8, 0, utf8.length);
     }
 
+    /**
+     * How much of a body too large a stack reads and drops before its 413, so that a client still sending reads the
+     * answer instead of a reset connection: four times {@link ServerConfig#maxPublishBytes()}, at least 1 MiB. A larger
+     * body is answered at once and its connection closed.
+     */
+    public long publishDiscardLimit() {
+        return Math.max(4L * config.maxPublishBytes(), 1 << 20);
+    }
+
     /** The 413 for a body of {@code length} bytes (or more: a stack may stop reading at the limit + 1), counted. */
     public PublishOutcome publishTooLarge(long length) {
         return publishRefused(413, -1, "publish body too large: more than " + config.maxPublishBytes()

@@ -112,6 +112,8 @@ public final class Conformance implements AutoCloseable {
                 PublishChecks::refusals);
         add("publish.too-large", f, null, "a publish body of exactly maxPublishBytes is taken, one byte more is refused with 413 and not sequenced",
                 PublishChecks::tooLarge);
+        add("publish.chunked", f, null, "over HTTP/1.1, a chunked publish body (no Content-Length) is read to its end: a valid one taken, one above maxPublishBytes refused with 413",
+                PublishChecks::chunked);
         add("publish.fan-out", f, Transport.SSE, "a POSTed message reaches each of two SSE streams of its topic once, at the answered seq, between the feed's events without gaps",
                 PublishChecks::sseFanOut);
         add("publish.websocket", f, Transport.WEBSOCKET, "a text frame on /ws/{topic} is a publish acknowledged in-band {\"ack\":n,\"seq\":s}; it and a POSTed message reach two SSE streams and the WebSocket once each",

@@ -22,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>They publish into the feed's last topic ({@link #topic}), never into {@code t0} whose seqs the other checks
  * follow, and run at the full level only: a quick run before a measured cell must not add messages to its topics.
+ *
+ * <p>This class is long because a fan-out check reads SSE streams and WebSockets alike through one small
+ * {@code Subscriber} view (contiguous seqs, each message once, acks set aside), which the checks share.
  */
 final class PublishChecks {
     /** The publisher id the checks publish as: far above any load generator's subscriber index. */
@@ -143,6 +146,48 @@ final class PublishChecks {
             }
         }
         return "a body of " + max + " bytes taken as seq " + seq + ", one of " + (max + 1) + " refused with 413";
+    }
+
+    /**
+     * Over HTTP/1.1, bodies without a Content-Length (chunked, in several chunks) are read to their end: a valid one
+     * is taken, one a byte above the limit is refused with 413 once that byte has come.
+     */
+    static String chunked(Probe probe) throws CheckFailure, CheckSkipped, InterruptedException {
+        if (probe.target.protocol().isHttp2()) {
+            throw new CheckSkipped("chunked transfer coding is HTTP/1.1's; over HTTP/2 a body without a length comes in DATA frames, "
+                    + "as publish.too-large sends it");
+        }
+        String topic = topic(probe.target);
+        int max = probe.target.maxPublishBytes();
+        long n = messageNumber();
+        String valid = body(n, System.nanoTime(), "in chunks");
+        RawResponse taken = rawChunkedPost(probe, topic, valid);
+        if (taken.status() != 200 || !taken.body().matches("\\{\"seq\":[1-9][0-9]*\\}")) {
+            throw new CheckFailure("a chunked POST of a valid body: expected 200 {\"seq\":n}, got " + taken);
+        }
+        String over = body(n + 1, 1, "c".repeat(max + 1 - body(n + 1, 1, "").length()));
+        RawResponse refused = rawChunkedPost(probe, topic, over);
+        if (refused.status() != 413 || refused.body().isBlank()) {
+            throw new CheckFailure("a chunked POST of " + (max + 1) + " bytes: expected 413 with a reason, got " + refused);
+        }
+        return "chunked bodies: " + valid.length() + " bytes taken (" + taken.body() + "), " + (max + 1) + " bytes refused with 413";
+    }
+
+    private static RawResponse rawChunkedPost(Probe probe, String topic, String body) throws CheckFailure {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        StringBuilder request = new StringBuilder("POST /publish/" + topic + " HTTP/1.1\r\nHost: " + probe.target.base().getHost()
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+        int chunk = Math.max(1, bytes.length / 3);
+        for (int at = 0; at < bytes.length; at += chunk) {
+            int length = Math.min(chunk, bytes.length - at);
+            request.append(Integer.toHexString(length)).append("\r\n")
+                    .append(new String(bytes, at, length, StandardCharsets.ISO_8859_1)).append("\r\n");
+        }
+        request.append("0\r\n\r\n");
+        try (RawConnection raw = RawConnection.open(probe.target, "http/1.1", AT_ONCE_MILLIS)) {
+            raw.send(request.toString());
+            return raw.readResponse(false, AT_ONCE_MILLIS);
+        }
     }
 
     /**

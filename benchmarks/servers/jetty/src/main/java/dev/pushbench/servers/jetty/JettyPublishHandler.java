@@ -12,9 +12,10 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * {@code POST /publish/{topic}}: reads the body without blocking (chunks as they come, the next one on
- * {@link Request#demand}), at most {@link dev.pushbench.core.ServerConfig#maxPublishBytes()} + 1 bytes, and answers
- * what {@link PushContext#publish} decided: 200 {@code {"seq":42}}, 400 with the reason, 413 for a body too large
- * (at once when its {@code Content-Length} says so, else as soon as one byte too many has come).
+ * {@link Request#demand}), keeping at most {@link dev.pushbench.core.ServerConfig#maxPublishBytes()} bytes, and answers
+ * what {@link PushContext#publish} decided: 200 {@code {"seq":42}}, 400 with the reason, 413 for a body too large.
+ * A body too large is read to its end and dropped before the 413, so that the client, still sending, reads the answer
+ * rather than a reset; one above {@link PushContext#publishDiscardLimit()} is answered at once and its connection closed.
  */
 final class JettyPublishHandler {
     private final PushContext context;
@@ -26,11 +27,11 @@ final class JettyPublishHandler {
     void handle(int topic, Request request, Response response, Callback callback) {
         int max = context.config().maxPublishBytes();
         long declared = request.getLength();
-        if (declared > max) {
+        if (declared > context.publishDiscardLimit()) {
             answer(context.publishTooLarge(declared), response, callback);
             return;
         }
-        new BodyReader(topic, request, response, callback, declared >= 0 ? (int) declared : Math.min(max + 1, 1024)).run();
+        new BodyReader(topic, request, response, callback, declared >= 0 ? (int) Math.min(declared, max) : Math.min(max, 1024)).run();
     }
 
     /** Gathers the body's chunks; {@link #run} reads what has come and asks to be run again for the rest. */
@@ -41,6 +42,8 @@ final class JettyPublishHandler {
         private final Callback callback;
         private byte[] body;
         private int length;
+        // above the limit: what has come is counted and dropped
+        private long dropped = -1;
 
         BodyReader(int topic, Request request, Response response, Callback callback, int initialBytes) {
             this.topic = topic;
@@ -65,10 +68,18 @@ final class JettyPublishHandler {
                 }
                 ByteBuffer bytes = chunk.getByteBuffer();
                 int remaining = bytes.remaining();
-                if (length + (long) remaining > max) {
+                if (dropped < 0 && length + (long) remaining > max) {
+                    dropped = length;
+                }
+                if (dropped >= 0) {
+                    dropped += remaining;
+                    boolean last = chunk.isLast();
                     chunk.release();
-                    answer(context.publishTooLarge(length + (long) remaining), response, callback);
-                    return;
+                    if (last || dropped > context.publishDiscardLimit()) {
+                        answer(context.publishTooLarge(dropped), response, callback);
+                        return;
+                    }
+                    continue;
                 }
                 if (length + remaining > body.length) {
                     body = java.util.Arrays.copyOf(body, Math.min(max, Math.max(body.length * 2, length + remaining)));

@@ -12,9 +12,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * {@code POST /publish/{topic}}: gathers the body on the connection's event loop as it comes, at most
  * {@link dev.pushbench.core.ServerConfig#maxPublishBytes()} bytes, and answers what {@link PushContext#publish}
- * decided: 200 {@code {"seq":42}}, 400 with the reason, 413 for a body too large (at once when its
- * {@code Content-Length} says so, else as soon as one byte too many has come; over HTTP/1.1 the connection is
- * then closed rather than the rest of the body read).
+ * decided: 200 {@code {"seq":42}}, 400 with the reason, 413 for a body too large. A body too large is read to its
+ * end and dropped before the 413, so that the client, still sending, reads the answer rather than a reset; one above
+ * {@link PushContext#publishDiscardLimit()} is answered at once and, over HTTP/1.1, its connection closed.
  */
 final class VertxPublishHandler {
     private final PushContext context;
@@ -27,30 +27,43 @@ final class VertxPublishHandler {
         int max = context.config().maxPublishBytes();
         String contentLength = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         long declared = parseLength(contentLength);
-        if (declared > max) {
+        if (declared > context.publishDiscardLimit()) {
             tooLarge(request, declared);
             return;
         }
-        Buffer body = Buffer.buffer(declared >= 0 ? (int) declared : 256);
-        boolean[] refused = new boolean[1];
+        Buffer body = Buffer.buffer(declared >= 0 ? (int) Math.min(declared, max) : 256);
+        // [0]: bytes dropped once the body went over the limit (-1 before); [1]: 1 once answered or failed
+        long[] state = {-1, 0};
         request.handler(chunk -> {
-            if (refused[0]) {
+            if (state[1] != 0) {
                 return;
             }
-            if (body.length() + (long) chunk.length() > max) {
-                refused[0] = true;
-                tooLarge(request, body.length() + (long) chunk.length());
+            if (state[0] < 0 && body.length() + (long) chunk.length() > max) {
+                state[0] = body.length();
+            }
+            if (state[0] >= 0) {
+                state[0] += chunk.length();
+                if (state[0] > context.publishDiscardLimit()) {
+                    state[1] = 1;
+                    tooLarge(request, state[0]);
+                }
                 return;
             }
             body.appendBuffer(chunk);
         });
         request.endHandler(ignored -> {
-            if (!refused[0]) {
-                byte[] bytes = body.getBytes();
-                answer(request, context.publish(topic, bytes, 0, bytes.length));
+            if (state[1] != 0) {
+                return;
             }
+            state[1] = 1;
+            if (state[0] >= 0) {
+                tooLarge(request, state[0]);
+                return;
+            }
+            byte[] bytes = body.getBytes();
+            answer(request, context.publish(topic, bytes, 0, bytes.length));
         });
-        request.exceptionHandler(failure -> refused[0] = true);
+        request.exceptionHandler(failure -> state[1] = 1);
     }
 
     private static long parseLength(String header) {
