@@ -10,7 +10,7 @@ package dev.pushbench.core;
  *   FeedSpec feed = new FeedSpec(10, 2.0, 512, 1024);   // 10 topics, 2 events/s each, 512-byte data, 1024 kept
  * </pre>
  *
- * @param ratePerSecond events per second, per topic
+ * @param ratePerSecond events per second, per topic; 0 for no feed events (only clients publish)
  * @param payloadBytes  size of each event's {@code data} field
  * @param historyEvents events kept per topic for polling and resume, a power of two
  */
@@ -22,8 +22,8 @@ public record FeedSpec(int topics, double ratePerSecond, int payloadBytes, int h
         if (topics < 1 || topics > 1_000_000) {
             throw new IllegalArgumentException("topics must be between 1 and 1000000, got " + topics);
         }
-        if (!(ratePerSecond > 0) || ratePerSecond > 1_000_000) {
-            throw new IllegalArgumentException("rate must be above 0/s and at most 1000000/s per topic, got " + ratePerSecond + "/s");
+        if (!(ratePerSecond >= 0) || ratePerSecond > 1_000_000) {
+            throw new IllegalArgumentException("rate must be between 0/s and 1000000/s per topic, got " + ratePerSecond + "/s");
         }
         if (payloadBytes < 0 || payloadBytes > MAX_PAYLOAD_BYTES) {
             throw new IllegalArgumentException("payload must be between 0B and 16MiB, got " + payloadBytes + "B");
