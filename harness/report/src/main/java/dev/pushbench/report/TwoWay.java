@@ -253,8 +253,8 @@ record TwoWay(List<Row> rows, List<String> perTransport, List<String> extraConne
     String describe() {
         StringBuilder out = new StringBuilder();
         for (Row r : rows) {
-            out.append("two-way: ").append(r.cell().name()).append(": ").append(r.path()).append(", ")
-                    .append(r.connectionsPerClient()).append(" connections per client; published ").append(r.published())
+            out.append("two-way: ").append(r.cell().name()).append(": ").append(r.path()).append(", connections per client ")
+                    .append(r.connectionsPerClient()).append("; published ").append(r.published())
                     .append(", failed ").append(r.failed()).append('\n');
             out.append(String.format(Locale.ROOT, "  ack p50 %s, p99 %s; echo p50 %s, p99 %s; delivery p50 %s, p99 %s%n",
                     r.ackP50(), r.ackP99(), r.echoP50(), r.echoP99(), r.deliveryP50(), r.deliveryP99()));

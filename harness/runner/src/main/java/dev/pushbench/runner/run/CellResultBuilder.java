@@ -270,7 +270,7 @@ final class CellResultBuilder {
         return up.withServerCpu(perMessageMicros(cpuNanos, up.published()), perMessageMicros(cpuNanos, delivered));
     }
 
-    /** CPU micros per message, rounded to thousandths; null without the CPU or without a message. */
+    /** CPU micros per message, to thousandths; null without the CPU or a message. */
     static Double perMessageMicros(Long cpuNanos, Long messages) {
         return cpuNanos == null || messages == null || messages <= 0 ? null : round3(cpuNanos / 1000.0 / messages);
     }
@@ -323,12 +323,9 @@ final class CellResultBuilder {
 
     /** The server's CPU over the measured window, 100 per core; null without both readings. */
     private Double serverCpuPercent() {
-        if (serverRestarted || serverMeasureStart == null || serverMeasureEnd == null || serverMeasureStart.cpuNanos() == null
-                || serverMeasureEnd.cpuNanos() == null) {
-            return null;
-        }
-        double wall = serverMeasureEnd.nanoTime() - serverMeasureStart.nanoTime();
-        return wall <= 0 ? null : 100.0 * (serverMeasureEnd.cpuNanos() - serverMeasureStart.cpuNanos()) / wall;
+        Long cpuNanos = serverWindowCpuNanos();
+        double wall = cpuNanos == null ? 0 : serverMeasureEnd.nanoTime() - serverMeasureStart.nanoTime();
+        return wall <= 0 ? null : 100.0 * cpuNanos / wall;
     }
 
     /**
