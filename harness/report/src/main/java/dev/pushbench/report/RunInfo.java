@@ -49,9 +49,9 @@ record RunInfo(
 
     /** The resolved scenario's shape, for the line above the verdict; any figure may be absent. */
     record Workload(Long connections, Long topics, Double ratePerSecond, Long payloadBytes, Long warmupMillis,
-                    Long durationMillis, Long repeats) {
+                    Long durationMillis, Long repeats, Publish publish) {
 
-        static final Workload NONE = new Workload(null, null, null, null, null, null, null);
+        static final Workload NONE = new Workload(null, null, null, null, null, null, null, null);
 
         /** {@code 20 connections · 2 topics × 20/s · 64 B payload · measured 3 s after 1 s warm-up}, or null. */
         String describe() {
@@ -65,6 +65,13 @@ record RunInfo(
             }
             if (payloadBytes != null) {
                 parts.add(Format.bytes(payloadBytes) + " payload");
+            }
+            if (publish != null && publish.ratePerSecond() != null) {
+                boolean all = publish.share() == null || publish.share() >= 1;
+                parts.add((all ? "every subscriber" : Format.plain(publish.share()) + " of the subscribers")
+                        + " publishing " + Format.significant(publish.ratePerSecond()) + "/s"
+                        + (publish.payloadBytes() == null ? "" : " × " + Format.bytes(publish.payloadBytes()))
+                        + ("random".equals(publish.to()) ? " to a random room" : " to its room"));
             }
             if (durationMillis != null) {
                 parts.add("measured " + Format.micros(durationMillis * 1_000.0)
@@ -82,7 +89,7 @@ record RunInfo(
      * The part of {@code scenario.resolved} the report reads. The scenario itself belongs to the runner
      * (its YAML and defaults), so run.json stores it as a free-form object and these names are the contract.
      */
-    private record ResolvedScenario(Clients clients, Feed feed, Timing timing) {
+    private record ResolvedScenario(Clients clients, Feed feed, Timing timing, Publish publish) {
         record Clients(Long connections) {
         }
 
@@ -91,6 +98,10 @@ record RunInfo(
 
         record Timing(Long warmupMillis, Long durationMillis, Long repeats) {
         }
+    }
+
+    /** {@code scenario.resolved.publish}: what a two-way scenario's subscribers published; absent for one-way runs. */
+    record Publish(Double ratePerSecond, Long payloadBytes, Double share, String to) {
     }
 
     static final String FILE = "run.json";
@@ -130,7 +141,7 @@ record RunInfo(
                         s.feed() == null ? null : s.feed().payloadBytes(),
                         s.timing() == null ? null : s.timing().warmupMillis(),
                         s.timing() == null ? null : s.timing().durationMillis(),
-                        s.timing() == null ? null : s.timing().repeats());
+                        s.timing() == null ? null : s.timing().repeats(), s.publish());
             }
         } catch (JsonProcessingException e) {
             return unreadable("run.json is unreadable: " + CellRow.describe(e));

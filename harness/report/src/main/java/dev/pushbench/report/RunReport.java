@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * {@link CellRow} per cell in run.json's order, and run-level notes. {@link #describe()} renders
  * this model as plain text, which the golden-file test seals, so a change in what the report shows is
  * always deliberate. {@code proxies} is the "Through a proxy" section, empty for a run without proxied cells;
- * {@code recovery} the "Recovery" section, empty without faults; {@code links} the emulated links cells crossed.
+ * {@code recovery} the "Recovery" section, empty without faults; {@code links} the emulated links cells crossed;
+ * {@code twoWay} the "Two-way" section, empty when no cell's subscribers published.
  *
  * <pre>
  *   RunReport report = RunReport.read(Path.of("results/20261125-153000-quick"));
@@ -27,7 +28,8 @@ import java.util.stream.Stream;
  * </pre>
  */
 record RunReport(String runId, RunInfo manifest, List<CellRow> cells, boolean hasScenarioYaml,
-                 MicroBenchmarks micro, List<String> notes, ThroughProxy proxies, Recovery recovery, Links links) {
+                 MicroBenchmarks micro, List<String> notes, ThroughProxy proxies, Recovery recovery, Links links,
+                 TwoWay twoWay) {
 
     static final String CELLS_DIR = "cells";
     static final String SCENARIO_FILE = "scenario.yaml";
@@ -77,7 +79,7 @@ record RunReport(String runId, RunInfo manifest, List<CellRow> cells, boolean ha
         String runId = manifest.runId() != null ? manifest.runId() : runDir.getFileName().toString();
         return new RunReport(runId, manifest, List.copyOf(cells),
                 Files.isRegularFile(runDir.resolve(SCENARIO_FILE)), MicroBenchmarks.read(runDir), List.copyOf(notes),
-                ThroughProxy.of(runDir, cells), Recovery.of(cells), Links.of(cells));
+                ThroughProxy.of(runDir, cells), Recovery.of(cells), Links.of(cells), TwoWay.of(cells));
     }
 
     /** Which configuration is best on latency, CPU and memory, computed from the cells' figures. */
@@ -200,6 +202,7 @@ record RunReport(String runId, RunInfo manifest, List<CellRow> cells, boolean ha
         out.append(proxies.describe());
         out.append(links.describe());
         out.append(recovery.describe());
+        out.append(twoWay.describe());
         for (CellRow cell : cells) {
             out.append('\n');
             line(out, "", "cell", cell.name());

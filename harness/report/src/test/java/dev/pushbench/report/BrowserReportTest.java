@@ -350,4 +350,38 @@ class BrowserReportTest {
             Files.write(screenshot, Base64.getDecoder().decode(shot.get("data").asText()));
         }
     }
+
+    /**
+     * A two-way run: the "Two-way" section renders without an error or a request, shows one row per cell that
+     * published, flags its failed messages, and lists its three kinds of comparison.
+     */
+    @Test
+    @Timeout(180)
+    void aTwoWayRunRendersItsSection() throws Exception {
+        Path chromium = chromium();
+        Path report = ReportWriter.write(TwoWayRun.write(dir.resolve("results")));
+        String url = report.toUri().toString();
+
+        try (DevTools browser = DevTools.launch(chromium, dir.resolve("profile"), "--window-size=1400,1000")) {
+            String page = browser.newPage();
+            browser.navigate(page, url);
+            browser.evaluate(page, INSPECT);
+
+            assertEquals(List.of(), problems(browser, page), "no console errors, exceptions or CSP violations");
+            assertEquals(List.of(url), browser.events("Network.requestWillBeSent", page).stream()
+                    .map(e -> e.path("params").path("request").path("url").asText()).toList(), "the file itself only");
+            JsonNode layout = browser.evaluate(page, """
+                    (() => {
+                      const section = document.getElementById('two-way');
+                      return { section: section.checkVisibility(),
+                        rows: section.querySelectorAll('table.two-way tbody tr').length,
+                        failed: section.querySelectorAll('table.two-way td.bad').length,
+                        lists: section.querySelectorAll('ul.two-way').length };
+                    })()""");
+            assertTrue(layout.path("section").asBoolean(), layout.toString());
+            assertEquals(5, layout.path("rows").asInt(), "one row per cell that published: " + layout);
+            assertEquals(1, layout.path("failed").asInt(), "the long-polling cell's failed messages: " + layout);
+            assertEquals(3, layout.path("lists").asInt(), "per transport, second connection, in-band: " + layout);
+        }
+    }
 }

@@ -106,7 +106,7 @@ final class FaultRun {
      * One interval a second; latency from the window's start on, p50 near {@code p50Micros}, higher at 5–8 s; only the
      * ramp's connect intervals when {@code p50Micros} is null (a cell that failed before its window).
      */
-    private static void writeLog(Path file, Double p50Micros) throws IOException {
+    static void writeLog(Path file, Double p50Micros) throws IOException {
         try (PrintStream out = new PrintStream(Files.newOutputStream(file), false, StandardCharsets.UTF_8)) {
             HistogramLogWriter log = new HistogramLogWriter(out);
             log.outputComment("pushbench load generator: values in nanoseconds; tags: latency, connect");

@@ -91,6 +91,20 @@ class GoldenModelTest {
                         .replace(Assets.reportJs(), "[report.js]").replace(Assets.uplotCss(), "[uPlot CSS]"));
     }
 
+    /** The two-way run, written from the model's records ({@link TwoWayRun}). */
+    @Test
+    void theTwoWayRunsModelAndPageMatchTheirGoldenFiles() throws IOException {
+        Path runDir = TwoWayRun.write(results);
+
+        RunReport report = RunReport.read(runDir);
+        assertMatchesGolden(Path.of("src/test/resources/golden", "two-way-run.txt"),
+                report.describe() + "\n" + ChartSet.read(runDir, report.cells()).describe());
+        String html = Files.readString(ReportWriter.write(runDir), StandardCharsets.UTF_8);
+        assertMatchesGolden(Path.of("src/test/resources/golden", "two-way-run.report.html"),
+                html.replace(Assets.uplotJs(), "[uPlot " + Assets.UPLOT_VERSION + "]")
+                        .replace(Assets.reportJs(), "[report.js]").replace(Assets.uplotCss(), "[uPlot CSS]"));
+    }
+
     private static void assertMatchesGolden(Path golden, String actual) throws IOException {
         if (Boolean.getBoolean(UPDATE)) {
             Files.createDirectories(golden.getParent());

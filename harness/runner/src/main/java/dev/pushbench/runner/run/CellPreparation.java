@@ -314,6 +314,6 @@ final class CellPreparation {
                 scenario.clients().sourceAddressesFor(ScenarioRunner.serverAddress()), entry.idleTimeout(), cell.path().proxied(),
                 new ReconnectPolicy(scenario.recovery().reconnectInitial(), scenario.recovery().reconnectMax(),
                         scenario.recovery().reconnectJitter()),
-                scenario.recovery().deadAfter(server.heartbeatInterval()));
+                scenario.recovery().deadAfter(server.heartbeatInterval()), scenario.publish());
     }
 }

@@ -253,7 +253,35 @@ final class CellResultBuilder {
                 l == null ? null : l.connectCallMicros(),
                 l == null ? null : l.tlsHandshakeMicros(), l == null ? null : l.pollMicros(),
                 l == null ? null : l.polling(), l == null ? null : l.window(), loadgen(),
-                finishedAt, durationSeconds, costs, points, server(), pathInfo, resilience, link, applied);
+                finishedAt, durationSeconds, costs, points, server(), pathInfo, resilience, link, applied, upstream());
+    }
+
+    /**
+     * Two-way cells: the load generator's upstream figures with the server's CPU in the window per message published
+     * and per message delivered beside them; null for a one-way cell.
+     */
+    private CellResult.Upstream upstream() {
+        CellResult.Upstream up = load == null ? null : load.upstream();
+        if (up == null) {
+            return null;
+        }
+        Long cpuNanos = serverWindowCpuNanos();
+        Long delivered = load.delivery() == null ? null : load.delivery().delivered();
+        return up.withServerCpu(perMessageMicros(cpuNanos, up.published()), perMessageMicros(cpuNanos, delivered));
+    }
+
+    /** CPU micros per message, to thousandths; null without the CPU or a message. */
+    static Double perMessageMicros(Long cpuNanos, Long messages) {
+        return cpuNanos == null || messages == null || messages <= 0 ? null : round3(cpuNanos / 1000.0 / messages);
+    }
+
+    /** The server's CPU over the measured window; null without both readings, or when a restart split it over two JVMs. */
+    private Long serverWindowCpuNanos() {
+        if (serverRestarted || serverMeasureStart == null || serverMeasureEnd == null || serverMeasureStart.cpuNanos() == null
+                || serverMeasureEnd.cpuNanos() == null) {
+            return null;
+        }
+        return serverMeasureEnd.cpuNanos() - serverMeasureStart.cpuNanos();
     }
 
     /** The load generator's health, with the server's CPU beside it and the runner's judgement of saturation. */
@@ -295,12 +323,9 @@ final class CellResultBuilder {
 
     /** The server's CPU over the measured window, 100 per core; null without both readings. */
     private Double serverCpuPercent() {
-        if (serverRestarted || serverMeasureStart == null || serverMeasureEnd == null || serverMeasureStart.cpuNanos() == null
-                || serverMeasureEnd.cpuNanos() == null) {
-            return null;
-        }
-        double wall = serverMeasureEnd.nanoTime() - serverMeasureStart.nanoTime();
-        return wall <= 0 ? null : 100.0 * (serverMeasureEnd.cpuNanos() - serverMeasureStart.cpuNanos()) / wall;
+        Long cpuNanos = serverWindowCpuNanos();
+        double wall = cpuNanos == null ? 0 : serverMeasureEnd.nanoTime() - serverMeasureStart.nanoTime();
+        return wall <= 0 ? null : 100.0 * cpuNanos / wall;
     }
 
     /**
@@ -310,11 +335,7 @@ final class CellResultBuilder {
      */
     private CellResult.Costs costs() {
         Long delivered = load == null || load.delivery() == null ? null : load.delivery().delivered();
-        Double serverCpu = null;
-        if (!serverRestarted && delivered != null && delivered > 0 && serverMeasureStart != null && serverMeasureEnd != null
-                && serverMeasureStart.cpuNanos() != null && serverMeasureEnd.cpuNanos() != null) {
-            serverCpu = round3((serverMeasureEnd.cpuNanos() - serverMeasureStart.cpuNanos()) / 1000.0 / delivered);
-        }
+        Double serverCpu = perMessageMicros(serverWindowCpuNanos(), delivered);
         CellResult.Costs loadCosts = load == null ? null : load.costs();
         Double loadgenCpu = loadCosts == null || loadCosts.loadgen() == null ? null : loadCosts.loadgen().cpuMicrosPerMessage();
         MemorySweep.Figures m = memory.figures(serverIdle, load == null ? null : load.idle());

@@ -8,6 +8,7 @@ import dev.pushbench.core.ServerConfig;
 import dev.pushbench.core.Transport;
 import dev.pushbench.loadgen.ClientEngineKind;
 import dev.pushbench.loadgen.LoadSpec;
+import dev.pushbench.loadgen.PublishSpec;
 import dev.pushbench.loadgen.ReconnectPolicy;
 import dev.pushbench.model.JsonFiles;
 import dev.pushbench.runner.scenario.ScenarioLoader;
@@ -17,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -78,14 +80,19 @@ public final class ChildSpecs {
         }
     }
 
-    /** {@code server.json}'s {@code server}: the {@link ServerConfig} without its TLS material, made at the server's start. */
+    /**
+     * {@code server.json}'s {@code server}: the {@link ServerConfig} without its TLS material, made at the server's start.
+     *
+     * @param maxPublishBytes the largest publish body; absent: {@link ServerConfig#DEFAULT_MAX_PUBLISH_BYTES}
+     */
     public record ServerSettings(String host, Integer port, String protocol, Long heartbeatMillis, Long sseRetryMillis,
-                                 Long longPollHoldMillis, Integer maxBatchEvents, String backpressure, Boolean sseProxyHints) {
+                                 Long longPollHoldMillis, Integer maxBatchEvents, String backpressure, Boolean sseProxyHints,
+                                 Integer maxPublishBytes) {
 
         static ServerSettings of(ServerConfig c) {
             return new ServerSettings(c.host(), c.port(), c.protocol().id(), c.heartbeatInterval().toMillis(),
                     c.sseRetry().toMillis(), c.longPollHold().toMillis(), c.maxBatchEvents(), c.backpressure().id(),
-                    c.sseProxyHints());
+                    c.sseProxyHints(), c.maxPublishBytes());
         }
 
         ServerConfig toServerConfig() {
@@ -97,7 +104,8 @@ public final class ChildSpecs {
                     required(maxBatchEvents, "server.maxBatchEvents"),
                     Backpressure.fromId(required(backpressure, "server.backpressure")), null,
                     // absent (a server.json written by hand): on, as production servers send it
-                    sseProxyHints == null || sseProxyHints);
+                    sseProxyHints == null || sseProxyHints,
+                    maxPublishBytes == null ? ServerConfig.DEFAULT_MAX_PUBLISH_BYTES : maxPublishBytes);
         }
     }
 
@@ -111,6 +119,7 @@ public final class ChildSpecs {
      * @param reconnectInitialMillis WebSocket and polling's backoff ({@link ReconnectPolicy}); each of the three
      *                             absent takes the default's part (1000, 5000, 0.5)
      * @param deadAfterMillis      the subscribers' dead-connection timer, 0 for none; absent: twice the heartbeat
+     * @param publish              two-way workloads: what the subscribers publish; absent: nobody does
      */
     public record LoadFile(String host, Integer port, String protocol, String transport, Integer connections,
                            Double rampPerSecond, Integer eventsPerConnection, Long t0Nanos, Integer topics,
@@ -119,7 +128,7 @@ public final class ChildSpecs {
                            Long reconnectDelayMillis, String hlogFile, String serverCertificatePem, String engine,
                            List<String> sourceAddresses, Long pathIdleTimeoutMillis, Boolean proxied,
                            Long reconnectInitialMillis, Long reconnectMaxMillis, Double reconnectJitter,
-                           Long deadAfterMillis) {
+                           Long deadAfterMillis, PublishFile publish) {
 
         public static LoadFile of(LoadSpec s) {
             return new LoadFile(s.host(), s.port(), s.protocol().id(), s.transport().id(), s.connections(),
@@ -129,7 +138,8 @@ public final class ChildSpecs {
                     s.reconnectDelay().toMillis(), s.hlogFile().toString(), s.serverCertificatePem(), s.engine().id(),
                     s.sourceAddresses().stream().map(InetAddress::getHostAddress).collect(Collectors.toList()),
                     s.pathIdleTimeout().toMillis(), s.proxied(), s.reconnect().initial().toMillis(),
-                    s.reconnect().max().toMillis(), s.reconnect().jitter(), s.deadAfter().toMillis());
+                    s.reconnect().max().toMillis(), s.reconnect().jitter(), s.deadAfter().toMillis(),
+                    s.publish() == null ? null : PublishFile.of(s.publish()));
         }
 
         /** @throws IllegalArgumentException naming a missing field, or what {@link LoadSpec} refuses */
@@ -159,7 +169,8 @@ public final class ChildSpecs {
                     proxied != null && proxied,
                     reconnectPolicy(),
                     // absent (a load.json written before the timer): twice the heartbeat, LoadSpec's default
-                    deadAfterMillis == null ? null : Duration.ofMillis(deadAfterMillis));
+                    deadAfterMillis == null ? null : Duration.ofMillis(deadAfterMillis),
+                    publish == null ? null : publish.toPublishSpec());
         }
 
         /** The backoff, each part absent taking {@link ReconnectPolicy#DEFAULT}'s. */
@@ -177,6 +188,32 @@ public final class ChildSpecs {
                 throw new IllegalArgumentException("sourceAddresses must hold IPv4 addresses (four numbers 0-255), got " + text);
             }
             return a;
+        }
+    }
+
+    /**
+     * {@code load.json}'s {@code publish}: a {@link PublishSpec}, its target as the scenario writes it.
+     *
+     * @param to {@code own} or {@code random}; absent: {@code own}
+     */
+    public record PublishFile(Double ratePerSecond, Integer payloadBytes, Double share, String to) {
+
+        static PublishFile of(PublishSpec p) {
+            return new PublishFile(p.ratePerSecond(), p.payloadBytes(), p.share(), p.to().name().toLowerCase(Locale.ROOT));
+        }
+
+        /** @throws IllegalArgumentException naming a missing or bad field */
+        PublishSpec toPublishSpec() {
+            PublishSpec.Target target = PublishSpec.Target.OWN;
+            if (to != null) {
+                target = switch (to) {
+                    case "own" -> PublishSpec.Target.OWN;
+                    case "random" -> PublishSpec.Target.RANDOM;
+                    default -> throw new IllegalArgumentException("publish.to must be own or random, got " + to);
+                };
+            }
+            return new PublishSpec(required(ratePerSecond, "publish.ratePerSecond"), required(payloadBytes, "publish.payloadBytes"),
+                    share == null ? 1 : share, target);
         }
     }
 

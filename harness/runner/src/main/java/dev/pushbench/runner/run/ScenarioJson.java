@@ -38,6 +38,14 @@ final class ScenarioJson {
         feed.put("payloadBytes", s.feed().payloadBytes());
         feed.put("historyEvents", s.feed().historyEvents());
         m.put("feed", feed);
+        if (s.publish() != null) {
+            Map<String, Object> publish = new LinkedHashMap<>();
+            publish.put("ratePerSecond", s.publish().ratePerSecond());
+            publish.put("payloadBytes", s.publish().payloadBytes());
+            publish.put("share", s.publish().share());
+            publish.put("to", s.publish().to().name().toLowerCase(java.util.Locale.ROOT));
+            m.put("publish", publish);
+        }
         Map<String, Object> timing = new LinkedHashMap<>();
         timing.put("warmupMillis", s.timing().warmup().toMillis());
         timing.put("durationMillis", s.timing().duration().toMillis());
@@ -55,6 +63,7 @@ final class ScenarioJson {
         Map<String, Object> server = new LinkedHashMap<>();
         server.put("backpressure", s.server().backpressure().id());
         server.put("maxBatchEvents", s.server().maxBatchEvents());
+        server.put("maxPublishBytes", s.server().maxPublishBytes());
         m.put("server", server);
         return m;
     }

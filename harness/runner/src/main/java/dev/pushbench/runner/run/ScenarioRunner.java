@@ -165,7 +165,13 @@ public final class ScenarioRunner {
                     + " machine allows " + maxFiles + " open files per process (ulimit -n) with about " + FILE_MARGIN
                     + " needed besides; use at most " + (maxFiles - FILE_MARGIN) + " connections or raise the limit");
         }
-        HeapBudget.check(String.valueOf(scenario.source()), scenario.feed(), connections, scenario.clients().engine(),
+        // a topic's history holds its published messages too: its events are sized by the larger payload
+        dev.pushbench.core.FeedSpec feed = scenario.feed();
+        if (scenario.publish() != null && scenario.publish().payloadBytes() > feed.payloadBytes()) {
+            feed = new dev.pushbench.core.FeedSpec(feed.topics(), feed.ratePerSecond(), scenario.publish().payloadBytes(),
+                    feed.historyEvents());
+        }
+        HeapBudget.check(String.valueOf(scenario.source()), feed, connections, scenario.clients().engine(),
                 scenario.matrix().transports().stream().anyMatch(Transport::isPolling), jvmOptions,
                 ChildProcess.extraOptions("server"), ChildProcess.extraOptions("loadgen"));
     }

@@ -5,6 +5,7 @@ import dev.pushbench.core.Protocol;
 import dev.pushbench.core.ServerConfig;
 import dev.pushbench.core.ServerStack;
 import dev.pushbench.core.Transport;
+import dev.pushbench.loadgen.PublishSpec;
 import dev.pushbench.runner.proxy.ProxyConfigs;
 import dev.pushbench.runner.proxy.ProxyKind;
 import dev.pushbench.runner.proxy.ProxyProfile;
@@ -29,14 +30,22 @@ import java.util.Optional;
  * @param description free text, empty if the file has none
  * @param source      the file it was read from (for {@link ScenarioLoader#parse}, the name given)
  * @param recovery    the faults applied to every cell, and how clients come back
+ * @param publish     two-way workloads: what the subscribers publish; null when nobody does (one-way)
  */
 public record Scenario(String name, String description, Path source, Matrix matrix, Clients clients, FeedSpec feed,
-                       Timing timing, TransportOptions transports, ServerOptions server, RecoverySettings recovery) {
+                       Timing timing, TransportOptions transports, ServerOptions server, RecoverySettings recovery,
+                       PublishSpec publish) {
 
     /** Without faults, with the default reconnect policy. */
     public Scenario(String name, String description, Path source, Matrix matrix, Clients clients, FeedSpec feed,
                     Timing timing, TransportOptions transports, ServerOptions server) {
         this(name, description, source, matrix, clients, feed, timing, transports, server, RecoverySettings.DEFAULT);
+    }
+
+    /** One-way: nobody publishes. */
+    public Scenario(String name, String description, Path source, Matrix matrix, Clients clients, FeedSpec feed,
+                    Timing timing, TransportOptions transports, ServerOptions server, RecoverySettings recovery) {
+        this(name, description, source, matrix, clients, feed, timing, transports, server, recovery, null);
     }
 
     public Scenario {
@@ -54,7 +63,7 @@ public record Scenario(String name, String description, Path source, Matrix matr
         Objects.requireNonNull(transports, "transports");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(recovery, "recovery");
-        ScenarioRules.check(matrix, feed, timing, transports, server).ifPresent(v -> {
+        ScenarioRules.check(matrix, feed, timing, transports, server, publish, clients.connections()).ifPresent(v -> {
             throw new IllegalArgumentException(v.message());
         });
     }
@@ -62,7 +71,8 @@ public record Scenario(String name, String description, Path source, Matrix matr
     /** The server side of one cell: loopback or {@code host}, any free port, this scenario's options. */
     public ServerConfig serverConfig(Transport transport, Protocol protocol, String host) {
         return new ServerConfig(host, 0, protocol, transports.heartbeat(transport), transports.sseRetry(),
-                transports.longPollHold(), server.maxBatchEvents(), server.backpressure(), null, transports.sseProxyHints());
+                transports.longPollHold(), server.maxBatchEvents(), server.backpressure(), null, transports.sseProxyHints(),
+                server.maxPublishBytes());
     }
 
     /**
@@ -90,7 +100,8 @@ public record Scenario(String name, String description, Path source, Matrix matr
      * Why a cell cannot run on {@code path} across {@code link} with this scenario's faults: the reasons of
      * {@link #unsupported(String, Transport, Protocol, NetworkPath)}; the relay's two open files per connection over
      * its open-file limit; a restart of a server that ends TLS itself (the new server makes a new certificate, and
-     * the load generator trusts only the one it was given).
+     * the load generator trusts only the one it was given); and, in a two-way scenario, what its publishers cannot
+     * do ({@link #twoWayUnsupported}).
      */
     public Optional<String> unsupported(String stack, Transport transport, Protocol protocol, NetworkPath path,
                                         NetworkLink link) {
@@ -103,6 +114,10 @@ public record Scenario(String name, String description, Path source, Matrix matr
                     + " makes a new certificate at its start, and the load generator trusts only the first server's (run it"
                     + " through a proxy, which ends TLS, or over a cleartext protocol)");
         }
+        Optional<String> twoWay = twoWayUnsupported(transport);
+        if (twoWay.isPresent()) {
+            return twoWay;
+        }
         boolean relayed = link.relayed() || recovery.needsRelay();
         long limit = dev.pushbench.core.ProcessStats.maxOpenFiles();
         long needed = 2L * clients.connections() + RELAY_PROCESS_FILES;
@@ -110,6 +125,32 @@ public record Scenario(String name, String description, Path source, Matrix matr
             return Optional.of("the relay holds 2 open files per connection (client and server side): " + needed + " for "
                     + clients.connections() + " connections, over the open-file limit of " + limit + " (ulimit -n) it"
                     + " inherits; run fewer connections");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why a two-way cell of {@code transport} cannot run, if it cannot: the Jetty client engine has no publisher; a
+     * WebSocket publishes in-band on its own socket, so only to its own room; a restarted server starts its topics'
+     * seq spaces anew, so the seqs clients were answered before the restart name other messages after it. Empty for
+     * a one-way scenario.
+     */
+    public Optional<String> twoWayUnsupported(Transport transport) {
+        if (publish == null) {
+            return Optional.empty();
+        }
+        if (clients.engine() != dev.pushbench.loadgen.ClientEngineKind.NIO) {
+            return Optional.of("publish needs clients.engine: nio: the Jetty-client engine (" + clients.engine().id()
+                    + ") has no publisher (no POST beside a stream, no in-band WebSocket frames)");
+        }
+        if (transport == Transport.WEBSOCKET && publish.to() == PublishSpec.Target.RANDOM) {
+            return Optional.of("publish.to: random over websocket: a WebSocket client publishes in-band on its own"
+                    + " socket, which carries its own room only (another room would need another socket)");
+        }
+        if (recovery.has(FaultPlan.Type.RESTART)) {
+            return Optional.of("a restart fault with publish: the restarted server starts every topic's seq space anew,"
+                    + " so the seqs published messages were acknowledged with before it name other messages after it"
+                    + " (and the messages in its history are lost)");
         }
         return Optional.empty();
     }

@@ -68,6 +68,14 @@ public final class ScenarioDefaults {
     public static final Duration SHORT_POLL_INTERVAL = Duration.ofSeconds(1);
     public static final Backpressure BACKPRESSURE = Backpressure.DISCONNECT;
     public static final int MAX_BATCH_EVENTS = 256;
+    /** server.maxPublishBytes: the stacks' own default, 64 KiB. */
+    public static final int MAX_PUBLISH_BYTES = dev.pushbench.core.ServerConfig.DEFAULT_MAX_PUBLISH_BYTES;
+    /** publish.payload: a chat line. */
+    public static final int PUBLISH_PAYLOAD_BYTES = 256;
+    /** publish.share: every subscriber publishes. */
+    public static final double PUBLISH_SHARE = 1;
+    /** publish.to: the publisher's own room. */
+    public static final dev.pushbench.loadgen.PublishSpec.Target PUBLISH_TO = dev.pushbench.loadgen.PublishSpec.Target.OWN;
 
     // ---- limits (inclusive unless the name says otherwise)
 
@@ -95,6 +103,16 @@ public final class ScenarioDefaults {
     /** Exclusive: a poll held an hour is a stuck poll. */
     public static final Duration LONG_POLL_HOLD_BELOW = Duration.ofHours(1);
     public static final int MAX_MAX_BATCH_EVENTS = 65_536;
+    /** publish.rate per publishing subscriber ({@link dev.pushbench.loadgen.PublishSpec}'s limit). */
+    public static final double MAX_PUBLISH_RATE_PER_SECOND = 10_000;
+    /** server.maxPublishBytes: {@link dev.pushbench.core.ServerConfig}'s least, and 16 MiB. */
+    public static final int MIN_MAX_PUBLISH_BYTES = 64;
+    public static final int MAX_MAX_PUBLISH_BYTES = 16 * 1024 * 1024;
+    /**
+     * The most a publish body adds around its {@code data}: {@code {"from":999999,"n":<19 digits>,"sent":<20
+     * characters>,"data":""}}, 77 bytes, rounded up.
+     */
+    public static final int PUBLISH_JSON_OVERHEAD_BYTES = 80;
     /** The most round trip or jitter a link may add. */
     public static final Duration MAX_RTT = Duration.ofSeconds(10);
     /** The longest mean stall. */

@@ -48,16 +48,21 @@ public final class ScenarioKeys {
     /**
      * A mapping of keys: at the top level, or nested in another ({@code clients.reconnect}); or, when {@code list},
      * a top-level list of such mappings ({@code faults}), each item holding the keys. A mapping is required if it
-     * holds a required key; a list never is.
+     * holds a required key, unless it is {@code optional}: a block whose presence means something ({@code publish}),
+     * whose required keys are required only when it is written; a list never is.
      */
-    public record Section(String name, String meaning, boolean list) {
+    public record Section(String name, String meaning, boolean list, boolean optional) {
 
         public Section(String name, String meaning) {
-            this(name, meaning, false);
+            this(name, meaning, false, false);
+        }
+
+        public Section(String name, String meaning, boolean list) {
+            this(name, meaning, list, false);
         }
 
         public boolean required() {
-            return !list && KEYS.stream().anyMatch(k -> k.section().equals(name) && k.required());
+            return !list && !optional && KEYS.stream().anyMatch(k -> k.section().equals(name) && k.required());
         }
 
         /** True for a section at the top level of the file. */
@@ -91,6 +96,11 @@ public final class ScenarioKeys {
             new Section("clients.reconnect", "how WebSocket and polling clients come back after a lost connection:"
                     + " exponential backoff with jitter (SSE waits retry: as a browser's EventSource does)"),
             new Section("feed", "what the server publishes"),
+            new Section("publish", "two-way workloads: what the subscribers publish, each message sequenced into its"
+                    + " room (a feed topic) and delivered to every subscriber of it, the sender included; SSE and polling"
+                    + " clients send POST /publish/{topic} (over HTTP/1.1 on a second connection, as a browser does; over"
+                    + " HTTP/2 on the stream's), WebSocket clients a text frame on their socket; absent: nobody publishes",
+                    false, true),
             new Section("timing", "the phases of every cell"),
             new Section("sse", "Server-Sent Events options"),
             new Section("websocket", "WebSocket options"),
@@ -202,7 +212,7 @@ public final class ScenarioKeys {
                     "1 to " + MAX_TOPICS,
                     "topics published, named t0, t1, …; each has its own schedule and history"),
             new Key("feed.rate", RATE, null,
-                    "above 0/s, at most " + formatRate(MAX_RATE_PER_SECOND) + " per topic and "
+                    "0/s (no feed: only with a publish block), or above 0/s, at most " + formatRate(MAX_RATE_PER_SECOND) + " per topic and "
                             + formatRate(MAX_TOTAL_RATE_PER_SECOND) + " over all topics, e.g. 10/s, 0.5/s, 600/min",
                     "events per second, per topic; event k of topic i is due at t0 + i/(rate × topics) + (k − 1)/rate, whatever happens"),
             new Key("feed.payload", "size (" + ScenarioUnits.SIZE_UNITS + ")", formatSize(PAYLOAD_BYTES),
@@ -211,6 +221,25 @@ public final class ScenarioKeys {
             new Key("feed.history", "whole number of events", String.valueOf(HISTORY_EVENTS),
                     "a power of two from 1 to " + MAX_HISTORY_EVENTS,
                     "events kept per topic, for polling and resume; a subscriber further behind loses events"),
+            new Key("publish.rate", RATE, null,
+                    "above 0/s, at most " + formatRate(MAX_PUBLISH_RATE_PER_SECOND) + " per publisher, e.g. 20/min (a message"
+                            + " every 3 s), 20/s",
+                    "messages per second each publishing subscriber sends, on a fixed schedule"
+                            + " (open loop: a message is timed from when it was due, so a publisher held up shows it);"
+                            + " required in a publish block"),
+            new Key("publish.payload", "size (" + ScenarioUnits.SIZE_UNITS + ")", formatSize(PUBLISH_PAYLOAD_BYTES),
+                    "0B to " + formatSize(MAX_MAX_PUBLISH_BYTES - PUBLISH_JSON_OVERHEAD_BYTES) + "; with "
+                            + PUBLISH_JSON_OVERHEAD_BYTES + " bytes of JSON around it, at most server.maxPublishBytes",
+                    "size of each message's data field; the event it becomes carries it as a feed event's payload"),
+            new Key("publish.share", "number", "1",
+                    "above 0, at most 1, e.g. 0.1",
+                    "the share of subscribers that publish: the first ceil(share × clients.connections) by index, which"
+                            + " the round-robin spreads over the rooms; the others only receive"),
+            new Key("publish.to", "own | random", PUBLISH_TO.name().toLowerCase(java.util.Locale.ROOT),
+                    "own, random",
+                    "own: a subscriber publishes to its own room (its topic), so every message also comes back to it"
+                            + " (the echo); random: each message to a room drawn at random (SSE and polling only: a"
+                            + " WebSocket publishes on its own socket, to its own room)"),
             new Key("timing.warmup", DURATION, formatDuration(WARMUP),
                     "0s to " + formatDuration(MAX_PHASE) + ", e.g. 5s",
                     "after the ramp, events are delivered but not recorded (JIT, pools, caches settle)"),
@@ -252,6 +281,11 @@ public final class ScenarioKeys {
             new Key("server.maxBatchEvents", "whole number", String.valueOf(MAX_BATCH_EVENTS),
                     "1 to " + MAX_MAX_BATCH_EVENTS,
                     "most events written to one subscriber at once, or returned by one poll"),
+            new Key("server.maxPublishBytes", "whole number of bytes", String.valueOf(MAX_PUBLISH_BYTES),
+                    MIN_MAX_PUBLISH_BYTES + " to " + MAX_MAX_PUBLISH_BYTES + "; at least publish.payload + "
+                            + PUBLISH_JSON_OVERHEAD_BYTES,
+                    "the largest publish body (a POST's or a WebSocket frame's) a server takes; a larger one is"
+                            + " refused with 413 (or an in-band nack)"),
             new Key("faults.type", "fault id", null,
                     FaultPlan.Type.allowed(),
                     "cut: the relay ends a share of live connections; blackhole: the relay stops them passing bytes"
@@ -337,7 +371,8 @@ public final class ScenarioKeys {
                 Section s = section(section);
                 out.append("| **").append(section).append("** | ").append(cell(s.meaning()))
                         .append(s.list() ? " | list of mappings | (none) | each item: the keys below |\n"
-                                : " | mapping | " + (s.required() ? "**required**" : "(all defaults)") + " | the keys below |\n");
+                                : " | mapping | " + (s.required() ? "**required**" : s.optional() ? "(none)" : "(all defaults)")
+                                        + " | the keys below |\n");
             }
             out.append("| `").append(k.path()).append("` | ").append(cell(k.meaning()))
                     .append(" | ").append(cell(k.type()))

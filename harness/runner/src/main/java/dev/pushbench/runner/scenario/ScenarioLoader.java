@@ -5,6 +5,7 @@ import dev.pushbench.core.FeedSpec;
 import dev.pushbench.core.Protocol;
 import dev.pushbench.core.Transport;
 import dev.pushbench.loadgen.ClientEngineKind;
+import dev.pushbench.loadgen.PublishSpec;
 import dev.pushbench.runner.proxy.ProxyKind;
 import dev.pushbench.runner.proxy.ProxyProfile;
 import java.io.IOException;
@@ -173,7 +174,7 @@ public final class ScenarioLoader {
 
         Mapping c = sections.get("clients");
         int connections = wholeNumber(c, "connections", null, 1, ScenarioDefaults.MAX_CONNECTIONS);
-        double rampPerSecond = rate(c, "rampRate", ScenarioDefaults.RAMP_PER_SECOND, ScenarioDefaults.MAX_RAMP_PER_SECOND);
+        double rampPerSecond = rate(c, "rampRate", ScenarioDefaults.RAMP_PER_SECOND, false, ScenarioDefaults.MAX_RAMP_PER_SECOND);
         int eventsPerConnection = wholeNumber(c, "eventsPerConnection", ScenarioDefaults.EVENTS_PER_CONNECTION,
                 0, ScenarioDefaults.MAX_EVENTS_PER_CONNECTION);
         ClientEngineKind engine = choice(c, "engine", ScenarioDefaults.ENGINE,
@@ -194,7 +195,7 @@ public final class ScenarioLoader {
 
         Mapping f = sections.get("feed");
         int topics = wholeNumber(f, "topics", ScenarioDefaults.TOPICS, 1, ScenarioDefaults.MAX_TOPICS);
-        double ratePerSecond = rate(f, "rate", null, ScenarioDefaults.MAX_RATE_PER_SECOND);
+        double ratePerSecond = rate(f, "rate", null, true, ScenarioDefaults.MAX_RATE_PER_SECOND);
         int payloadBytes = size(f, "payload", ScenarioDefaults.PAYLOAD_BYTES, ScenarioDefaults.MAX_PAYLOAD_BYTES);
         int historyEvents = wholeNumber(f, "history", ScenarioDefaults.HISTORY_EVENTS, 1, ScenarioDefaults.MAX_HISTORY_EVENTS);
         if (Integer.bitCount(historyEvents) != 1) {
@@ -234,6 +235,9 @@ public final class ScenarioLoader {
                 ids(Backpressure.values(), Backpressure::id), id -> find(Backpressure.values(), Backpressure::id, id));
         int maxBatchEvents = wholeNumber(s, "maxBatchEvents", ScenarioDefaults.MAX_BATCH_EVENTS, 1,
                 ScenarioDefaults.MAX_MAX_BATCH_EVENTS);
+        int maxPublishBytes = wholeNumber(s, "maxPublishBytes", ScenarioDefaults.MAX_PUBLISH_BYTES,
+                ScenarioDefaults.MIN_MAX_PUBLISH_BYTES, ScenarioDefaults.MAX_MAX_PUBLISH_BYTES);
+        PublishSpec publish = publish(sections.get("publish"));
 
         List<NetworkPath> paths = NetworkPath.cross(proxies, profiles);
         List<FaultPlan> faults = faults(duration, paths, engine);
@@ -244,18 +248,34 @@ public final class ScenarioLoader {
             Timing timing = new Timing(warmup, duration, drain, repeats);
             TransportOptions transportOptions = new TransportOptions(sseRetry, sseHeartbeat, webSocketHeartbeat, hold, interval,
                     sseProxyHints);
-            ServerOptions server = new ServerOptions(backpressure, maxBatchEvents);
-            ScenarioRules.check(matrix, feed, timing, transportOptions, server).ifPresent(v -> {
+            ServerOptions server = new ServerOptions(backpressure, maxBatchEvents, maxPublishBytes);
+            ScenarioRules.check(matrix, feed, timing, transportOptions, server, publish, connections).ifPresent(v -> {
                 throw error(markOfFirstWritten(v.key(), v.involved()), v.problem(), v.got(), v.allowed(), v.suggestion());
             });
             return new Scenario(name, description, source, matrix, new Clients(connections, rampPerSecond, eventsPerConnection, engine,
                     sourceAddresses),
                     feed, timing, transportOptions, server, new RecoverySettings(reconnectInitial, reconnectMax, reconnectJitter,
-                    deadAfterSet ? deadAfter : null, faults));
+                    deadAfterSet ? deadAfter : null, faults), publish);
         } catch (IllegalArgumentException e) {
             // a record refused what the checks above let through: still a positioned message, never a trace
             throw error(root.mark, e.getMessage(), null, null, null);
         }
+    }
+
+    // ---- two-way workloads
+
+    /** publish: null when the block is absent; its rate required when it is written. */
+    private PublishSpec publish(Mapping p) {
+        if (!root.entries.containsKey("publish")) {
+            return null;
+        }
+        double rate = rate(p, "rate", null, false, ScenarioDefaults.MAX_PUBLISH_RATE_PER_SECOND);
+        int payload = size(p, "payload", ScenarioDefaults.PUBLISH_PAYLOAD_BYTES,
+                ScenarioDefaults.MAX_MAX_PUBLISH_BYTES - ScenarioDefaults.PUBLISH_JSON_OVERHEAD_BYTES);
+        double share = number(p, "share", ScenarioDefaults.PUBLISH_SHARE, false, 1);
+        PublishSpec.Target to = choice(p, "to", ScenarioDefaults.PUBLISH_TO, List.of("own", "random"),
+                id -> find(PublishSpec.Target.values(), t -> t.name().toLowerCase(Locale.ROOT), id));
+        return new PublishSpec(rate, payload, share, to);
     }
 
     // ---- the real path: links and faults
@@ -611,8 +631,11 @@ public final class ScenarioLoader {
         return (int) bytes;
     }
 
-    /** Events per second, above 0 and at most {@code max}; {@code defaultValue} null means required. */
-    private double rate(Mapping m, String key, Double defaultValue, double max) {
+    /**
+     * Events per second, above 0 (or 0 when {@code zeroAllowed}: a rule decides) and at most {@code max};
+     * {@code defaultValue} null means required.
+     */
+    private double rate(Mapping m, String key, Double defaultValue, boolean zeroAllowed, double max) {
         ScalarNode s = defaultValue == null ? required(m, key) : scalar(m, key);
         if (s == null) {
             return defaultValue;
@@ -625,7 +648,7 @@ public final class ScenarioLoader {
         } catch (ScenarioUnits.UnitException e) {
             throw error(s, path + " " + e.problem(), shown(s), allowed, e.suggestion());
         }
-        if (!(perSecond > 0)) {
+        if (!(perSecond > 0) && !(zeroAllowed && perSecond == 0)) {
             throw error(s, path + " must be above 0/s", shown(s), allowed, null);
         }
         if (perSecond > max) {

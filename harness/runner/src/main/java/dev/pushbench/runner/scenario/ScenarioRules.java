@@ -2,6 +2,7 @@ package dev.pushbench.runner.scenario;
 
 import dev.pushbench.core.FeedSpec;
 import dev.pushbench.core.Transport;
+import dev.pushbench.loadgen.PublishSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +28,29 @@ final class ScenarioRules {
     private ScenarioRules() {
     }
 
+    /** A one-way scenario's rules: nobody publishes. */
     static Optional<Violation> check(Matrix matrix, FeedSpec feed, Timing timing, TransportOptions transports, ServerOptions server) {
+        return check(matrix, feed, timing, transports, server, null, 1);
+    }
+
+    /**
+     * @param publish     what the subscribers publish, null for none
+     * @param connections the subscribers, of whom {@link PublishSpec#publishers} publish
+     */
+    static Optional<Violation> check(Matrix matrix, FeedSpec feed, Timing timing, TransportOptions transports, ServerOptions server,
+                                     PublishSpec publish, int connections) {
+        if (feed.ratePerSecond() == 0 && publish == null) {
+            return Optional.of(new Violation("feed.rate", List.of(),
+                    "feed.rate is 0/s and the scenario has no publish block: nobody would send a message",
+                    ScenarioUnits.formatRate(feed.ratePerSecond()),
+                    "above 0/s, or 0/s with a publish block (subscribers publish, the server's feed is silent)", "10/s"));
+        }
+        if (publish != null) {
+            Optional<Violation> two = checkPublish(feed, timing, server, publish);
+            if (two.isPresent()) {
+                return two;
+            }
+        }
         if (feed.totalRatePerSecond() > ScenarioDefaults.MAX_TOTAL_RATE_PER_SECOND) {
             return Optional.of(new Violation("feed.rate", List.of("feed.topics"),
                     "feed.topics × feed.rate must be at most " + ScenarioUnits.formatRate(ScenarioDefaults.MAX_TOTAL_RATE_PER_SECOND)
@@ -38,7 +61,7 @@ final class ScenarioRules {
                             + " per topic with " + feed.topics() + " topics", null));
         }
         double eventsPerTopic = feed.ratePerSecond() * seconds(timing.duration());
-        if (eventsPerTopic < 1) {
+        if (feed.ratePerSecond() > 0 && eventsPerTopic < 1) {
             return Optional.of(new Violation("feed.rate", List.of("timing.duration"),
                     "feed.rate publishes less than one event per topic during timing.duration ("
                             + ScenarioUnits.formatDuration(timing.duration()) + "), so nothing would be measured",
@@ -62,8 +85,10 @@ final class ScenarioRules {
                     ScenarioUnits.formatDuration(timing.drain()), "a duration of at least " + ScenarioUnits.formatDuration(interval),
                     ScenarioUnits.formatDuration(interval)));
         }
-        long eventsPerPoll = (long) Math.ceil(feed.ratePerSecond() * seconds(interval));
-        String perPoll = "feed.rate × short-polling.interval = " + ScenarioUnits.formatRate(feed.ratePerSecond()) + " × "
+        double topicRate = feed.ratePerSecond() + publishedPerTopic(publish, connections, feed.topics());
+        long eventsPerPoll = (long) Math.ceil(topicRate * seconds(interval));
+        String perPoll = (publish == null ? "feed.rate" : "(feed.rate + the messages published to a topic)")
+                + " × short-polling.interval = " + ScenarioUnits.formatRate(topicRate) + " × "
                 + ScenarioUnits.formatDuration(interval) + " = " + eventsPerPoll + " events";
         if (eventsPerPoll > feed.historyEvents()) {
             long enough = Long.highestOneBit(eventsPerPoll - 1) << 1;
@@ -83,6 +108,38 @@ final class ScenarioRules {
                             + ", or a shorter short-polling.interval", null));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The publish block against the window and the server: every publisher sends at least one message while
+     * measured, and a message with its JSON fits in {@code server.maxPublishBytes}.
+     */
+    private static Optional<Violation> checkPublish(FeedSpec feed, Timing timing, ServerOptions server, PublishSpec publish) {
+        if (publish.ratePerSecond() * seconds(timing.duration()) < 1) {
+            return Optional.of(new Violation("publish.rate", List.of("timing.duration"),
+                    "publish.rate sends less than one message per publisher during timing.duration ("
+                            + ScenarioUnits.formatDuration(timing.duration()) + "), so nothing would be measured",
+                    ScenarioUnits.formatRate(publish.ratePerSecond()),
+                    "at least " + ScenarioUnits.formatRate(Math.ceil(1000 / seconds(timing.duration())) / 1000)
+                            + ", or a longer timing.duration", null));
+        }
+        long body = (long) publish.payloadBytes() + ScenarioDefaults.PUBLISH_JSON_OVERHEAD_BYTES;
+        if (body > server.maxPublishBytes()) {
+            long enough = Math.min(ScenarioDefaults.MAX_MAX_PUBLISH_BYTES, Long.highestOneBit(body - 1) << 1);
+            return Optional.of(new Violation("server.maxPublishBytes", List.of("publish.payload"),
+                    "server.maxPublishBytes must hold a published message: publish.payload "
+                            + ScenarioUnits.formatSize(publish.payloadBytes()) + " + " + ScenarioDefaults.PUBLISH_JSON_OVERHEAD_BYTES
+                            + " bytes of JSON = " + body + " bytes, or the server refuses every message with 413",
+                    String.valueOf(server.maxPublishBytes()),
+                    "at least " + body + " and at most " + ScenarioDefaults.MAX_MAX_PUBLISH_BYTES + ", or a smaller publish.payload",
+                    enough >= body ? String.valueOf(enough) : null));
+        }
+        return Optional.empty();
+    }
+
+    /** Messages published to one topic per second, on average: the publishers spread evenly over the topics. */
+    static double publishedPerTopic(PublishSpec publish, int connections, int topics) {
+        return publish == null ? 0 : publish.publishers(connections) * publish.ratePerSecond() / topics;
     }
 
     /** Rates in messages are rounded to thousandths, in the direction that keeps the advice true. */

@@ -14,6 +14,7 @@ import dev.pushbench.core.TlsMaterial;
 import dev.pushbench.core.Transport;
 import dev.pushbench.loadgen.ClientEngineKind;
 import dev.pushbench.loadgen.LoadSpec;
+import dev.pushbench.loadgen.PublishSpec;
 import dev.pushbench.loadgen.ReconnectPolicy;
 import dev.pushbench.model.JsonFiles;
 import java.io.IOException;
@@ -159,5 +160,41 @@ class ChildSpecsTest {
         assertEquals("vertx", read.stack());
         assertEquals(feed, read.feed());
         assertEquals(config, read.serverConfig());
+    }
+
+    @Test
+    void thePublishSpecSurvivesTheTripAndIsAbsentForAOneWayCell() throws IOException {
+        LoadSpec oneWay = spec(Protocol.H2C, null);
+        assertFalse(json(oneWay).has("publish"), "absent, not null");
+        assertNull(roundTrip(oneWay).publish());
+        LoadSpec chat = new LoadSpec(oneWay.host(), oneWay.port(), oneWay.protocol(), oneWay.transport(), oneWay.connections(),
+                oneWay.rampPerSecond(), oneWay.eventsPerConnection(), oneWay.schedule(), oneWay.warmup(), oneWay.duration(),
+                oneWay.drain(), oneWay.shortPollInterval(), oneWay.longPollHold(), oneWay.heartbeat(), oneWay.reconnectDelay(),
+                oneWay.hlogFile(), null, ClientEngineKind.NIO, java.util.List.of(), Duration.ZERO, false,
+                ReconnectPolicy.DEFAULT, Duration.ofSeconds(30),
+                new PublishSpec(20 / 60.0, 256, 0.5, PublishSpec.Target.RANDOM));
+        assertEquals(chat, roundTrip(chat));
+        assertEquals("random", json(chat).get("publish").get("to").asText());
+        ObjectNode bad = json(chat);
+        ((ObjectNode) bad.get("publish")).put("to", "mine");
+        assertEquals("publish.to must be own or random, got mine",
+                assertThrows(IllegalArgumentException.class, () -> read(bad)).getMessage());
+        ObjectNode least = json(chat);
+        ((ObjectNode) least.get("publish")).remove(java.util.List.of("share", "to"));
+        assertEquals(new PublishSpec(20 / 60.0, 256, 1, PublishSpec.Target.OWN), read(least).publish(),
+                "absent share and target: every subscriber, its own room");
+    }
+
+    @Test
+    void serverJsonKeepsTheLargestPublishBody() throws IOException {
+        ServerConfig config = ServerConfig.defaults(Protocol.HTTP_1_1).withMaxPublishBytes(1024);
+        ChildSpecs.ServeFile read = JsonFiles.parse(JsonFiles.pretty(ChildSpecs.ServeFile.of("jetty", config,
+                new FeedSpec(10, 0, 256, 1024))), ChildSpecs.ServeFile.class);
+        assertEquals(config, read.serverConfig());
+        assertEquals(0, read.feed().ratePerSecond(), "a feed that publishes nothing");
+        ObjectNode old = JsonFiles.mapper().valueToTree(ChildSpecs.ServeFile.of("jetty", config, read.feed()));
+        ((ObjectNode) old.get("server")).remove("maxPublishBytes");
+        assertEquals(ServerConfig.DEFAULT_MAX_PUBLISH_BYTES, JsonFiles.mapper().treeToValue(old, ChildSpecs.ServeFile.class)
+                .serverConfig().maxPublishBytes(), "a server.json written before publishing: the default");
     }
 }

@@ -154,7 +154,9 @@ class ScenarioLoaderTest {
             // link's figures, the dead-connection time and the faults' defaults are descriptions, not values
             if (value == null || k.path().equals("matrix.stacks") || k.path().equals("description")
                     || k.path().equals("clients.sourceAddresses") || k.path().equals("clients.deadAfter")
-                    || k.section().equals("network") || k.section().equals("faults")) {
+                    || k.section().equals("network") || k.section().equals("faults")
+                    // a publish block written out makes the scenario two-way: TwoWayLoaderTest reads its defaults
+                    || k.section().equals("publish")) {
                 continue;
             }
             String indent = "  ";
@@ -203,14 +205,14 @@ class ScenarioLoaderTest {
         assertError(MINIMAL + "Server: {maxBatchEvents: 10}\n",
                 "s.yaml:5:1: unknown key in the scenario, got 'Timing'; allowed: name, description, matrix, path, network, clients, feed,"
                         .replace("Timing", "Server")
-                        + " timing, sse, websocket, long-polling, short-polling, server, faults; did you mean 'server'?");
+                        + " publish, timing, sse, websocket, long-polling, short-polling, server, faults; did you mean 'server'?");
     }
 
     @Test
     void keyInTheWrongSectionSaysWhereItBelongs() {
         assertError(MINIMAL + "payload: 1KiB\n",
                 "s.yaml:5:1: unknown key in the scenario ('payload' belongs in feed), got 'payload'; allowed: name,"
-                        + " description, matrix, path, network, clients, feed, timing, sse, websocket, long-polling, short-polling, server, faults");
+                        + " description, matrix, path, network, clients, feed, publish, timing, sse, websocket, long-polling, short-polling, server, faults");
     }
 
     @Test
@@ -229,13 +231,13 @@ class ScenarioLoaderTest {
     @Test
     void yamlMergeKeysAreNotScenarioKeys() {
         assertError(MINIMAL + "<<: {x: 1}\n", "s.yaml:5:1: unknown key in the scenario, got '<<'; allowed: name,"
-                + " description, matrix, path, network, clients, feed, timing, sse, websocket, long-polling, short-polling, server, faults");
+                + " description, matrix, path, network, clients, feed, publish, timing, sse, websocket, long-polling, short-polling, server, faults");
     }
 
     @Test
     void keyThatIsNotANameIsRejected() {
         assertError(MINIMAL + "[a]: 1\n", "s.yaml:5:1: a key in the scenario must be a plain name, got a list; allowed:"
-                + " name, description, matrix, path, network, clients, feed, timing, sse, websocket, long-polling, short-polling, server, faults");
+                + " name, description, matrix, path, network, clients, feed, publish, timing, sse, websocket, long-polling, short-polling, server, faults");
     }
 
     // ---- duplicates
@@ -275,7 +277,7 @@ class ScenarioLoaderTest {
                 feed:
                   topics: 3
                 timing: {duration: 5s}
-                """, "s.yaml:3:1: missing required key 'feed.rate'; allowed: above 0/s, at most 1000000/s per topic and"
+                """, "s.yaml:3:1: missing required key 'feed.rate'; allowed: 0/s (no feed: only with a publish block), or above 0/s, at most 1000000/s per topic and"
                 + " 1000000/s over all topics, e.g. 10/s, 0.5/s, 600/min");
     }
 
@@ -353,7 +355,7 @@ class ScenarioLoaderTest {
     @Test
     void mappingWhereAValueIsWanted() {
         assertError(MINIMAL.replace("rate: 10/s", "rate: {per: s}"),
-                "s.yaml:3:14: feed.rate must be a single value, not a mapping, got a mapping; allowed: above 0/s, at most"
+                "s.yaml:3:14: feed.rate must be a single value, not a mapping, got a mapping; allowed: 0/s (no feed: only with a publish block), or above 0/s, at most"
                         + " 1000000/s per topic and 1000000/s over all topics, e.g. 10/s, 0.5/s, 600/min");
     }
 
@@ -367,7 +369,7 @@ class ScenarioLoaderTest {
     @Test
     void theDocumentIsNotAMapping() {
         assertError("just some words\n", "s.yaml:1:1: the scenario must be a mapping of keys to values, got just some"
-                + " words; allowed: the keys name, description, matrix, path, network, clients, feed, timing, sse, websocket,"
+                + " words; allowed: the keys name, description, matrix, path, network, clients, feed, publish, timing, sse, websocket,"
                 + " long-polling, short-polling, server, faults");
     }
 
@@ -399,9 +401,12 @@ class ScenarioLoaderTest {
     }
 
     @Test
-    void zeroRate() {
-        assertError(MINIMAL.replace("rate: 10/s", "rate: 0/s"), "s.yaml:3:14: feed.rate must be above 0/s, got 0/s;"
-                + " allowed: above 0/s, at most 1000000/s per topic and 1000000/s over all topics, e.g. 10/s, 0.5/s, 600/min");
+    void zeroRateWithoutPublishersSendsNothing() {
+        assertError(MINIMAL.replace("rate: 10/s", "rate: 0/s"), "s.yaml:3:14: feed.rate is 0/s and the scenario has no"
+                + " publish block: nobody would send a message, got 0/s; allowed: above 0/s, or 0/s with a publish block"
+                + " (subscribers publish, the server's feed is silent); did you mean '10/s'?");
+        assertError(MINIMAL.replace("rate: 10/s", "rate: -1/s"), "s.yaml:3:14: feed.rate is negative; a rate is at least 0, got -1/s; allowed: "
+                + ScenarioKeys.key("feed.rate").allowed());
     }
 
     @Test
@@ -483,7 +488,7 @@ class ScenarioLoaderTest {
         assertEquals("duration (ns, us, ms, s, m, h)", ScenarioKeys.key("timing.duration").type());
         assertError(MINIMAL.replace("rate: 10/s", "rate: 10"),
                 "s.yaml:3:14: feed.rate has no unit (a bare number is ambiguous); a rate is a count per time unit, got 10;"
-                        + " allowed: above 0/s, at most 1000000/s per topic and 1000000/s over all topics, e.g. 10/s,"
+                        + " allowed: 0/s (no feed: only with a publish block), or above 0/s, at most 1000000/s per topic and 1000000/s over all topics, e.g. 10/s,"
                         + " 0.5/s, 600/min; did you mean '10/s'?");
         assertError(MINIMAL.replace("rate: 10/s", "rate: 10/s, payload: 256"),
                 "s.yaml:3:29: feed.payload has no unit (a bare number is ambiguous), got 256; allowed: 0B to 16MiB,"
