@@ -218,20 +218,6 @@ public record CellResult(
     }
 
     /**
-     * The link a cell's connections crossed: the relay ({@code pushbench relay}) between the load generator and the
-     * server (or its proxy) shaped each connection in both directions as configured here.
-     *
-     * @param id                 the preset's id ({@code lan}, {@code broadband}, {@code 4g}, {@code 3g},
-     *                           {@code satellite}), or {@code custom} when set by hand
-     * @param rttMillis          round trip added, half each way
-     * @param jitterMillis       each segment's delay varies by up to this much either way (order is kept, as TCP would)
-     * @param downBitsPerSecond  server → client, per connection (token bucket); absent: unlimited
-     * @param upBitsPerSecond    client → server, per connection; absent: unlimited
-     * @param stallEverySeconds  mean time between a connection's stalls (exponentially drawn); absent: none
-     * @param stallMillis        how long a stall holds every byte of the connection, both ways
-     * @param mtu                the segment size the relay writes in, headers counted against the bandwidth
-     */
-    /**
      * Two-way cells: what the subscribers published and how it came back. Every published message is also an event
      * of its room, counted in {@code delivery} and {@code latencyMicros} for every receiver, from the sender's
      * intended send time.
@@ -269,6 +255,20 @@ public record CellResult(
         }
     }
 
+    /**
+     * The link a cell's connections crossed: the relay ({@code pushbench relay}) between the load generator and the
+     * server (or its proxy) shaped each connection in both directions as configured here.
+     *
+     * @param id                 the preset's id ({@code lan}, {@code broadband}, {@code 4g}, {@code 3g},
+     *                           {@code satellite}), or {@code custom} when set by hand
+     * @param rttMillis          round trip added, half each way
+     * @param jitterMillis       each segment's delay varies by up to this much either way (order is kept, as TCP would)
+     * @param downBitsPerSecond  server → client, per connection (token bucket); absent: unlimited
+     * @param upBitsPerSecond    client → server, per connection; absent: unlimited
+     * @param stallEverySeconds  mean time between a connection's stalls (exponentially drawn); absent: none
+     * @param stallMillis        how long a stall holds every byte of the connection, both ways
+     * @param mtu                the segment size the relay writes in, headers counted against the bandwidth
+     */
     public record Link(String id, Double rttMillis, Double jitterMillis, Long downBitsPerSecond, Long upBitsPerSecond,
                        Double stallEverySeconds, Double stallMillis, Integer mtu) {
     }

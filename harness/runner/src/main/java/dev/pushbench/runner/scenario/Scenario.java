@@ -130,18 +130,13 @@ public record Scenario(String name, String description, Path source, Matrix matr
     }
 
     /**
-     * Why a two-way cell of {@code transport} cannot run, if it cannot: the Jetty client engine has no publisher; a
-     * WebSocket publishes in-band on its own socket, so only to its own room; a restarted server starts its topics'
+     * Why a two-way cell of {@code transport} cannot run, if it cannot: a WebSocket publishes in-band on its own socket, so only to its own room; a restarted server starts its topics'
      * seq spaces anew, so the seqs clients were answered before the restart name other messages after it. Empty for
      * a one-way scenario.
      */
     public Optional<String> twoWayUnsupported(Transport transport) {
         if (publish == null) {
             return Optional.empty();
-        }
-        if (clients.engine() != dev.pushbench.loadgen.ClientEngineKind.NIO) {
-            return Optional.of("publish needs clients.engine: nio: the Jetty-client engine (" + clients.engine().id()
-                    + ") has no publisher (no POST beside a stream, no in-band WebSocket frames)");
         }
         if (transport == Transport.WEBSOCKET && publish.to() == PublishSpec.Target.RANDOM) {
             return Optional.of("publish.to: random over websocket: a WebSocket client publishes in-band on its own"
