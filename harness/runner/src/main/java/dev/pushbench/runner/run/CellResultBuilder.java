@@ -369,32 +369,4 @@ final class CellResultBuilder {
     private static double round3(double v) {
         return Math.round(v * 1000.0) / 1000.0;
     }
-
-    /** The progress line printed when a cell ends. */
-    static String oneLine(CellResult r) {
-        if (r.status() != CellStatus.OK) {
-            return (r.status() == null ? "?" : r.status().id()) + ": " + r.reason();
-        }
-        CellResult.Delivery d = r.delivery();
-        Double p50 = r.latencyMicros() == null ? null : r.latencyMicros().p50();
-        Double p99 = r.latencyMicros() == null ? null : r.latencyMicros().p99();
-        Double max = r.latencyMicros() == null ? null : r.latencyMicros().max();
-        Long late = d.late();
-        return String.format("ok   delivered %s/%s lost %s%s dup %s  latency p50 %s p99 %s max %s  (%.0f s)",
-                d.delivered(), d.expected(), d.lost(), late != null && late > 0 ? " late " + late : "", d.duplicated(),
-                micros(p50), micros(p99), micros(max), r.durationSeconds() == null ? 0.0 : r.durationSeconds());
-    }
-
-    static String micros(Double us) {
-        if (us == null) {
-            return "-";
-        }
-        if (us >= 1_000_000) {
-            return String.format("%.2fs", us / 1e6);
-        }
-        if (us >= 1000) {
-            return String.format("%.1fms", us / 1e3);
-        }
-        return String.format("%.0fµs", us);
-    }
 }

@@ -64,7 +64,7 @@ final class Progress {
                     : ControlMessage.Phase.DRAIN.equals(phase) ? drain : null;
             String time = length == null ? elapsed + "s" : elapsed + "s/" + length.toSeconds() + "s";
             show(String.format("%s %-7s %-7s %,8d ev/s  p99 %-8s conns %s%s", prefix, phase, time,
-                    p.eventsInInterval(), CellResultBuilder.micros(p.p99Micros()), p.live(), eta()), false);
+                    p.eventsInInterval(), CellLine.micros(p.p99Micros()), p.live(), eta()), false);
         }
     }
 

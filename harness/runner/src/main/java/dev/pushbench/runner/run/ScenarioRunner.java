@@ -300,7 +300,7 @@ public final class ScenarioRunner {
         }
         result.durationSeconds((System.nanoTime() - started) / 1e9);
         CellResult written = result.write(cellDir.resolve("summary.json"));
-        progress.cellFinished(CellResultBuilder.oneLine(written));
+        progress.cellFinished(CellLine.of(written));
         return written;
     }
 }
