@@ -3,9 +3,9 @@ package dev.pushbench.loadgen;
 import dev.pushbench.client.StreamEnd;
 import dev.pushbench.client.nio.HttpCodec;
 import dev.pushbench.client.nio.HttpRequest;
+import dev.pushbench.client.nio.NioConnection;
 import dev.pushbench.client.nio.PostStream;
 import dev.pushbench.client.nio.ResponseHead;
-import java.util.function.BiConsumer;
 
 /**
  * How an SSE or polling subscriber on the nio engine publishes, as a browser application does: {@code POST
@@ -15,13 +15,13 @@ import java.util.function.BiConsumer;
  *
  * <pre>
  *   HttpPublisher publisher = new HttpPublisher(subscriber);
- *   publisher.publish(n, topic, body, attempt::sendAlongside);   // from the publishing thread
+ *   publisher.publish(n, topic, body, subscriber.currentConnection());   // from the publishing thread
  * </pre>
  *
  * <p>Each answer goes to {@link Publishing}: a 200 with {@code {"seq":N}} acknowledges the message, anything else
  * (a refusal, a reset stream, the connection's end before the answer) fails it.
  */
-final class HttpPublisher {
+final class HttpPublisher implements Subscriber.Posting {
     private static final String JSON = "application/json";
 
     private final Subscriber subscriber;
@@ -34,20 +34,16 @@ final class HttpPublisher {
         this.sameConnection = subscriber.context.spec.protocol().isHttp2();
     }
 
-    /**
-     * Sends message {@code n} to {@code topic}; over HTTP/2 through {@code alongside} (the subscription's connection),
-     * which is null when the subscriber has none now.
-     *
-     * @return false when it could not be sent
-     */
-    boolean publish(long n, int topic, byte[] body, BiConsumer<HttpRequest, HttpCodec.Exchange> alongside) {
+    /** Sends message {@code n} to {@code topic}; over HTTP/2 on {@code current}, the subscription's connection. */
+    @Override
+    public boolean publish(long n, int topic, byte[] body, Subscriber.Connection current) {
         HttpRequest request = HttpRequest.post(Publishing.target(topic), JSON, body);
         Answer answer = new Answer(n, topic);
         if (sameConnection) {
-            if (alongside == null) {
+            if (!(current instanceof NioConnection stream)) {
                 return false;
             }
-            alongside.accept(request, answer);
+            stream.sendAlongside(request, answer);
             return true;
         }
         postStream().post(request, answer);
@@ -64,7 +60,8 @@ final class HttpPublisher {
     }
 
     /** Closes the POST connection at the end of the run. */
-    synchronized void close() {
+    @Override
+    public synchronized void close() {
         PostStream p = posts;
         posts = null;
         if (p != null) {

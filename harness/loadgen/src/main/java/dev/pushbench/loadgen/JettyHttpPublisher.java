@@ -13,10 +13,10 @@ import org.eclipse.jetty.client.Result;
  *
  * <pre>
  *   JettyHttpPublisher publisher = new JettyHttpPublisher(subscriber);
- *   publisher.publish(n, topic, body, subscriber.connectionTag());   // from the publishing thread
+ *   publisher.publish(n, topic, body, subscriber.currentConnection());   // from the publishing thread
  * </pre>
  */
-final class JettyHttpPublisher {
+final class JettyHttpPublisher implements Subscriber.Posting {
     private static final int MAX_ANSWER_BYTES = 1024;
 
     private final Subscriber subscriber;
@@ -28,9 +28,11 @@ final class JettyHttpPublisher {
         this.sameConnection = subscriber.context.spec.protocol().isHttp2();
     }
 
-    /** Sends message {@code n} to {@code topic}; {@code streamTag} tags the subscription's current connection. */
-    boolean publish(long n, int topic, byte[] body, String streamTag) {
+    /** Sends message {@code n} to {@code topic}, tagged after the subscription's current session. */
+    @Override
+    public boolean publish(long n, int topic, byte[] body, Subscriber.Connection current) {
         LoadContext context = subscriber.context;
+        String streamTag = subscriber.connectionTag();
         String tag = sameConnection ? streamTag : streamTag + ".posts";
         postTag = sameConnection ? null : tag;
         context.jetty().http().POST(context.baseUri() + Publishing.target(topic))
@@ -65,7 +67,8 @@ final class JettyHttpPublisher {
     }
 
     /** Closes the POST connection (HTTP/1.1) at the end of the run. */
-    void close() {
+    @Override
+    public void close() {
         String tag = postTag;
         if (tag != null) {
             subscriber.context.jetty().closeTcp(tag);

@@ -16,28 +16,9 @@ import java.time.Duration;
 final class NioPollingSubscriber extends Subscriber {
     private final Polling polling = Polling.of(this);
 
-    /** Two-way cells, a publishing subscriber: how it posts its messages; null otherwise. */
-    private final HttpPublisher publisher;
-
     NioPollingSubscriber(LoadContext context, int index) {
         super(context, index);
-        this.publisher = context.publishing != null && context.publishing.publishes(index) ? new HttpPublisher(this) : null;
-    }
-
-    @Override
-    boolean publish(long n, int topic, byte[] body) {
-        if (publisher == null) {
-            return false;
-        }
-        Attempt attempt = currentConnection() instanceof Attempt a ? a : null;
-        return publisher.publish(n, topic, body, attempt == null ? null : attempt::sendAlongside);
-    }
-
-    @Override
-    protected void stopped() {
-        if (publisher != null) {
-            publisher.close();
-        }
+        postWith(HttpPublisher::new);
     }
 
     @Override

@@ -23,25 +23,9 @@ final class PollingSubscriber extends Subscriber {
     private static final int MAX_ANSWER_BYTES = 64 * 1024 * 1024;
     private final Polling polling = Polling.of(this);
 
-    /** Two-way cells, a publishing subscriber: how it posts its messages; null otherwise. */
-    private final JettyHttpPublisher publisher;
-
     PollingSubscriber(LoadContext context, int index) {
         super(context, index);
-        this.publisher = context.publishing != null && context.publishing.publishes(index)
-                ? new JettyHttpPublisher(this) : null;
-    }
-
-    @Override
-    boolean publish(long n, int topic, byte[] body) {
-        return publisher != null && publisher.publish(n, topic, body, connectionTag());
-    }
-
-    @Override
-    protected void stopped() {
-        if (publisher != null) {
-            publisher.close();
-        }
+        postWith(JettyHttpPublisher::new);
     }
 
     @Override

@@ -27,25 +27,9 @@ import org.eclipse.jetty.http.HttpHeader;
  */
 final class SseSubscriber extends Subscriber {
 
-    /** Two-way cells, a publishing subscriber: how it posts its messages; null otherwise. */
-    private final JettyHttpPublisher publisher;
-
     SseSubscriber(LoadContext context, int index) {
         super(context, index);
-        this.publisher = context.publishing != null && context.publishing.publishes(index)
-                ? new JettyHttpPublisher(this) : null;
-    }
-
-    @Override
-    boolean publish(long n, int topic, byte[] body) {
-        return publisher != null && publisher.publish(n, topic, body, connectionTag());
-    }
-
-    @Override
-    protected void stopped() {
-        if (publisher != null) {
-            publisher.close();
-        }
+        postWith(JettyHttpPublisher::new);
     }
 
     @Override

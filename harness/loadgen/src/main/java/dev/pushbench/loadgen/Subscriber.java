@@ -127,12 +127,34 @@ abstract class Subscriber {
     /**
      * Two-way cells: sends this subscriber's message {@code n} (the {@code body} the server takes) to {@code topic}, the
      * way its transport does; its answer goes to {@link Publishing#acked} or {@link Publishing#failed}. From the
-     * publishing thread.
+     * publishing thread. By default with the {@link Posting} the subscriber was given ({@link #postWith}).
      *
      * @return false when it could not be sent (no live connection, or the transport cannot publish): a failure
      */
     boolean publish(long n, int topic, byte[] body) {
-        return false;
+        Posting p = posting;
+        return p != null && p.publish(n, topic, body, current);
+    }
+
+    /** True if this subscriber publishes: the cell is two-way and it is one of the publishers. */
+    final boolean publishes() {
+        return context.publishing != null && context.publishing.publishes(index);
+    }
+
+    /** An SSE or polling subscriber's way of posting its messages (when it {@link #publishes}); closed at its stop. */
+    final void postWith(java.util.function.Function<Subscriber, Posting> make) {
+        posting = publishes() ? make.apply(this) : null;
+    }
+
+    private Posting posting;
+
+    /** How an SSE or polling subscriber posts its messages on its engine ({@code POST /publish/{topic}}). */
+    interface Posting {
+        /** Sends message {@code n} to {@code topic}; {@code current} is the subscription's connection now, or null. */
+        boolean publish(long n, int topic, byte[] body, Connection current);
+
+        /** Closes what it holds (a second connection) at the end of the run. */
+        void close();
     }
 
     /** The connection in use now, or null. */
@@ -489,6 +511,10 @@ abstract class Subscriber {
 
     /** After {@link #stop}: a subscriber closes what else it holds (a publisher's POST connection). */
     protected void stopped() {
+        Posting p = posting;
+        if (p != null) {
+            p.close();
+        }
     }
 
     /**

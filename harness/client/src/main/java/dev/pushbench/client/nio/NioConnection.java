@@ -255,15 +255,31 @@ public abstract class NioConnection {
     protected abstract void onConnected() throws IOException;
 
     /** Bytes read (over TLS: decrypted): {@code bytes[offset, offset + length)}, valid only during the call. */
-    protected abstract void onRead(byte[] bytes, int offset, int length) throws IOException;
-
-    /** The server closed its side. By default the stream ended too early. */
-    protected void onEndOfStream() throws IOException {
-        throw new EOFException("the server closed the connection");
+    protected void onRead(byte[] bytes, int offset, int length) throws IOException {
+        HttpCodec c = codec;
+        if (c == null) {
+            throw new IllegalStateException(getClass().getSimpleName() + " read bytes with no codec: override onRead");
+        }
+        c.onRead(bytes, offset, length);
     }
 
-    /** Just before a {@link #close()} asked by the client releases the socket: e.g. say goodbye. */
+    /**
+     * The server closed its side. By default it ends the codec's exchange when the close delimits its body, and
+     * otherwise the stream ended too early.
+     */
+    protected void onEndOfStream() throws IOException {
+        HttpCodec c = codec;
+        if (c == null || !c.onEndOfStream()) {
+            throw new EOFException("the server closed the connection");
+        }
+    }
+
+    /** Just before a {@link #close()} asked by the client releases the socket: e.g. say goodbye (the codec's, by default). */
     protected void onClosing() throws IOException {
+        HttpCodec c = codec;
+        if (c != null) {
+            c.onClosing();
+        }
     }
 
     /**

@@ -113,25 +113,6 @@ public abstract class PollStream extends NioConnection {
     }
 
     @Override
-    protected final void onRead(byte[] bytes, int offset, int length) throws IOException {
-        codec.onRead(bytes, offset, length);
-    }
-
-    @Override
-    protected final void onEndOfStream() throws IOException {
-        if (codec == null || !codec.onEndOfStream()) {
-            super.onEndOfStream();
-        }
-    }
-
-    @Override
-    protected final void onClosing() throws IOException {
-        if (codec != null) {
-            codec.onClosing();
-        }
-    }
-
-    @Override
     protected final void onSweep(long nowNanos) {
         if (inFlight && nowNanos - Math.max(sentNanos, receivedNanos()) > timeoutNanos) {
             fail(new TimeoutException("poll unanswered: nothing read for " + timeoutNanos / 1_000_000 + " ms"));

@@ -119,25 +119,11 @@ public abstract class PostStream extends NioConnection {
     }
 
     @Override
-    protected final void onRead(byte[] bytes, int offset, int length) throws IOException {
-        codec.onRead(bytes, offset, length);
-    }
-
-    @Override
     protected final void onEndOfStream() throws IOException {
         if (queued.get() == 0) {
             return; // closed between posts (the server's idle timeout): a clean end
         }
-        if (codec == null || !codec.onEndOfStream()) {
-            super.onEndOfStream();
-        }
-    }
-
-    @Override
-    protected final void onClosing() throws IOException {
-        if (codec != null) {
-            codec.onClosing();
-        }
+        super.onEndOfStream();
     }
 
     @Override

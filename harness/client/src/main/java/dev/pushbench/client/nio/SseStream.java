@@ -60,25 +60,6 @@ public abstract class SseStream extends NioConnection implements SseParser.Liste
         codec.send(request(path, lastEventId), exchange);
     }
 
-    @Override
-    protected final void onRead(byte[] bytes, int offset, int length) throws IOException {
-        codec.onRead(bytes, offset, length);
-    }
-
-    @Override
-    protected final void onEndOfStream() throws IOException {
-        if (codec == null || !codec.onEndOfStream()) {
-            super.onEndOfStream();
-        }
-    }
-
-    @Override
-    protected final void onClosing() throws IOException {
-        if (codec != null) {
-            codec.onClosing();
-        }
-    }
-
     /** The one exchange of the connection: the head checked, the body straight into the parser. */
     private final class Exchange implements HttpCodec.Exchange {
         @Override

@@ -155,18 +155,6 @@ public abstract class WebSocketStream extends NioConnection implements WebSocket
         codec.send(HttpRequest.webSocket(target, key), exchange);
     }
 
-    @Override
-    protected final void onRead(byte[] bytes, int offset, int length) throws IOException {
-        codec.onRead(bytes, offset, length);
-    }
-
-    @Override
-    protected final void onEndOfStream() throws IOException {
-        if (codec == null || !codec.onEndOfStream()) {
-            super.onEndOfStream();
-        }
-    }
-
     /** HTTP/1.1 (RFC 6455 §4.1): 101 with the upgrade fields and the accept key; HTTP/2 (RFC 8441): 200. */
     private void checkUpgrade(ResponseHead h) throws IOException {
         int expected = http2 ? 200 : 101;
@@ -241,9 +229,7 @@ public abstract class WebSocketStream extends NioConnection implements WebSocket
             byte[] done = {(byte) (NORMAL_CLOSURE >>> 8), (byte) NORMAL_CLOSURE, 'd', 'o', 'n', 'e'};
             writeFrame(maskedFrame(WebSocketFrameParser.OP_CLOSE, done, 0, done.length, ThreadLocalRandom.current().nextInt()));
         }
-        if (codec != null) {
-            codec.onClosing();
-        }
+        super.onClosing();
     }
 
     private void writeFrame(byte[] frame) throws IOException {

@@ -167,7 +167,9 @@ class ChildSpecsTest {
         LoadSpec oneWay = spec(Protocol.H2C, null);
         assertFalse(json(oneWay).has("publish"), "absent, not null");
         assertNull(roundTrip(oneWay).publish());
-        LoadSpec chat = new LoadSpec(oneWay.host(), oneWay.port(), oneWay.protocol(), oneWay.transport(), oneWay.connections(),
+        // SSE: a WebSocket publishes to its own room only, and random rooms are the case to carry
+        LoadSpec chat = new LoadSpec(oneWay.host(), oneWay.port(), oneWay.protocol(), dev.pushbench.core.Transport.SSE,
+                oneWay.connections(),
                 oneWay.rampPerSecond(), oneWay.eventsPerConnection(), oneWay.schedule(), oneWay.warmup(), oneWay.duration(),
                 oneWay.drain(), oneWay.shortPollInterval(), oneWay.longPollHold(), oneWay.heartbeat(), oneWay.reconnectDelay(),
                 oneWay.hlogFile(), null, ClientEngineKind.NIO, java.util.List.of(), Duration.ZERO, false,
