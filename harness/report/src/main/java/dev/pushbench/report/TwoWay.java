@@ -111,7 +111,7 @@ record TwoWay(List<Row> rows, List<String> perTransport, List<String> extraConne
         Double low = null;
         Double high = null;
         for (CellRow c : cells) {
-            Double v = figure.value().apply(c.upstream());
+            Double v = figure.value().apply(c);
             if (v != null) {
                 low = low == null ? v : Math.min(low, v);
                 high = high == null ? v : Math.max(high, v);
@@ -124,15 +124,22 @@ record TwoWay(List<Row> rows, List<String> perTransport, List<String> extraConne
         }
     }
 
-    /** A figure the comparisons read from an {@code upstream}, lower being better. */
-    private record Figure(String name, Function<CellResult.Upstream, Double> value, Function<Double, String> format) {
+    /** A figure the comparisons read from a two-way cell, lower being better. */
+    private record Figure(String name, Function<CellRow, Double> value, Function<Double, String> format) {
     }
 
     private static final List<Figure> FIGURES = List.of(
-            new Figure("echo p50", u -> p50(u.echoMicros()), Format::micros),
-            new Figure("echo p99", u -> p99(u.echoMicros()), Format::micros),
-            new Figure("server CPU per published", CellResult.Upstream::serverCpuMicrosPerPublished, Format::micros),
-            new Figure("bytes up per message", CellResult.Upstream::bytesUpPerMessage, Format::bytes));
+            new Figure("echo p50", c -> p50(c.upstream().echoMicros()), Format::micros),
+            new Figure("echo p99", c -> p99(c.upstream().echoMicros()), Format::micros),
+            new Figure("server CPU per published", c -> c.upstream().serverCpuMicrosPerPublished(), Format::micros),
+            new Figure("bytes up per message", c -> c.upstream().bytesUpPerMessage(), Format::bytes));
+
+    /**
+     * What a client's connections hold on the server: the cell's heap per subscriber, which over HTTP/1.1 takes in its
+     * POST connection too.
+     */
+    private static final Figure HEAP_PER_CLIENT = new Figure("server heap per client",
+            c -> c.costs() == null ? null : c.costs().serverHeapBytesPerConnection(), Format::bytes);
 
     // ---- HTTP/1.1's second connection against HTTP/2's one
 
@@ -148,13 +155,12 @@ record TwoWay(List<Row> rows, List<String> perTransport, List<String> extraConne
             if (h2 == null) {
                 continue;
             }
-            CellResult.Upstream a = h1.upstream();
-            CellResult.Upstream b = h2.upstream();
             List<String> parts = new ArrayList<>();
-            parts.add("http1.1 holds " + connections(a) + " per client, h2c " + connections(b));
+            parts.add("http1.1 holds " + connections(h1.upstream()) + " per client, h2c " + connections(h2.upstream()));
             for (Figure f : FIGURES) {
-                compare(parts, f, a, b, "http1.1", "h2c");
+                compare(parts, f, h1, h2, "http1.1", "h2c");
             }
+            compare(parts, HEAP_PER_CLIENT, h1, h2, "http1.1", "h2c");
             lines.add(h1.stack() + " \u00b7 " + h1.transport() + ": " + String.join("; ", parts));
         }
         return List.copyOf(lines);
@@ -174,13 +180,11 @@ record TwoWay(List<Row> rows, List<String> perTransport, List<String> extraConne
             if (sse == null) {
                 continue;
             }
-            CellResult.Upstream a = ws.upstream();
-            CellResult.Upstream b = sse.upstream();
             List<String> parts = new ArrayList<>();
             int wins = 0;
             int losses = 0;
             for (Figure f : FIGURES) {
-                int side = compare(parts, f, a, b, "WebSocket", "SSE + POST");
+                int side = compare(parts, f, ws, sse, "WebSocket", "SSE + POST");
                 wins += side < 0 ? 1 : 0;
                 losses += side > 0 ? 1 : 0;
             }
@@ -212,8 +216,7 @@ record TwoWay(List<Row> rows, List<String> perTransport, List<String> extraConne
      * Adds "name a vs b (a lower by 25 %)" to {@code parts} and returns which side is lower beyond {@link #NOISE}: −1
      * the first, 1 the second, 0 neither (within noise, or a figure is missing: then nothing is added).
      */
-    private static int compare(List<String> parts, Figure figure, CellResult.Upstream first, CellResult.Upstream second,
-                               String aName, String bName) {
+    private static int compare(List<String> parts, Figure figure, CellRow first, CellRow second, String aName, String bName) {
         Double a = figure.value().apply(first);
         Double b = figure.value().apply(second);
         if (a == null || b == null) {
