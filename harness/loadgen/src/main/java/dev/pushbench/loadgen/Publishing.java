@@ -18,8 +18,12 @@ import java.util.concurrent.locks.LockSupport;
  *   publishing.acked(publisher, n, topic, seq, nowNanos);   // from a connection's thread
  * </pre>
  *
- * <p>Schedule (open loop, as the feed's): publisher {@code i} of {@code P} sends its message {@code n} at
- * {@code start + (n + i / P) / rate}, the publishers spread evenly over one period. A message carries the time it was
+ * <p>Schedule (open loop, as the feed's): publisher {@code i} sends its message {@code n} at
+ * {@code start + (n + phase(i)) / rate}, {@code phase(i)} the fractional part of {@code i × 0.618…} (the golden
+ * ratio's): the publishers spread evenly over one period, but in an order that does not follow their index, so that a
+ * publisher's sends keep no fixed offset to its own polls (a short-polling client polls at a phase that grows with
+ * its index, and a send period that is a multiple of the poll interval would otherwise give each publisher one echo
+ * time, the same for all its messages). A message carries the time it was
  * due as its {@code sent}, never the time it left: a generator that falls behind shows it in the ack, echo and
  * delivery latencies, and in {@code loadgen.lateSends}. A message whose publisher has no live connection when it is
  * due is not sent and counts as failed (a real client would queue it; here that would hide the outage).
@@ -36,6 +40,10 @@ final class Publishing {
     private final int publishers;
     private final int topics;
     private final double periodNanos;
+    /** Each publisher's phase, a fraction of the period. */
+    private final double[] phases;
+    /** The publishers by phase: the order in which one period's messages fall due. */
+    private final int[] byPhase;
     private final String data;
     final LongAdder published = new LongAdder();
     final LongAdder acked = new LongAdder();
@@ -53,12 +61,20 @@ final class Publishing {
         this.publishers = this.spec.publishers(spec.connections());
         this.topics = spec.schedule().topics();
         this.periodNanos = 1e9 / this.spec.ratePerSecond();
+        this.phases = new double[publishers];
+        for (int i = 0; i < publishers; i++) {
+            phases[i] = (i * GOLDEN_RATIO_FRACTION) % 1.0;
+        }
+        this.byPhase = java.util.stream.IntStream.range(0, publishers).boxed()
+                .sorted(java.util.Comparator.comparingDouble(i -> phases[i])).mapToInt(Integer::intValue).toArray();
         StringBuilder b = new StringBuilder(this.spec.payloadBytes());
         for (int i = 0; i < this.spec.payloadBytes(); i++) {
             b.append((char) ('a' + i % 26));
         }
         this.data = b.toString();
     }
+
+    private static final double GOLDEN_RATIO_FRACTION = 0.6180339887498949;
 
     PublishLedger ledger() {
         return ledger;
@@ -85,7 +101,7 @@ final class Publishing {
     private void run(long endNanos, Subscriber[] subscribers) {
         long k = 0;
         while (running) {
-            int publisher = (int) (k % publishers);
+            int publisher = byPhase[(int) (k % publishers)];
             long n = k / publishers;
             long due = dueNanos(publisher, n);
             if (due >= endNanos) {
@@ -116,7 +132,7 @@ final class Publishing {
 
     /** When publisher {@code publisher}'s message {@code n} is due. */
     long dueNanos(int publisher, long n) {
-        return startNanos + Math.round((n + (double) publisher / publishers) * periodNanos);
+        return startNanos + Math.round((n + phases[publisher]) * periodNanos);
     }
 
     /** The message as the server takes it: {@code {"from":…,"n":…,"sent":…,"data":"…"}}. */
