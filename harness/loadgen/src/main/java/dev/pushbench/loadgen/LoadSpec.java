@@ -52,6 +52,10 @@ import java.util.Objects;
  *                            (the engine's idle timeout only). The nio engine runs it; the Jetty engine keeps its
  *                            idle timeout for streams, and times a poll out whole after the same time.
  * @param publish             two-way workloads: what the subscribers publish; null when nobody does
+ * @param memorySweep         true: the ramp pauses at ¼, ½, ¾ and all of its subscribers for a GC'd memory point of
+ *                            both processes, and the subscribers close in the same steps after the window, a point
+ *                            at each; false (a capacity search's steps): one point, with every subscriber live, and
+ *                            none after the window
  */
 public record LoadSpec(
         String host,
@@ -77,7 +81,20 @@ public record LoadSpec(
         boolean proxied,
         ReconnectPolicy reconnect,
         Duration deadAfter,
-        PublishSpec publish) {
+        PublishSpec publish,
+        boolean memorySweep) {
+
+    /** With the full memory sweep. */
+    public LoadSpec(String host, int port, Protocol protocol, Transport transport, int connections, double rampPerSecond,
+                    int eventsPerConnection, Schedule schedule, Duration warmup, Duration duration, Duration drain,
+                    Duration shortPollInterval, Duration longPollHold, Duration heartbeat, Duration reconnectDelay,
+                    Path hlogFile, String serverCertificatePem, ClientEngineKind engine, List<InetAddress> sourceAddresses,
+                    Duration pathIdleTimeout, boolean proxied, ReconnectPolicy reconnect, Duration deadAfter,
+                    PublishSpec publish) {
+        this(host, port, protocol, transport, connections, rampPerSecond, eventsPerConnection, schedule, warmup, duration,
+                drain, shortPollInterval, longPollHold, heartbeat, reconnectDelay, hlogFile, serverCertificatePem, engine,
+                sourceAddresses, pathIdleTimeout, proxied, reconnect, deadAfter, publish, true);
+    }
 
     /** One-way: nobody publishes. */
     public LoadSpec(String host, int port, Protocol protocol, Transport transport, int connections, double rampPerSecond,

@@ -31,6 +31,8 @@ import java.util.List;
  * @param resilience     how often subscribers' connections ended unasked, why, and how they came back
  * @param link           the emulated link the cell's connections crossed (the relay's shaping); absent on loopback as is
  * @param faults         the faults the runner applied, in order, with when they took effect
+ * @param capacity       a capacity search's outcome ({@code search} in the scenario): the largest load that met the SLO,
+ *                       what bounded it and every step; the cell's other figures are those of its capacity point
  */
 public record CellResult(
         @Required Cell cell,
@@ -62,7 +64,31 @@ public record CellResult(
         Resilience resilience,
         Link link,
         List<Fault> faults,
-        Upstream upstream) {
+        Upstream upstream,
+        Capacity capacity) {
+
+    /** No capacity search. */
+    public CellResult(Cell cell, String name, Integer repeat, CellStatus status, String reason, String startedAt,
+                      Clock clock, Verify verify, Connections connections, Delivery delivery, HistogramSummary latencyMicros,
+                      HistogramSummary latencyActualMicros, HistogramSummary connectMicros, HistogramSummary tcpConnectMicros,
+                      HistogramSummary connectCallMicros, HistogramSummary tlsHandshakeMicros, HistogramSummary pollMicros,
+                      Polling polling, Window window, Loadgen loadgen, String finishedAt, Double durationSeconds, Costs costs,
+                      List<MemoryPoint> memoryPoints, Server server, PathInfo path, Resilience resilience, Link link,
+                      List<Fault> faults, Upstream upstream) {
+        this(cell, name, repeat, status, reason, startedAt, clock, verify, connections, delivery, latencyMicros,
+                latencyActualMicros, connectMicros, tcpConnectMicros, connectCallMicros, tlsHandshakeMicros, pollMicros,
+                polling, window, loadgen, finishedAt, durationSeconds, costs, memoryPoints, server, path, resilience,
+                link, faults, upstream, null);
+    }
+
+    /** This cell as the capacity point of a search: its own figures, the search's outcome beside them. */
+    public CellResult withCapacity(String cellName, Integer cellRepeat, CellStatus cellStatus, String cellReason,
+                                   Double cellSeconds, Capacity c) {
+        return new CellResult(cell, cellName, cellRepeat, cellStatus, cellReason, startedAt, clock, verify, connections,
+                delivery, latencyMicros, latencyActualMicros, connectMicros, tcpConnectMicros, connectCallMicros,
+                tlsHandshakeMicros, pollMicros, polling, window, loadgen, finishedAt, cellSeconds, costs, memoryPoints,
+                server, path, resilience, link, faults, upstream, c);
+    }
 
     /** One-way: no {@code upstream}. */
     public CellResult(Cell cell, String name, Integer repeat, CellStatus status, String reason, String startedAt,
@@ -75,7 +101,7 @@ public record CellResult(
         this(cell, name, repeat, status, reason, startedAt, clock, verify, connections, delivery, latencyMicros,
                 latencyActualMicros, connectMicros, tcpConnectMicros, connectCallMicros, tlsHandshakeMicros, pollMicros,
                 polling, window, loadgen, finishedAt, durationSeconds, costs, memoryPoints, server, path, resilience,
-                link, faults, null);
+                link, faults, null, null);
     }
 
     /** Before links and faults: both absent. */
@@ -88,7 +114,7 @@ public record CellResult(
         this(cell, name, repeat, status, reason, startedAt, clock, verify, connections, delivery, latencyMicros,
                 latencyActualMicros, connectMicros, tcpConnectMicros, connectCallMicros, tlsHandshakeMicros, pollMicros,
                 polling, window, loadgen, finishedAt, durationSeconds, costs, memoryPoints, server, path, resilience,
-                null, null, null);
+                null, null, null, null);
     }
 
     /** Before a path and resilience were measured: both absent. */
@@ -101,7 +127,7 @@ public record CellResult(
         this(cell, name, repeat, status, reason, startedAt, clock, verify, connections, delivery, latencyMicros,
                 latencyActualMicros, connectMicros, tcpConnectMicros, connectCallMicros, tlsHandshakeMicros, pollMicros,
                 polling, window, loadgen, finishedAt, durationSeconds, costs, memoryPoints, server, null, null, null, null,
-                null);
+                null, null);
     }
 
     /**
@@ -376,23 +402,37 @@ public record CellResult(
      *                          short polls (the ramp is before it)
      * @param lateSends         of those, the ones its timer ran {@code lateSendMillis} or more after their plan
      * @param maxLateMillis     the latest of them
+     * @param delayMicros       the generator's own stalls over the window: how late a thread of it that asks to wake
+     *                          every millisecond woke (GC pauses, a CPU it did not get), weighted by time as a delivery
+     *                          would meet them; an event read during a stall is timestamped late by up to this much
      */
     public record Loadgen(Double cpuSecondsInWindow, Double cpuPercent, Integer cores, Boolean saturated,
                           Long protocolErrors, Long clampedValues, String lastError, String engine, String client,
                           ProcessSnapshot process, Double serverCpuPercent, Double machineCpuPercent,
                           String saturatedBecause, Long scheduledSends, Long lateSends, Double lateSendMillis,
-                          Double maxLateMillis) {
+                          Double maxLateMillis, HistogramSummary delayMicros) {
+
+        /** Without the stall meter. */
+        public Loadgen(Double cpuSecondsInWindow, Double cpuPercent, Integer cores, Boolean saturated,
+                       Long protocolErrors, Long clampedValues, String lastError, String engine, String client,
+                       ProcessSnapshot process, Double serverCpuPercent, Double machineCpuPercent,
+                       String saturatedBecause, Long scheduledSends, Long lateSends, Double lateSendMillis,
+                       Double maxLateMillis) {
+            this(cpuSecondsInWindow, cpuPercent, cores, saturated, protocolErrors, clampedValues, lastError, engine, client,
+                    process, serverCpuPercent, machineCpuPercent, saturatedBecause, scheduledSends, lateSends, lateSendMillis,
+                    maxLateMillis, null);
+        }
 
         public Loadgen withProcess(ProcessSnapshot p) {
             return new Loadgen(cpuSecondsInWindow, cpuPercent, cores, saturated, protocolErrors, clampedValues, lastError,
                     engine, client, p, serverCpuPercent, machineCpuPercent, saturatedBecause, scheduledSends, lateSends,
-                    lateSendMillis, maxLateMillis);
+                    lateSendMillis, maxLateMillis, delayMicros);
         }
 
         public Loadgen withMachine(Double serverCpu, Double machineCpu, Boolean isSaturated, String because) {
             return new Loadgen(cpuSecondsInWindow, cpuPercent, cores, isSaturated, protocolErrors, clampedValues, lastError,
                     engine, client, process, serverCpu, machineCpu, because, scheduledSends, lateSends, lateSendMillis,
-                    maxLateMillis);
+                    maxLateMillis, delayMicros);
         }
     }
 
@@ -512,5 +552,86 @@ public record CellResult(
     /** The server's readings of itself: at idle (after GC, before the ramp), at the window's edges, and at the end. */
     public record ServerReadings(ProcessSnapshot idle, ProcessSnapshot measureStart, ProcessSnapshot measureEnd,
                                  ProcessSnapshot end) {
+    }
+
+    /**
+     * A capacity search's outcome: the largest value of {@code variable} at which the cell met its SLO, found by
+     * doubling from the start until a step failed, then bisecting; the passing step nearest the boundary was run
+     * {@code confirmations} times and passed every time. Every step is a whole cell (ramp, warm-up, window, drain) on
+     * fresh JVMs; its files are under {@code steps/} in the cell's directory.
+     *
+     * @param variable      {@code clients.connections}, {@code feed.rate} (events per second per topic) or
+     *                      {@code feed.payload} (bytes)
+     * @param value         the largest value that met the SLO in every run of it; absent when none did
+     * @param boundBy       what ended the search: {@code slo} (the next value up failed it: {@code value} is the
+     *                      capacity), {@code generator} (the load generator could not deliver the next step's plan:
+     *                      the capacity is at least {@code value}), {@code fileLimit} (the next value would pass the
+     *                      per-process open-file limit: at least {@code value}), {@code max} (the search's own
+     *                      upper bound: at least {@code value}) or {@code budget} (time ran out: at least {@code value})
+     * @param display       {@code value} as a reader should read it: "4,800", "≥ 19,744 (limit: open files)",
+     *                      "≥ 6,000 (generator-bound)"
+     * @param slo           what a step had to meet
+     * @param resolution    the bisection stopped when the failing value was within this share above the passing one
+     * @param confirmations runs of the boundary value, all of which passed
+     * @param failedAt      the lowest value that failed the SLO; absent when none did
+     * @param steps         every step in the order run
+     * @param unitCost      the server's cost at the capacity point, per unit of load
+     * @param note          why the search ended as it did, in a sentence
+     */
+    public record Capacity(@Required String variable, Double value, @Required String boundBy, String display, Slo slo,
+                           Double resolution, Integer confirmations, Double failedAt, List<CapacityStep> steps,
+                           UnitCost unitCost, String note) {
+    }
+
+    /**
+     * What a capacity step had to meet.
+     *
+     * @param p99Micros        delivery latency's p99, from each event's intended publish time, at most this
+     * @param lost             events lost at most this many (0: none)
+     * @param serverCpuPercent the server's CPU over the window at most this, 100 per core; absent: not a condition
+     */
+    public record Slo(Double p99Micros, Long lost, Double serverCpuPercent) {
+    }
+
+    /**
+     * One step of a capacity search: one whole cell at one value.
+     *
+     * @param value             the variable's value
+     * @param passed            it met the SLO, and the load generator delivered its plan
+     * @param valid             the load generator delivered its plan: opened every subscriber, was not saturated and
+     *                          did not stall; a step that is not valid says nothing about the server
+     * @param p50Micros         delivery latency's median, from the intended time
+     * @param p99Micros         delivery latency's p99, from the intended time
+     * @param lost              events lost
+     * @param serverCpuPercent  the server's CPU over the window, 100 per core
+     * @param loadgenCpuPercent the load generator's CPU over the window, 100 per core
+     * @param loadgenDelayP99Micros the load generator's own stalls' p99 ({@link Loadgen#delayMicros})
+     * @param saturated         the cell's saturation flag ({@link Loadgen#saturated}), any cause
+     * @param deliveredPerSecond events delivered per second of the window
+     * @param reason            why it failed or is not valid, in a sentence; absent when it passed
+     * @param dir               its directory, relative to the cell's ({@code steps/03-4800})
+     */
+    public record CapacityStep(Double value, Boolean passed, Boolean valid, Double p50Micros, Double p99Micros, Long lost,
+                               Double serverCpuPercent, Double loadgenCpuPercent, Double loadgenDelayP99Micros,
+                               Boolean saturated, Double deliveredPerSecond, String reason, String dir) {
+    }
+
+    /**
+     * The server's cost at the capacity point, per unit of load: what {@code value} of the variable used, scaled.
+     * On one machine the server and the load generator share the cores; {@code serverShareOfCpu} says how much of
+     * the CPU used in the window was the server's.
+     *
+     * @param unit             {@code 10,000 subscribers} (variable {@code clients.connections}) or
+     *                         {@code 100,000 events/s} (events delivered per second, for the feed's variables)
+     * @param units            how many units the capacity point is
+     * @param serverCores      the server's CPU over the window, in cores, ÷ units
+     * @param serverHeapGiB    the server's heap after GC with every subscriber live, in GiB, ÷ units: the whole heap
+     *                         at that density, its idle part included
+     * @param serverHeapGiBMarginal the server's heap per connection (the memory sweep's slope) × the unit's
+     *                         subscribers, in GiB: what one more unit adds; absent when the slope was not measured
+     * @param serverShareOfCpu the server's CPU ÷ the server's and the load generator's together, over the window
+     */
+    public record UnitCost(String unit, Double units, Double serverCores, Double serverHeapGiB,
+                           Double serverHeapGiBMarginal, Double serverShareOfCpu) {
     }
 }

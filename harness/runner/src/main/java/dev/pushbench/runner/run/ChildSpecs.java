@@ -120,6 +120,8 @@ public final class ChildSpecs {
      *                             absent takes the default's part (1000, 5000, 0.5)
      * @param deadAfterMillis      the subscribers' dead-connection timer, 0 for none; absent: twice the heartbeat
      * @param publish              two-way workloads: what the subscribers publish; absent: nobody does
+     * @param memorySweep          false: one memory point with every subscriber live, none after the window (a
+     *                             capacity search's steps); absent: true, the full sweep
      */
     public record LoadFile(String host, Integer port, String protocol, String transport, Integer connections,
                            Double rampPerSecond, Integer eventsPerConnection, Long t0Nanos, Integer topics,
@@ -128,7 +130,7 @@ public final class ChildSpecs {
                            Long reconnectDelayMillis, String hlogFile, String serverCertificatePem, String engine,
                            List<String> sourceAddresses, Long pathIdleTimeoutMillis, Boolean proxied,
                            Long reconnectInitialMillis, Long reconnectMaxMillis, Double reconnectJitter,
-                           Long deadAfterMillis, PublishFile publish) {
+                           Long deadAfterMillis, PublishFile publish, Boolean memorySweep) {
 
         public static LoadFile of(LoadSpec s) {
             return new LoadFile(s.host(), s.port(), s.protocol().id(), s.transport().id(), s.connections(),
@@ -139,7 +141,7 @@ public final class ChildSpecs {
                     s.sourceAddresses().stream().map(InetAddress::getHostAddress).collect(Collectors.toList()),
                     s.pathIdleTimeout().toMillis(), s.proxied(), s.reconnect().initial().toMillis(),
                     s.reconnect().max().toMillis(), s.reconnect().jitter(), s.deadAfter().toMillis(),
-                    s.publish() == null ? null : PublishFile.of(s.publish()));
+                    s.publish() == null ? null : PublishFile.of(s.publish()), s.memorySweep() ? null : Boolean.FALSE);
         }
 
         /** @throws IllegalArgumentException naming a missing field, or what {@link LoadSpec} refuses */
@@ -170,7 +172,8 @@ public final class ChildSpecs {
                     reconnectPolicy(),
                     // absent (a load.json written before the timer): twice the heartbeat, LoadSpec's default
                     deadAfterMillis == null ? null : Duration.ofMillis(deadAfterMillis),
-                    publish == null ? null : publish.toPublishSpec());
+                    publish == null ? null : publish.toPublishSpec(),
+                    memorySweep == null || memorySweep);
         }
 
         /** The backoff, each part absent taking {@link ReconnectPolicy#DEFAULT}'s. */

@@ -31,10 +31,18 @@ import java.util.Optional;
  * @param source      the file it was read from (for {@link ScenarioLoader#parse}, the name given)
  * @param recovery    the faults applied to every cell, and how clients come back
  * @param publish     two-way workloads: what the subscribers publish; null when nobody does (one-way)
+ * @param search      a capacity search per cell; null when every cell runs the one load written
  */
 public record Scenario(String name, String description, Path source, Matrix matrix, Clients clients, FeedSpec feed,
                        Timing timing, TransportOptions transports, ServerOptions server, RecoverySettings recovery,
-                       PublishSpec publish) {
+                       PublishSpec publish, SearchSpec search) {
+
+    /** No capacity search. */
+    public Scenario(String name, String description, Path source, Matrix matrix, Clients clients, FeedSpec feed,
+                    Timing timing, TransportOptions transports, ServerOptions server, RecoverySettings recovery,
+                    PublishSpec publish) {
+        this(name, description, source, matrix, clients, feed, timing, transports, server, recovery, publish, null);
+    }
 
     /** Without faults, with the default reconnect policy. */
     public Scenario(String name, String description, Path source, Matrix matrix, Clients clients, FeedSpec feed,
@@ -66,6 +74,31 @@ public record Scenario(String name, String description, Path source, Matrix matr
         ScenarioRules.check(matrix, feed, timing, transports, server, publish, clients.connections()).ifPresent(v -> {
             throw new IllegalArgumentException(v.message());
         });
+    }
+
+    /**
+     * This scenario with {@code variable} at {@code value} (rounded to a whole number where the variable counts
+     * subscribers or bytes), and no search: the workload of one capacity step.
+     */
+    public Scenario at(SearchSpec.Variable variable, double value) {
+        Clients c = clients;
+        FeedSpec f = feed;
+        switch (variable) {
+            case CONNECTIONS -> c = new Clients((int) Math.round(value), c.rampPerSecond(), c.eventsPerConnection(), c.engine(),
+                    c.sourceAddresses());
+            case FEED_RATE -> f = new FeedSpec(f.topics(), value, f.payloadBytes(), f.historyEvents());
+            case FEED_PAYLOAD -> f = new FeedSpec(f.topics(), f.ratePerSecond(), (int) Math.round(value), f.historyEvents());
+        }
+        return new Scenario(name, description, source, matrix, c, f, timing, transports, server, recovery, publish, null);
+    }
+
+    /** The value of {@code variable} this scenario runs at. */
+    public double valueOf(SearchSpec.Variable variable) {
+        return switch (variable) {
+            case CONNECTIONS -> clients.connections();
+            case FEED_RATE -> feed.ratePerSecond();
+            case FEED_PAYLOAD -> feed.payloadBytes();
+        };
     }
 
     /** The server side of one cell: loopback or {@code host}, any free port, this scenario's options. */
