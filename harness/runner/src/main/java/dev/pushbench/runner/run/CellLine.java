@@ -17,6 +17,12 @@ final class CellLine {
 
     /** The progress line printed when a cell ends: its status, delivery and latency, and for a two-way cell its upstream. */
     static String of(CellResult r) {
+        if (r.capacity() != null && r.status() == CellStatus.OK) {
+            CellResult.Capacity c = r.capacity();
+            return String.format("ok   capacity %s of %s (bound: %s), %d steps; %s  (%.0f s)",
+                    c.display() == null ? "none" : c.display(), c.variable(), c.boundBy(), c.steps() == null ? 0 : c.steps().size(),
+                    c.note(), r.durationSeconds() == null ? 0.0 : r.durationSeconds());
+        }
         if (r.status() != CellStatus.OK) {
             return (r.status() == null ? "?" : r.status().id()) + ": " + r.reason();
         }

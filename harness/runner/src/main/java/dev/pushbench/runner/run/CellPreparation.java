@@ -53,11 +53,18 @@ final class CellPreparation {
     /** The next cell, being prepared ahead; null when none is. */
     private volatile Ahead ahead;
     private volatile boolean stopped;
+    /** The load generators' memory sweep ({@link LoadSpec#memorySweep()}): off for a capacity search's steps. */
+    private final boolean memorySweep;
 
     CellPreparation(Scenario scenario, List<String> jvmOptions, ScenarioRunner.Verifier verifier) {
+        this(scenario, jvmOptions, verifier, true);
+    }
+
+    CellPreparation(Scenario scenario, List<String> jvmOptions, ScenarioRunner.Verifier verifier, boolean memorySweep) {
         this.scenario = scenario;
         this.jvmOptions = List.copyOf(jvmOptions);
         this.verifier = verifier;
+        this.memorySweep = memorySweep;
     }
 
     /**
@@ -314,6 +321,6 @@ final class CellPreparation {
                 scenario.clients().sourceAddressesFor(ScenarioRunner.serverAddress()), entry.idleTimeout(), cell.path().proxied(),
                 new ReconnectPolicy(scenario.recovery().reconnectInitial(), scenario.recovery().reconnectMax(),
                         scenario.recovery().reconnectJitter()),
-                scenario.recovery().deadAfter(server.heartbeatInterval()), scenario.publish());
+                scenario.recovery().deadAfter(server.heartbeatInterval()), scenario.publish(), memorySweep);
     }
 }

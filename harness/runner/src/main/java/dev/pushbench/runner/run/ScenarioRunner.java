@@ -263,24 +263,47 @@ public final class ScenarioRunner {
     private CellResult runCell(Path runDir, CellPlan cell, int index) throws IOException {
         Path cellDir = runDir.resolve("cells").resolve(cell.name());
         Files.createDirectories(cellDir);
-        CellResultBuilder result = new CellResultBuilder(cell);
         progress.cellStarted(index, cell.name());
         long started = System.nanoTime();
+        CellResult written;
+        if (scenario.search() != null && scenario.unsupported(cell.stack(), cell.transport(), cell.protocol(), cell.path(),
+                cell.link()).isEmpty()) {
+            written = searchCell(cell, cellDir, started);
+        } else {
+            // a search's steps are prepared when their value is known; other cells prepare the next one ahead
+            Runnable windowOver = scenario.search() != null ? () -> { }
+                    : () -> preparation.startAhead(nextCells, runDir.resolve("cells"));
+            CellResultBuilder result = measure(scenario, preparation, cell, cellDir, windowOver);
+            result.durationSeconds((System.nanoTime() - started) / 1e9);
+            written = result.write(cellDir.resolve("summary.json"));
+        }
+        progress.cellFinished(CellLine.of(written));
+        return written;
+    }
+
+    /**
+     * Measures one cell of {@code s}: prepared by {@code prep} (ahead, or now), its load generator throttled when the
+     * scenario says so, every failure turned into the result's reason.
+     */
+    private CellResultBuilder measure(Scenario s, CellPreparation prep, CellPlan cell, Path cellDir, Runnable windowOver) {
+        CellResultBuilder result = new CellResultBuilder(cell);
         try {
-            Optional<String> unsupported = scenario.unsupported(cell.stack(), cell.transport(), cell.protocol(), cell.path(), cell.link());
+            Optional<String> unsupported = s.unsupported(cell.stack(), cell.transport(), cell.protocol(), cell.path(), cell.link());
             if (unsupported.isPresent()) {
                 result.unsupported(unsupported.get());
             } else {
-                CellPreparation.Prepared prepared = preparation.take(cell, cellDir);
+                CellPreparation.Prepared prepared = prep.take(cell, cellDir);
                 result = prepared.result;
                 if (prepared.ready) {
                     running = prepared.processes;
                     // a ramp the server (or a busy machine) cannot follow may run each of its four legs up to 30 s
                     // past its plan before it gives up (Ramp); the memory points and the end need the 90 s
-                    Duration loadBudget = scenario.clients().rampTime().plus(scenario.timing().phases())
+                    Duration loadBudget = s.clients().rampTime().plus(s.timing().phases())
                             .plusSeconds(90 + RAMP_LEGS * RAMP_LEG_GRACE_SECONDS);
-                    new CellMeasurement(prepared, loadBudget, progress, phaseListener,
-                            () -> preparation.startAhead(nextCells, runDir.resolve("cells"))).run();
+                    try (Throttle ignored = Throttle.start(prepared.processes.loadgen.pid(), s.clients().cpuShare(),
+                            dev.pushbench.runner.scenario.Clients.THROTTLE_PERIOD)) {
+                        new CellMeasurement(prepared, loadBudget, progress, phaseListener, windowOver).run();
+                    }
                 }
             }
         } catch (ChildException e) {
@@ -298,9 +321,75 @@ public final class ScenarioRunner {
             result.interrupted("stopped by the user (Ctrl-C or SIGTERM) while the cell ran; what it had measured is incomplete"
                     + " (then: " + result.reason() + ")");
         }
-        result.durationSeconds((System.nanoTime() - started) / 1e9);
-        CellResult written = result.write(cellDir.resolve("summary.json"));
-        progress.cellFinished(CellLine.of(written));
-        return written;
+        return result;
+    }
+
+    /**
+     * A capacity search's cell: each step a whole cell at one value of the variable, in {@code steps/NN-value/} under
+     * the cell's directory with its own {@code summary.json}; the cell's {@code summary.json} is its capacity point's
+     * figures with the {@code capacity} block beside them. Only the first step verifies the server: the code served is
+     * the same at every value.
+     */
+    private CellResult searchCell(CellPlan cell, Path cellDir, long started) throws IOException {
+        dev.pushbench.runner.scenario.SearchSpec spec = scenario.search();
+        long maxFiles = ProcessStats.maxOpenFiles();
+        double fileCap = spec.variable() == dev.pushbench.runner.scenario.SearchSpec.Variable.CONNECTIONS && maxFiles > 0
+                ? maxFiles - FILE_MARGIN : Double.MAX_VALUE;
+        CapacitySearch.StepRunner steps = (value, n) -> {
+            if (interrupted) {
+                throw new InterruptedException("stopped by the user");
+            }
+            Scenario at = scenario.at(spec.variable(), value);
+            String dir = String.format(java.util.Locale.ROOT, "steps/%02d-%s", n, plain(value));
+            Path stepDir = cellDir.resolve(dir);
+            Files.createDirectories(stepDir);
+            progress.message(String.format(java.util.Locale.ROOT, "  step %d: %s = %s", n, spec.variable().key(), plain(value)));
+            long stepStarted = System.nanoTime();
+            CellPreparation prep = new CellPreparation(at, jvmOptions, n == 1 ? verifier : (st, h, p, pr, t, f, pem) -> List.of(),
+                    false);
+            CellResultBuilder result;
+            try {
+                result = measure(at, prep, cell, stepDir, () -> { });
+            } finally {
+                prep.close();
+            }
+            result.durationSeconds((System.nanoTime() - stepStarted) / 1e9);
+            CellResult r = result.write(stepDir.resolve("summary.json"));
+            String fatal = r.status() == CellStatus.FAILED && r.reason() != null
+                    && (r.reason().startsWith("verify failed") || r.reason().startsWith("clock check failed")
+                    || r.reason().startsWith("stopped by the user")) ? r.reason() : null;
+            progress.message("    " + CellLine.of(r));
+            return new CapacitySearch.Step(r, dir, fatal);
+        };
+        CapacitySearch.Outcome outcome;
+        try {
+            outcome = new CapacitySearch(spec, fileCap, steps, System::nanoTime).run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            CellResultBuilder result = new CellResultBuilder(cell);
+            result.interrupted("stopped by the user (Ctrl-C or SIGTERM) during the capacity search; its steps so far are in "
+                    + cellDir.resolve("steps"));
+            result.durationSeconds((System.nanoTime() - started) / 1e9);
+            return result.write(cellDir.resolve("summary.json"));
+        }
+        double seconds = Math.round((System.nanoTime() - started) / 1e7) / 100.0;
+        CellResult base = outcome.point() == null ? new CellResultBuilder(cell).build() : outcome.point().result();
+        CellResult cellResult = base.withCapacity(cell.name(), cell.repeat(),
+                outcome.fatal() == null ? CellStatus.OK : CellStatus.FAILED, outcome.fatal(), seconds, outcome.capacity());
+        if (outcome.point() != null) {
+            for (String file : List.of("latency.hlog", "server.log", "loadgen.log")) {
+                Path from = cellDir.resolve(outcome.point().dir()).resolve(file);
+                if (Files.isRegularFile(from)) {
+                    Files.copy(from, cellDir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        dev.pushbench.model.JsonFiles.write(cellDir.resolve("summary.json"), cellResult);
+        return cellResult;
+    }
+
+    /** A step's value for its directory name: 4800, 2.5, 16384. */
+    private static String plain(double value) {
+        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 }

@@ -27,9 +27,30 @@ import java.util.Objects;
  *                            comparable only within one engine)
  * @param sourceAddresses     the local addresses connections are bound to, round-robin, as the scenario
  *                            lists them; empty: the default ({@link #sourceAddressesFor})
+ * @param cpuShare            the share of every {@link #THROTTLE_PERIOD} the load generator's process may run (a check
+ *                            of the generator-bound rule); 1: unthrottled
  */
 public record Clients(int connections, double rampPerSecond, int eventsPerConnection, ClientEngineKind engine,
-                      List<InetAddress> sourceAddresses) {
+                      List<InetAddress> sourceAddresses, double cpuShare) {
+
+    /** The period the runner throttles a generator in: stopped for (1 − cpuShare) of it, running for the rest. */
+    public static final Duration THROTTLE_PERIOD = Duration.ofMillis(50);
+
+    /** Unthrottled. */
+    public Clients(int connections, double rampPerSecond, int eventsPerConnection, ClientEngineKind engine,
+                   List<InetAddress> sourceAddresses) {
+        this(connections, rampPerSecond, eventsPerConnection, engine, sourceAddresses, ScenarioDefaults.CPU_SHARE);
+    }
+
+    /** This with {@code n} subscribers. */
+    public Clients withConnections(int n) {
+        return new Clients(n, rampPerSecond, eventsPerConnection, engine, sourceAddresses, cpuShare);
+    }
+
+    /** True if the runner throttles the load generator. */
+    public boolean throttled() {
+        return cpuShare < 1;
+    }
 
     /** On the default engine, {@link ScenarioDefaults#ENGINE}. */
     public Clients(int connections, double rampPerSecond, int eventsPerConnection) {
@@ -54,6 +75,10 @@ public record Clients(int connections, double rampPerSecond, int eventsPerConnec
         if (!(rampPerSecond > 0) || rampPerSecond > ScenarioDefaults.MAX_RAMP_PER_SECOND) {
             throw new IllegalArgumentException("clients.rampRate must be above 0/s and at most "
                     + ScenarioUnits.formatRate(ScenarioDefaults.MAX_RAMP_PER_SECOND) + ", got " + rampPerSecond + "/s");
+        }
+        if (!(cpuShare >= ScenarioDefaults.MIN_CPU_SHARE && cpuShare <= 1)) {
+            throw new IllegalArgumentException("clients.cpuShare must be between " + ScenarioDefaults.MIN_CPU_SHARE
+                    + " and 1, got " + cpuShare);
         }
         if (eventsPerConnection < 0 || eventsPerConnection > ScenarioDefaults.MAX_EVENTS_PER_CONNECTION) {
             throw new IllegalArgumentException("clients.eventsPerConnection must be between 0 (never) and "

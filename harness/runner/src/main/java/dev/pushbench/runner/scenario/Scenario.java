@@ -84,8 +84,7 @@ public record Scenario(String name, String description, Path source, Matrix matr
         Clients c = clients;
         FeedSpec f = feed;
         switch (variable) {
-            case CONNECTIONS -> c = new Clients((int) Math.round(value), c.rampPerSecond(), c.eventsPerConnection(), c.engine(),
-                    c.sourceAddresses());
+            case CONNECTIONS -> c = c.withConnections((int) Math.round(value));
             case FEED_RATE -> f = new FeedSpec(f.topics(), value, f.payloadBytes(), f.historyEvents());
             case FEED_PAYLOAD -> f = new FeedSpec(f.topics(), f.ratePerSecond(), (int) Math.round(value), f.historyEvents());
         }
@@ -226,7 +225,33 @@ public record Scenario(String name, String description, Path source, Matrix matr
                 }
             }
         }
-        return total.multipliedBy(timing.repeats());
+        return search == null ? total.multipliedBy(timing.repeats()) : searchTime(total);
+    }
+
+    /**
+     * A capacity search's likely time: per cell, two doublings, the bisection to the resolution and the
+     * confirmations, each step a cell at twice the start's ramp, and never more than the budget.
+     */
+    private Duration searchTime(Duration oneStepEach) {
+        int cells = 0;
+        for (String stack : matrix.stacks()) {
+            for (Transport transport : matrix.transports()) {
+                for (Protocol protocol : matrix.protocols()) {
+                    for (NetworkPath path : matrix.paths()) {
+                        for (NetworkLink link : matrix.links()) {
+                            cells += unsupported(stack, transport, protocol, path, link).isEmpty() ? 1 : 0;
+                        }
+                    }
+                }
+            }
+        }
+        if (cells == 0) {
+            return Duration.ZERO;
+        }
+        long steps = 2 + (long) Math.ceil(Math.log(1 / search.resolution()) / Math.log(2)) + search.confirm() - 1;
+        Duration perStep = oneStepEach.dividedBy(cells).plus(clients.rampTime());
+        Duration perCell = perStep.multipliedBy(steps);
+        return (perCell.compareTo(search.budget()) < 0 ? perCell : search.budget()).multipliedBy(cells);
     }
 
     private Duration expectedDrain(Transport transport) {

@@ -76,6 +76,14 @@ public final class ScenarioDefaults {
     public static final double PUBLISH_SHARE = 1;
     /** publish.to: the publisher's own room. */
     public static final dev.pushbench.loadgen.PublishSpec.Target PUBLISH_TO = dev.pushbench.loadgen.PublishSpec.Target.OWN;
+    /** search.resolution: bisect until the failing value is within 5 % of the passing one. */
+    public static final double SEARCH_RESOLUTION = 0.05;
+    /** search.confirm: the boundary value runs three times in all. */
+    public static final int SEARCH_CONFIRM = 3;
+    /** search.budget, per cell. */
+    public static final Duration SEARCH_BUDGET = Duration.ofMinutes(10);
+    /** clients.cpuShare: the load generator runs unthrottled. */
+    public static final double CPU_SHARE = 1;
 
     // ---- limits (inclusive unless the name says otherwise)
 
@@ -120,6 +128,12 @@ public final class ScenarioDefaults {
     /** The most bandwidth a link may be limited to (beyond it, loopback is the limit). */
     public static final long MAX_BANDWIDTH = 100_000_000_000L;
     public static final long MIN_BANDWIDTH = 1_000L;
+    public static final double MIN_SEARCH_RESOLUTION = 0.01;
+    public static final double MAX_SEARCH_RESOLUTION = 0.5;
+    public static final int MAX_SEARCH_CONFIRM = 10;
+    public static final Duration MAX_SEARCH_BUDGET = Duration.ofHours(24);
+    /** clients.cpuShare: below 5 % of each period the generator does next to nothing. */
+    public static final double MIN_CPU_SHARE = 0.05;
 
     private ScenarioDefaults() {
     }

@@ -101,6 +101,12 @@ public final class ScenarioKeys {
                     + " clients send POST /publish/{topic} (over HTTP/1.1 on a second connection, as a browser does; over"
                     + " HTTP/2 on the stream's), WebSocket clients a text frame on their socket; absent: nobody publishes",
                     false, true),
+            new Section("search", "a capacity search per cell: the largest value of one figure of the workload that meets"
+                    + " the SLO, found by doubling from the start until a step fails, then bisecting; every step is a"
+                    + " whole cell (ramp, warm-up, window, drain) on fresh JVMs, and the passing value nearest the boundary"
+                    + " runs search.confirm times, passing each time; absent: every cell runs the one load written",
+                    false, true),
+            new Section("search.slo", "what every step of a search must meet; required in a search block", false, true),
             new Section("timing", "the phases of every cell"),
             new Section("sse", "Server-Sent Events options"),
             new Section("websocket", "WebSocket options"),
@@ -197,6 +203,11 @@ public final class ScenarioKeys {
                     "a subscriber gives a connection up after this long without a byte (an event, a heartbeat) and"
                             + " reconnects: the only way to find a link that died silently; a long poll waits its hold plus"
                             + " this for an answer, a short poll this"),
+            new Key("clients.cpuShare", "number", "1",
+                    MIN_CPU_SHARE + " to 1",
+                    "a check of the generator-bound rule: the runner lets the load generator's process run only this"
+                            + " share of every 50 ms (it stops and continues it, as cpulimit does); a starved generator's"
+                            + " cells are marked saturated and a search's steps generator-bound. 1: unthrottled"),
             new Key("clients.reconnect.initial", DURATION, formatDuration(RECONNECT_INITIAL),
                     "above 0s, at most " + formatDuration(MAX_INTERVAL),
                     "WebSocket and polling: the first reconnect delay, doubled after each failed attempt (socket.io"
@@ -240,6 +251,38 @@ public final class ScenarioKeys {
                     "own: a subscriber publishes to its own room (its topic), so every message also comes back to it"
                             + " (the echo); random: each message to a room drawn at random (SSE and polling only: a"
                             + " WebSocket publishes on its own socket, to its own room)"),
+            new Key("search.variable", "clients.connections | feed.rate | feed.payload", null,
+                    "clients.connections, feed.rate or feed.payload",
+                    "the figure the search varies; the rest of the workload stays as written (subscribers at a fixed"
+                            + " feed.rate each receive that many events per second; feed.rate is per topic); required in a"
+                            + " search block"),
+            new Key("search.start", "the variable's: whole number, rate or size", "the variable's value in the scenario",
+                    "above 0, at most search.max",
+                    "the first step's value; the search doubles it until a step fails (and halves it, at most 4 times,"
+                            + " while the first steps fail)"),
+            new Key("search.max", "the variable's: whole number, rate or size", "the variable's own limit (clients.connections:"
+                    + " the open-file limit less " + 256 + ")",
+                    "at least search.start",
+                    "the highest value tried: reaching it ends the search with capacity ≥ it (bound max)"),
+            new Key("search.resolution", "number", String.valueOf(SEARCH_RESOLUTION),
+                    MIN_SEARCH_RESOLUTION + " to " + MAX_SEARCH_RESOLUTION,
+                    "bisect until the lowest failing value is within this share above the highest passing one"),
+            new Key("search.confirm", "whole number", String.valueOf(SEARCH_CONFIRM),
+                    "1 to " + MAX_SEARCH_CONFIRM,
+                    "runs of the capacity value in all, each of which must pass; one failing sends the search below it"),
+            new Key("search.budget", DURATION, formatDuration(SEARCH_BUDGET),
+                    "above 0s, at most " + formatDuration(MAX_SEARCH_BUDGET),
+                    "the longest one cell's search may take; no step begins after it, and the result is ≥ the highest"
+                            + " value passed (bound budget)"),
+            new Key("search.slo.p99", DURATION, null,
+                    "above 0s, at most " + formatDuration(MAX_INTERVAL),
+                    "delivery latency's p99, from each event's intended publish time, at most this; required"),
+            new Key("search.slo.lost", "whole number", "0",
+                    "0 to 1000000000",
+                    "events lost in the window at most this many"),
+            new Key("search.slo.serverCpu", "number", "none (not a condition)",
+                    "above 0, at most 100 × the cores (100 per core)",
+                    "the server's CPU over the window at most this, 100 per core: capacity with headroom"),
             new Key("timing.warmup", DURATION, formatDuration(WARMUP),
                     "0s to " + formatDuration(MAX_PHASE) + ", e.g. 5s",
                     "after the ramp, events are delivered but not recorded (JIT, pools, caches settle)"),

@@ -180,6 +180,12 @@ public final class ScenarioLoader {
         ClientEngineKind engine = choice(c, "engine", ScenarioDefaults.ENGINE,
                 ids(ClientEngineKind.values(), ClientEngineKind::id), id -> find(ClientEngineKind.values(), ClientEngineKind::id, id));
         List<InetAddress> sourceAddresses = sourceAddresses(c, engine);
+        double cpuShare = number(c, "cpuShare", ScenarioDefaults.CPU_SHARE, false, 1);
+        if (cpuShare < ScenarioDefaults.MIN_CPU_SHARE) {
+            throw error(c.value("cpuShare"), "clients.cpuShare must be at least " + ScenarioDefaults.MIN_CPU_SHARE,
+                    shown(c.value("cpuShare")), ScenarioKeys.key("clients.cpuShare").allowed(),
+                    String.valueOf(ScenarioDefaults.MIN_CPU_SHARE));
+        }
         Duration deadAfter = duration(c, "deadAfter", ScenarioDefaults.MAX_INTERVAL, true, ScenarioDefaults.MAX_INTERVAL);
         boolean deadAfterSet = c.value("deadAfter") != null;
         Mapping reconnect = sections.get("clients.reconnect");
@@ -238,6 +244,11 @@ public final class ScenarioLoader {
         int maxPublishBytes = wholeNumber(s, "maxPublishBytes", ScenarioDefaults.MAX_PUBLISH_BYTES,
                 ScenarioDefaults.MIN_MAX_PUBLISH_BYTES, ScenarioDefaults.MAX_MAX_PUBLISH_BYTES);
         PublishSpec publish = publish(sections.get("publish"));
+        SearchSpec search = search(sections.get("search"), sections.get("search.slo"), connections, ratePerSecond, payloadBytes);
+        if (search != null && repeats > 1) {
+            throw error(t.value("repeats"), "timing.repeats must be 1 with a search block: the search runs its capacity"
+                    + " value search.confirm times itself", shown(t.value("repeats")), "1 with a search block", "1");
+        }
 
         List<NetworkPath> paths = NetworkPath.cross(proxies, profiles);
         List<FaultPlan> faults = faults(duration, paths, engine);
@@ -253,9 +264,9 @@ public final class ScenarioLoader {
                 throw error(markOfFirstWritten(v.key(), v.involved()), v.problem(), v.got(), v.allowed(), v.suggestion());
             });
             return new Scenario(name, description, source, matrix, new Clients(connections, rampPerSecond, eventsPerConnection, engine,
-                    sourceAddresses),
+                    sourceAddresses, cpuShare),
                     feed, timing, transportOptions, server, new RecoverySettings(reconnectInitial, reconnectMax, reconnectJitter,
-                    deadAfterSet ? deadAfter : null, faults), publish);
+                    deadAfterSet ? deadAfter : null, faults), publish, search);
         } catch (IllegalArgumentException e) {
             // a record refused what the checks above let through: still a positioned message, never a trace
             throw error(root.mark, e.getMessage(), null, null, null);
@@ -276,6 +287,66 @@ public final class ScenarioLoader {
         PublishSpec.Target to = choice(p, "to", ScenarioDefaults.PUBLISH_TO, List.of("own", "random"),
                 id -> find(PublishSpec.Target.values(), t -> t.name().toLowerCase(Locale.ROOT), id));
         return new PublishSpec(rate, payload, share, to);
+    }
+
+    // ---- capacity search
+
+    /** search: null when the block is absent; its variable and slo.p99 required when it is written. */
+    private SearchSpec search(Mapping m, Mapping slo, int connections, double ratePerSecond, int payloadBytes) {
+        if (!root.entries.containsKey("search")) {
+            return null;
+        }
+        List<String> variables = java.util.Arrays.stream(SearchSpec.Variable.values()).map(SearchSpec.Variable::key).toList();
+        required(m, "variable");
+        SearchSpec.Variable variable = choice(m, "variable", null, variables, SearchSpec.Variable::fromKey);
+        double own = switch (variable) {
+            case CONNECTIONS -> connections;
+            case FEED_RATE -> ratePerSecond;
+            case FEED_PAYLOAD -> payloadBytes;
+        };
+        double limit = switch (variable) {
+            case CONNECTIONS -> ScenarioDefaults.MAX_CONNECTIONS;
+            case FEED_RATE -> ScenarioDefaults.MAX_RATE_PER_SECOND;
+            case FEED_PAYLOAD -> ScenarioDefaults.MAX_PAYLOAD_BYTES;
+        };
+        double start = variableValue(m, "start", variable, own, limit);
+        if (!(start > 0)) {
+            Node at = m.value("start") != null ? m.value("start") : m.value("variable");
+            throw error(at, "search.start must be above 0: a search doubles it", m.value("start") != null ? shown(at)
+                    : variable.key() + " is 0", ScenarioKeys.key("search.start").allowed(), null);
+        }
+        double max = variableValue(m, "max", variable, limit, limit);
+        if (max < start) {
+            throw error(m.value("max"), "search.max must be at least search.start", shown(m.value("max")),
+                    ScenarioKeys.key("search.max").allowed(), null);
+        }
+        double resolution = number(m, "resolution", ScenarioDefaults.SEARCH_RESOLUTION, false,
+                ScenarioDefaults.MAX_SEARCH_RESOLUTION);
+        if (resolution < ScenarioDefaults.MIN_SEARCH_RESOLUTION) {
+            throw error(m.value("resolution"), "search.resolution must be at least " + ScenarioDefaults.MIN_SEARCH_RESOLUTION
+                    + " (each halving of the interval is a whole step)", shown(m.value("resolution")),
+                    ScenarioKeys.key("search.resolution").allowed(), String.valueOf(ScenarioDefaults.MIN_SEARCH_RESOLUTION));
+        }
+        int confirm = wholeNumber(m, "confirm", ScenarioDefaults.SEARCH_CONFIRM, 1, ScenarioDefaults.MAX_SEARCH_CONFIRM);
+        Duration budget = duration(m, "budget", ScenarioDefaults.SEARCH_BUDGET, true, ScenarioDefaults.MAX_SEARCH_BUDGET);
+        if (m.value("slo") == null) {
+            throw error(m.mark, "a search block needs search.slo with its p99", "no search.slo",
+                    ScenarioKeys.key("search.slo.p99").allowed(), "slo: {p99: 100ms}");
+        }
+        Duration p99 = duration(slo, "p99", null, true, ScenarioDefaults.MAX_INTERVAL);
+        int lost = wholeNumber(slo, "lost", 0, 0, 1_000_000_000);
+        int cores = Runtime.getRuntime().availableProcessors();
+        Double serverCpu = slo.value("serverCpu") == null ? null : number(slo, "serverCpu", 0, false, 100.0 * cores);
+        return new SearchSpec(variable, start, max, resolution, confirm, budget, new SearchSpec.Slo(p99, lost, serverCpu));
+    }
+
+    /** A value of the search's variable: a whole number of subscribers, a rate or a size, as the variable is written. */
+    private double variableValue(Mapping m, String key, SearchSpec.Variable variable, double defaultValue, double limit) {
+        return switch (variable) {
+            case CONNECTIONS -> wholeNumber(m, key, (int) defaultValue, 1, (long) limit);
+            case FEED_RATE -> rate(m, key, defaultValue, false, limit);
+            case FEED_PAYLOAD -> size(m, key, (int) defaultValue, (int) limit);
+        };
     }
 
     // ---- the real path: links and faults
