@@ -35,14 +35,15 @@ import org.HdrHistogram.HistogramLogWriter;
  *
  * <p>Phases, all on the load generator's clock (the server shares it, see the runner's clock check):
  * subscription {@code i} is planned at {@code legStart + i / rampRate} and its connect time counts
- * from that plan, the {@link Ramp} pausing at 0, ¼, ½, ¾ and all live for a memory point; when
- * all are live (or the ramp has timed out) the warm-up runs; the window is then {@code [start,
- * start + duration)} by intended publish time; after it, {@code drain} lets late events arrive; then
- * everything is counted and closed in steps ({@link MemoryPoints}). Progress goes to the consumer as
+ * from that plan, the {@link Ramp} pausing at 0, ¼, ½, ¾ and all live for a memory point (at 0 and all
+ * live only without the {@link LoadSpec#memorySweep}); when all are live (or the ramp has timed out) the
+ * warm-up runs; the window is then {@code [start, start + duration)} by intended publish time; after it,
+ * {@code drain} lets late events arrive; then everything is counted and closed, in steps with the memory
+ * sweep ({@link MemoryPoints}), at once without it. Progress goes to the consumer as
  * {@link ControlMessage.Phase} at each phase's start and {@link ControlMessage.Progress} once a second.
  *
- * <p>It reports its CPU over the window and the cores; whether that saturated it is the runner's
- * judgement, which also knows the server's CPU.
+ * <p>It reports its CPU over the window, the cores, and its own stalls over the window ({@link StallMeter});
+ * whether that saturated it is the runner's judgement, which also knows the server's CPU.
  *
  * <p>Faults: the runner tells it of each fault it applied while the load runs ({@link #faulted}, from any
  * thread); the subscribers whose connections it hit record what it cost them (see {@link Subscriber}), into
@@ -118,7 +119,8 @@ public final class LoadGenerator {
             return t;
         });
         Files.createDirectories(spec.hlogFile().toAbsolutePath().getParent());
-        try (ClientEngine engine = spec.engine().open(spec);
+        try (StallMeter stalls = StallMeter.start();
+             ClientEngine engine = spec.engine().open(spec);
              PrintStream hlogOut = new PrintStream(Files.newOutputStream(spec.hlogFile()), false, "UTF-8")) {
             HistogramLogWriter hlog = new HistogramLogWriter(hlogOut);
             long startMillis = System.currentTimeMillis();
@@ -163,8 +165,10 @@ public final class LoadGenerator {
             }
             tickUntil(hlog, recorders, context, ControlMessage.Phase.WARMUP, measureStart);
             Snapshot atStart = new Snapshot(cpu.read(), context);
+            stalls.beginWindow();
             phase(ControlMessage.Phase.MEASURE, context);
             tickUntil(hlog, recorders, context, ControlMessage.Phase.MEASURE, measureEnd);
+            HistogramSummary delayMicros = stalls.endWindow();
             Snapshot atEnd = new Snapshot(cpu.read(), context);
             phase(ControlMessage.Phase.DRAIN, context);
             drainNanos = drain(hlog, recorders, context, subscribers, measureEnd + spec.drain().toNanos()) - measureEnd;
@@ -189,12 +193,14 @@ public final class LoadGenerator {
                 }
             }
             writeInterval(hlog, recorders);
-            memory.down(subscribers);
+            if (spec.memorySweep()) {
+                memory.down(subscribers);
+            }
             for (Subscriber s : subscribers) {
                 s.stop();
             }
             timer.shutdownNow();
-            return result(context, delivery, subscribersWithLoss, connectedAfterRamp, ramp, atStart, atEnd, idle);
+            return result(context, delivery, subscribersWithLoss, connectedAfterRamp, ramp, atStart, atEnd, idle, delayMicros);
         } finally {
             timer.shutdownNow();
         }
@@ -387,7 +393,8 @@ public final class LoadGenerator {
     }
 
     private LoadResult result(LoadContext context, Delivery d, long subscribersWithLoss, long connectedAfterRamp,
-                              Ramp.Times ramp, Snapshot atStart, Snapshot atEnd, ProcessSnapshot idle) {
+                              Ramp.Times ramp, Snapshot atStart, Snapshot atEnd, ProcessSnapshot idle,
+                              HistogramSummary delayMicros) {
         CellResult.Connections connections = new CellResult.Connections((long) spec.connections(), connectedAfterRamp,
                 context.connectFailures.sum(), context.disconnects.sum(), context.reconnects.sum(),
                 context.subscriptions.sum(), context.engine.connectionsOpened(), round3(ramp.actualNanos() / 1e9),
@@ -416,7 +423,7 @@ public final class LoadGenerator {
                 Runtime.getRuntime().availableProcessors(), null, context.protocolErrors.sum(), rec.clampedValues(),
                 context.lastError, spec.engine().id(), context.engine.description(), null, null, null, null,
                 context.scheduledSends.sum(), context.lateSends.sum(), LoadContext.LATE_SEND_NANOS / 1e6,
-                round3(context.maxLateNanos.get() / 1e6));
+                round3(context.maxLateNanos.get() / 1e6), delayMicros);
         return new LoadResult(connections, delivery, HistogramSummary.ofNanos(rec.total(Metric.LATENCY)),
                 HistogramSummary.ofNanos(rec.total(Metric.LATENCY_ACTUAL)), HistogramSummary.ofNanos(rec.total(Metric.CONNECT)),
                 HistogramSummary.ofNanos(rec.total(Metric.TCP_CONNECT)), HistogramSummary.ofNanos(rec.total(Metric.CONNECT_CALL)),

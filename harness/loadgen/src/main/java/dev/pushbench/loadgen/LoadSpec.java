@@ -54,8 +54,8 @@ import java.util.Objects;
  * @param publish             two-way workloads: what the subscribers publish; null when nobody does
  * @param memorySweep         true: the ramp pauses at ¼, ½, ¾ and all of its subscribers for a GC'd memory point of
  *                            both processes, and the subscribers close in the same steps after the window, a point
- *                            at each; false (a capacity search's steps): one point, with every subscriber live, and
- *                            none after the window
+ *                            at each; false (a capacity search's steps): the ramp pauses only at 0 and with every
+ *                            subscriber live, and no point is taken after the window
  */
 public record LoadSpec(
         String host,

@@ -14,6 +14,10 @@ import java.util.concurrent.TimeUnit;
  * memory per connection (the runner's {@code MemorySweep}); one point alone would be mostly the JVM's
  * own baseline, and with five each way one disturbed reading moves the (median) slope little.
  *
+ * <p>Without the {@link LoadSpec#memorySweep} (a capacity search's steps, which repeat the ramp many
+ * times) the ramp pauses at 0 and N only, the least that still gives a GC'd reading with every
+ * subscriber live and its baseline, and nothing calls {@link #down}.
+ *
  * <pre>
  *   MemoryPoints memory = new MemoryPoints(coordinator, context);
  *   memory.up();                  // at each pause of the ramp
@@ -31,9 +35,12 @@ final class MemoryPoints {
         this.context = context;
     }
 
-    /** Where the ramp pauses after its point at 0: ¼N, ½N, ¾N, N; just N with fewer than four subscribers. */
-    static int[] rampStops(int n) {
-        return n >= 4 ? new int[] {n / 4, n / 2, 3 * n / 4, n} : new int[] {n};
+    /**
+     * Where the ramp pauses after its point at 0: ¼N, ½N, ¾N, N with the sweep; just N without it, or with
+     * fewer than four subscribers.
+     */
+    static int[] rampStops(int n, boolean sweep) {
+        return sweep && n >= 4 ? new int[] {n / 4, n / 2, 3 * n / 4, n} : new int[] {n};
     }
 
     /** A point on the way up: read after GC, as the server will be. */

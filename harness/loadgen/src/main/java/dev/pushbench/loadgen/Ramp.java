@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
  * MemoryPoints#up()}: the runner reads the server after GC meanwhile), and the next leg is planned
  * from the end of the pause, so that the pause does not count as a slow server, neither in connect
  * times nor in the ramp's length. A leg not all live within 30 s of its planned end takes no point,
- * and the rest starts at once as one leg with the same 30 s.
+ * and the rest starts at once as one leg with the same 30 s. Without the {@link LoadSpec#memorySweep} the
+ * ramp is one leg, with its points at 0 and at N.
  *
  * <pre>
  *   Ramp.Times times = new Ramp(spec, context, memoryPoints, until -&gt; tick(until)).run(subscribers);
@@ -53,7 +54,7 @@ final class Ramp {
      */
     Times run(Subscriber[] subscribers) throws InterruptedException {
         int n = subscribers.length;
-        int[] stops = MemoryPoints.rampStops(n);
+        int[] stops = MemoryPoints.rampStops(n, spec.memorySweep());
         double gapNanos = 1e9 / spec.rampPerSecond();
         memory.up();
         long rampNanos = 0;
