@@ -101,7 +101,7 @@ final class CapacitySearch {
                 record(v, step, false, false, step.fatal());
                 return new Outcome(capacity(lo, "slo", hi, "the cell failed: " + step.fatal()), pointOf(lo), step.fatal());
             }
-            String generator = generatorFault(step.result());
+            String generator = generatorFault(step.result(), sloFailure(step.result()) != null);
             if (generator != null) {
                 record(v, step, false, false, generator);
                 boundBy = "generator";
@@ -212,12 +212,14 @@ final class CapacitySearch {
 
     /**
      * Why the load generator did not deliver this step's plan, or null when it did: a cell that failed because of
-     * the generator itself, its CPU at the saturation rule's bound, its own sends or ramp behind its plan (the
-     * causes {@link Saturation} names for it), or its own stalls' p99 above {@link #GENERATOR_STALL_SHARE} of the
-     * SLO's p99 (an event read during a stall is timestamped late by it). The server's feed falling behind and the
+     * the generator itself, its CPU at the saturation rule's bound, its own sends in the window behind its plan (the
+     * causes {@link Saturation} names for it; a ramp behind its plan is not one, it ends before the window), or its
+     * own stalls, on a step that failed the SLO, when their p99 is above {@link #GENERATOR_STALL_SHARE} of the SLO's
+     * p99 and the step's p99 less it would have met the SLO (an event read during a stall is timestamped late by it;
+     * a step that passed despite them passed). The server's feed falling behind and the
      * two processes together using the machine are the server's part of a step, and a failing SLO shows them.
      */
-    String generatorFault(CellResult r) {
+    String generatorFault(CellResult r, boolean failing) {
         if (r.status() == CellStatus.FAILED) {
             String reason = r.reason() == null ? "" : r.reason();
             return reason.startsWith("load generator") || reason.contains("the load generator exited")
@@ -230,17 +232,22 @@ final class CapacitySearch {
         List<String> causes = new ArrayList<>();
         String because = g.saturatedBecause() == null ? "" : g.saturatedBecause();
         for (String cause : because.split("; ")) {
-            if (cause.startsWith("the load generator") || cause.startsWith("the generator fell behind")) {
+            // a ramp behind its schedule only delays connects, before the window: the step still measures the steady
+            // state with every subscriber open, so it is recorded (saturated) but does not make the step invalid
+            if (cause.startsWith("the load generator")) {
                 causes.add(cause);
             }
         }
         HistogramSummary delay = g.delayMicros();
-        double bound = GENERATOR_STALL_SHARE * spec.slo().p99().toNanos() / 1e3;
-        if (delay != null && delay.p99() != null && delay.p99() > bound) {
-            causes.add(String.format(Locale.ROOT, "its own stalls' p99 was %s (max %s), above %.0f %% of the SLO's p99 (%s):"
-                            + " deliveries it read were timestamped late by that much",
+        double slo = spec.slo().p99().toNanos() / 1e3;
+        double bound = GENERATOR_STALL_SHARE * slo;
+        Double p99 = r.latencyMicros() == null ? null : r.latencyMicros().p99();
+        if (failing && delay != null && delay.p99() != null && delay.p99() > bound && p99 != null
+                && p99 - delay.p99() <= slo) {
+            causes.add(String.format(Locale.ROOT, "its own stalls' p99 was %s (max %s), above %.0f %% of the SLO's p99, and"
+                            + " the step's p99 of %s less them would meet the SLO: its reading may have failed the step",
                     CellLine.micros(delay.p99()), CellLine.micros(delay.max()), GENERATOR_STALL_SHARE * 100,
-                    CellLine.micros(bound)));
+                    CellLine.micros(p99)));
         }
         return causes.isEmpty() ? null : String.join("; ", causes);
     }

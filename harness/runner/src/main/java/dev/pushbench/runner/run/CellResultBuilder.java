@@ -284,6 +284,13 @@ final class CellResultBuilder {
         return serverMeasureEnd.cpuNanos() - serverMeasureStart.cpuNanos();
     }
 
+    /** The share of the time the runner let the load generator run ({@code clients.cpuShare}); 1: unthrottled. */
+    private double generatorCpuShare = 1;
+
+    void generatorCpuShare(double share) {
+        this.generatorCpuShare = share;
+    }
+
     /** The load generator's health, with the server's CPU beside it and the runner's judgement of saturation. */
     private CellResult.Loadgen loadgen() {
         if (load == null || load.loadgen() == null) {
@@ -304,7 +311,8 @@ final class CellResultBuilder {
         }
         Saturation saturation = Saturation.judge(new Saturation.Measured(health.cpuPercent(), othersPercent, cores,
                 publisherLagMeanMicros(), eventIntervalMicros, health.scheduledSends(), health.lateSends(),
-                health.lateSendMillis(), health.maxLateMillis(), Saturation.RampSchedule.of(load.connections())));
+                health.lateSendMillis(), health.maxLateMillis(), Saturation.RampSchedule.of(load.connections()),
+                generatorCpuShare));
         return health.withMachine(serverPercent == null ? null : round3(serverPercent),
                 othersPercent == null ? null : round3(othersPercent + health.cpuPercent()),
                 saturation.saturated(), saturation.because());

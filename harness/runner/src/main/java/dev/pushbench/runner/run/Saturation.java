@@ -9,6 +9,7 @@ import java.util.Locale;
  * not the server's handling of a subscriber: a starved load generator (its timestamps late), a
  * machine with no CPU to spare, a feed that could not keep its own schedule, or a generator that
  * fell behind its own plan (polls sent late, ramp connects started late, and with them a ramp longer than planned).
+ * A generator the runner throttles ({@code clients.cpuShare}) is at its limit at that share of the cores.
  * Every cause found is named, with what was measured.
  *
  * <pre>
@@ -51,7 +52,15 @@ record Saturation(boolean saturated, String because) {
      */
     record Measured(double loadgenCpuPercent, Double serverCpuPercent, int cores, Double publisherLagMeanMicros,
                     Double eventIntervalMicros, Long scheduledSends, Long lateSends, Double lateSendMillis,
-                    Double maxLateMillis, RampSchedule ramp) {
+                    Double maxLateMillis, RampSchedule ramp, double generatorCpuShare) {
+
+        /** The generator unthrottled. */
+        Measured(double loadgenCpuPercent, Double serverCpuPercent, int cores, Double publisherLagMeanMicros,
+                 Double eventIntervalMicros, Long scheduledSends, Long lateSends, Double lateSendMillis,
+                 Double maxLateMillis, RampSchedule ramp) {
+            this(loadgenCpuPercent, serverCpuPercent, cores, publisherLagMeanMicros, eventIntervalMicros, scheduledSends,
+                    lateSends, lateSendMillis, maxLateMillis, ramp, 1);
+        }
     }
 
     /**
@@ -80,9 +89,12 @@ record Saturation(boolean saturated, String because) {
     static Saturation judge(Measured m) {
         List<String> causes = new ArrayList<>();
         int cores = m.cores();
-        if (m.loadgenCpuPercent() >= GENERATOR_PERCENT_OF_CORES * cores) {
-            causes.add("the load generator used " + m.loadgenCpuPercent() + " % CPU of " + cores + " cores (at "
-                    + Math.round(GENERATOR_PERCENT_OF_CORES) + " % a core its timestamps may be late)");
+        double share = m.generatorCpuShare();
+        if (m.loadgenCpuPercent() >= GENERATOR_PERCENT_OF_CORES * cores * share) {
+            causes.add("the load generator used " + m.loadgenCpuPercent() + " % CPU of " + cores + " cores"
+                    + (share < 1 ? String.format(Locale.ROOT, ", which it was allowed %.0f %% of the time (clients.cpuShare)",
+                    share * 100) : "") + " (at " + Math.round(GENERATOR_PERCENT_OF_CORES) + " % "
+                    + (share < 1 ? "of what it may use" : "a core") + " its timestamps may be late)");
         } else if (m.serverCpuPercent() != null) {
             double machine = m.loadgenCpuPercent() + m.serverCpuPercent();
             if (machine >= MACHINE_PERCENT_OF_CORES * cores) {

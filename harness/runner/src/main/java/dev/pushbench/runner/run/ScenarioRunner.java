@@ -296,6 +296,7 @@ public final class ScenarioRunner {
                 result = prepared.result;
                 if (prepared.ready) {
                     running = prepared.processes;
+                    result.generatorCpuShare(s.clients().cpuShare());
                     // a ramp the server (or a busy machine) cannot follow may run each of its four legs up to 30 s
                     // past its plan before it gives up (Ramp); the memory points and the end need the 90 s
                     Duration loadBudget = s.clients().rampTime().plus(s.timing().phases())

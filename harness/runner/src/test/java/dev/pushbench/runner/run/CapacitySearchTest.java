@@ -118,7 +118,7 @@ class CapacitySearchTest {
         List<Double> tried = new ArrayList<>();
         // from 4,000 on, the generator's own stalls' p99 is 40 ms: over 10 % of the 100 ms SLO
         CapacitySearch.Outcome o = search(spec(1000, 1e6, 0.05, 3, Duration.ofHours(1)), 1e9,
-                v -> step(v < 4000 ? 20_000 : 60_000, v < 4000 ? 500 : 40_000, null, (long) v), tried, new long[1], 1);
+                v -> step(v < 4000 ? 20_000 : 130_000, v < 4000 ? 500 : 40_000, null, (long) v), tried, new long[1], 1);
         assertEquals("generator", o.capacity().boundBy());
         assertEquals(2000.0, o.capacity().value());
         assertEquals("≥ 2,000 (generator-bound)", o.capacity().display());
@@ -136,10 +136,20 @@ class CapacitySearchTest {
     }
 
     @Test
+    void stallsFarSmallerThanTheFailureDoNotExcuseTheServer() throws Exception {
+        CapacitySearch s = new CapacitySearch(spec(1000, 1e6, 0.05, 3, Duration.ofHours(1)), 1e9, (v, n) -> null, () -> 0);
+        assertNull(s.generatorFault(step(160_000, 11_500, null, 10), true), "160 ms less 11.5 ms still fails 100 ms");
+        assertTrue(s.generatorFault(step(105_000, 11_500, null, 10), true) != null, "105 ms less 11.5 ms would pass");
+        assertNull(s.generatorFault(step(60_000, 40_000, null, 10), false), "a step that passed despite stalls passed");
+    }
+
+    @Test
     void theMachineBeingBusyIsTheServersPartNotTheGenerators() throws Exception {
         CapacitySearch s = new CapacitySearch(spec(1000, 1e6, 0.05, 3, Duration.ofHours(1)), 1e9, (v, n) -> null, () -> 0);
-        assertNull(s.generatorFault(step(20_000, 500, "server and load generator together used 185 % CPU of 200 %", 10)));
-        assertTrue(s.generatorFault(step(20_000, 500, "the load generator used 175.0 % CPU of 2 cores", 10)) != null);
+        assertNull(s.generatorFault(step(20_000, 500, "server and load generator together used 185 % CPU of 200 %", 10), false));
+        assertTrue(s.generatorFault(step(20_000, 500, "the load generator used 175.0 % CPU of 2 cores", 10), false) != null);
+        assertNull(s.generatorFault(step(20_000, 500, "the generator fell behind its plan: 7.2 % of connects (1368 of 19000)"
+                + " started 10 ms or more late", 10), false), "the ramp ends before the window");
     }
 
     @Test
