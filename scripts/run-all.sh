@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # pushbench: build if needed, run scenarios, build reports, print the report path (last line).
 #
-#   scripts/run-all.sh                      every scenario in benchmarks/scenarios/ except quick.yaml
+#   scripts/run-all.sh                      the default suite: every scenario in benchmarks/scenarios/ except
+#                                           quick.yaml and capacity.yaml (both stacks, about 17 minutes)
 #   scripts/run-all.sh --quick              only benchmarks/scenarios/quick.yaml (about 4 minutes)
 #   scripts/run-all.sh a.yaml b.yaml        these scenarios
 #   scripts/run-all.sh --results DIR ...    run directories go to DIR (default: results/)
@@ -23,7 +24,7 @@ scenarios=()
 micro=no
 yes=()
 
-usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -47,7 +48,10 @@ fi
 
 if [ ${#scenarios[@]} -eq 0 ]; then
   for f in "$root"/benchmarks/scenarios/*.yaml; do
-    [ "$(basename "$f")" = quick.yaml ] || scenarios+=("$f")
+    case "$(basename "$f")" in
+      quick.yaml|capacity.yaml) ;;   # the smoke test, and the capacity search (about 15 minutes), run by name
+      *) scenarios+=("$f") ;;
+    esac
   done
 fi
 

@@ -569,7 +569,8 @@ public record CellResult(
      *                      per-process open-file limit: at least {@code value}), {@code max} (the search's own
      *                      upper bound: at least {@code value}) or {@code budget} (time ran out: at least {@code value})
      * @param display       {@code value} as a reader should read it: "4,800", "≥ 19,744 (limit: open files)",
-     *                      "≥ 6,000 (generator-bound)"
+     *                      "≥ 6,000 (generator-bound)"; with no value, "< 100 (fails the SLO at the lowest value
+     *                      tried)" or "unknown (generator-bound at 200)"
      * @param slo           what a step had to meet
      * @param resolution    the bisection stopped when the failing value was within this share above the passing one
      * @param confirmations runs of the boundary value, all of which passed

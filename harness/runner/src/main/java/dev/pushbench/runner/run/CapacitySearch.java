@@ -183,7 +183,12 @@ final class CapacitySearch {
 
     private CellResult.Capacity capacity(Double lo, String boundBy, Double hi, String note) {
         SearchSpec.Slo slo = spec.slo();
-        String display = lo == null ? null : switch (boundBy) {
+        double lowest = steps.stream().mapToDouble(CellResult.CapacityStep::value).min().orElse(spec.start());
+        String display = lo == null ? switch (boundBy) {
+            case "slo" -> "< " + format(lowest) + " (fails the SLO at the lowest value tried)";
+            case "generator" -> "unknown (generator-bound at " + format(lowest) + ")";
+            default -> "unknown (" + boundBy + " before a step passed)";
+        } : switch (boundBy) {
             case "slo" -> format(lo);
             case "generator" -> "≥ " + format(lo) + " (generator-bound)";
             case "fileLimit" -> "≥ " + format(lo) + " (limit: open files)";

@@ -99,7 +99,7 @@ class CapacitySearchTest {
         assertNull(o.capacity().value());
         assertEquals("slo", o.capacity().boundBy());
         assertEquals(List.of(1600.0, 800.0, 400.0, 200.0, 100.0), tried);
-        assertNull(o.capacity().display());
+        assertEquals("< 100 (fails the SLO at the lowest value tried)", o.capacity().display());
     }
 
     @Test
