@@ -210,7 +210,7 @@ record CapacitySection(List<Entry> entries, List<String> summary, String slo, St
             case "fileLimit" -> "limit: open files";
             case "max" -> "the search's maximum";
             case "budget" -> "time budget";
-            default -> "bound: " + boundBy;
+            default -> boundBy == null ? "bound not recorded" : "bound: " + boundBy;
         };
     }
 
@@ -224,7 +224,8 @@ record CapacitySection(List<Entry> entries, List<String> summary, String slo, St
                     + " least this";
             case "max" -> "the search's maximum: the search stopped there, so the capacity is at least this";
             case "budget" -> "the search's time budget: it ran out, so the capacity is at least this";
-            default -> "\u201c" + c.boundBy() + "\u201d, which this report does not know: read it as at least this";
+            default -> c.boundBy() == null ? "not recorded: read it as at least this"
+                    : "\u201c" + c.boundBy() + "\u201d, which this report does not know: read it as at least this";
         };
     }
 

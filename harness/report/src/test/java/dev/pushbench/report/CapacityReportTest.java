@@ -71,6 +71,24 @@ class CapacityReportTest {
     }
 
     @Test
+    void aCapacityWithoutItsBoundOrWithAMistypedValueCostsNoMoreThanItsOwnFigures() throws IOException {
+        Path runDir = CapacityRun.write(results);
+        Path summary = runDir.resolve("cells").resolve(CapacityRun.WS_H1).resolve("summary.json");
+        Files.writeString(summary, Files.readString(summary, StandardCharsets.UTF_8)
+                .replace("\"boundBy\" : \"generator\",", "").replace("\"display\" : \"\u2265 6,000 (generator-bound)\",", "")
+                .replace("\"value\" : 8000.0", "\"value\" : \"many\""), StandardCharsets.UTF_8);
+
+        RunReport report = RunReport.read(runDir);
+        CapacitySection.Entry e = entry(report.capacity(), CapacityRun.WS_H1);
+        assertTrue(e.open(), "no bound recorded: never read as a capacity");
+        assertEquals("\u2265 6,000 (bound not recorded)", e.display());
+        assertEquals(Format.ABSENT, e.steps().get(3).value(), "the mistyped step value is absent");
+        assertEquals(CellState.OK, report.cells().stream().filter(c -> c.name().equals(CapacityRun.WS_H1)).findFirst()
+                .orElseThrow().state(), "the cell still reads");
+        assertTrue(ReportWriter.render(report, ChartSet.read(runDir, report.cells())).contains("bound not recorded"));
+    }
+
+    @Test
     void theSummarySaysWhoHoldsTheMostAndWhichFiguresAreLowerBounds() throws IOException {
         assertEquals(List.of(
                 "sse: vertx \u00b7 sse \u00b7 h2c holds the most of its 2 cells, at least 20,000 subscribers (the search's"
