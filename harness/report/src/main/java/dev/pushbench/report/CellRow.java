@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * its {@code -rN}, which carries the path, so a proxied cell is never a repeat of the direct one. {@code network}
  * is the emulated link's id (null on loopback as is), {@code link} its figures, {@code faults} what the runner
  * applied (empty when nothing was), {@code windowStartNanos} the window's start on the shared clock the faults'
- * times are on, and {@code upstream} what a two-way cell's subscribers published (null for a one-way cell).
+ * times are on, {@code upstream} what a two-way cell's subscribers published (null for a one-way cell), and
+ * {@code capacity} a capacity search's outcome (null when the cell ran at one fixed load).
  *
  * <p>It is long because one lenient reader serves every summary written since the first run: each figure it
  * cannot read, and each identity part it must take from the directory name instead, is said in a note.
@@ -66,7 +67,8 @@ record CellRow(
         CellResult.Link link,
         List<CellResult.Fault> faults,
         Long windowStartNanos,
-        CellResult.Upstream upstream) {
+        CellResult.Upstream upstream,
+        CellResult.Capacity capacity) {
 
     /** The raw files linked from a row, in this order; any other file in the cell directory follows. */
     static final List<String> KNOWN_FILES = List.of("summary.json", "latency.hlog", "server.log", "loadgen.log");
@@ -296,7 +298,8 @@ record CellRow(
                 window == null ? null : window.warmupSeconds(), window == null ? null : window.measureSeconds(),
                 r.server() == null ? null : r.server().publisherLagMicros(),
                 cpuPercent, saturated, CellCosts.of(r), r.repeat(), files, List.copyOf(notes), path, hints, r.path(),
-                r.resilience(), network, r.link(), faults, window == null ? null : window.startNanos(), r.upstream());
+                r.resilience(), network, r.link(), faults, window == null ? null : window.startNanos(), r.upstream(),
+                r.capacity());
     }
 
     private static CellRow withoutFigures(String name, CellState state, String status, String reason,
@@ -305,7 +308,7 @@ record CellRow(
         return new CellRow(name, parsed[0], parsed[1], parsed[2], state, status, reason, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, CellCosts.NONE, null, files, List.copyOf(notes),
                 parsed[3], "false".equals(parsed[4]) ? Boolean.FALSE : null, null, null, parsed[5], null, List.of(), null,
-                null);
+                null, null);
     }
 
     /** The protocol ids a cell name can hold; they mark where the transport ends and the path begins. */

@@ -56,7 +56,7 @@ record ChartSet(List<Chart> charts, List<String> problems) {
     static final String HLOG = "latency.hlog";
 
     /** Tableau 10: distinct to most eyes, readable on white. */
-    private static final List<String> PALETTE = List.of("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+    static final List<String> PALETTE = List.of("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
             "#b8962e", "#b07aa1", "#ff9da7", "#9c755f", "#79706e");
 
     private static final MathContext FOUR_DIGITS = new MathContext(4);

@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Renders one run directory as a self-contained {@code report.html} beside its files: the verdict
- * (which configuration is best on latency, CPU and memory, and by how much), the matrix of cells with
- * heat-coloured, sortable columns, the links shaped cells crossed, what the faults cost users ("Recovery", when
+ * Renders one run directory as a self-contained {@code report.html} beside its files: each cell's capacity under
+ * an SLO ("Capacity", when the runner searched for it), the verdict (which configuration is best on latency, CPU and
+ * memory, and by how much), the matrix of cells with heat-coloured, sortable columns, the links shaped cells
+ * crossed, what the faults cost users ("Recovery", when
  * the runner applied any), charts of every cell's distributions (faults marked on latency over time),
  * micro-benchmarks when the run holds {@code jmh.json}, how to read it, and the environment the run was measured in.
  *
@@ -75,7 +76,8 @@ public final class ReportWriter {
         String scenario = m.scenarioName() == null ? "unnamed scenario" : m.scenarioName();
         PageFrame frame = new PageFrame(scenario + " \u00b7 " + report.runId() + " \u00b7 pushbench",
                 List.of(Assets.uplotJs(), Assets.reportJs()), Assets.uplotCss(),
-                charts.charts().isEmpty() ? null : Html.scriptJson(chartJson(charts)));
+                charts.charts().isEmpty() && report.capacity().isEmpty() ? null
+                        : Html.scriptJson(chartJson(charts, report.capacity())));
         String status = m.status();
         String statusCss = status != null && KNOWN_RUN_STATUSES.contains(status) ? status : "unknown";
         if (report.isPartial() && "complete".equals(status)) {
@@ -119,8 +121,8 @@ public final class ReportWriter {
         return List.copyOf(entries);
     }
 
-    /** The chart model as plain maps and lists, in the shape report.js reads. */
-    private static Map<String, Object> chartJson(ChartSet charts) {
+    /** The chart model as plain maps and lists, in the shape report.js reads: the Charts section's, then the Capacity's. */
+    private static Map<String, Object> chartJson(ChartSet charts, CapacitySection capacity) {
         List<Object> list = new ArrayList<>();
         for (ChartSet.Chart chart : charts.charts()) {
             Map<String, Object> c = new LinkedHashMap<>();
@@ -154,6 +156,7 @@ public final class ReportWriter {
             }
             list.add(c);
         }
+        list.addAll(capacity.chartJson());
         return Map.of("charts", list);
     }
 

@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * this model as plain text, which the golden-file test seals, so a change in what the report shows is
  * always deliberate. {@code proxies} is the "Through a proxy" section, empty for a run without proxied cells;
  * {@code recovery} the "Recovery" section, empty without faults; {@code links} the emulated links cells crossed;
- * {@code twoWay} the "Two-way" section, empty when no cell's subscribers published.
+ * {@code twoWay} the "Two-way" section, empty when no cell's subscribers published; {@code capacity} the "Capacity"
+ * section, empty when no cell ran a capacity search.
  *
  * <pre>
  *   RunReport report = RunReport.read(Path.of("results/20261125-153000-quick"));
@@ -29,7 +30,7 @@ import java.util.stream.Stream;
  */
 record RunReport(String runId, RunInfo manifest, List<CellRow> cells, boolean hasScenarioYaml,
                  MicroBenchmarks micro, List<String> notes, ThroughProxy proxies, Recovery recovery, Links links,
-                 TwoWay twoWay) {
+                 TwoWay twoWay, CapacitySection capacity) {
 
     static final String CELLS_DIR = "cells";
     static final String SCENARIO_FILE = "scenario.yaml";
@@ -79,7 +80,8 @@ record RunReport(String runId, RunInfo manifest, List<CellRow> cells, boolean ha
         String runId = manifest.runId() != null ? manifest.runId() : runDir.getFileName().toString();
         return new RunReport(runId, manifest, List.copyOf(cells),
                 Files.isRegularFile(runDir.resolve(SCENARIO_FILE)), MicroBenchmarks.read(runDir), List.copyOf(notes),
-                ThroughProxy.of(runDir, cells), Recovery.of(cells), Links.of(cells), TwoWay.of(cells));
+                ThroughProxy.of(runDir, cells), Recovery.of(cells), Links.of(cells), TwoWay.of(cells),
+                CapacitySection.of(runDir, cells));
     }
 
     /** Which configuration is best on latency, CPU and memory, computed from the cells' figures. */
@@ -203,6 +205,7 @@ record RunReport(String runId, RunInfo manifest, List<CellRow> cells, boolean ha
         out.append(links.describe());
         out.append(recovery.describe());
         out.append(twoWay.describe());
+        out.append(capacity.describe());
         for (CellRow cell : cells) {
             out.append('\n');
             line(out, "", "cell", cell.name());

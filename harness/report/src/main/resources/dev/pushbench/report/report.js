@@ -80,6 +80,45 @@
     };
   }
 
+  // A load or a capacity, as the report's tables write it: 19,744; 0.5
+  function formatCount(value) {
+    if (value === null || value === undefined) { return '\u2014'; }
+    if (Math.abs(value) >= 1000) { return Math.round(value).toLocaleString('en-US'); }
+    return String(Number(value.toPrecision(3)));
+  }
+
+  function countValues(u, splits) {
+    return splits.map(function (v) { return v === null ? '' : formatCount(v); });
+  }
+
+  // The fill of a bar that is a lower bound only: diagonal stripes of its colour over a faded tint.
+  function hatch(color) {
+    var pattern = null;
+    return function (u) {
+      if (pattern) { return pattern; }
+      var ratio = window.devicePixelRatio || 1;
+      var size = Math.round(8 * ratio);
+      var tile = document.createElement('canvas');
+      tile.width = size;
+      tile.height = size;
+      var t = tile.getContext('2d');
+      t.fillStyle = color + '33';
+      t.fillRect(0, 0, size, size);
+      t.strokeStyle = color;
+      t.lineWidth = 2 * ratio;
+      t.beginPath();
+      t.moveTo(0, size);
+      t.lineTo(size, 0);
+      t.moveTo(-size / 2, size / 2);
+      t.lineTo(size / 2, -size / 2);
+      t.moveTo(size / 2, size * 1.5);
+      t.lineTo(size * 1.5, size / 2);
+      t.stroke();
+      pattern = u.ctx.createPattern(tile, 'repeat');
+      return pattern;
+    };
+  }
+
   function seriesOptions(chart) {
     var count = chart.series.length;
     var width = 0.8 / Math.max(1, count);
@@ -89,10 +128,29 @@
         stroke: s.color,
         width: chart.xAxis === 'CELLS' ? 1 : 2,
         spanGaps: true,
-        points: { show: chart.xAxis === 'SECONDS' },
+        points: { show: chart.xAxis === 'SECONDS' || s.points === true },
         value: function (u, v) { return formatValue(v, chart.yLabel); }
       };
       if (s.dashed) { options.dash = [6, 4]; }
+      if (s.pointsOnly) {
+        // not-valid steps: hollow points, no line between them
+        options.paths = function () { return null; };
+        options.points = { show: true, size: 9, width: 2, stroke: s.color, fill: '#ffffff' };
+      }
+      if (chart.xAxis === 'CAPACITY') {
+        // one bar per cell: every series at the full width, since a cell has a value in one of them only
+        options.fill = s.hatched ? hatch(s.color) : s.color;
+        options.width = s.hatched ? 2 : 1;
+        options.points = { show: false };
+        options.value = function (u, v) { return v === null ? '\u2014' : formatCount(v) + ' ' + chart.yLabel; };
+        options.paths = uPlot.paths.bars({
+          disp: {
+            x0: { unit: 1, values: function (u) { return u.data[0].map(function (x) { return x - 0.4; }); } },
+            size: { unit: 1, values: function () { return [0.8]; } }
+          }
+        });
+        return options;
+      }
       if (chart.xAxis === 'CELLS') {
         options.fill = s.color;
         options.points = { show: false };
@@ -132,6 +190,13 @@
         axis: { label: 'seconds since the log began', values: function (u, splits) {
           return splits.map(function (v) { return v + ' s'; });
         } }
+      };
+    }
+    if (chart.xAxis === 'LOAD') {
+      return {
+        series: { label: chart.xLabel, value: function (u, v) { return formatCount(v); } },
+        scale: { time: false, range: function (u, min, max) { return [0, max > 0 ? max * 1.05 : 1]; } },
+        axis: { label: chart.xLabel, values: countValues }
       };
     }
     var categories = chart.categories;
@@ -197,25 +262,95 @@
     }] } };
   }
 
+  // The capacity bars' labels: the figure above each bar ("4,800"), and above a lower bound an arrow, "≥ 6,000" and,
+  // where the bar is wide enough, why ("generator-bound"); a cell that passed no step says so at the baseline.
+  function barLabelPlugin(holder, bars) {
+    return { hooks: { draw: [function (u) {
+      var ctx = u.ctx;
+      var ratio = window.devicePixelRatio || 1;
+      var room = Math.abs(u.valToPos(1, 'x', true) - u.valToPos(0, 'x', true));
+      var labels = 0;
+      var open = 0;
+      ctx.save();
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'bottom';
+      bars.forEach(function (bar, i) {
+        var x = u.valToPos(i, 'x', true);
+        var value = null;
+        for (var s = 1; s < u.data.length; s++) {
+          if (u.data[s][i] !== null && u.data[s][i] !== undefined) { value = u.data[s][i]; }
+        }
+        var cut = bar.text.indexOf(' (');
+        var figure = cut < 0 ? bar.text : bar.text.substring(0, cut);
+        var why = cut < 0 ? null : bar.text.substring(cut + 1);
+        ctx.font = '600 ' + Math.round(12 * ratio) + 'px system-ui, sans-serif';
+        if (value === null) {
+          ctx.fillStyle = '#a40e26';
+          ctx.fillText(bar.text, x, u.valToPos(0, 'y', true) - 4 * ratio);
+          labels++;
+          return;
+        }
+        var y = u.valToPos(value, 'y', true);
+        if (bar.open) {
+          ctx.strokeStyle = '#b35c00';
+          ctx.fillStyle = '#b35c00';
+          ctx.lineWidth = 2 * ratio;
+          ctx.beginPath();
+          ctx.moveTo(x, y - 2 * ratio);
+          ctx.lineTo(x, y - 16 * ratio);
+          ctx.stroke();
+          ctx.beginPath();
+          ctx.moveTo(x - 5 * ratio, y - 12 * ratio);
+          ctx.lineTo(x, y - 19 * ratio);
+          ctx.lineTo(x + 5 * ratio, y - 12 * ratio);
+          ctx.closePath();
+          ctx.fill();
+          y -= 20 * ratio;
+          open++;
+        } else {
+          ctx.fillStyle = '#1f2328';
+          y -= 3 * ratio;
+        }
+        ctx.fillText(figure, x, y);
+        labels++;
+        if (why) {
+          ctx.font = Math.round(10 * ratio) + 'px system-ui, sans-serif';
+          if (ctx.measureText(why).width <= room * 0.95) { ctx.fillText(why, x, y - 14 * ratio); }
+        }
+      });
+      ctx.restore();
+      holder.setAttribute('data-bar-labels', String(labels));
+      holder.setAttribute('data-open-bars', String(open));
+    }] } };
+  }
+
   function draw(holder, chart) {
     var x = xOptions(chart);
+    var categorical = chart.xAxis === 'CELLS' || chart.xAxis === 'CAPACITY';
     var yScale = { distr: chart.yLog ? 3 : 1 };
     if (!chart.yLog) {
-      yScale.range = function (u, min, max) { return [0, max > 0 ? max * 1.1 : 1]; };
+      // the capacity bars leave room above the tallest for its arrow and labels
+      var headroom = chart.xAxis === 'CAPACITY' ? 1.4 : 1.1;
+      yScale.range = function (u, min, max) { return [0, max > 0 ? max * headroom : 1]; };
     }
     var width = Math.max(320, Math.floor(holder.getBoundingClientRect().width) || 640);
     var options = {
       width: width,
-      height: chart.xAxis === 'CELLS' ? 300 : 280,
-      padding: [12, chart.xAxis === 'CELLS' ? 48 : 16, 0, 0],
+      height: chart.xAxis === 'CAPACITY' ? 340 : chart.xAxis === 'CELLS' ? 300 : chart.xAxis === 'LOAD' ? 240 : 280,
+      padding: [12, categorical ? 48 : 16, 0, 0],
       scales: { x: x.scale, y: yScale },
-      cursor: { drag: { x: chart.xAxis !== 'CELLS', y: false } },
+      cursor: { drag: { x: !categorical, y: false } },
       legend: { live: true },
-      axes: [x.axis, { label: chart.yLabel, size: yAxisSize, values: axisValues(chart.yLabel) }],
+      axes: [x.axis, { label: chart.yLabel, size: yAxisSize,
+        values: chart.xAxis === 'CAPACITY' ? countValues : axisValues(chart.yLabel) }],
       series: [x.series].concat(seriesOptions(chart))
     };
+    options.plugins = [];
     if (chart.markers && chart.markers.length) {
-      options.plugins = [markerPlugin(holder, chart.markers)];
+      options.plugins.push(markerPlugin(holder, chart.markers));
+    }
+    if (chart.bars) {
+      options.plugins.push(barLabelPlugin(holder, chart.bars));
     }
     var data = [chart.xs].concat(chart.series.map(function (s) { return s.ys; }));
     holder.textContent = '';

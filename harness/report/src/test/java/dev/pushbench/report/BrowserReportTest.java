@@ -384,4 +384,78 @@ class BrowserReportTest {
             assertEquals(3, layout.path("lists").asInt(), "per transport, second connection, in-band: " + layout);
         }
     }
+    /**
+     * A capacity run: the "Capacity" section renders without an error or a request; its bar chart and every cell's
+     * latency-against-load curve have one drawn canvas each; the bars of the four cells whose bound was not the SLO are
+     * drawn open-ended (an arrow and "≥"), the SLO-bound one plain; each curve with a capacity point marks it; and the
+     * steps are folded until asked for.
+     */
+    @Test
+    @Timeout(180)
+    void aCapacityRunDrawsItsBarsWithTheOpenBoundsMarkedAndItsCurves() throws Exception {
+        Path chromium = chromium();
+        Path report = ReportWriter.write(CapacityRun.write(dir.resolve("results")));
+        String url = report.toUri().toString();
+
+        try (DevTools browser = DevTools.launch(chromium, dir.resolve("profile"), "--window-size=1400,1000")) {
+            String page = browser.newPage();
+            browser.navigate(page, url);
+            JsonNode seen = browser.evaluate(page, INSPECT);
+
+            assertEquals(List.of(), problems(browser, page), "no console errors, exceptions or CSP violations");
+            assertEquals(List.of(url), browser.events("Network.requestWillBeSent", page).stream()
+                    .map(e -> e.path("params").path("request").path("url").asText()).toList(), "the file itself only");
+            List<String> capacityCharts = new ArrayList<>();
+            for (JsonNode chart : seen.path("charts")) {
+                String id = chart.path("id").asText();
+                assertEquals(1, chart.path("canvases").asInt(), id + ": one canvas");
+                assertTrue(chart.path("painted").asInt() > 5_000, id + ": the canvas is drawn: " + chart);
+                if (id.startsWith("capacity-")) {
+                    capacityCharts.add(id);
+                    int seriesDrawn = 0;
+                    for (JsonNode pixels : chart.path("seriesPixels")) {
+                        seriesDrawn += pixels.asInt() >= 20 ? 1 : 0;
+                    }
+                    assertTrue(seriesDrawn >= Math.min(2, chart.path("labels").size()), id + ": its series are drawn: " + chart);
+                }
+            }
+            assertEquals(List.of("capacity-clients-connections", "capacity-curve-" + CapacityRun.SSE_H1,
+                    "capacity-curve-" + CapacityRun.WS_H1, "capacity-curve-" + CapacityRun.VX_WS_H2C,
+                    "capacity-curve-" + CapacityRun.VX_SSE_H2C, "capacity-curve-" + CapacityRun.LP_H1,
+                    "capacity-curve-" + CapacityRun.SP_H2C), capacityCharts, "the bars, then a curve per cell");
+
+            JsonNode layout = browser.evaluate(page, """
+                    (() => {
+                      const section = document.getElementById('capacity');
+                      const bars = document.getElementById('chart-capacity-clients-connections');
+                      const curves = Array.from(section.querySelectorAll('figure.capacity-curve .plot'))
+                        .map(p => p.getAttribute('data-markers'));
+                      const steps = section.querySelector('details.capacity-steps');
+                      const table = steps.querySelector('table');
+                      const closed = table.checkVisibility();
+                      steps.open = true;
+                      return { section: section.checkVisibility(), labels: bars.getAttribute('data-bar-labels'),
+                        open: bars.getAttribute('data-open-bars'), curves, closed, opened: table.checkVisibility(),
+                        openRows: Array.from(section.querySelectorAll('table.capacity tr.open td.capacity-figure'))
+                          .map(td => td.textContent),
+                        summary: section.querySelector('ul.capacity-summary').textContent };
+                    })()""");
+            assertTrue(layout.path("section").asBoolean(), layout.toString());
+            assertEquals("6", layout.path("labels").asText(), "a label per cell, the one with no value included: " + layout);
+            assertEquals("4", layout.path("open").asText(), "generator, open files, maximum, budget: open-ended: " + layout);
+            assertEquals("[\"1\",\"1\",\"1\",\"1\",\"1\",null]", layout.path("curves").toString(),
+                    "each capacity point marked, none where no step passed: " + layout);
+            assertEquals(4, layout.path("openRows").size(), layout.toString());
+            layout.path("openRows").forEach(td -> assertTrue(td.asText().startsWith("\u2265 "), layout.toString()));
+            assertTrue(layout.path("summary").asText().contains("\u2265 19,744 (limit: open files)"), layout.toString());
+            assertFalse(layout.path("closed").asBoolean(), "the steps are folded: " + layout);
+            assertTrue(layout.path("opened").asBoolean(), "and shown when opened: " + layout);
+
+            JsonNode shot = browser.send(page, "Page.captureScreenshot",
+                    Map.of("format", "png", "captureBeyondViewport", true));
+            Path screenshot = Path.of("target", "capacity-report-screenshot.png");
+            Files.createDirectories(screenshot.getParent());
+            Files.write(screenshot, Base64.getDecoder().decode(shot.get("data").asText()));
+        }
+    }
 }
