@@ -567,7 +567,8 @@ public record CellResult(
      *                      capacity), {@code generator} (the load generator could not deliver the next step's plan:
      *                      the capacity is at least {@code value}), {@code fileLimit} (the next value would pass the
      *                      per-process open-file limit: at least {@code value}), {@code max} (the search's own
-     *                      upper bound: at least {@code value}) or {@code budget} (time ran out: at least {@code value})
+     *                      upper bound, or a value the scenario's rules or the children's heaps cannot run: at least
+     *                      {@code value}) or {@code budget} (time ran out: at least {@code value})
      * @param display       {@code value} as a reader should read it: "4,800", "≥ 19,744 (limit: open files)",
      *                      "≥ 6,000 (generator-bound)"; with no value, "< 100 (fails the SLO at the lowest value
      *                      tried)" or "unknown (generator-bound at 200)"

@@ -36,10 +36,20 @@ final class CapacitySearch {
     /** While the first steps fail, halve at most this many times. */
     static final int MAX_HALVINGS = 4;
 
-    /** Runs one step: the cell at {@code value}, the {@code index}-th step of the search (from 1), and returns its result. */
+    /**
+     * Runs one step: the cell at {@code value}, the {@code index}-th step of the search (from 1), and returns its result;
+     * throws {@link Refused} when the scenario cannot be run at that value at all.
+     */
     @FunctionalInterface
     interface StepRunner {
-        Step run(double value, int index) throws IOException, InterruptedException;
+        Step run(double value, int index) throws IOException, InterruptedException, Refused;
+    }
+
+    /** The workload cannot run at a value (a rule between the scenario's keys, a heap too small for it): a limit. */
+    static final class Refused extends Exception {
+        Refused(String reason) {
+            super(reason);
+        }
     }
 
     /**
@@ -96,7 +106,14 @@ final class CapacitySearch {
                         + " ran out before it settled";
                 break;
             }
-            Step step = runner.run(v, runs.size() + 1);
+            Step step;
+            try {
+                step = runner.run(v, runs.size() + 1);
+            } catch (Refused e) {
+                boundBy = "max";
+                note = "the scenario cannot run at " + format(v) + ": " + e.getMessage();
+                break;
+            }
             if (step.fatal() != null) {
                 record(v, step, false, false, step.fatal());
                 return new Outcome(capacity(lo, "slo", hi, "the cell failed: " + step.fatal()), pointOf(lo), step.fatal());

@@ -268,7 +268,8 @@ public final class ScenarioRunner {
         CellResult written;
         if (scenario.search() != null && scenario.unsupported(cell.stack(), cell.transport(), cell.protocol(), cell.path(),
                 cell.link()).isEmpty()) {
-            written = searchCell(cell, cellDir, started);
+            written = new CapacityCell(scenario, jvmOptions, verifier, progress, this::measure, () -> interrupted)
+                    .run(cell, cellDir, started);
         } else {
             // a search's steps are prepared when their value is known; other cells prepare the next one ahead
             Runnable windowOver = scenario.search() != null ? () -> { }
@@ -285,7 +286,7 @@ public final class ScenarioRunner {
      * Measures one cell of {@code s}: prepared by {@code prep} (ahead, or now), its load generator throttled when the
      * scenario says so, every failure turned into the result's reason.
      */
-    private CellResultBuilder measure(Scenario s, CellPreparation prep, CellPlan cell, Path cellDir, Runnable windowOver) {
+    CellResultBuilder measure(Scenario s, CellPreparation prep, CellPlan cell, Path cellDir, Runnable windowOver) {
         CellResultBuilder result = new CellResultBuilder(cell);
         try {
             Optional<String> unsupported = s.unsupported(cell.stack(), cell.transport(), cell.protocol(), cell.path(), cell.link());
@@ -323,74 +324,5 @@ public final class ScenarioRunner {
                     + " (then: " + result.reason() + ")");
         }
         return result;
-    }
-
-    /**
-     * A capacity search's cell: each step a whole cell at one value of the variable, in {@code steps/NN-value/} under
-     * the cell's directory with its own {@code summary.json}; the cell's {@code summary.json} is its capacity point's
-     * figures with the {@code capacity} block beside them. Only the first step verifies the server: the code served is
-     * the same at every value.
-     */
-    private CellResult searchCell(CellPlan cell, Path cellDir, long started) throws IOException {
-        dev.pushbench.runner.scenario.SearchSpec spec = scenario.search();
-        long maxFiles = ProcessStats.maxOpenFiles();
-        double fileCap = spec.variable() == dev.pushbench.runner.scenario.SearchSpec.Variable.CONNECTIONS && maxFiles > 0
-                ? maxFiles - FILE_MARGIN : Double.MAX_VALUE;
-        CapacitySearch.StepRunner steps = (value, n) -> {
-            if (interrupted) {
-                throw new InterruptedException("stopped by the user");
-            }
-            Scenario at = scenario.at(spec.variable(), value);
-            String dir = String.format(java.util.Locale.ROOT, "steps/%02d-%s", n, plain(value));
-            Path stepDir = cellDir.resolve(dir);
-            Files.createDirectories(stepDir);
-            progress.message(String.format(java.util.Locale.ROOT, "  step %d: %s = %s", n, spec.variable().key(), plain(value)));
-            long stepStarted = System.nanoTime();
-            CellPreparation prep = new CellPreparation(at, jvmOptions, n == 1 ? verifier : (st, h, p, pr, t, f, pem) -> List.of(),
-                    false);
-            CellResultBuilder result;
-            try {
-                result = measure(at, prep, cell, stepDir, () -> { });
-            } finally {
-                prep.close();
-            }
-            result.durationSeconds((System.nanoTime() - stepStarted) / 1e9);
-            CellResult r = result.write(stepDir.resolve("summary.json"));
-            String fatal = r.status() == CellStatus.FAILED && r.reason() != null
-                    && (r.reason().startsWith("verify failed") || r.reason().startsWith("clock check failed")
-                    || r.reason().startsWith("stopped by the user")) ? r.reason() : null;
-            progress.message("    " + CellLine.of(r));
-            return new CapacitySearch.Step(r, dir, fatal);
-        };
-        CapacitySearch.Outcome outcome;
-        try {
-            outcome = new CapacitySearch(spec, fileCap, steps, System::nanoTime).run();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            CellResultBuilder result = new CellResultBuilder(cell);
-            result.interrupted("stopped by the user (Ctrl-C or SIGTERM) during the capacity search; its steps so far are in "
-                    + cellDir.resolve("steps"));
-            result.durationSeconds((System.nanoTime() - started) / 1e9);
-            return result.write(cellDir.resolve("summary.json"));
-        }
-        double seconds = Math.round((System.nanoTime() - started) / 1e7) / 100.0;
-        CellResult base = outcome.point() == null ? new CellResultBuilder(cell).build() : outcome.point().result();
-        CellResult cellResult = base.withCapacity(cell.name(), cell.repeat(),
-                outcome.fatal() == null ? CellStatus.OK : CellStatus.FAILED, outcome.fatal(), seconds, outcome.capacity());
-        if (outcome.point() != null) {
-            for (String file : List.of("latency.hlog", "server.log", "loadgen.log")) {
-                Path from = cellDir.resolve(outcome.point().dir()).resolve(file);
-                if (Files.isRegularFile(from)) {
-                    Files.copy(from, cellDir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-        dev.pushbench.model.JsonFiles.write(cellDir.resolve("summary.json"), cellResult);
-        return cellResult;
-    }
-
-    /** A step's value for its directory name: 4800, 2.5, 16384. */
-    private static String plain(double value) {
-        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 }

@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Every key a scenario file may hold, with its meaning, type, default and allowed values. The
+ * Every key a scenario file may hold, with its meaning, type, default and allowed values (this class is long because
+ * it is that one list, each key's texts beside it, which the loader, its errors and the docs all quote). The
  * loader accepts exactly these keys and quotes their "allowed" text in its errors; the reference
  * table in {@code docs/scenarios.md} is {@link #markdownTable()} (a test keeps the two equal).
  *

@@ -608,7 +608,9 @@ public final class ScenarioLoader {
         ScalarNode s = scalar(m, key);
         if (s == null) {
             ScenarioKeys.Key k = ScenarioKeys.key(m.pathOf(key));
-            if (!m.path.isEmpty() && !root.entries.containsKey(m.path)) {
+            int dot = m.path.lastIndexOf('.');
+            Mapping parent = dot < 0 ? root : sections.get(m.path.substring(0, dot));
+            if (!m.path.isEmpty() && (parent == null || !parent.entries.containsKey(m.path.substring(dot + 1)))) {
                 throw error(m.mark, "missing required section '" + m.path + "'", null,
                         "a mapping with at least " + requiredIn(m.path), null);
             }

@@ -163,6 +163,22 @@ class CapacitySearchTest {
     }
 
     @Test
+    void aValueTheScenarioCannotRunEndsTheSearchAtTheHighestPassed() throws Exception {
+        List<Double> tried = new ArrayList<>();
+        CapacitySearch.Outcome o = new CapacitySearch(spec(1000, 1e6, 0.05, 3, Duration.ofHours(1)), 1e9, (v, n) -> {
+            if (v > 3000) {
+                throw new CapacitySearch.Refused("the children's heaps cannot hold it");
+            }
+            tried.add(v);
+            return new CapacitySearch.Step(step(20_000, 500, null, (long) v), "steps/" + n, null);
+        }, () -> 0).run();
+        assertEquals("max", o.capacity().boundBy());
+        assertEquals(2000.0, o.capacity().value());
+        assertTrue(o.capacity().note().contains("heaps"), o.capacity().note());
+        assertEquals(List.of(1000.0, 2000.0), tried);
+    }
+
+    @Test
     void unitCostsScaleTheServersFiguresToTenThousandSubscribers() throws Exception {
         CapacitySearch.Outcome o = search(spec(5000, 1e6, 0.05, 3, Duration.ofHours(1)), 19_744,
                 v -> step(20_000, 500, null, (long) v), new ArrayList<>(), new long[1], 1);

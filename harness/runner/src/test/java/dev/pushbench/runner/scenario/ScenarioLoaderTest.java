@@ -156,7 +156,9 @@ class ScenarioLoaderTest {
                     || k.path().equals("clients.sourceAddresses") || k.path().equals("clients.deadAfter")
                     || k.section().equals("network") || k.section().equals("faults")
                     // a publish block written out makes the scenario two-way: TwoWayLoaderTest reads its defaults
-                    || k.section().equals("publish")) {
+                    || k.section().equals("publish")
+                    // likewise a search block (SearchLoaderTest)
+                    || k.section().startsWith("search")) {
                 continue;
             }
             String indent = "  ";
@@ -205,14 +207,14 @@ class ScenarioLoaderTest {
         assertError(MINIMAL + "Server: {maxBatchEvents: 10}\n",
                 "s.yaml:5:1: unknown key in the scenario, got 'Timing'; allowed: name, description, matrix, path, network, clients, feed,"
                         .replace("Timing", "Server")
-                        + " publish, timing, sse, websocket, long-polling, short-polling, server, faults; did you mean 'server'?");
+                        + " publish, search, timing, sse, websocket, long-polling, short-polling, server, faults; did you mean 'server'?");
     }
 
     @Test
     void keyInTheWrongSectionSaysWhereItBelongs() {
         assertError(MINIMAL + "payload: 1KiB\n",
                 "s.yaml:5:1: unknown key in the scenario ('payload' belongs in feed), got 'payload'; allowed: name,"
-                        + " description, matrix, path, network, clients, feed, publish, timing, sse, websocket, long-polling, short-polling, server, faults");
+                        + " description, matrix, path, network, clients, feed, publish, search, timing, sse, websocket, long-polling, short-polling, server, faults");
     }
 
     @Test
@@ -231,13 +233,13 @@ class ScenarioLoaderTest {
     @Test
     void yamlMergeKeysAreNotScenarioKeys() {
         assertError(MINIMAL + "<<: {x: 1}\n", "s.yaml:5:1: unknown key in the scenario, got '<<'; allowed: name,"
-                + " description, matrix, path, network, clients, feed, publish, timing, sse, websocket, long-polling, short-polling, server, faults");
+                + " description, matrix, path, network, clients, feed, publish, search, timing, sse, websocket, long-polling, short-polling, server, faults");
     }
 
     @Test
     void keyThatIsNotANameIsRejected() {
         assertError(MINIMAL + "[a]: 1\n", "s.yaml:5:1: a key in the scenario must be a plain name, got a list; allowed:"
-                + " name, description, matrix, path, network, clients, feed, publish, timing, sse, websocket, long-polling, short-polling, server, faults");
+                + " name, description, matrix, path, network, clients, feed, publish, search, timing, sse, websocket, long-polling, short-polling, server, faults");
     }
 
     // ---- duplicates
@@ -320,7 +322,7 @@ class ScenarioLoaderTest {
                 feed: {rate: 10/s}
                 timing: {duration: 5s}
                 """, "s.yaml:3:3: clients must be a mapping of keys to values, got a list; allowed: the keys connections,"
-                + " rampRate, eventsPerConnection, engine, sourceAddresses, deadAfter, reconnect");
+                + " rampRate, eventsPerConnection, engine, sourceAddresses, deadAfter, cpuShare, reconnect");
     }
 
     @Test
@@ -369,7 +371,7 @@ class ScenarioLoaderTest {
     @Test
     void theDocumentIsNotAMapping() {
         assertError("just some words\n", "s.yaml:1:1: the scenario must be a mapping of keys to values, got just some"
-                + " words; allowed: the keys name, description, matrix, path, network, clients, feed, publish, timing, sse, websocket,"
+                + " words; allowed: the keys name, description, matrix, path, network, clients, feed, publish, search, timing, sse, websocket,"
                 + " long-polling, short-polling, server, faults");
     }
 
