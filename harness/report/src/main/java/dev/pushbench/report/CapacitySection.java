@@ -1,7 +1,6 @@
 package dev.pushbench.report;
 
 import dev.pushbench.model.result.CellResult;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -586,13 +585,6 @@ record CapacitySection(List<Entry> entries, List<String> summary, String slo, St
     }
 
     private static String numbers(List<Double> values) {
-        StringBuilder out = new StringBuilder();
-        for (Double v : values) {
-            if (out.length() > 0) {
-                out.append(' ');
-            }
-            out.append(v == null ? "_" : BigDecimal.valueOf(v).stripTrailingZeros().toPlainString());
-        }
-        return out.toString();
+        return ChartSet.numbers(values);
     }
 }

@@ -429,7 +429,8 @@ record ChartSet(List<Chart> charts, List<String> problems) {
         return out.toString();
     }
 
-    private static String numbers(List<Double> values) {
+    /** Numbers as the golden descriptions write them: plain, space-separated, {@code _} for an absent one. */
+    static String numbers(List<Double> values) {
         StringBuilder out = new StringBuilder();
         for (Double v : values) {
             if (out.length() > 0) {
