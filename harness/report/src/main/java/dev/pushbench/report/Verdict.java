@@ -143,6 +143,11 @@ record Verdict(List<Finding> findings, List<String> notes) {
         }
         left.forEach((state, names) -> notes.add("not in the verdict (" + state.label() + "): "
                 + String.join(", ", names)));
+        if (measured.stream().anyMatch(c -> c.capacity() != null)) {
+            // a search's cell shows its capacity point: each cell at its own load, so these figures are not one workload's
+            notes.add("a capacity search: each cell is shown at its own capacity point, so the figures compared here come"
+                    + " from different loads; the Capacity section compares what each cell holds");
+        }
         List<String> proxied = measured.stream().filter(CellRow::proxied).map(CellRow::name).toList();
         if (!proxied.isEmpty()) {
             // a proxied cell is its own configuration: never a repeat of the direct one, and its CPU leaves the proxy out

@@ -22,12 +22,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code pushbench validate}: checks a run directory's {@code run.json} and every
- * {@code cells/NAME/summary.json} against the published schemas ({@code docs/schema/}), the
- * contract that users' own tools read these files by.
+ * {@code pushbench validate}: checks a run directory's {@code run.json}, every
+ * {@code cells/NAME/summary.json} and every capacity step's {@code cells/NAME/steps/NN-VALUE/summary.json}
+ * against the published schemas ({@code docs/schema/}), the contract that users' own tools read these files by.
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = {"Check run.json and every cells/*/summary.json of run directories against the published JSON Schemas"
+        description = {"Check run.json, every cells/*/summary.json and every capacity step's cells/*/steps/*/summary.json of"
+                + " run directories against the published JSON Schemas"
                 + " (docs/schema/run.schema.json, docs/schema/summary.schema.json).",
                 "Prints one line per file that does not validate, with what is wrong where."})
 final class ValidateCommand implements Callable<Integer> {
@@ -56,6 +57,18 @@ final class ValidateCommand implements Callable<Integer> {
                         if (Files.isRegularFile(file)) {
                             problems.addAll(check(summary, file));
                             files++;
+                        }
+                        Path steps = cell.resolve("steps");
+                        if (Files.isDirectory(steps)) {
+                            try (Stream<Path> t = Files.list(steps)) {
+                                for (Path step : t.sorted().collect(Collectors.toList())) {
+                                    Path stepFile = step.resolve("summary.json");
+                                    if (Files.isRegularFile(stepFile)) {
+                                        problems.addAll(check(summary, stepFile));
+                                        files++;
+                                    }
+                                }
+                            }
                         }
                     }
                 }

@@ -50,6 +50,8 @@ class CapacityEndToEndTest {
             assertTrue(Files.isRegularFile(cellDir.resolve(step.dir()).resolve("summary.json")), "every step's files are kept");
         }
         assertTrue(Files.isRegularFile(runDir.resolve("report.html")));
+        assertEquals(0, dev.pushbench.runner.cli.PushbenchCli.execute("validate", runDir.toString()),
+                "run.json, the cell's summary.json and every step's validate against the schemas");
         System.out.println(name + ": " + cell.capacity().display() + " (" + cell.capacity().boundBy() + "); "
                 + cell.capacity().note());
         for (CellResult.CapacityStep step : cell.capacity().steps()) {
