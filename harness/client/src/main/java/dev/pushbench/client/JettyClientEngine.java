@@ -1,5 +1,6 @@
 package dev.pushbench.client;
 
+import dev.pushbench.core.Clocks;
 import dev.pushbench.core.Protocol;
 import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
@@ -100,7 +101,7 @@ public final class JettyClientEngine implements ClientEngine {
             public void onOpened(Connection connection) {
                 if (connection instanceof SslConnection) {
                     // the client starts its handshake as its TLS connection opens, right after the TCP connect
-                    handshakeStarts.put(((SslConnection) connection).getSSLEngine(), System.nanoTime());
+                    handshakeStarts.put(((SslConnection) connection).getSSLEngine(), Clocks.nanoTime());
                 }
             }
         });
@@ -109,7 +110,7 @@ public final class JettyClientEngine implements ClientEngine {
             public void handshakeSucceeded(Event event) {
                 Long start = handshakeStarts.remove(event.getSSLEngine());
                 if (start != null) {
-                    tlsHandshakeNanos.accept(System.nanoTime() - start);
+                    tlsHandshakeNanos.accept(Clocks.nanoTime() - start);
                 }
             }
 

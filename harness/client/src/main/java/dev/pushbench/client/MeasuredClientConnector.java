@@ -1,5 +1,6 @@
 package dev.pushbench.client;
 
+import dev.pushbench.core.Clocks;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -50,9 +51,9 @@ final class MeasuredClientConnector extends ClientConnector {
         // the socket may be established (newConnection, on a selector thread) before this call is seen to return
         java.util.concurrent.atomic.AtomicLong returnedNanos = new java.util.concurrent.atomic.AtomicLong();
         context.put(CONNECT_START, returnedNanos);
-        long callStart = System.nanoTime();
+        long callStart = Clocks.nanoTime();
         super.connect(address, context);
-        long returned = System.nanoTime();
+        long returned = Clocks.nanoTime();
         connectCallNanos.accept(returned - callStart);
         if (!returnedNanos.compareAndSet(0, returned)) {
             tcpConnectNanos.accept(0); // established within the call: nothing of the server's side was left
@@ -71,7 +72,7 @@ final class MeasuredClientConnector extends ClientConnector {
     protected Connection newConnection(EndPoint endPoint, Map<String, Object> context) throws IOException {
         Object start = context.get(CONNECT_START);
         if (start instanceof java.util.concurrent.atomic.AtomicLong returnedNanos) {
-            long now = System.nanoTime();
+            long now = Clocks.nanoTime();
             if (!returnedNanos.compareAndSet(0, -1)) {
                 tcpConnectNanos.accept(now - returnedNanos.get());
             }

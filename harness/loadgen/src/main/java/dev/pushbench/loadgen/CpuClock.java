@@ -1,5 +1,6 @@
 package dev.pushbench.loadgen;
 
+import dev.pushbench.core.Clocks;
 import java.lang.management.ManagementFactory;
 
 /** Process CPU time next to wall time, from the JVM's OperatingSystemMXBean. */
@@ -11,6 +12,6 @@ final class CpuClock {
     }
 
     Reading read() {
-        return new Reading(System.nanoTime(), os.getProcessCpuTime());
+        return new Reading(Clocks.nanoTime(), os.getProcessCpuTime());
     }
 }

@@ -6,6 +6,7 @@ import dev.pushbench.client.nio.HttpRequest;
 import dev.pushbench.client.nio.NioConnection;
 import dev.pushbench.client.nio.PostStream;
 import dev.pushbench.client.nio.ResponseHead;
+import dev.pushbench.core.Clocks;
 
 /**
  * How an SSE or polling subscriber on the nio engine publishes, as a browser application does: {@code POST
@@ -126,7 +127,7 @@ final class HttpPublisher implements Subscriber.Posting {
         public void onComplete() {
             Publishing publishing = subscriber.context.publishing;
             if (status == 200 && seq >= 0 && (done || inNumber)) {
-                publishing.acked(subscriber.index, n, topic, seq, System.nanoTime());
+                publishing.acked(subscriber.index, n, topic, seq, Clocks.nanoTime());
             } else {
                 publishing.failed(subscriber.index, n);
             }

@@ -1,5 +1,6 @@
 package dev.pushbench.loadgen;
 
+import dev.pushbench.core.Clocks;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.client.BytesRequestContent;
@@ -47,7 +48,7 @@ final class JettyHttpPublisher implements Subscriber.Posting {
                             seq = seqOf(getContentAsString());
                         }
                         if (seq >= 0) {
-                            context.publishing.acked(subscriber.index, n, topic, seq, System.nanoTime());
+                            context.publishing.acked(subscriber.index, n, topic, seq, Clocks.nanoTime());
                         } else {
                             context.publishing.failed(subscriber.index, n);
                         }

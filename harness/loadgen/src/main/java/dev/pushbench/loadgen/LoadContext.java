@@ -3,6 +3,7 @@ package dev.pushbench.loadgen;
 import dev.pushbench.client.ClientEngine;
 import dev.pushbench.client.JettyClientEngine;
 import dev.pushbench.client.nio.NioEngine;
+import dev.pushbench.core.Clocks;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAccumulator;
@@ -85,7 +86,7 @@ final class LoadContext {
         if (!window.contains(plannedNanos)) {
             return;
         }
-        long late = System.nanoTime() - plannedNanos;
+        long late = Clocks.nanoTime() - plannedNanos;
         scheduledSends.increment();
         if (late >= LATE_SEND_NANOS) {
             lateSends.increment();

@@ -1,12 +1,14 @@
 package dev.pushbench.loadgen;
 
 import dev.pushbench.client.ClientEngine;
+import dev.pushbench.core.Clocks;
 import dev.pushbench.core.ProcessStats;
 import dev.pushbench.core.Transport;
 import dev.pushbench.loadgen.IntegrityTracker.Delivery;
 import dev.pushbench.loadgen.Recorders.Metric;
 import dev.pushbench.model.control.ControlMessage;
 import dev.pushbench.model.result.CellResult;
+import dev.pushbench.model.result.HistogramCodec;
 import dev.pushbench.model.result.HistogramSummary;
 import dev.pushbench.model.result.LoadResult;
 import dev.pushbench.model.result.ProcessSnapshot;
@@ -94,6 +96,9 @@ public final class LoadGenerator {
         this(spec, progress, Coordinator.NONE);
     }
 
+    /** Intervals written so far: the next one's {@code seq}. */
+    private long intervals;
+
     public LoadGenerator(LoadSpec spec, Consumer<ControlMessage> progress, Coordinator coordinator) {
         this.spec = spec;
         this.progress = progress;
@@ -155,13 +160,13 @@ public final class LoadGenerator {
 
             // no subscriber ever live: nothing to warm up or measure, the cell fails with the connect failures' reason
             boolean anyLive = connectedAfterRamp > 0;
-            long measureStart = System.nanoTime() + (anyLive ? spec.warmup().toNanos() : 0);
+            long measureStart = Clocks.nanoTime() + (anyLive ? spec.warmup().toNanos() : 0);
             long measureEnd = measureStart + (anyLive ? spec.duration().toNanos() : TimeUnit.MILLISECONDS.toNanos(1));
             window.set(measureStart, measureEnd);
             context.reconnectLedger.counting = true; // resilience covers the cell after the ramp
             phase(ControlMessage.Phase.WARMUP, context);
             if (publishing != null && anyLive) {
-                publishing.start(System.nanoTime(), measureEnd, subscribers); // the warm-up's messages are not counted
+                publishing.start(Clocks.nanoTime(), measureEnd, subscribers); // the warm-up's messages are not counted
             }
             tickUntil(hlog, recorders, context, ControlMessage.Phase.WARMUP, measureStart);
             Snapshot atStart = new Snapshot(cpu.read(), context);
@@ -179,7 +184,7 @@ public final class LoadGenerator {
                 publishing.stop();
             }
             // delivery is counted at the drain's end: what arrives later (during the memory points) does not count
-            long countedNanos = System.nanoTime();
+            long countedNanos = Clocks.nanoTime();
             for (Subscriber s : subscribers) {
                 s.endStale(countedNanos);
             }
@@ -247,13 +252,13 @@ public final class LoadGenerator {
         LoadContext warm = new LoadContext("warm-up-", spec, engine, new Recorders(), new Window(), timer);
         int n = Math.min(spec.connections(), WARM_UP_SUBSCRIPTIONS);
         Subscriber[] subscribers = new Subscriber[n];
-        long now = System.nanoTime();
+        long now = Clocks.nanoTime();
         for (int i = 0; i < n; i++) {
             subscribers[i] = newSubscriber(warm, i);
             subscribers[i].start(now);
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (warm.everLive.sum() < n && System.nanoTime() < deadline) {
+        long deadline = Clocks.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (warm.everLive.sum() < n && Clocks.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(10);
         }
         warm.stopping = true;
@@ -328,7 +333,7 @@ public final class LoadGenerator {
     }
 
     private void phase(String name, LoadContext context) {
-        progress.accept(new ControlMessage.Phase(name, System.nanoTime(), context.live.sum()));
+        progress.accept(new ControlMessage.Phase(name, Clocks.nanoTime(), context.live.sum()));
     }
 
     /**
@@ -340,10 +345,10 @@ public final class LoadGenerator {
      */
     private long drain(HistogramLogWriter hlog, Recorders recorders, LoadContext context, Subscriber[] subscribers,
                        long untilNanos) throws InterruptedException {
-        long nextTick = System.nanoTime() + PROGRESS_NANOS;
+        long nextTick = Clocks.nanoTime() + PROGRESS_NANOS;
         int owing = 0; // those before it owe nothing; after the window that holds (a new session is owed none of it)
         for (;;) {
-            long now = System.nanoTime();
+            long now = Clocks.nanoTime();
             // a two-way cell's subscribers are owed what the server acknowledged: wait for every answer first
             boolean settled = context.publishing == null || context.publishing.allSettled();
             while (settled && owing < subscribers.length && subscribers[owing].integrity.owesNothing()) {
@@ -363,15 +368,15 @@ public final class LoadGenerator {
 
     private void tickUntil(HistogramLogWriter hlog, Recorders recorders, LoadContext context, String phase, long untilNanos)
             throws InterruptedException {
-        while (System.nanoTime() < untilNanos) {
-            tick(hlog, recorders, context, phase, Math.min(untilNanos, System.nanoTime() + PROGRESS_NANOS));
+        while (Clocks.nanoTime() < untilNanos) {
+            tick(hlog, recorders, context, phase, Math.min(untilNanos, Clocks.nanoTime() + PROGRESS_NANOS));
         }
     }
 
     /** Sleeps to {@code untilNanos}, then writes an interval to the log and a progress line. */
     private void tick(HistogramLogWriter hlog, Recorders recorders, LoadContext context, String phase, long untilNanos)
             throws InterruptedException {
-        long sleep = untilNanos - System.nanoTime();
+        long sleep = untilNanos - Clocks.nanoTime();
         if (sleep > 0) {
             TimeUnit.NANOSECONDS.sleep(sleep);
         }
@@ -382,11 +387,16 @@ public final class LoadGenerator {
                 events == 0 ? 0 : interval.get(Metric.LATENCY).getValueAtPercentile(99) / 1000.0));
     }
 
-    private static Map<Metric, Histogram> writeInterval(HistogramLogWriter hlog, Recorders recorders) {
+    private Map<Metric, Histogram> writeInterval(HistogramLogWriter hlog, Recorders recorders) {
         Map<Metric, Histogram> interval = recorders.collectInterval();
+        long seq = intervals++;
         for (Histogram h : interval.values()) {
             if (h.getTotalCount() > 0) {
                 hlog.outputIntervalHistogram(h);
+                if (spec.streamIntervals()) {
+                    progress.accept(new ControlMessage.Interval(null, seq, h.getTag(), h.getStartTimeStamp(),
+                            h.getEndTimeStamp(), HistogramCodec.encode(h)));
+                }
             }
         }
         return interval;

@@ -56,6 +56,11 @@ import java.util.Objects;
  *                            both processes, and the subscribers close in the same steps after the window, a point
  *                            at each; false (a capacity search's steps): the ramp pauses only at 0 and with every
  *                            subscriber live, and no point is taken after the window
+ * @param clockOffsetNanos    how far the server's clock reads ahead of this host's, as a load agent estimated it
+ *                            ({@code agents[].clock}); the server's timestamps (the schedule's t0 is already in this
+ *                            host's time) are moved by it as they arrive. 0 on the server's own host
+ * @param streamIntervals     each interval's histograms are also sent as {@code interval} control messages, for the
+ *                            controller of a cluster to merge
  */
 public record LoadSpec(
         String host,
@@ -82,7 +87,40 @@ public record LoadSpec(
         ReconnectPolicy reconnect,
         Duration deadAfter,
         PublishSpec publish,
-        boolean memorySweep) {
+        boolean memorySweep,
+        long clockOffsetNanos,
+        boolean streamIntervals) {
+
+    /** On the server's host: one clock, nothing streamed. */
+    public LoadSpec(String host, int port, Protocol protocol, Transport transport, int connections, double rampPerSecond,
+                    int eventsPerConnection, Schedule schedule, Duration warmup, Duration duration, Duration drain,
+                    Duration shortPollInterval, Duration longPollHold, Duration heartbeat, Duration reconnectDelay,
+                    Path hlogFile, String serverCertificatePem, ClientEngineKind engine, List<InetAddress> sourceAddresses,
+                    Duration pathIdleTimeout, boolean proxied, ReconnectPolicy reconnect, Duration deadAfter,
+                    PublishSpec publish, boolean memorySweep) {
+        this(host, port, protocol, transport, connections, rampPerSecond, eventsPerConnection, schedule, warmup, duration,
+                drain, shortPollInterval, longPollHold, heartbeat, reconnectDelay, hlogFile, serverCertificatePem, engine,
+                sourceAddresses, pathIdleTimeout, proxied, reconnect, deadAfter, publish, memorySweep, 0L, false);
+    }
+
+    /**
+     * This spec for a load agent on another host ({@code pushbench agent}): the server's clock reads
+     * {@code offsetNanos} ahead of this host's, and each interval's histograms go to the controller too.
+     */
+    public LoadSpec onAgent(long offsetNanos, Path hlog) {
+        return new LoadSpec(host, port, protocol, transport, connections, rampPerSecond, eventsPerConnection, schedule,
+                warmup, duration, drain, shortPollInterval, longPollHold, heartbeat, reconnectDelay, hlog,
+                serverCertificatePem, engine, sourceAddresses, pathIdleTimeout, proxied, reconnect, deadAfter, publish,
+                memorySweep, offsetNanos, true);
+    }
+
+    /** This spec with {@code n} subscribers ramped at {@code perSecond}: one load agent's share. */
+    public LoadSpec share(int n, double perSecond) {
+        return new LoadSpec(host, port, protocol, transport, n, perSecond, eventsPerConnection, schedule,
+                warmup, duration, drain, shortPollInterval, longPollHold, heartbeat, reconnectDelay, hlogFile,
+                serverCertificatePem, engine, sourceAddresses, pathIdleTimeout, proxied, reconnect, deadAfter, publish,
+                memorySweep, clockOffsetNanos, streamIntervals);
+    }
 
     /** With the full memory sweep. */
     public LoadSpec(String host, int port, Protocol protocol, Transport transport, int connections, double rampPerSecond,

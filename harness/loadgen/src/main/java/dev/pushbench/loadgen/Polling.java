@@ -1,5 +1,6 @@
 package dev.pushbench.loadgen;
 
+import dev.pushbench.core.Clocks;
 import dev.pushbench.core.Transport;
 import dev.pushbench.loadgen.Recorders.Metric;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +62,7 @@ abstract class Polling {
 
     /** The first poll of a new connection. */
     final void first(Poller poller) {
-        poller.poll(System.nanoTime());
+        poller.poll(Clocks.nanoTime());
     }
 
     /** After an answer to the poll planned at {@code plannedNanos} ({@code first}: the connection's first): send the next. */
@@ -160,7 +161,7 @@ abstract class Polling {
                     // join the schedule at this subscriber's phase, so that polls spread over the interval
                     ? answeredNanos + (long) ((double) subscriber.index / context.spec.connections() * interval)
                     : plannedNanos + interval;
-            long delay = next - System.nanoTime();
+            long delay = next - Clocks.nanoTime();
             if (delay <= 0) {
                 poller.poll(next);
             } else {

@@ -2,6 +2,7 @@ package dev.pushbench.loadgen;
 
 import dev.pushbench.client.InFlightRequest;
 import dev.pushbench.client.StreamEnd;
+import dev.pushbench.core.Clocks;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.BufferingResponseListener;
@@ -41,7 +42,7 @@ final class PollingSubscriber extends Subscriber {
         private final String tag = connectionTag();
         private volatile boolean closed;
         private final InFlightRequest request = new InFlightRequest();
-        private volatile long lastAnswerNanos = System.nanoTime();
+        private volatile long lastAnswerNanos = Clocks.nanoTime();
 
         Attempt(long resumeCursor) {
             this.answers = polling.new Answers(resumeCursor);
@@ -70,7 +71,7 @@ final class PollingSubscriber extends Subscriber {
         }
 
         private void answered(Result result, byte[] body, long plannedNanos) {
-            long answeredNanos = System.nanoTime();
+            long answeredNanos = Clocks.nanoTime();
             if (closed) {
                 return;
             }

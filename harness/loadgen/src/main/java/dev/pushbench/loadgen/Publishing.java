@@ -1,5 +1,6 @@
 package dev.pushbench.loadgen;
 
+import dev.pushbench.core.Clocks;
 import dev.pushbench.core.FeedSpec;
 import dev.pushbench.loadgen.Recorders.Metric;
 import java.nio.charset.StandardCharsets;
@@ -107,7 +108,7 @@ final class Publishing {
             if (due >= endNanos) {
                 return;
             }
-            long now = System.nanoTime();
+            long now = Clocks.nanoTime();
             if (due > now) {
                 LockSupport.parkNanos(due - now);
                 continue;

@@ -1,5 +1,6 @@
 package dev.pushbench.loadgen;
 
+import dev.pushbench.core.Clocks;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,24 +64,24 @@ final class Ramp {
         boolean pausing = true;
         for (int leg = 0; leg < stops.length && from < n; leg++) {
             int to = pausing ? stops[leg] : n;
-            long legStart = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+            long legStart = Clocks.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
             for (int i = from; i < to; i++) {
                 Subscriber s = subscribers[i];
                 long planned = legStart + Math.round((i - from) * gapNanos);
-                context.timer.schedule(() -> s.startOnSchedule(planned), planned - System.nanoTime(), TimeUnit.NANOSECONDS);
+                context.timer.schedule(() -> s.startOnSchedule(planned), planned - Clocks.nanoTime(), TimeUnit.NANOSECONDS);
             }
             long deadline = legStart + Math.round((to - from) * gapNanos) + LEG_TIMEOUT_NANOS;
-            long nextTick = System.nanoTime() + PROGRESS_NANOS;
+            long nextTick = Clocks.nanoTime() + PROGRESS_NANOS;
             long plannedEnd = legStart + Math.round((to - from) * gapNanos);
-            while (context.everLive.sum() < to && System.nanoTime() < deadline && !nothingConnects(to, plannedEnd)) {
-                if (System.nanoTime() >= nextTick) {
+            while (context.everLive.sum() < to && Clocks.nanoTime() < deadline && !nothingConnects(to, plannedEnd)) {
+                if (Clocks.nanoTime() >= nextTick) {
                     ticker.tick(nextTick);
                     nextTick += PROGRESS_NANOS;
                 } else {
                     TimeUnit.MILLISECONDS.sleep(2);
                 }
             }
-            rampNanos += System.nanoTime() - legStart;
+            rampNanos += Clocks.nanoTime() - legStart;
             plannedNanos += Math.round((to - from) * gapNanos);
             from = to;
             if (context.everLive.sum() < to) {
@@ -102,6 +103,6 @@ final class Ramp {
      */
     private boolean nothingConnects(int planned, long plannedEndNanos) {
         return context.everLive.sum() == 0 && context.connectFailures.sum() >= planned
-                && System.nanoTime() - plannedEndNanos > TimeUnit.SECONDS.toNanos(1);
+                && Clocks.nanoTime() - plannedEndNanos > TimeUnit.SECONDS.toNanos(1);
     }
 }

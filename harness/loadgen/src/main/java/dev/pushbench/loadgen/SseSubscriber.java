@@ -2,6 +2,7 @@ package dev.pushbench.loadgen;
 
 import dev.pushbench.client.InFlightRequest;
 import dev.pushbench.client.StreamEnd;
+import dev.pushbench.core.Clocks;
 import dev.pushbench.core.EventFields;
 import dev.pushbench.client.sse.SseParser;
 import java.nio.ByteBuffer;
@@ -52,7 +53,7 @@ final class SseSubscriber extends Subscriber {
         private volatile boolean closed;
         private final InFlightRequest request = new InFlightRequest();
         private final SseEvents events = new SseEvents();
-        private long chunkNanos = System.nanoTime();
+        private long chunkNanos = Clocks.nanoTime();
         private boolean closeDelimited;
         private boolean refused;
 
@@ -90,7 +91,7 @@ final class SseSubscriber extends Subscriber {
             if (closed) {
                 return;
             }
-            chunkNanos = System.nanoTime();
+            chunkNanos = Clocks.nanoTime();
             parser.feed(content);
         }
 

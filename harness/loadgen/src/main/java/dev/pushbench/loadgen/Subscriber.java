@@ -2,6 +2,7 @@ package dev.pushbench.loadgen;
 
 import dev.pushbench.client.StreamEnd;
 import dev.pushbench.client.nio.ProtocolViolationException;
+import dev.pushbench.core.Clocks;
 import dev.pushbench.core.Event;
 import dev.pushbench.core.EventFields;
 import dev.pushbench.loadgen.Recorders.Metric;
@@ -200,7 +201,7 @@ abstract class Subscriber {
         rampPlannedNanos = plannedNanos;
         rampPending = true;
         if (!reportsConnectStart()) {
-            connectStarting(System.nanoTime());
+            connectStarting(Clocks.nanoTime());
         }
         start(plannedNanos);
     }
@@ -235,7 +236,7 @@ abstract class Subscriber {
     final void live(long startCursor) {
         boolean newSession;
         long planned;
-        long nowNanos = System.nanoTime();
+        long nowNanos = Clocks.nanoTime();
         synchronized (this) {
             newSession = plannedStartNanos != 0;
             planned = plannedStartNanos;
@@ -267,7 +268,11 @@ abstract class Subscriber {
      * An event arrived, published by client {@code from} (-1: the feed's); a message this subscriber published
      * itself is its echo ({@link Metric#ECHO}), timed from when it was due to be sent.
      */
-    final void event(long seq, long intendedNanos, long sentNanos, long receivedNanos, long from) {
+    final void event(long seq, long serverIntendedNanos, long serverSentNanos, long receivedNanos, long from) {
+        // the server's clock to this host's: 0 on one host; a load agent's estimate on another (LoadSpec.clockOffsetNanos)
+        long offset = context.spec.clockOffsetNanos();
+        long intendedNanos = serverIntendedNanos - offset;
+        long sentNanos = serverSentNanos - offset;
         long resumeFrom = resumeFromNanos;
         if (resumeFrom != 0 && RESUME_FROM.compareAndSet(this, resumeFrom, 0L)) {
             context.recorders.record(Metric.RESUME, receivedNanos - resumeFrom);
@@ -304,7 +309,7 @@ abstract class Subscriber {
         synchronized (this) {
             markDown();
             sessionNumber++;
-            plannedStartNanos = System.nanoTime();
+            plannedStartNanos = Clocks.nanoTime();
             reconnecting = false;
             detectPending = false; // closed by the subscriber itself: nothing to detect
         }
@@ -324,7 +329,7 @@ abstract class Subscriber {
      * @param cause         the failure, or null for an end the protocol allows
      */
     final void ended(StreamEnd end, long lastReadNanos, Throwable cause) {
-        long nowNanos = System.nanoTime();
+        long nowNanos = Clocks.nanoTime();
         if (cause instanceof ProtocolViolationException) {
             context.protocolErrors.increment();
         }

@@ -2,6 +2,7 @@ package dev.pushbench.loadgen;
 
 import dev.pushbench.client.StreamEnd;
 import dev.pushbench.client.WebSocketOverHttp2;
+import dev.pushbench.core.Clocks;
 import dev.pushbench.core.EventFields;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
@@ -60,7 +61,7 @@ public final class WebSocketSubscriber extends Subscriber {
         private volatile Session session;
         private volatile CompletableFuture<Session> pending;
         private boolean live;
-        private volatile long lastTextNanos = System.nanoTime();
+        private volatile long lastTextNanos = Clocks.nanoTime();
         /** The messages sent on this socket awaiting their answers; null when the subscriber does not publish. */
         private final InBandAcks acks = publishes ? new InBandAcks(WebSocketSubscriber.this) : null;
 
@@ -97,7 +98,7 @@ public final class WebSocketSubscriber extends Subscriber {
 
         @Override
         public void onWebSocketText(String text) {
-            long receivedNanos = System.nanoTime();
+            long receivedNanos = Clocks.nanoTime();
             if (closed) {
                 return;
             }

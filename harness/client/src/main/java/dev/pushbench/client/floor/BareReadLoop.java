@@ -1,5 +1,6 @@
 package dev.pushbench.client.floor;
 
+import dev.pushbench.core.Clocks;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -134,7 +135,7 @@ public final class BareReadLoop implements AutoCloseable {
 
     /** The counters now. */
     public Reading reading() {
-        return new Reading(reads.sum(), bytes.sum(), processCpuNanos(), System.nanoTime());
+        return new Reading(reads.sum(), bytes.sum(), processCpuNanos(), Clocks.nanoTime());
     }
 
     /** Connections the server closed (a bare loop never reconnects: a non-zero figure spoils the window). */

@@ -1,6 +1,7 @@
 package dev.pushbench.client.nio;
 
 import dev.pushbench.client.StreamEnd;
+import dev.pushbench.core.Clocks;
 import dev.pushbench.core.EventFields;
 import java.io.EOFException;
 import java.io.IOException;
@@ -341,7 +342,7 @@ public abstract class NioConnection {
         ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
         int written = channel.write(buffer);
         loop.countOut(written);
-        lastActivityNanos = System.nanoTime();
+        lastActivityNanos = Clocks.nanoTime();
         if (buffer.hasRemaining()) {
             pending = ByteBuffer.allocate(buffer.remaining()).put(buffer).flip();
             key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
@@ -403,14 +404,14 @@ public abstract class NioConnection {
             state = CONNECTING;
             key = ch.register(loop.selector, SelectionKey.OP_CONNECT, this);
             InetSocketAddress source = engine.nextSourceAddress();
-            long callStart = System.nanoTime();
+            long callStart = Clocks.nanoTime();
             onConnectStarting(callStart);
             if (source != null) {
                 ch.bind(source);
             }
             boolean done = ch.connect(engine.server);
             // the client's own kernel work (bind, source port search) apart from the server's side after it
-            connectStartNanos = System.nanoTime();
+            connectStartNanos = Clocks.nanoTime();
             engine.connectCallNanos.accept(connectStartNanos - callStart);
             lastActivityNanos = connectStartNanos;
             if (done) {
@@ -432,7 +433,7 @@ public abstract class NioConnection {
     }
 
     private void connected() throws IOException {
-        long now = System.nanoTime();
+        long now = Clocks.nanoTime();
         if (channel.getLocalAddress() instanceof InetSocketAddress local) {
             localPort = local.getPort();
         }
@@ -487,7 +488,7 @@ public abstract class NioConnection {
                     return;
                 }
                 loop.countIn(n);
-                long now = System.nanoTime();
+                long now = Clocks.nanoTime();
                 readBeforeNanos = receivedNanos;
                 receivedNanos = now;
                 lastActivityNanos = now;
@@ -555,7 +556,7 @@ public abstract class NioConnection {
                     return; // a leftover stays where it is
                 }
                 loop.countIn(n);
-                long now = System.nanoTime();
+                long now = Clocks.nanoTime();
                 readBeforeNanos = receivedNanos;
                 receivedNanos = now;
                 lastActivityNanos = now;
@@ -663,7 +664,7 @@ public abstract class NioConnection {
             throw new SSLHandshakeException(mismatch);
         }
         state = OPEN;
-        long now = System.nanoTime();
+        long now = Clocks.nanoTime();
         lastActivityNanos = now;
         engine.tlsHandshakeNanos.accept(now - tcpEstablishedNanos);
         onConnected();
@@ -703,7 +704,7 @@ public abstract class NioConnection {
             } else {
                 int written = channel.write(records);
                 loop.countOut(written);
-                lastActivityNanos = System.nanoTime();
+                lastActivityNanos = Clocks.nanoTime();
                 if (records.hasRemaining()) {
                     pending = ByteBuffer.allocate(records.remaining()).put(records).flip();
                     key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);

@@ -1,5 +1,6 @@
 package dev.pushbench.client.nio;
 
+import dev.pushbench.core.Clocks;
 import dev.pushbench.core.EventFields;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -115,14 +116,14 @@ final class NioLoop implements Runnable {
 
     @Override
     public void run() {
-        long nextSweep = System.nanoTime() + engine.sweepNanos();
+        long nextSweep = Clocks.nanoTime() + engine.sweepNanos();
         try {
             while (running) {
-                long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextSweep - System.nanoTime()));
+                long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextSweep - Clocks.nanoTime()));
                 selector.select(onReady, waitMillis);
                 wakeupPending.set(false);
                 runTasks();
-                long now = System.nanoTime();
+                long now = Clocks.nanoTime();
                 if (now - nextSweep >= 0) {
                     sweep(now);
                     nextSweep = now + engine.sweepNanos();

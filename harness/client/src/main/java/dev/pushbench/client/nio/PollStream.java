@@ -1,5 +1,6 @@
 package dev.pushbench.client.nio;
 
+import dev.pushbench.core.Clocks;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -97,7 +98,7 @@ public abstract class PollStream extends NioConnection {
         }
         inFlight = true;
         bodyLength = 0;
-        sentNanos = System.nanoTime();
+        sentNanos = Clocks.nanoTime();
         codec.send(HttpRequest.get(target, ACCEPT_JSON), exchange);
     }
 

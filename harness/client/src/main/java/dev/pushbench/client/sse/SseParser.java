@@ -1,5 +1,6 @@
 package dev.pushbench.client.sse;
 
+import dev.pushbench.core.Clocks;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -15,7 +16,7 @@ import java.util.Objects;
  *   EventFields fields = new EventFields();
  *   SseParser parser = new SseParser(event -&gt; {
  *       if (event.eventTypeIs("push") &amp;&amp; fields.parse(event.data(), 0, event.dataLength())) {
- *           listener.delivered(fields.seq(), fields.intendedNanos(), System.nanoTime());
+ *           listener.delivered(fields.seq(), fields.intendedNanos(), Clocks.nanoTime());
  *       }
  *   });
  *   parser.feed(chunk);                  // as bytes arrive, split anywhere, even inside a character

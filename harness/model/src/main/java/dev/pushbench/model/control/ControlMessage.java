@@ -17,7 +17,7 @@ import dev.pushbench.model.result.ServerCounts;
  *   runner → server:          get-clock, get-stats, get-subscribe-rates, stop
  *   server → runner:          listening (once, first), clock, stats, subscribe-rates, error
  *   runner → load generator:  go, ramp, next, faulted, stop
- *   load generator → runner:  ready, phase, progress, memory-point, result (last)
+ *   load generator → runner:  ready, phase, progress, memory-point, interval (a load agent's), result (last)
  *   runner → relay:           apply-fault, stop
  *   relay → runner:           relay-listening (once, first), fault-applied, error
  * </pre>
@@ -51,6 +51,7 @@ import dev.pushbench.model.result.ServerCounts;
     @JsonSubTypes.Type(value = ControlMessage.FaultApplied.class, name = "fault-applied"),
     @JsonSubTypes.Type(value = ControlMessage.GetSubscribeRates.class, name = "get-subscribe-rates"),
     @JsonSubTypes.Type(value = ControlMessage.SubscribeRates.class, name = "subscribe-rates"),
+    @JsonSubTypes.Type(value = ControlMessage.Interval.class, name = "interval"),
 })
 public sealed interface ControlMessage {
 
@@ -190,5 +191,18 @@ public sealed interface ControlMessage {
      * (the feed's t0; a restarted server keeps the first one's), up to now.
      */
     record SubscribeRates(long t0Nanos, java.util.List<Long> perSecond) implements ControlMessage {
+    }
+
+    /**
+     * A load agent's load generator → the controller of a cluster: one interval's histogram of one metric, as it
+     * writes it to its own {@code latency.hlog}; the controller adds every agent's into the cell's.
+     *
+     * @param agent       the load agent's name; null as the load generator sends it, filled in by its agent
+     * @param seq         the interval's number from 0, the same for every metric of one interval
+     * @param tag         the metric ({@code latency}, {@code connect}, …)
+     * @param histogram   HdrHistogram's compressed encoding, base64, values in nanoseconds
+     */
+    record Interval(String agent, long seq, String tag, long startMillis, long endMillis, String histogram)
+            implements ControlMessage {
     }
 }

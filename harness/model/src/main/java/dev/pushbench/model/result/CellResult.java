@@ -33,6 +33,8 @@ import java.util.List;
  * @param faults         the faults the runner applied, in order, with when they took effect
  * @param capacity       a capacity search's outcome ({@code search} in the scenario): the largest load that met the SLO,
  *                       what bounded it and every step; the cell's other figures are those of its capacity point
+ * @param agents         a cluster's cell ({@code pushbench run --cluster}): each load agent's share and figures, its
+ *                       clock against the serving agent's; the cell's own figures are merged from theirs
  */
 public record CellResult(
         @Required Cell cell,
@@ -65,7 +67,30 @@ public record CellResult(
         Link link,
         List<Fault> faults,
         Upstream upstream,
-        Capacity capacity) {
+        Capacity capacity,
+        List<AgentShare> agents) {
+
+    /** On one machine: no agents. */
+    public CellResult(Cell cell, String name, Integer repeat, CellStatus status, String reason, String startedAt,
+                      Clock clock, Verify verify, Connections connections, Delivery delivery, HistogramSummary latencyMicros,
+                      HistogramSummary latencyActualMicros, HistogramSummary connectMicros, HistogramSummary tcpConnectMicros,
+                      HistogramSummary connectCallMicros, HistogramSummary tlsHandshakeMicros, HistogramSummary pollMicros,
+                      Polling polling, Window window, Loadgen loadgen, String finishedAt, Double durationSeconds, Costs costs,
+                      List<MemoryPoint> memoryPoints, Server server, PathInfo path, Resilience resilience, Link link,
+                      List<Fault> faults, Upstream upstream, Capacity capacity) {
+        this(cell, name, repeat, status, reason, startedAt, clock, verify, connections, delivery, latencyMicros,
+                latencyActualMicros, connectMicros, tcpConnectMicros, connectCallMicros, tlsHandshakeMicros, pollMicros,
+                polling, window, loadgen, finishedAt, durationSeconds, costs, memoryPoints, server, path, resilience,
+                link, faults, upstream, capacity, null);
+    }
+
+    /** This cell with its load agents' shares. */
+    public CellResult withAgents(List<AgentShare> shares) {
+        return new CellResult(cell, name, repeat, status, reason, startedAt, clock, verify, connections,
+                delivery, latencyMicros, latencyActualMicros, connectMicros, tcpConnectMicros, connectCallMicros,
+                tlsHandshakeMicros, pollMicros, polling, window, loadgen, finishedAt, durationSeconds, costs, memoryPoints,
+                server, path, resilience, link, faults, upstream, capacity, shares);
+    }
 
     /** No capacity search. */
     public CellResult(Cell cell, String name, Integer repeat, CellStatus status, String reason, String startedAt,
@@ -87,7 +112,7 @@ public record CellResult(
         return new CellResult(cell, cellName, cellRepeat, cellStatus, cellReason, startedAt, clock, verify, connections,
                 delivery, latencyMicros, latencyActualMicros, connectMicros, tcpConnectMicros, connectCallMicros,
                 tlsHandshakeMicros, pollMicros, polling, window, loadgen, finishedAt, cellSeconds, costs, memoryPoints,
-                server, path, resilience, link, faults, upstream, c);
+                server, path, resilience, link, faults, upstream, c, agents);
     }
 
     /** One-way: no {@code upstream}. */
@@ -635,5 +660,47 @@ public record CellResult(
      */
     public record UnitCost(String unit, Double units, Double serverCores, Double serverHeapGiB,
                            Double serverHeapGiBMarginal, Double serverShareOfCpu) {
+    }
+
+    /**
+     * One load agent's part of a cluster's cell.
+     *
+     * @param agent        the agent's name ({@code pushbench agent --name})
+     * @param host         the address it bound to
+     * @param subscribers  the subscribers it ran (its share of {@code clients.connections})
+     * @param delivery     its subscribers' integrity; the cell's is the sum over agents
+     * @param latencyMicros its own delivery latency, corrected by its clock offset; the cell's comes from the agents'
+     *                     histograms added, never from these percentiles
+     * @param connections  its connects, failures and ramp
+     * @param loadgen      its load generator's CPU and saturation
+     * @param costs        its load generator's side of the ledger
+     * @param clock        its clock against the serving agent's
+     * @param intervals    interval histograms it streamed; their counts add up to its own totals
+     */
+    public record AgentShare(@Required String agent, String host, Long subscribers, Delivery delivery,
+                             HistogramSummary latencyMicros, Connections connections, Loadgen loadgen, Costs costs,
+                             AgentClock clock, Long intervals) {
+    }
+
+    /**
+     * A load agent's clock against the serving agent's, estimated NTP style: request/response exchanges over the
+     * event bus and over a plain TCP socket, the lowest round trips kept; the serving agent's {@code System.nanoTime()}
+     * is taken to be read halfway through the exchange, so the offset is known to within half that round trip.
+     *
+     * @param offsetMicros          how far the server's clock reads ahead of the agent's (before the window); the
+     *                              agent's latencies are corrected by it
+     * @param errorMicros           the bound on the offset's error: half the kept exchange's round trip
+     * @param offsetAfterMicros     the same estimate after the window
+     * @param errorAfterMicros      its error bound
+     * @param driftMicrosPerSecond  (after − before) ÷ the seconds between them: the clocks' rates differing
+     * @param samples               exchanges made (before and after, both carriers)
+     * @param via                   the carrier of the kept exchange: {@code tcp} or {@code event-bus}
+     * @param eventBusErrorMicros   the event bus's best half round trip, for comparison
+     * @param flagged               the error bound exceeds 10 % of the agent's latency p50: the latencies are not
+     *                              trustworthy to that precision
+     */
+    public record AgentClock(Double offsetMicros, Double errorMicros, Double offsetAfterMicros, Double errorAfterMicros,
+                             Double driftMicrosPerSecond, Integer samples, String via, Double eventBusErrorMicros,
+                             Boolean flagged) {
     }
 }

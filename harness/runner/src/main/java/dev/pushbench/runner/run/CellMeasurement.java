@@ -50,8 +50,8 @@ final class CellMeasurement {
         CellResultBuilder result = prepared.result;
         CellProcesses processes = prepared.processes;
         FaultInjector faults = prepared.faults;
-        try (ChildProcess loadgen = processes.loadgen; FaultInjector ignored = faults) {
-            ChildProcess first = processes.server();
+        try (Child loadgen = processes.loadgen; FaultInjector ignored = faults) {
+            Child first = processes.server();
             if (!first.isAlive() || !loadgen.isAlive()) {
                 throw new ChildException((first.isAlive() ? "load generator" : "server") + " exited while waiting for its cell; see "
                         + (first.isAlive() ? "loadgen.log" : "server.log"));
@@ -77,7 +77,7 @@ final class CellMeasurement {
                 faults.awaitEnd(FaultInjector.RESTART_TIMEOUT);
             }
             checkAlive(faults);
-            ChildProcess server = processes.server();
+            Child server = processes.server();
             result.serverEnd(askStats(server, false));
             if (faults != null) {
                 serverResilience(faults, server);
@@ -103,7 +103,7 @@ final class CellMeasurement {
             Exception e = faults.failure();
             throw new ChildException("a fault could not be applied: " + e.getMessage());
         }
-        ChildProcess server = prepared.processes.server();
+        Child server = prepared.processes.server();
         if (!server.isAlive() && (faults == null || !faults.restarting())) {
             throw serverGone(server);
         }
@@ -122,7 +122,7 @@ final class CellMeasurement {
      * (every server of the cell, a restart's too, on one time line from the feed's t0), and the events restarts
      * kept from being published.
      */
-    private void serverResilience(FaultInjector faults, ChildProcess server) throws ChildException, InterruptedException {
+    private void serverResilience(FaultInjector faults, Child server) throws ChildException, InterruptedException {
         ControlMessage.SubscribeRates last = server.ask(new ControlMessage.GetSubscribeRates(),
                 ControlMessage.SubscribeRates.class, ASK_TIMEOUT);
         java.util.List<ControlMessage.SubscribeRates> all = faults.outage().rates(last);
@@ -177,7 +177,7 @@ final class CellMeasurement {
         return new ChildException("the proxy (PID " + proxy.pid() + ") exited during the cell; see proxy.log");
     }
 
-    private void onLoadMessage(ControlMessage message, ChildProcess loadgen, ProcessSnapshot serverIdle)
+    private void onLoadMessage(ControlMessage message, Child loadgen, ProcessSnapshot serverIdle)
             throws ChildException, InterruptedException {
         CellResultBuilder result = prepared.result;
         if (message instanceof ControlMessage.MemoryPoint) {
@@ -188,12 +188,12 @@ final class CellMeasurement {
                     prepared.faults.close();
                 }
             }
-            ChildProcess server = prepared.processes.server();
+            Child server = prepared.processes.server();
             result.memory().read(point, gc -> askStats(server, gc), serverIdle);
             loadgen.send(new ControlMessage.Next());
         } else if (message instanceof ControlMessage.Phase) {
             ControlMessage.Phase phase = (ControlMessage.Phase) message;
-            ChildProcess server = prepared.processes.server();
+            Child server = prepared.processes.server();
             phaseListener.onPhase(prepared.cell, phase.phase(), server.pid());
             if (phase.phase().equals(ControlMessage.Phase.MEASURE)) {
                 measureStartNanos = phase.nanoTime();
@@ -214,12 +214,12 @@ final class CellMeasurement {
         }
     }
 
-    private static ChildException serverGone(ChildProcess server) {
+    private static ChildException serverGone(Child server) {
         return new ChildException("server exited during the load (" + (server.isAlive() ? "not answering" : "process gone")
                 + "); see server.log");
     }
 
-    private static ControlMessage.Stats askStats(ChildProcess server, boolean gc) throws ChildException, InterruptedException {
+    private static ControlMessage.Stats askStats(Child server, boolean gc) throws ChildException, InterruptedException {
         return server.ask(new ControlMessage.GetStats(gc), ControlMessage.Stats.class, ASK_TIMEOUT);
     }
 

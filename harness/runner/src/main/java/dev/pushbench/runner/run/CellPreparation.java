@@ -184,7 +184,7 @@ final class CellPreparation {
         CellResultBuilder result = prepared.result;
         boolean ok = false;
         try {
-            ChildProcess server = processes.server();
+            Child server = processes.server();
             ControlMessage.Listening listening = server.await(ControlMessage.Listening.class, START_TIMEOUT, ignored -> { });
             String certificatePem = certificatePem(listening, cell.serverProtocol());
             result.serverDescription(listening.description());

@@ -14,14 +14,14 @@ import java.util.List;
  * together. A restart fault replaces the server with a new process on the same port.
  */
 final class CellProcesses implements AutoCloseable {
-    private volatile ChildProcess server;
-    final ChildProcess loadgen;
+    private volatile Child server;
+    final Child loadgen;
     /** The proxy between them, once started; null on a direct path. */
     private volatile ProxyProcess proxy;
     /** The relay in front of the server or the proxy, once started; null without one. */
     private volatile RelayProcess relay;
 
-    private CellProcesses(ChildProcess server, ChildProcess loadgen) {
+    CellProcesses(Child server, Child loadgen) {
         this.server = server;
         this.loadgen = loadgen;
     }
@@ -58,12 +58,12 @@ final class CellProcesses implements AutoCloseable {
     }
 
     /** The server serving now: the first, or the one a restart started. */
-    ChildProcess server() {
+    Child server() {
         return server;
     }
 
     /** A restart's new server takes the old one's place (which has exited). */
-    void replaceServer(ChildProcess restarted) {
+    void replaceServer(Child restarted) {
         server = restarted;
     }
 

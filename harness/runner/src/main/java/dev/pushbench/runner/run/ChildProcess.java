@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  *   }
  * </pre>
  */
-public final class ChildProcess implements AutoCloseable {
+public final class ChildProcess implements Child {
     private final String role;
     private final Process process;
     private final ControlChannel channel;
@@ -102,18 +102,22 @@ public final class ChildProcess implements AutoCloseable {
         return new ChildProcess(role, pb.start(), log);
     }
 
+    @Override
     public long pid() {
         return process.pid();
     }
 
+    @Override
     public String role() {
         return role;
     }
 
+    @Override
     public boolean isAlive() {
         return process.isAlive();
     }
 
+    @Override
     public void send(ControlMessage message) throws ChildException {
         try {
             channel.send(message);
@@ -129,6 +133,7 @@ public final class ChildProcess implements AutoCloseable {
      *
      * @throws ChildException when the child exits first or the timeout passes
      */
+    @Override
     public <T extends ControlMessage, E extends Exception> T await(Class<T> type, Duration timeout, MessageHandler<E> others)
             throws ChildException, InterruptedException, E {
         try {
@@ -140,13 +145,6 @@ public final class ChildProcess implements AutoCloseable {
             throw new ChildException(role + " did not report '" + ControlCodec.typeName(type) + "' within "
                     + timeout.toSeconds() + " s; see " + log.getFileName());
         }
-    }
-
-    /** Sends a message and waits for its answer, ignoring anything else the child says meanwhile. */
-    public <T extends ControlMessage> T ask(ControlMessage message, Class<T> answer, Duration timeout)
-            throws ChildException, InterruptedException {
-        send(message);
-        return await(answer, timeout, ignored -> { });
     }
 
     /** How many of the log's last lines a failure quotes. */
@@ -206,11 +204,13 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /** Waits until the child has exited (at most {@code timeout}). */
+    @Override
     public boolean awaitExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Ends the child at once (Ctrl-C of the runner). */
+    @Override
     public void kill() {
         process.destroyForcibly();
     }

@@ -122,6 +122,9 @@ public final class ChildSpecs {
      * @param publish              two-way workloads: what the subscribers publish; absent: nobody does
      * @param memorySweep          false: one memory point with every subscriber live, none after the window (a
      *                             capacity search's steps); absent: true, the full sweep
+     * @param clockOffsetNanos     a load agent's: how far the server's clock reads ahead of its own (its t0Nanos is in its
+     *                             own time already); absent: 0, one host
+     * @param streamIntervals      a load agent's: each interval's histograms go to the controller too; absent: false
      */
     public record LoadFile(String host, Integer port, String protocol, String transport, Integer connections,
                            Double rampPerSecond, Integer eventsPerConnection, Long t0Nanos, Integer topics,
@@ -130,7 +133,8 @@ public final class ChildSpecs {
                            Long reconnectDelayMillis, String hlogFile, String serverCertificatePem, String engine,
                            List<String> sourceAddresses, Long pathIdleTimeoutMillis, Boolean proxied,
                            Long reconnectInitialMillis, Long reconnectMaxMillis, Double reconnectJitter,
-                           Long deadAfterMillis, PublishFile publish, Boolean memorySweep) {
+                           Long deadAfterMillis, PublishFile publish, Boolean memorySweep, Long clockOffsetNanos,
+                           Boolean streamIntervals) {
 
         public static LoadFile of(LoadSpec s) {
             return new LoadFile(s.host(), s.port(), s.protocol().id(), s.transport().id(), s.connections(),
@@ -141,7 +145,8 @@ public final class ChildSpecs {
                     s.sourceAddresses().stream().map(InetAddress::getHostAddress).collect(Collectors.toList()),
                     s.pathIdleTimeout().toMillis(), s.proxied(), s.reconnect().initial().toMillis(),
                     s.reconnect().max().toMillis(), s.reconnect().jitter(), s.deadAfter().toMillis(),
-                    s.publish() == null ? null : PublishFile.of(s.publish()), s.memorySweep() ? null : Boolean.FALSE);
+                    s.publish() == null ? null : PublishFile.of(s.publish()), s.memorySweep() ? null : Boolean.FALSE,
+                    s.clockOffsetNanos() == 0 ? null : s.clockOffsetNanos(), s.streamIntervals() ? Boolean.TRUE : null);
         }
 
         /** @throws IllegalArgumentException naming a missing field, or what {@link LoadSpec} refuses */
@@ -173,7 +178,9 @@ public final class ChildSpecs {
                     // absent (a load.json written before the timer): twice the heartbeat, LoadSpec's default
                     deadAfterMillis == null ? null : Duration.ofMillis(deadAfterMillis),
                     publish == null ? null : publish.toPublishSpec(),
-                    memorySweep == null || memorySweep);
+                    memorySweep == null || memorySweep,
+                    clockOffsetNanos == null ? 0L : clockOffsetNanos,
+                    streamIntervals != null && streamIntervals);
         }
 
         /** The backoff, each part absent taking {@link ReconnectPolicy#DEFAULT}'s. */

@@ -63,7 +63,7 @@ final class ClockCheck {
      * The same check against a cell's server: its reading must lie between the runner's two around
      * the question. A cell whose server fails it is not measured.
      */
-    static CellResult.Clock ofServer(ChildProcess server, Duration timeout) throws ChildException, InterruptedException {
+    static CellResult.Clock ofServer(Child server, Duration timeout) throws ChildException, InterruptedException {
         long before = System.nanoTime();
         ControlMessage.Clock clock = server.ask(new ControlMessage.GetClock(), ControlMessage.Clock.class, timeout);
         long after = System.nanoTime();

@@ -176,7 +176,7 @@ final class FaultInjector implements AutoCloseable {
     }
 
     private void restart(FaultPlan plan, double plannedSeconds) throws Exception {
-        ChildProcess old = processes.server();
+        Child old = processes.server();
         outage.beforeStop(old);
         restarting = true;
         long stopAt = System.nanoTime();
@@ -251,7 +251,7 @@ final class FaultInjector implements AutoCloseable {
         }
 
         /** Reads the old server's subscribe counts before it stops: they go with it. */
-        void beforeStop(ChildProcess server) throws ChildException, InterruptedException {
+        void beforeStop(Child server) throws ChildException, InterruptedException {
             synchronized (this) {
                 rates.add(server.ask(new ControlMessage.GetSubscribeRates(), ControlMessage.SubscribeRates.class,
                         CellMeasurement.ASK_TIMEOUT));
@@ -266,7 +266,7 @@ final class FaultInjector implements AutoCloseable {
          * @param publishedByOld the old server's published count once its feed had stopped
          * @return the events (not yet times subscribers) this restart lost, within the window
          */
-        long afterStart(ChildProcess server, long publishedByOld) throws ChildException, InterruptedException {
+        long afterStart(Child server, long publishedByOld) throws ChildException, InterruptedException {
             ControlMessage.Stats stats = server.ask(new ControlMessage.GetStats(false), ControlMessage.Stats.class,
                     CellMeasurement.ASK_TIMEOUT);
             long firstPublished = dueBetween(schedule.t0Nanos(), stats.nanoTime()) - stats.published();

@@ -32,10 +32,19 @@ import java.util.Optional;
  * @param recovery    the faults applied to every cell, and how clients come back
  * @param publish     two-way workloads: what the subscribers publish; null when nobody does (one-way)
  * @param search      a capacity search per cell; null when every cell runs the one load written
+ * @param cluster     where the roles run in a cluster's run ({@code pushbench run --cluster}); null: the scenario
+ *                    has no {@code cluster} block (a cluster's run then needs {@code --server-agent})
  */
 public record Scenario(String name, String description, Path source, Matrix matrix, Clients clients, FeedSpec feed,
                        Timing timing, TransportOptions transports, ServerOptions server, RecoverySettings recovery,
-                       PublishSpec publish, SearchSpec search) {
+                       PublishSpec publish, SearchSpec search, ClusterSpec cluster) {
+
+    /** No cluster block. */
+    public Scenario(String name, String description, Path source, Matrix matrix, Clients clients, FeedSpec feed,
+                    Timing timing, TransportOptions transports, ServerOptions server, RecoverySettings recovery,
+                    PublishSpec publish, SearchSpec search) {
+        this(name, description, source, matrix, clients, feed, timing, transports, server, recovery, publish, search, null);
+    }
 
     /** No capacity search. */
     public Scenario(String name, String description, Path source, Matrix matrix, Clients clients, FeedSpec feed,
@@ -88,7 +97,7 @@ public record Scenario(String name, String description, Path source, Matrix matr
             case FEED_RATE -> f = new FeedSpec(f.topics(), value, f.payloadBytes(), f.historyEvents());
             case FEED_PAYLOAD -> f = new FeedSpec(f.topics(), f.ratePerSecond(), (int) Math.round(value), f.historyEvents());
         }
-        return new Scenario(name, description, source, matrix, c, f, timing, transports, server, recovery, publish, null);
+        return new Scenario(name, description, source, matrix, c, f, timing, transports, server, recovery, publish, null, cluster);
     }
 
     /** The value of {@code variable} this scenario runs at. */
