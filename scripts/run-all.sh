@@ -7,6 +7,10 @@
 #   scripts/run-all.sh a.yaml b.yaml        these scenarios
 #   scripts/run-all.sh --results DIR ...    run directories go to DIR (default: results/)
 #   scripts/run-all.sh --yes ...            run even when the estimate is above 2 hours (refused without it)
+#   scripts/run-all.sh --cluster H:P,... a.yaml   run the scenarios' roles on a cluster's agents (pushbench agent),
+#                                           placed by each scenario's cluster block; --bind ADDRESS is the
+#                                           controller's own address (default 127.0.0.1); see docs/cluster.md
+#   scripts/run-all.sh --build-only         only build pushbench.jar when it is missing or older than the sources
 #   scripts/run-all.sh --micro              the JMH micro-benchmarks instead (benchmarks/micro, about
 #                                           3 minutes): short settings, indicative figures, not
 #                                           publication grade; writes <results>/<stamp>-micro/jmh.json
@@ -22,21 +26,27 @@ jar="$root/harness/runner/target/pushbench.jar"
 results="$root/results"
 scenarios=()
 micro=no
+build_only=no
 yes=()
+cluster=()
 
-usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) scenarios+=("$root/benchmarks/scenarios/quick.yaml"); shift ;;
     --micro) micro=yes; shift ;;
+    --build-only) build_only=yes; shift ;;
     --yes) yes=(--yes); shift ;;
     --results)
       [ $# -ge 2 ] || { echo "run-all.sh: --results needs a directory" >&2; exit 2; }
       results="$2"; shift 2 ;;
     --results=*) results="${1#--results=}"; shift ;;
+    --cluster|--bind)
+      [ $# -ge 2 ] || { echo "run-all.sh: $1 needs a value" >&2; exit 2; }
+      cluster+=("$1" "$2"); shift 2 ;;
     -h|--help) usage; exit 0 ;;
-    -*) echo "run-all.sh: unknown option '$1'; allowed: --quick, --micro, --results DIR, --yes, --help" >&2; exit 2 ;;
+    -*) echo "run-all.sh: unknown option '$1'; allowed: --quick, --micro, --build-only, --results DIR, --yes, --cluster H:P,..., --bind ADDRESS, --help" >&2; exit 2 ;;
     *) scenarios+=("$1"); shift ;;
   esac
 done
@@ -82,6 +92,7 @@ if [ "$stale" = yes ]; then
   echo "building pushbench.jar (first run downloads Maven and the dependencies) ..."
   (cd "$root" && ./mvnw -B -q -DskipTests package) >&2 || { echo "run-all.sh: the build failed (see above)" >&2; exit 1; }
 fi
+[ "$build_only" = no ] || exit 0
 
 if [ "$micro" = yes ]; then
   # Short settings: one fork, 2 x 1 s warm-up, 3 x 1 s measurement per benchmark and parameter
@@ -151,7 +162,7 @@ for s in "${scenarios[@]}"; do
   [ -z "$signal" ] || break
   tee "$work/run.log" < "$work/out" &
   tee_pid=$!
-  "$java_bin" -jar "$jar" run --yes --results "$results" "$s" > "$work/out" &
+  "$java_bin" -jar "$jar" run --yes --results "$results" "${cluster[@]}" "$s" > "$work/out" &
   runner_pid=$!
   set +e
   while :; do

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "pushbench", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
         description = "Compare server-push transports (SSE, WebSocket, long and short polling) across HTTP versions and server stacks.",
-        subcommands = {RunCommand.class, ServeCommand.class, LoadCommand.class, RelayCommand.class, VerifyCommand.class,
+        subcommands = {RunCommand.class, AgentCommand.class, ServeCommand.class, LoadCommand.class, RelayCommand.class, VerifyCommand.class,
                 ReportCommand.class, CompareCommand.class, EstimateCommand.class, ValidateCommand.class, ClockCommand.class, GeneratorCheckCommand.class, ClassDataTrainingCommand.class, ClassDataArchiveCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done; every cell ok or unsupported", "1:a run, cell or check failed", "2:bad input (scenario, file, option)"})

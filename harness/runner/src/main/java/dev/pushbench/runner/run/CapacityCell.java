@@ -25,7 +25,7 @@ final class CapacityCell {
     /** Measures one cell of a scenario, as {@link ScenarioRunner} does. */
     @FunctionalInterface
     interface Measurer {
-        CellResultBuilder measure(Scenario s, CellPreparation prep, CellPlan cell, Path cellDir, Runnable windowOver);
+        CellResultBuilder measure(Scenario s, Preparer prep, CellPlan cell, Path cellDir, Runnable windowOver);
     }
 
     private final Scenario scenario;

@@ -44,7 +44,7 @@ import java.util.function.Consumer;
  * GC is not disturbed by another process's CPU use. The next cell's ramp, its first measured moment,
  * still waits for the current cell to end.
  */
-final class CellPreparation {
+final class CellPreparation implements Preparer {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final Scenario scenario;
@@ -82,9 +82,13 @@ final class CellPreparation {
         boolean ready;
 
         Prepared(CellPlan cell, Path cellDir, CellProcesses processes) {
+            this(cell, cellDir, processes, new CellResultBuilder(cell));
+        }
+
+        Prepared(CellPlan cell, Path cellDir, CellProcesses processes, CellResultBuilder result) {
             this.cell = cell;
             this.cellDir = cellDir;
-            this.result = new CellResultBuilder(cell);
+            this.result = result;
             this.processes = processes;
         }
     }
@@ -101,7 +105,8 @@ final class CellPreparation {
     }
 
     /** The cell prepared ahead for it, if there is one, else prepared now. */
-    Prepared take(CellPlan cell, Path cellDir) throws Exception {
+    @Override
+    public Prepared take(CellPlan cell, Path cellDir) throws Exception {
         Ahead a = ahead;
         ahead = null;
         if (a != null && a.cell.equals(cell)) {
@@ -121,7 +126,8 @@ final class CellPreparation {
     }
 
     /** Starts preparing the first measured cell of {@code nextCells}, unless one is being prepared already. */
-    void startAhead(List<CellPlan> nextCells, Path cellsDir) {
+    @Override
+    public void startAhead(List<CellPlan> nextCells, Path cellsDir) {
         if (ahead != null || stopped) {
             return;
         }
@@ -144,7 +150,8 @@ final class CellPreparation {
     }
 
     /** Ends the JVMs of a cell being prepared ahead at once (Ctrl-C); prepares no more. */
-    void kill() {
+    @Override
+    public void kill() {
         stopped = true;
         Ahead a = ahead;
         CellProcesses p = a == null ? null : a.processes;
@@ -154,7 +161,8 @@ final class CellPreparation {
     }
 
     /** Closes the JVMs of a cell prepared ahead that will not run (the run stopped before it). */
-    void close() {
+    @Override
+    public void close() {
         stopped = true;
         Ahead a = ahead;
         ahead = null;

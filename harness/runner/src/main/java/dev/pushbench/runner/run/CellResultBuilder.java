@@ -155,6 +155,13 @@ final class CellResultBuilder {
         return serverIdle;
     }
 
+    /** A cluster's cell: each load agent's share; the load result is their merge. */
+    private volatile List<CellResult.AgentShare> agents;
+
+    void agents(List<CellResult.AgentShare> shares) {
+        agents = List.copyOf(shares);
+    }
+
     /** The load generator's result: connections, delivery, latency, polling, window, its health and its side of the costs. */
     void load(LoadResult result) {
         load = result;
@@ -246,7 +253,7 @@ final class CellResultBuilder {
         }
         CellResult.Costs costs = status == CellStatus.OK || l != null ? costs() : null;
         List<CellResult.MemoryPoint> points = memory.points().isEmpty() ? null : memory.points();
-        return new CellResult(cell, plan.name(), plan.repeat(), status, reason, startedAt, clock, verify,
+        CellResult result = new CellResult(cell, plan.name(), plan.repeat(), status, reason, startedAt, clock, verify,
                 l == null ? null : l.connections(), l == null ? null : l.delivery(),
                 l == null ? null : l.latencyMicros(), l == null ? null : l.latencyActualMicros(),
                 l == null ? null : l.connectMicros(), l == null ? null : l.tcpConnectMicros(),
@@ -254,6 +261,8 @@ final class CellResultBuilder {
                 l == null ? null : l.tlsHandshakeMicros(), l == null ? null : l.pollMicros(),
                 l == null ? null : l.polling(), l == null ? null : l.window(), loadgen(),
                 finishedAt, durationSeconds, costs, points, server(), pathInfo, resilience, link, applied, upstream());
+        List<CellResult.AgentShare> shares = agents;
+        return shares == null ? result : result.withAgents(shares);
     }
 
     /**

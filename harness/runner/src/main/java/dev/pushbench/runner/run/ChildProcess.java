@@ -85,6 +85,12 @@ public final class ChildProcess implements Child {
 
     /** Starts {@code java <jvmOptions> -cp <our class path> PushbenchCli <args>}. */
     public static ChildProcess start(String role, List<String> jvmOptions, List<String> args, Path log) throws IOException {
+        return start(role, jvmOptions, args, log, null);
+    }
+
+    /** The same, in {@code workDir} (an agent's child: its relative files are its own); null: the runner's. */
+    public static ChildProcess start(String role, List<String> jvmOptions, List<String> args, Path log, Path workDir)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(javaCommand());
         command.addAll(jvmOptions);
@@ -99,6 +105,9 @@ public final class ChildProcess implements Child {
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectInput(ProcessBuilder.Redirect.PIPE);
+        if (workDir != null) {
+            pb.directory(workDir.toFile());
+        }
         return new ChildProcess(role, pb.start(), log);
     }
 
@@ -124,6 +133,19 @@ public final class ChildProcess implements Child {
         } catch (IOException e) {
             throw new ChildException(role + " is not listening any more (" + exitDescription() + ")" + lastWords() + "; see "
                     + log.getFileName());
+        }
+    }
+
+    /**
+     * The next message, waiting at most {@code timeout}; null when none came in time.
+     *
+     * @throws ChildException when the child has exited and every message was taken
+     */
+    public ControlMessage receive(Duration timeout) throws ChildException, InterruptedException {
+        try {
+            return channel.receive(timeout);
+        } catch (ChannelClosedException e) {
+            throw new ChildException(role + " exited (" + exitDescription() + ")" + lastWords());
         }
     }
 

@@ -65,7 +65,7 @@ public final class ScenarioRunner {
     private final Progress progress;
     private volatile boolean interrupted;
     /** Made once the children's JVM options are known; null before. */
-    private volatile CellPreparation preparation;
+    private volatile Preparer preparation;
     /** The cells after the one running, to start the next one's JVMs ahead. */
     private List<CellPlan> nextCells = List.of();
     /** The measured cell's JVMs, for Ctrl-C; null between cells. */
@@ -78,6 +78,15 @@ public final class ScenarioRunner {
     }
 
     private volatile PhaseListener phaseListener = (cell, phase, pid) -> { };
+
+    /** The cluster the roles run on; null on one machine. */
+    private volatile dev.pushbench.runner.cluster.ClusterController cluster;
+
+    /** Runs the cells' roles on a cluster's agents instead of this machine's JVMs. */
+    public ScenarioRunner onCluster(dev.pushbench.runner.cluster.ClusterController controller) {
+        this.cluster = controller;
+        return this;
+    }
 
     public ScenarioRunner onPhase(PhaseListener listener) {
         this.phaseListener = listener;
@@ -157,8 +166,11 @@ public final class ScenarioRunner {
                         + proxy.debianPackage() + ") or leave " + proxy.id() + " out of path.proxy");
             }
         }
-        long maxFiles = ProcessStats.maxOpenFiles();
         int connections = scenario.clients().connections();
+        if (cluster != null) {
+            ClusterPreparation.checkLimits(scenario, cluster);
+        }
+        long maxFiles = cluster != null ? -1 : ProcessStats.maxOpenFiles();
         if (maxFiles > 0 && connections + FILE_MARGIN > maxFiles) {
             throw new BadInputException(scenario.source() + ": clients.connections is " + connections
                     + ", but each connection needs an open file in the server and in the load generator, and this"
@@ -189,7 +201,7 @@ public final class ScenarioRunner {
             if (measured != null) {
                 measured.kill();
             }
-            CellPreparation p = preparation;
+            Preparer p = preparation;
             if (p != null) {
                 p.kill();
             }
@@ -205,13 +217,20 @@ public final class ScenarioRunner {
             if (scenario.source() != null && Files.isRegularFile(scenario.source())) {
                 Files.copy(scenario.source(), runDir.resolve("scenario.yaml"), StandardCopyOption.REPLACE_EXISTING);
             }
-            List<String> withArchive = new ArrayList<>(jvmOptions);
-            withArchive.addAll(ClassDataArchive.jvmOptions(out));
-            jvmOptions = List.copyOf(withArchive);
-            manifest.childJvmOptions(jvmOptions);
-            preparation = new CellPreparation(scenario, jvmOptions, verifier);
-            ClockCheck.Result clock = ClockCheck.run(jvmOptions, runDir.resolve("clock.log"));
-            manifest.clockCheck(clock);
+            ClockCheck.Result clock;
+            if (cluster == null) {
+                List<String> withArchive = new ArrayList<>(jvmOptions);
+                withArchive.addAll(ClassDataArchive.jvmOptions(out));
+                jvmOptions = List.copyOf(withArchive);
+                manifest.childJvmOptions(jvmOptions);
+                preparation = new CellPreparation(scenario, jvmOptions, verifier);
+                clock = ClockCheck.run(jvmOptions, runDir.resolve("clock.log"));
+                manifest.clockCheck(clock);
+            } else {
+                // the agents' own JVM options; each load agent's clock is estimated per cell (agents[].clock)
+                preparation = new ClusterPreparation(scenario, cluster, verifier);
+                clock = new ClockCheck.Result(true, "cluster", "each load agent's clock is estimated against the serving agent's per cell: agents[].clock");
+            }
             if (!clock.ok()) {
                 manifest.finish(RunManifest.FAILED);
                 Reports.write(runDir, out);
@@ -230,6 +249,12 @@ public final class ScenarioRunner {
                 CellResult result = runCell(runDir, cell, i);
                 anyFailed |= result.status() == CellStatus.FAILED;
                 Reports.write(runDir, null);
+                String fatal = preparation.fatal();
+                if (fatal != null) {
+                    out.println("run stopped after cell " + cell.name() + ": " + fatal);
+                    anyFailed = true;
+                    break;
+                }
             }
             manifest.finish(interrupted ? RunManifest.INTERRUPTED : RunManifest.COMPLETE);
             Path report = Reports.write(runDir, out);
@@ -237,7 +262,7 @@ public final class ScenarioRunner {
             out.println(report);
             return anyFailed || interrupted ? 1 : 0;
         } finally {
-            CellPreparation p = preparation;
+            Preparer p = preparation;
             if (p != null) {
                 p.close(); // the run stopped before the cell prepared ahead
             }
@@ -286,7 +311,7 @@ public final class ScenarioRunner {
      * Measures one cell of {@code s}: prepared by {@code prep} (ahead, or now), its load generator throttled when the
      * scenario says so, every failure turned into the result's reason.
      */
-    CellResultBuilder measure(Scenario s, CellPreparation prep, CellPlan cell, Path cellDir, Runnable windowOver) {
+    CellResultBuilder measure(Scenario s, Preparer prep, CellPlan cell, Path cellDir, Runnable windowOver) {
         CellResultBuilder result = new CellResultBuilder(cell);
         try {
             Optional<String> unsupported = s.unsupported(cell.stack(), cell.transport(), cell.protocol(), cell.path(), cell.link());
