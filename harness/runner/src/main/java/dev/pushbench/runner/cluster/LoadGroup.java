@@ -151,12 +151,12 @@ public final class LoadGroup implements Child {
             points.put(agent, p);
             if (points.size() == n) {
                 long connections = 0;
-                ProcessSnapshot sum = null;
+                List<ProcessSnapshot> readings = new ArrayList<>();
                 for (ControlMessage.MemoryPoint each : points.values()) {
                     connections += each.connections();
-                    sum = AgentMerge.sum(sum, each.process());
+                    readings.add(each.process());
                 }
-                ready.add(new ControlMessage.MemoryPoint(connections, sum, p.sweep()));
+                ready.add(new ControlMessage.MemoryPoint(connections, LoadResultSum.snapshot(readings), p.sweep()));
                 points.clear();
             }
         } else if (m instanceof ControlMessage.Progress p) {

@@ -295,7 +295,7 @@ final class LoadResultSum {
      * The agents' readings added where the figure adds up (CPU, memory, threads, files); {@code nanoTime} is absent,
      * each reading was taken on its own host's clock.
      */
-    private static ProcessSnapshot snapshot(List<ProcessSnapshot> s) {
+    static ProcessSnapshot snapshot(List<ProcessSnapshot> s) {
         if (s == null) {
             return null;
         }
