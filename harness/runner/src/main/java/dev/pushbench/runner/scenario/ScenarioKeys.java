@@ -116,7 +116,13 @@ public final class ScenarioKeys {
             new Section("server", "how every stack treats subscribers"),
             new Section("faults", "what the runner does to each cell during its measured window: a list, each item one"
                     + " fault with the keys below; their times are recorded in summary.json and drawn on the report's charts",
-                    true));
+                    true),
+            new Section("cluster", "where the roles run in a cluster's run (pushbench run --cluster, docs/cluster.md): the"
+                    + " agent that serves, the load agents and how clients.connections is split among them. With it, the"
+                    + " scenario may not use a proxy (path.proxy), a link other than none or loopback, faults, publish,"
+                    + " clients.cpuShare below 1, clients.sourceAddresses or search; absent: a cluster's run needs"
+                    + " --server-agent",
+                    false, true));
 
     private static final List<Key> KEYS = List.of(
             new Key("name", "text", null,
@@ -355,7 +361,33 @@ public final class ScenarioKeys {
                     "blackhole: how long nothing passes; bytes held meanwhile flow again after it"),
             new Key("faults.down", DURATION, "0s",
                     "0s to " + formatDuration(MAX_INTERVAL),
-                    "restart: how long the server stays stopped before the new one starts (its JVM start adds to it)"));
+                    "restart: how long the server stays stopped before the new one starts (its JVM start adds to it)"),
+            new Key("cluster.members", "list of host:port", "none (pushbench run --cluster gives them)",
+                    "host:port, the host an IPv4 address or a host name, the port 1 to 65535, each at most once, at most "
+                            + ClusterSpec.MAX_MEMBERS + ", e.g. [10.0.0.5:5701, 10.0.0.6:5701]; [] as absent",
+                    "the agents' cluster addresses (Hazelcast over TCP, explicit members, no multicast): the controller"
+                            + " joins them; --cluster on the command line replaces the list"),
+            new Key("cluster.name", "text", ClusterSpec.DEFAULT_NAME,
+                    "1 to 64 letters, digits, dots, underscores and dashes",
+                    "the cluster's name: only agents started with the same name join, so two suites on one network do"
+                            + " not mix"),
+            new Key("cluster.server", "agent name", null,
+                    "an agent's name: lower-case letters, digits, dots, underscores and dashes ([a-z0-9][a-z0-9._-]*),"
+                            + " at most 40 characters, e.g. server-1",
+                    "the agent that runs the server JVM; required in a cluster block"),
+            new Key("cluster.load", "list of agent names", "every agent but the server, by name",
+                    "distinct agent names, not cluster.server, at most " + ClusterSpec.MAX_LOAD_AGENTS + ", e.g. [load-1, load-2]",
+                    "the agents that run the load generators, in the order cluster.split weighs them"),
+            new Key("cluster.loadAgents", "whole number", "the size of cluster.load, else of cluster.split, else every"
+                    + " agent but the server",
+                    "1 to " + ClusterSpec.MAX_LOAD_AGENTS + "; at most the size of cluster.load",
+                    "how many load agents: the first this many of cluster.load, or, without it, of the other agents by"
+                            + " name"),
+            new Key("cluster.split", "list of numbers", "even",
+                    "one weight above 0 and at most " + (long) ClusterSpec.MAX_WEIGHT + " per load agent (as many as"
+                            + " cluster.loadAgents, else cluster.load), each agent's share at least one subscriber, e.g. [2, 1]",
+                    "the subscribers' split over the load agents, by weight, in their order; the shares are rounded"
+                            + " (the remainders to the largest fractions) so that they add up to clients.connections"));
 
     private ScenarioKeys() {
     }

@@ -252,6 +252,7 @@ public final class ScenarioLoader {
 
         List<NetworkPath> paths = NetworkPath.cross(proxies, profiles);
         List<FaultPlan> faults = faults(duration, paths, engine);
+        ClusterSpec cluster = cluster(sections.get("cluster"), connections);
 
         try {
             Matrix matrix = new Matrix(stacks, transports, protocols, paths, links);
@@ -263,10 +264,14 @@ public final class ScenarioLoader {
             ScenarioRules.check(matrix, feed, timing, transportOptions, server, publish, connections).ifPresent(v -> {
                 throw error(markOfFirstWritten(v.key(), v.involved()), v.problem(), v.got(), v.allowed(), v.suggestion());
             });
-            return new Scenario(name, description, source, matrix, new Clients(connections, rampPerSecond, eventsPerConnection, engine,
-                    sourceAddresses, cpuShare),
-                    feed, timing, transportOptions, server, new RecoverySettings(reconnectInitial, reconnectMax, reconnectJitter,
-                    deadAfterSet ? deadAfter : null, faults), publish, search);
+            Clients clients = new Clients(connections, rampPerSecond, eventsPerConnection, engine, sourceAddresses, cpuShare);
+            RecoverySettings recovery = new RecoverySettings(reconnectInitial, reconnectMax, reconnectJitter,
+                    deadAfterSet ? deadAfter : null, faults);
+            ScenarioRules.checkCluster(cluster, matrix, clients, recovery, publish, search).ifPresent(v -> {
+                throw error(markOfFirstWritten(v.key(), v.involved()), v.problem(), v.got(), v.allowed(), v.suggestion());
+            });
+            return new Scenario(name, description, source, matrix, clients, feed, timing, transportOptions, server, recovery,
+                    publish, search, cluster);
         } catch (IllegalArgumentException e) {
             // a record refused what the checks above let through: still a positioned message, never a trace
             throw error(root.mark, e.getMessage(), null, null, null);
@@ -347,6 +352,205 @@ public final class ScenarioLoader {
             case FEED_RATE -> rate(m, key, defaultValue, false, limit);
             case FEED_PAYLOAD -> size(m, key, (int) defaultValue, (int) limit);
         };
+    }
+
+    // ---- a cluster's run
+
+    /**
+     * cluster: null when the block is absent; its server required when it is written. The load agents' count,
+     * where the block fixes it, must leave each of them at least one of the {@code connections}.
+     */
+    private ClusterSpec cluster(Mapping m, int connections) {
+        if (!root.entries.containsKey("cluster")) {
+            return null;
+        }
+        List<String> members = members(m);
+        String name = ClusterSpec.DEFAULT_NAME;
+        ScalarNode nameNode = scalar(m, "name");
+        if (nameNode != null) {
+            name = nameNode.getValue();
+            if (!ClusterSpec.CLUSTER_NAME.matcher(name).matches()) {
+                String slug = name.replaceAll("[^A-Za-z0-9._-]+", "-");
+                throw error(nameNode, "cluster.name must be letters, digits, dots, underscores and dashes, at most 64",
+                        shown(nameNode), ScenarioKeys.key("cluster.name").allowed(),
+                        slug.isEmpty() || slug.length() > 64 || slug.equals("-") ? null : slug);
+            }
+        }
+        ScalarNode serverNode = required(m, "server");
+        String server = agentName(serverNode, "cluster.server");
+        List<String> load = loadAgents(m, server);
+        Integer loadAgents = m.value("loadAgents") == null ? null
+                : wholeNumber(m, "loadAgents", 1, 1, ClusterSpec.MAX_LOAD_AGENTS);
+        if (loadAgents != null && !load.isEmpty() && loadAgents > load.size()) {
+            throw error(m.value("loadAgents"), "cluster.loadAgents must be at most the " + load.size() + " agents"
+                    + " cluster.load names (the first cluster.loadAgents of them are used)", shown(m.value("loadAgents")),
+                    ScenarioKeys.key("cluster.loadAgents").allowed(), String.valueOf(load.size()));
+        }
+        Integer agents = loadAgents != null ? loadAgents : load.isEmpty() ? null : load.size();
+        List<Double> split = split(m, agents);
+        ClusterSpec spec = new ClusterSpec(members, name, server, load, loadAgents, split);
+        if (spec.loadAgents() != null || !load.isEmpty()) {
+            int n = spec.loadAgents() != null ? spec.loadAgents() : load.size();
+            int[] shares = spec.split(connections, n);
+            for (int i = 0; i < n; i++) {
+                if (shares[i] == 0) {
+                    Node at = m.value("split") != null ? m.value("split")
+                            : m.value("loadAgents") != null ? m.value("loadAgents") : m.value("load");
+                    String agent = load.isEmpty() ? "load agent " + (i + 1) : "'" + load.get(i) + "'";
+                    throw error(at, "every load agent must get at least one subscriber: " + agent + " gets none of the "
+                                    + connections + " (clients.connections)", "shares " + Arrays.toString(shares),
+                            m.value("split") != null ? ScenarioKeys.key("cluster.split").allowed()
+                                    : "at most " + connections + " load agents (clients.connections), or more connections",
+                            null);
+                }
+            }
+        }
+        return spec;
+    }
+
+    /** cluster.members: distinct host:port addresses; absent or [] for none. */
+    private List<String> members(Mapping m) {
+        Node node = m.value("members");
+        if (node == null) {
+            return List.of();
+        }
+        String path = m.pathOf("members");
+        String allowed = ScenarioKeys.key(path).allowed();
+        if (!(node instanceof SequenceNode sequence)) {
+            throw error(node, path + " must be a list, e.g. [10.0.0.5:5701, 10.0.0.6:5701]", shown(node), allowed, null);
+        }
+        if (sequence.getValue().size() > ClusterSpec.MAX_MEMBERS) {
+            throw error(node, path + " lists more than " + ClusterSpec.MAX_MEMBERS + " agents",
+                    String.valueOf(sequence.getValue().size()), allowed, null);
+        }
+        List<String> members = new ArrayList<>();
+        Map<String, Mark> seen = new HashMap<>();
+        for (Node item : sequence.getValue()) {
+            if (!(item instanceof ScalarNode scalar) || item.getTag().equals(Tag.NULL)) {
+                throw error(item, path + " must list host:port addresses", shown(item), allowed, null);
+            }
+            String member = scalar.getValue().strip();
+            String problem = ClusterSpec.memberProblem(member);
+            if (problem != null) {
+                throw error(item, path + ": '" + shorten(member) + "' " + problem, shown(item), allowed, null);
+            }
+            Mark first = seen.putIfAbsent(member.toLowerCase(Locale.ROOT), item.getStartMark());
+            if (first != null) {
+                throw error(item, path + " lists " + member + " twice (first at line " + (first.getLine() + 1)
+                        + ", column " + (first.getColumn() + 1) + ")", shown(item), allowed, null);
+            }
+            members.add(member);
+        }
+        return List.copyOf(members);
+    }
+
+    /** cluster.load: distinct agent names, at least one, none of them the server's; absent: empty. */
+    private List<String> loadAgents(Mapping m, String server) {
+        Node node = m.value("load");
+        if (node == null) {
+            return List.of();
+        }
+        String path = m.pathOf("load");
+        String allowed = ScenarioKeys.key(path).allowed();
+        if (!(node instanceof SequenceNode sequence)) {
+            throw error(node, path + " must be a list, e.g. [load-1, load-2]", shown(node), allowed,
+                    node instanceof ScalarNode one && !one.getTag().equals(Tag.NULL) ? "[" + one.getValue() + "]" : null);
+        }
+        if (sequence.getValue().isEmpty()) {
+            throw error(node, path + " must name at least one agent; leave the key out for every agent but the server",
+                    shown(node), allowed, null);
+        }
+        if (sequence.getValue().size() > ClusterSpec.MAX_LOAD_AGENTS) {
+            throw error(node, path + " names more than " + ClusterSpec.MAX_LOAD_AGENTS + " agents",
+                    String.valueOf(sequence.getValue().size()), allowed, null);
+        }
+        List<String> agents = new ArrayList<>();
+        Map<String, Mark> seen = new HashMap<>();
+        for (Node item : sequence.getValue()) {
+            if (!(item instanceof ScalarNode scalar) || item.getTag().equals(Tag.NULL)) {
+                throw error(item, path + " must list agents' names", shown(item), allowed, null);
+            }
+            String agent = agentName(scalar, path);
+            if (agent.equals(server)) {
+                throw error(item, path + " names the serving agent (cluster.server): an agent serves or generates load,"
+                        + " not both", shown(item), allowed, null);
+            }
+            Mark first = seen.putIfAbsent(agent, item.getStartMark());
+            if (first != null) {
+                throw error(item, path + " lists " + agent + " twice (first at line " + (first.getLine() + 1)
+                        + ", column " + (first.getColumn() + 1) + ")", shown(item), allowed, null);
+            }
+            agents.add(agent);
+        }
+        return List.copyOf(agents);
+    }
+
+    /** An agent's name as {@code scalar} writes it, or a positioned error with the name it likely meant. */
+    private String agentName(ScalarNode scalar, String path) {
+        String agent = scalar.getValue();
+        if (ClusterSpec.AGENT_NAME.matcher(agent).matches()) {
+            return agent;
+        }
+        String slug = agent.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-").replaceAll("^[._-]+", "");
+        if (slug.length() > 40) {
+            slug = slug.substring(0, 40);
+        }
+        String problem = agent.length() > 40 ? path + " has an agent's name longer than 40 characters"
+                : path + " must name an agent: lower-case letters, digits, dots, underscores and dashes, starting with a"
+                + " letter or digit";
+        throw error(scalar, problem, shown(scalar), ScenarioKeys.key("cluster.server").allowed(),
+                ClusterSpec.AGENT_NAME.matcher(slug).matches() ? slug : null);
+    }
+
+    /**
+     * cluster.split: one plain number above 0 per load agent; {@code agents} is their count when cluster.loadAgents
+     * or cluster.load gives it, null when the split's length does. Absent: empty (even).
+     */
+    private List<Double> split(Mapping m, Integer agents) {
+        Node node = m.value("split");
+        if (node == null) {
+            return List.of();
+        }
+        String path = m.pathOf("split");
+        String allowed = ScenarioKeys.key(path).allowed();
+        if (!(node instanceof SequenceNode sequence)) {
+            throw error(node, path + " must be a list of weights, one per load agent, e.g. [2, 1]", shown(node), allowed, null);
+        }
+        if (sequence.getValue().isEmpty()) {
+            throw error(node, path + " must give at least one weight; leave the key out for an even split", shown(node),
+                    allowed, null);
+        }
+        if (sequence.getValue().size() > ClusterSpec.MAX_LOAD_AGENTS) {
+            throw error(node, path + " gives more than " + ClusterSpec.MAX_LOAD_AGENTS + " weights",
+                    String.valueOf(sequence.getValue().size()), allowed, null);
+        }
+        if (agents != null && sequence.getValue().size() != agents) {
+            String by = m.value("loadAgents") != null ? "cluster.loadAgents is " + agents
+                    : "cluster.load names " + agents;
+            throw error(node, path + " must give one weight per load agent (" + by + ")",
+                    sequence.getValue().size() + " weight" + (sequence.getValue().size() == 1 ? "" : "s"), allowed, null);
+        }
+        List<Double> weights = new ArrayList<>();
+        for (Node item : sequence.getValue()) {
+            if (!(item instanceof ScalarNode scalar) || item.getTag().equals(Tag.NULL)) {
+                throw error(item, path + " must list plain numbers", shown(item), allowed, null);
+            }
+            double w;
+            try {
+                if (!scalar.isPlain()) {
+                    throw new NumberFormatException("quoted");
+                }
+                w = Double.parseDouble(scalar.getValue().replace("_", ""));
+            } catch (NumberFormatException e) {
+                throw error(item, path + " must list plain numbers", shown(item), allowed, null);
+            }
+            if (!(w > 0 && w <= ClusterSpec.MAX_WEIGHT)) {
+                throw error(item, path + "'s weights must be above 0 and at most " + (long) ClusterSpec.MAX_WEIGHT,
+                        shown(item), allowed, null);
+            }
+            weights.add(w);
+        }
+        return List.copyOf(weights);
     }
 
     // ---- the real path: links and faults

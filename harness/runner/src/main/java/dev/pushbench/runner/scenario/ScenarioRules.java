@@ -3,9 +3,11 @@ package dev.pushbench.runner.scenario;
 import dev.pushbench.core.FeedSpec;
 import dev.pushbench.core.Transport;
 import dev.pushbench.loadgen.PublishSpec;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The checks that involve keys of more than one section. {@link Scenario} runs them on
@@ -135,6 +137,71 @@ final class ScenarioRules {
                     enough >= body ? String.valueOf(enough) : null));
         }
         return Optional.empty();
+    }
+
+    /**
+     * A cluster's rules: what a scenario with a {@code cluster} block may not use. Each refused key is a feature of
+     * the runner's own machine (its proxies, its relay's shaping and faults, its throttle, this machine's source
+     * addresses) or one the controller does not split across agents (publish, search). Empty without a cluster block.
+     */
+    static Optional<Violation> checkCluster(ClusterSpec cluster, Matrix matrix, Clients clients, RecoverySettings recovery,
+                                            PublishSpec publish, SearchSpec search) {
+        if (cluster == null) {
+            return Optional.empty();
+        }
+        String remove = "remove the cluster block to run the scenario on one machine";
+        List<String> proxies = matrix.paths().stream().filter(NetworkPath::proxied).map(p -> p.proxy().id()).distinct().toList();
+        if (!proxies.isEmpty()) {
+            return Optional.of(new Violation("path.proxy", List.of("path.profile"),
+                    notInCluster("path.proxy", "the runner starts its proxies on its own machine, not on the serving agent's"),
+                    String.join(", ", proxies), "none in a cluster's run; or " + remove, "none"));
+        }
+        List<String> links = matrix.links().stream().filter(NetworkLink::shapes).map(NetworkLink::id).toList();
+        if (!links.isEmpty()) {
+            return Optional.of(new Violation("network.link",
+                    List.of("network.rtt", "network.jitter", "network.down", "network.up", "network.stallEvery",
+                            "network.stallFor", "network.mtu"),
+                    notInCluster("network.link " + String.join(", ", links),
+                            "between hosts the real network is the link, and the relay would shape it on one machine only"),
+                    String.join(", ", links), "none or loopback in a cluster's run, without the link's figures; or " + remove,
+                    "none"));
+        }
+        if (!recovery.faults().isEmpty()) {
+            return Optional.of(new Violation("faults", List.of(),
+                    notInCluster("faults", "the runner cuts connections in its relay and restarts a server it started itself,"
+                            + " on its own machine"),
+                    recovery.faults().stream().map(f -> f.type().id()).collect(Collectors.joining(", ")),
+                    "no faults in a cluster's run; or " + remove, null));
+        }
+        if (publish != null) {
+            return Optional.of(new Violation("publish", List.of(),
+                    notInCluster("publish", "a two-way cell's publishers and their echoes are matched within one load"
+                            + " generator, not across load agents"),
+                    "a publish block", "no publish block in a cluster's run; or " + remove, null));
+        }
+        if (clients.throttled()) {
+            return Optional.of(new Violation("clients.cpuShare", List.of(),
+                    notInCluster("clients.cpuShare below 1", "the runner throttles a load generator it started itself,"
+                            + " not an agent's"),
+                    String.valueOf(clients.cpuShare()), "1 (or leave the key out) in a cluster's run; or " + remove, "1"));
+        }
+        if (!clients.sourceAddresses().isEmpty()) {
+            return Optional.of(new Violation("clients.sourceAddresses", List.of(),
+                    notInCluster("clients.sourceAddresses", "the addresses are this machine's, and each load agent binds"
+                            + " to its own host's"),
+                    clients.sourceAddresses().stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", ")),
+                    "no clients.sourceAddresses in a cluster's run (leave the key out); or " + remove, null));
+        }
+        if (search != null) {
+            return Optional.of(new Violation("search", List.of(),
+                    notInCluster("search", "a capacity search runs its steps on one machine"),
+                    "a search block", "no search block in a cluster's run; or " + remove, null));
+        }
+        return Optional.empty();
+    }
+
+    private static String notInCluster(String what, String why) {
+        return what + " is not supported in a cluster's run (a scenario with a cluster block): " + why;
     }
 
     /** Messages published to one topic per second, on average: the publishers spread evenly over the topics. */

@@ -57,7 +57,11 @@ class ScenarioFilesTest {
     @MethodSource("scenarioFiles")
     void loadsCleanlyAndIsNamedAfterItsFile(Path file) throws IOException {
         Scenario s = ScenarioLoader.load(file, STACKS);
-        assertEquals(file.getFileName().toString(), s.name() + ".yaml");
+        // the cluster's presets carry their folder in the name (cluster/demo.yaml: cluster-demo), as run ids show it
+        String folder = file.getParent().getFileName().toString();
+        String named = folder.equals("cluster") ? folder + "-" + file.getFileName() : file.getFileName().toString();
+        assertEquals(named, s.name() + ".yaml");
+        assertEquals(folder.equals("cluster"), s.cluster() != null, "a preset has a cluster block if and only if it is in cluster/");
         assertFalse(s.description().isBlank(), "every preset says what it stands for");
         if (defaultSuite().contains(file) && s.search() == null) {
             // the load generator opens one connection per subscriber: the default suite stays well inside 20,000 open files

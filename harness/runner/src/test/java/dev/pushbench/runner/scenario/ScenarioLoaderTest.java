@@ -157,8 +157,8 @@ class ScenarioLoaderTest {
                     || k.section().equals("network") || k.section().equals("faults")
                     // a publish block written out makes the scenario two-way: TwoWayLoaderTest reads its defaults
                     || k.section().equals("publish")
-                    // likewise a search block (SearchLoaderTest)
-                    || k.section().startsWith("search")) {
+                    // likewise a search block (SearchLoaderTest), and a cluster block (ClusterLoaderTest)
+                    || k.section().startsWith("search") || k.section().equals("cluster")) {
                 continue;
             }
             String indent = "  ";
@@ -207,14 +207,14 @@ class ScenarioLoaderTest {
         assertError(MINIMAL + "Server: {maxBatchEvents: 10}\n",
                 "s.yaml:5:1: unknown key in the scenario, got 'Timing'; allowed: name, description, matrix, path, network, clients, feed,"
                         .replace("Timing", "Server")
-                        + " publish, search, timing, sse, websocket, long-polling, short-polling, server, faults; did you mean 'server'?");
+                        + " publish, search, timing, sse, websocket, long-polling, short-polling, server, faults, cluster; did you mean 'server'?");
     }
 
     @Test
     void keyInTheWrongSectionSaysWhereItBelongs() {
         assertError(MINIMAL + "payload: 1KiB\n",
                 "s.yaml:5:1: unknown key in the scenario ('payload' belongs in feed), got 'payload'; allowed: name,"
-                        + " description, matrix, path, network, clients, feed, publish, search, timing, sse, websocket, long-polling, short-polling, server, faults");
+                        + " description, matrix, path, network, clients, feed, publish, search, timing, sse, websocket, long-polling, short-polling, server, faults, cluster");
     }
 
     @Test
@@ -233,13 +233,13 @@ class ScenarioLoaderTest {
     @Test
     void yamlMergeKeysAreNotScenarioKeys() {
         assertError(MINIMAL + "<<: {x: 1}\n", "s.yaml:5:1: unknown key in the scenario, got '<<'; allowed: name,"
-                + " description, matrix, path, network, clients, feed, publish, search, timing, sse, websocket, long-polling, short-polling, server, faults");
+                + " description, matrix, path, network, clients, feed, publish, search, timing, sse, websocket, long-polling, short-polling, server, faults, cluster");
     }
 
     @Test
     void keyThatIsNotANameIsRejected() {
         assertError(MINIMAL + "[a]: 1\n", "s.yaml:5:1: a key in the scenario must be a plain name, got a list; allowed:"
-                + " name, description, matrix, path, network, clients, feed, publish, search, timing, sse, websocket, long-polling, short-polling, server, faults");
+                + " name, description, matrix, path, network, clients, feed, publish, search, timing, sse, websocket, long-polling, short-polling, server, faults, cluster");
     }
 
     // ---- duplicates
@@ -372,7 +372,7 @@ class ScenarioLoaderTest {
     void theDocumentIsNotAMapping() {
         assertError("just some words\n", "s.yaml:1:1: the scenario must be a mapping of keys to values, got just some"
                 + " words; allowed: the keys name, description, matrix, path, network, clients, feed, publish, search, timing, sse, websocket,"
-                + " long-polling, short-polling, server, faults");
+                + " long-polling, short-polling, server, faults, cluster");
     }
 
     // ---- impossible values
