@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The cluster block: defaults, each key's positioned errors, what a cluster's run refuses, and the subscribers' split. */
@@ -238,6 +241,25 @@ class ClusterLoaderTest {
         // without the block, the same keys are fine
         assertEquals(List.of("nginx-push"), parse(BASE + "path: {proxy: nginx}\n").matrix().paths().stream()
                 .map(NetworkPath::id).toList());
+    }
+
+    /** Any prefix of the demo preset parses or fails with a positioned message; nothing else escapes. */
+    @Test
+    void everyTruncationOfTheDemoFailsCleanly() throws Exception {
+        String text = Files.readString(ScenarioFilesTest.repoRoot().resolve("benchmarks/scenarios/cluster/demo.yaml"));
+        Pattern positioned = Pattern.compile("demo\\.yaml:\\d+:\\d+: \\S.*");
+        int parsed = 0;
+        for (int end = 0; end <= text.length(); end++) {
+            try {
+                ScenarioLoader.parse(text.substring(0, end), "demo.yaml", Set.of("jetty", "vertx"));
+                parsed++;
+            } catch (ScenarioException e) {
+                assertTrue(positioned.matcher(e.getMessage()).matches(), "at " + end + ": " + e.getMessage());
+            } catch (RuntimeException e) {
+                fail("cut at character " + end + " escaped as " + e, e);
+            }
+        }
+        assertTrue(parsed > 0, "the whole file parses");
     }
 
     // ---- the split
