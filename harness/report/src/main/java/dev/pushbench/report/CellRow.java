@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * is the emulated link's id (null on loopback as is), {@code link} its figures, {@code faults} what the runner
  * applied (empty when nothing was), {@code windowStartNanos} the window's start on the shared clock the faults'
  * times are on, {@code upstream} what a two-way cell's subscribers published (null for a one-way cell), and
- * {@code capacity} a capacity search's outcome (null when the cell ran at one fixed load).
+ * {@code capacity} a capacity search's outcome (null when the cell ran at one fixed load), and {@code agents} the load
+ * agents' shares of a cluster's cell (empty when one load generator on the runner's machine ran it).
  *
  * <p>It is long because one lenient reader serves every summary written since the first run: each figure it
  * cannot read, and each identity part it must take from the directory name instead, is said in a note.
@@ -68,7 +69,8 @@ record CellRow(
         List<CellResult.Fault> faults,
         Long windowStartNanos,
         CellResult.Upstream upstream,
-        CellResult.Capacity capacity) {
+        CellResult.Capacity capacity,
+        List<CellResult.AgentShare> agents) {
 
     /** The raw files linked from a row, in this order; any other file in the cell directory follows. */
     static final List<String> KNOWN_FILES = List.of("summary.json", "latency.hlog", "server.log", "loadgen.log");
@@ -143,6 +145,16 @@ record CellRow(
     boolean sameEndpointsAs(CellRow other) {
         return stack.equals(other.stack) && transport.equals(other.transport) && protocol.equals(other.protocol)
                 && java.util.Objects.equals(network, other.network);
+    }
+
+    /** True if load agents of a cluster ran this cell's subscribers. */
+    boolean clustered() {
+        return !agents.isEmpty();
+    }
+
+    /** True if some load agent's clock offset is known too loosely for its latencies' precision. */
+    boolean clockFlagged() {
+        return agents.stream().anyMatch(LoadAgentsSection::clockFlagged);
     }
 
     /** True if the runner applied a fault in this cell. */
@@ -290,6 +302,13 @@ record CellRow(
         }
         List<CellResult.Fault> faults = r.faults() == null ? List.of()
                 : r.faults().stream().filter(java.util.Objects::nonNull).toList();
+        List<CellResult.AgentShare> agents = r.agents() == null ? List.of()
+                : r.agents().stream().filter(java.util.Objects::nonNull).toList();
+        for (CellResult.AgentShare agent : agents) {
+            if (LoadAgentsSection.clockFlagged(agent)) {
+                notes.add(LoadAgentsSection.flagNote(agent));
+            }
+        }
         if (path == null && r.path() != null) {
             notes.add("summary.json has a path (" + r.path().proxy() + ") but its cell names none; shown as direct");
         }
@@ -299,7 +318,7 @@ record CellRow(
                 r.server() == null ? null : r.server().publisherLagMicros(),
                 cpuPercent, saturated, CellCosts.of(r), r.repeat(), files, List.copyOf(notes), path, hints, r.path(),
                 r.resilience(), network, r.link(), faults, window == null ? null : window.startNanos(), r.upstream(),
-                r.capacity());
+                r.capacity(), agents);
     }
 
     private static CellRow withoutFigures(String name, CellState state, String status, String reason,
@@ -308,7 +327,7 @@ record CellRow(
         return new CellRow(name, parsed[0], parsed[1], parsed[2], state, status, reason, null, null,
                 null, null, null, null, null, null, null, null, null, null, null, CellCosts.NONE, null, files, List.copyOf(notes),
                 parsed[3], "false".equals(parsed[4]) ? Boolean.FALSE : null, null, null, parsed[5], null, List.of(), null,
-                null, null);
+                null, null, List.of());
     }
 
     /** The protocol ids a cell name can hold; they mark where the transport ends and the path begins. */

@@ -33,6 +33,9 @@ import org.HdrHistogram.HistogramLogReader;
  *   charts.describe();    // the same data as text, sealed by the golden-file test
  * </pre>
  *
+ * <p>A cluster's cell holds each load agent's intervals under {@code <metric>@<agent>} beside the merged ones under the
+ * plain tag; the charts read the plain tags only, so every chart shows the cell as one, whatever carried its load.
+ *
  * <p>The over-time chart marks each fault the runner applied ({@code faults} in {@code summary.json}) with a
  * vertical line in its cell's colour ({@link Marker}), placed on that cell's log's time axis.
  *
@@ -84,9 +87,19 @@ record ChartSet(List<Chart> charts, List<String> problems) {
     record Series(String label, String color, boolean dashed, List<Double> ys) {
     }
 
-    /** One cell's interval log, merged per tag, with its intervals for the over-time chart. */
-    record CellLog(Map<String, Histogram> totals, Map<String, List<Interval>> intervals) {
+    /**
+     * One cell's interval log, merged per tag, with its intervals for the over-time chart; a cluster's per-agent tags
+     * ({@code latency@load-1}) are left out, and {@code agentOnly} names the metrics that had per-agent tags but no
+     * merged one.
+     */
+    record CellLog(Map<String, Histogram> totals, Map<String, List<Interval>> intervals, Set<String> agentOnly) {
     }
+
+    /**
+     * Separates a metric from a load agent's name in a cluster cell's tags: {@code latency@load-1} is one agent's part of
+     * {@code latency}, which the log also holds merged under the plain tag.
+     */
+    static final char AGENT_TAG_SEPARATOR = '@';
 
     /** One interval of one tag: start in seconds since the log's start, p50 and p99 in nanoseconds. */
     record Interval(double startSeconds, long count, long p50Nanos, long p99Nanos) {
@@ -107,7 +120,12 @@ record ChartSet(List<Chart> charts, List<String> problems) {
             }
             Path file = runDir.resolve(RunReport.CELLS_DIR).resolve(cell.name()).resolve(HLOG);
             try {
-                logs.put(cell.name(), readLog(file));
+                CellLog log = readLog(file);
+                logs.put(cell.name(), log);
+                for (String metric : log.agentOnly()) {
+                    problems.add(cell.name() + "/" + HLOG + " holds " + metric + " only per load agent ("
+                            + metric + AGENT_TAG_SEPARATOR + "…), not merged, so its charts lack this cell's " + metric);
+                }
             } catch (IOException | RuntimeException e) {
                 problems.add(cell.name() + "/" + HLOG + " is unreadable, so its charts lack this cell: " + e);
             }
@@ -197,8 +215,9 @@ record ChartSet(List<Chart> charts, List<String> problems) {
     static CellLog readLog(Path file) throws IOException {
         Map<String, Histogram> totals = new LinkedHashMap<>();
         Map<String, List<Interval>> intervals = new LinkedHashMap<>();
+        Set<String> perAgent = new TreeSet<>();
         if (!Files.isRegularFile(file)) {
-            return new CellLog(totals, intervals);
+            return new CellLog(totals, intervals, Set.of());
         }
         HistogramLogReader reader = new HistogramLogReader(file.toFile());
         try {
@@ -208,6 +227,12 @@ record ChartSet(List<Chart> charts, List<String> problems) {
                     throw new IOException("expected integer histograms, found " + next.getClass().getSimpleName());
                 }
                 String tag = interval.getTag() == null ? "(untagged)" : interval.getTag();
+                int at = tag.indexOf(AGENT_TAG_SEPARATOR);
+                if (at >= 0) {
+                    // one agent's part: the plain tag holds the agents' parts added, which is what the charts show
+                    perAgent.add(tag.substring(0, at));
+                    continue;
+                }
                 totals.computeIfAbsent(tag, t -> new Histogram(3)).add(interval);
                 if (interval.getTotalCount() > 0) {
                     double start = interval.getStartTimeStamp() / 1000.0 - reader.getStartTimeSec();
@@ -219,7 +244,8 @@ record ChartSet(List<Chart> charts, List<String> problems) {
         } finally {
             reader.close();
         }
-        return new CellLog(totals, intervals);
+        perAgent.removeAll(totals.keySet());
+        return new CellLog(totals, intervals, java.util.Collections.unmodifiableSet(perAgent));
     }
 
     private static Chart percentileChart(String id, String title, String caption, Map<String, CellLog> logs,

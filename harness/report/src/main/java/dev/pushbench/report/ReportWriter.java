@@ -12,7 +12,7 @@ import java.util.Set;
  * Renders one run directory as a self-contained {@code report.html} beside its files: each cell's capacity under
  * an SLO ("Capacity", when the runner searched for it), the verdict (which configuration is best on latency, CPU and
  * memory, and by how much), the matrix of cells with heat-coloured, sortable columns, the links shaped cells
- * crossed, what the faults cost users ("Recovery", when
+ * crossed, each cluster cell's load agents and their clocks ("Load agents", when a cluster ran the cells), what the faults cost users ("Recovery", when
  * the runner applied any), charts of every cell's distributions (faults marked on latency over time),
  * micro-benchmarks when the run holds {@code jmh.json}, how to read it, and the environment the run was measured in.
  *

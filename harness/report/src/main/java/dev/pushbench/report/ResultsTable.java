@@ -13,12 +13,16 @@ import java.util.function.Function;
  * when some cell has the figure), and per cell a row group of figures (shown as people read them, with the
  * stored value for hover and sorting and a heat class) or of the reason it has none, then a notes row.
  * A {@code Cuts} column (resilience: connections cut unasked, reconnects, causes, resume time) follows the
- * connect columns when some cell records {@code resilience}; {@code resilienceHeader} is null otherwise.
+ * connect columns when some cell records {@code resilience}; {@code resilienceHeader} is null otherwise. A cluster's
+ * cell names its load agents beneath its row; their own figures are in the "Load agents" section.
  *
  * <pre>
  *   ResultsTable table = ResultsTable.of(report.cells());
  *   table.groups();   // one per cell, in the report's order
  * </pre>
+ *
+ * <p>It is long because every figure of a row is shaped here with its shown text, stored value, heat class and sort
+ * key, and the context beneath a row gathers every figure the columns leave out.
  */
 record ResultsTable(List<Header> firstHeaderRow, List<Header> secondHeaderRow, String costGroupTitle,
                     int costColumns, int columns, List<RowGroup> groups, Header resilienceHeader) {
@@ -341,6 +345,12 @@ record ResultsTable(List<Header> firstHeaderRow, List<Header> secondHeaderRow, S
         }
         if (cell.latency() != null && cell.latency().count() != null) {
             context.add(Format.count(cell.latency().count()) + " latency samples");
+        }
+        if (cell.clustered()) {
+            int n = cell.agents().size();
+            context.add("subscribers on " + n + (n == 1 ? " load agent (" : " load agents (")
+                    + String.join(", ", cell.agents().stream().map(CellResult.AgentShare::agent).toList())
+                    + "), figures merged: see Load agents");
         }
         if (cell.loadgenCpuPercent() != null) {
             context.add("load generator CPU " + Format.percent(cell.loadgenCpuPercent()));

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * always deliberate. {@code proxies} is the "Through a proxy" section, empty for a run without proxied cells;
  * {@code recovery} the "Recovery" section, empty without faults; {@code links} the emulated links cells crossed;
  * {@code twoWay} the "Two-way" section, empty when no cell's subscribers published; {@code capacity} the "Capacity"
- * section, empty when no cell ran a capacity search.
+ * section, empty when no cell ran a capacity search; {@code agents} the "Load agents" section, empty when no cell ran on
+ * a cluster's load agents.
  *
  * <pre>
  *   RunReport report = RunReport.read(Path.of("results/20261125-153000-quick"));
@@ -30,7 +31,7 @@ import java.util.stream.Stream;
  */
 record RunReport(String runId, RunInfo manifest, List<CellRow> cells, boolean hasScenarioYaml,
                  MicroBenchmarks micro, List<String> notes, ThroughProxy proxies, Recovery recovery, Links links,
-                 TwoWay twoWay, CapacitySection capacity) {
+                 TwoWay twoWay, CapacitySection capacity, LoadAgentsSection agents) {
 
     static final String CELLS_DIR = "cells";
     static final String SCENARIO_FILE = "scenario.yaml";
@@ -81,7 +82,7 @@ record RunReport(String runId, RunInfo manifest, List<CellRow> cells, boolean ha
         return new RunReport(runId, manifest, List.copyOf(cells),
                 Files.isRegularFile(runDir.resolve(SCENARIO_FILE)), MicroBenchmarks.read(runDir), List.copyOf(notes),
                 ThroughProxy.of(runDir, cells), Recovery.of(cells), Links.of(cells), TwoWay.of(cells),
-                CapacitySection.of(runDir, cells));
+                CapacitySection.of(runDir, cells), LoadAgentsSection.of(cells));
     }
 
     /** Which configuration is best on latency, CPU and memory, computed from the cells' figures. */
@@ -206,6 +207,7 @@ record RunReport(String runId, RunInfo manifest, List<CellRow> cells, boolean ha
         out.append(recovery.describe());
         out.append(twoWay.describe());
         out.append(capacity.describe());
+        out.append(agents.describe());
         for (CellRow cell : cells) {
             out.append('\n');
             line(out, "", "cell", cell.name());

@@ -24,8 +24,10 @@ import java.util.function.Function;
  * ({@code -r1}, {@code -r2} …) count as one candidate: its median, with their min–max as the run-to-run
  * spread. A margin is flagged as within noise when it is under {@link #NOISE_PERCENT} % of the best
  * figure, or when best's and runner-up's spreads overlap; a candidate that lost events or whose load
- * generator was saturated is flagged too, since its figures may not describe the server. A configuration
- * includes its path: {@code jetty-sse-http1.1-nginx-stock} and {@code jetty-sse-http1.1} are two candidates.
+ * generator was saturated is flagged too, since its figures may not describe the server, and on latency one whose load
+ * agent's clock is flagged ({@link LoadAgentsSection#clockFlagged}), since its latency is uncertain beyond the noise.
+ * A configuration includes its path: {@code jetty-sse-http1.1-nginx-stock} and {@code jetty-sse-http1.1} are two
+ * candidates.
  */
 record Verdict(List<Finding> findings, List<String> notes) {
 
@@ -165,6 +167,13 @@ record Verdict(List<Finding> findings, List<String> notes) {
             notes.add("cells given faults (see Recovery): their latency and loss include the faults': "
                     + String.join(", ", faulted));
         }
+        List<String> flagged = measured.stream().filter(CellRow::clockFlagged).map(CellRow::name).toList();
+        if (!flagged.isEmpty()) {
+            // a cluster's latencies are corrected by each load agent's clock offset, known only to its error bound
+            notes.add("cells whose load agents' clock offset is known only to more than "
+                    + Math.round(100 * LoadAgentsSection.FLAG_SHARE) + " % of their latency p50 (see Load agents): their"
+                    + " latencies are not trustworthy to that precision: " + String.join(", ", flagged));
+        }
         List<String> lossy = measured.stream().filter(CellRow::hadLoss).map(CellRow::name).toList();
         if (!lossy.isEmpty()) {
             notes.add("cells that lost events: " + String.join(", ", lossy));
@@ -233,6 +242,11 @@ record Verdict(List<Finding> findings, List<String> notes) {
                 if (Boolean.TRUE.equals(cell.loadgenSaturated())) {
                     warnings.add(cell.name() + ": saturated (see its row for the cause), so its figures may not describe"
                             + " the server alone");
+                }
+                if (criterion == Criterion.LATENCY && cell.clockFlagged()) {
+                    warnings.add(cell.name() + ": a load agent's clock offset is known only to more than "
+                            + Math.round(100 * LoadAgentsSection.FLAG_SHARE) + " % of its latency p50 (see Load agents),"
+                            + " so its latency is not trustworthy to that precision");
                 }
             }
         }

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Without chromium the test is skipped, unless the environment variable {@code CI} is set: CI installs
  * chromium ({@code .ci/run}), so there its absence is a failure. A screenshot of the page is left in
  * {@code target/report-screenshot.png} (and of the run through proxies in {@code target/proxy-report-screenshot.png},
- * of the run with faults in {@code target/fault-report-screenshot.png}) for a person to look at.
+ * of the run with faults in {@code target/fault-report-screenshot.png}, of a cluster run's "Load agents" in
+ * {@code target/cluster-report-screenshot.png}) for a person to look at.
  */
 class BrowserReportTest {
     private static final String EVIL_NAME = "<script>alert(1)</script>";
@@ -454,6 +455,61 @@ class BrowserReportTest {
             JsonNode shot = browser.send(page, "Page.captureScreenshot",
                     Map.of("format", "png", "captureBeyondViewport", true));
             Path screenshot = Path.of("target", "capacity-report-screenshot.png");
+            Files.createDirectories(screenshot.getParent());
+            Files.write(screenshot, Base64.getDecoder().decode(shot.get("data").asText()));
+        }
+    }
+
+    /**
+     * A cluster run: the "Load agents" section renders without an error or a request; its table, thirteen columns, fits
+     * a 1400 px wide window; the flagged clock's cell stands out from the others and carries its reason as a tooltip;
+     * and each cell's merged row closes its group.
+     */
+    @Test
+    @Timeout(180)
+    void aClusterRunsLoadAgentsFitTheWindowWithTheFlaggedClockMarked() throws Exception {
+        Path chromium = chromium();
+        Path report = ReportWriter.write(ClusterRun.write(dir.resolve("results")));
+        String url = report.toUri().toString();
+
+        try (DevTools browser = DevTools.launch(chromium, dir.resolve("profile"), "--window-size=1400,1000")) {
+            String page = browser.newPage();
+            browser.navigate(page, url);
+            browser.evaluate(page, INSPECT);
+
+            assertEquals(List.of(), problems(browser, page), "no console errors, exceptions or CSP violations");
+            assertEquals(List.of(url), browser.events("Network.requestWillBeSent", page).stream()
+                    .map(e -> e.path("params").path("request").path("url").asText()).toList(), "the file itself only");
+            JsonNode layout = browser.evaluate(page, """
+                    (() => {
+                      const section = document.getElementById('load-agents');
+                      const wrap = section.querySelector('.table-wrap');
+                      const clocks = Array.from(section.querySelectorAll('tr.agent td.clock'));
+                      const flagged = section.querySelector('tr.flagged td.clock');
+                      const plain = section.querySelector('tr.agent:not(.flagged) td.clock');
+                      const box = section.getBoundingClientRect();
+                      return { section: section.checkVisibility(), scroll: wrap.scrollWidth, client: wrap.clientWidth,
+                        columns: section.querySelectorAll('thead th').length, clocks: clocks.length,
+                        flaggedBackground: getComputedStyle(flagged).backgroundColor,
+                        plainBackground: getComputedStyle(plain).backgroundColor,
+                        tooltip: flagged.querySelector('.flag').getAttribute('title'),
+                        lastRows: Array.from(section.querySelectorAll('tbody.agents')).map(b => b.lastElementChild.className),
+                        x: box.left + window.scrollX, y: box.top + window.scrollY, width: box.width, height: box.height };
+                    })()""");
+            assertTrue(layout.path("section").asBoolean(), layout.toString());
+            assertEquals(13, layout.path("columns").asInt(), layout.toString());
+            assertTrue(layout.path("scroll").asInt() <= layout.path("client").asInt(),
+                    "the agents' table scrolls sideways at 1400 px: " + layout);
+            assertEquals(6, layout.path("clocks").asInt(), "two agents in each of three cells: " + layout);
+            assertFalse(layout.path("flaggedBackground").asText().equals(layout.path("plainBackground").asText()),
+                    "the flagged clock stands out: " + layout);
+            assertTrue(layout.path("tooltip").asText().startsWith("load agent load-2's clock offset"), layout.toString());
+            assertEquals("[\"merged\",\"merged\",\"merged\"]", layout.path("lastRows").toString(), layout.toString());
+
+            JsonNode shot = browser.send(page, "Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true,
+                    "clip", Map.of("x", layout.path("x").asDouble(), "y", layout.path("y").asDouble(),
+                            "width", layout.path("width").asDouble(), "height", layout.path("height").asDouble(), "scale", 1)));
+            Path screenshot = Path.of("target", "cluster-report-screenshot.png");
             Files.createDirectories(screenshot.getParent());
             Files.write(screenshot, Base64.getDecoder().decode(shot.get("data").asText()));
         }

@@ -119,6 +119,20 @@ class GoldenModelTest {
                         .replace(Assets.reportJs(), "[report.js]").replace(Assets.uplotCss(), "[uPlot CSS]"));
     }
 
+    /** The cluster run, two load agents, one clock flagged, one agent gone, written from the model's records ({@link ClusterRun}). */
+    @Test
+    void theClusterRunsModelAndPageMatchTheirGoldenFiles() throws IOException {
+        Path runDir = ClusterRun.write(results);
+
+        RunReport report = RunReport.read(runDir);
+        assertMatchesGolden(Path.of("src/test/resources/golden", "cluster-run.txt"),
+                report.describe() + "\n" + ChartSet.read(runDir, report.cells()).describe());
+        String html = Files.readString(ReportWriter.write(runDir), StandardCharsets.UTF_8);
+        assertMatchesGolden(Path.of("src/test/resources/golden", "cluster-run.report.html"),
+                html.replace(Assets.uplotJs(), "[uPlot " + Assets.UPLOT_VERSION + "]")
+                        .replace(Assets.reportJs(), "[report.js]").replace(Assets.uplotCss(), "[uPlot CSS]"));
+    }
+
     private static void assertMatchesGolden(Path golden, String actual) throws IOException {
         if (Boolean.getBoolean(UPDATE)) {
             Files.createDirectories(golden.getParent());
