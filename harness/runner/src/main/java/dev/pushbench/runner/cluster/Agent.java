@@ -278,10 +278,10 @@ public final class Agent implements AutoCloseable {
             }
             long received = Clocks.nanoTime();
             return new ClockSync.Sample(sent, answer.getLong("nanos"), received);
-        }, samples, Duration.ofMillis(2), "event-bus");
+        }, samples, Duration.ofMillis(1), "event-bus");
         ClockSync.Estimate tcp;
         try (TimeClient client = TimeServer.client(request.getString("tcpHost"), request.getInteger("tcpPort"), CLOCK_TIMEOUT)) {
-            tcp = ClockSync.estimate(client, samples, Duration.ofMillis(2), "tcp");
+            tcp = ClockSync.estimate(client, samples, Duration.ofMillis(1), "tcp");
         }
         return new JsonObject().put("bus", estimateJson(bus)).put("tcp", estimateJson(tcp));
     }

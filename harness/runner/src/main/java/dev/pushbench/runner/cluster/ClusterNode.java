@@ -100,6 +100,8 @@ public final class ClusterNode implements AutoCloseable {
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setMembers(o.members()).setConnectionTimeoutSeconds(2);
+        // Vert.x names its node by this member attribute when it is handed a Hazelcast instance of ours
+        config.getMemberAttributeConfig().setAttribute("__vertx.nodeId", java.util.UUID.randomUUID().toString());
         HazelcastInstance hz;
         try {
             hz = Hazelcast.newHazelcastInstance(config);

@@ -44,7 +44,7 @@ import java.util.Map;
 final class ClusterPreparation implements Preparer {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     /** Exchanges per carrier per clock estimate. */
-    static final int CLOCK_SAMPLES = 40;
+    static final int CLOCK_SAMPLES = 100;
 
     private final Scenario scenario;
     private final ClusterController cluster;
@@ -132,7 +132,7 @@ final class ClusterPreparation implements Preparer {
             for (int i = 0; i < loads.size(); i++) {
                 AgentInfo a = loads.get(i);
                 names.add(a.name());
-                long offset = Math.round(best(before.get(a.name())).offsetNanos());
+                long offset = best(before.get(a.name())).offsetNanos();
                 // the schedule in the agent's own clock; the server's timestamps are moved by the offset as they arrive
                 Schedule schedule = new Schedule(listening.t0Nanos() - offset, feed.topics(), feed.ratePerSecond());
                 LoadSpec load = loadSpec(cell, serverConfig, serverAgent.host(), listening.port(), certificatePem, schedule)

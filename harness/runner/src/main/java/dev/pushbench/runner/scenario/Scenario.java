@@ -33,7 +33,7 @@ import java.util.Optional;
  * @param publish     two-way workloads: what the subscribers publish; null when nobody does (one-way)
  * @param search      a capacity search per cell; null when every cell runs the one load written
  * @param cluster     where the roles run in a cluster's run ({@code pushbench run --cluster}); null: the scenario
- *                    has no {@code cluster} block (a cluster's run then needs {@code --server-agent})
+ *                    has no {@code cluster} block (it cannot run on a cluster)
  */
 public record Scenario(String name, String description, Path source, Matrix matrix, Clients clients, FeedSpec feed,
                        Timing timing, TransportOptions transports, ServerOptions server, RecoverySettings recovery,

@@ -120,8 +120,8 @@ public final class ScenarioKeys {
             new Section("cluster", "where the roles run in a cluster's run (pushbench run --cluster, docs/cluster.md): the"
                     + " agent that serves, the load agents and how clients.connections is split among them. With it, the"
                     + " scenario may not use a proxy (path.proxy), a link other than none or loopback, faults, publish,"
-                    + " clients.cpuShare below 1, clients.sourceAddresses or search; absent: a cluster's run needs"
-                    + " --server-agent",
+                    + " clients.cpuShare below 1, clients.sourceAddresses or search; a run without --cluster ignores"
+                    + " it; absent: the scenario cannot run on a cluster",
                     false, true));
 
     private static final List<Key> KEYS = List.of(
