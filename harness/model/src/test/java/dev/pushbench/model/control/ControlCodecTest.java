@@ -57,7 +57,8 @@ class ControlCodecTest {
                 new ControlMessage.ApplyFault("cut", "drop", 0.25, 0L),
                 new ControlMessage.FaultApplied("blackhole", 1236L, List.of(40003), 50L),
                 new ControlMessage.GetSubscribeRates(),
-                new ControlMessage.SubscribeRates(123L, List.of(0L, 50L, 3L)));
+                new ControlMessage.SubscribeRates(123L, List.of(0L, 50L, 3L)),
+                new ControlMessage.Interval("load-1", 7L, "latency", 1_700_000_000_000L, 1_700_000_001_000L, "HISTFAAAABx42pNpmSzMwMDAyAABzFCaEUoDAA"));
     }
 
     @Test
