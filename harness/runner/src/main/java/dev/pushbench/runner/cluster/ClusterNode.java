@@ -41,6 +41,8 @@ import java.util.function.Consumer;
 public final class ClusterNode implements AutoCloseable {
     /** A member silent this long is taken to have left. */
     static final int HEARTBEAT_TIMEOUT_SECONDS = 10;
+    /** Held here: java.util.logging keeps only weak references to its loggers, and their levels with them. */
+    private static final java.util.logging.Logger HAZELCAST_LOG = java.util.logging.Logger.getLogger("com.hazelcast");
 
     /**
      * @param bind     the address Hazelcast and the event bus listen on (and the only one)
@@ -83,7 +85,9 @@ public final class ClusterNode implements AutoCloseable {
      * @throws ClusterException naming the address when the port is taken or the join fails
      */
     public static ClusterNode join(Options o, Duration timeout) throws ClusterException {
+        // Hazelcast's own account of joins and health goes to java.util.logging; only its errors reach the console (its warnings are about its own CP subsystem and module access, not ours)
         System.setProperty("hazelcast.logging.type", "jdk");
+        HAZELCAST_LOG.setLevel(java.util.logging.Level.SEVERE);
         Config config = ConfigUtil.loadConfig();
         config.setClusterName(o.name());
         config.setProperty("hazelcast.phone.home.enabled", "false");

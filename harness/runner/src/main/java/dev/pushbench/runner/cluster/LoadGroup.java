@@ -131,6 +131,9 @@ public final class LoadGroup implements Child {
     private void take(RemoteChild member, Object next) throws ChildException, InterruptedException {
         String agent = member.agent().name();
         if (next instanceof RemoteChild.Exited e) {
+            if (results.containsKey(agent)) {
+                return; // its result was its last word: it has nothing more to say
+            }
             throw new ChildException(member.where() + " exited during the cell: " + e.detail());
         }
         ControlMessage m = (ControlMessage) next;
