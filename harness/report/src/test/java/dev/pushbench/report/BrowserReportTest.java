@@ -213,6 +213,19 @@ class BrowserReportTest {
         }
     }
     /** Console errors and warnings, exceptions and CSP violations the page caused. */
+    /**
+     * Opens the report at {@code url}, runs {@link #INSPECT}, and checks the page raised no console error, exception or
+     * CSP violation and requested nothing but its own file; returns what INSPECT saw.
+     */
+    private static JsonNode openClean(DevTools browser, String page, String url) throws Exception {
+        browser.navigate(page, url);
+        JsonNode seen = browser.evaluate(page, INSPECT);
+        assertEquals(List.of(), problems(browser, page), "no console errors, exceptions or CSP violations");
+        assertEquals(List.of(url), browser.events("Network.requestWillBeSent", page).stream()
+                .map(e -> e.path("params").path("request").path("url").asText()).toList(), "the file itself only");
+        return seen;
+    }
+
     private static List<String> problems(DevTools browser, String page) throws Exception {
         List<String> problems = new ArrayList<>();
         for (JsonNode call : browser.events("Runtime.consoleAPICalled", page)) {
@@ -312,12 +325,7 @@ class BrowserReportTest {
 
         try (DevTools browser = DevTools.launch(chromium, dir.resolve("profile"), "--window-size=1400,1000")) {
             String page = browser.newPage();
-            browser.navigate(page, url);
-            JsonNode seen = browser.evaluate(page, INSPECT);
-
-            assertEquals(List.of(), problems(browser, page), "no console errors, exceptions or CSP violations");
-            assertEquals(List.of(url), browser.events("Network.requestWillBeSent", page).stream()
-                    .map(e -> e.path("params").path("request").path("url").asText()).toList(), "the file itself only");
+            JsonNode seen = openClean(browser, page, url);
             for (JsonNode chart : seen.path("charts")) {
                 String id = chart.path("id").asText();
                 assertEquals(1, chart.path("canvases").asInt(), id + ": one canvas");
@@ -365,12 +373,7 @@ class BrowserReportTest {
 
         try (DevTools browser = DevTools.launch(chromium, dir.resolve("profile"), "--window-size=1400,1000")) {
             String page = browser.newPage();
-            browser.navigate(page, url);
-            browser.evaluate(page, INSPECT);
-
-            assertEquals(List.of(), problems(browser, page), "no console errors, exceptions or CSP violations");
-            assertEquals(List.of(url), browser.events("Network.requestWillBeSent", page).stream()
-                    .map(e -> e.path("params").path("request").path("url").asText()).toList(), "the file itself only");
+            openClean(browser, page, url);
             JsonNode layout = browser.evaluate(page, """
                     (() => {
                       const section = document.getElementById('two-way');
@@ -400,12 +403,7 @@ class BrowserReportTest {
 
         try (DevTools browser = DevTools.launch(chromium, dir.resolve("profile"), "--window-size=1400,1000")) {
             String page = browser.newPage();
-            browser.navigate(page, url);
-            JsonNode seen = browser.evaluate(page, INSPECT);
-
-            assertEquals(List.of(), problems(browser, page), "no console errors, exceptions or CSP violations");
-            assertEquals(List.of(url), browser.events("Network.requestWillBeSent", page).stream()
-                    .map(e -> e.path("params").path("request").path("url").asText()).toList(), "the file itself only");
+            JsonNode seen = openClean(browser, page, url);
             List<String> capacityCharts = new ArrayList<>();
             for (JsonNode chart : seen.path("charts")) {
                 String id = chart.path("id").asText();
@@ -474,12 +472,7 @@ class BrowserReportTest {
 
         try (DevTools browser = DevTools.launch(chromium, dir.resolve("profile"), "--window-size=1400,1000")) {
             String page = browser.newPage();
-            browser.navigate(page, url);
-            browser.evaluate(page, INSPECT);
-
-            assertEquals(List.of(), problems(browser, page), "no console errors, exceptions or CSP violations");
-            assertEquals(List.of(url), browser.events("Network.requestWillBeSent", page).stream()
-                    .map(e -> e.path("params").path("request").path("url").asText()).toList(), "the file itself only");
+            openClean(browser, page, url);
             JsonNode layout = browser.evaluate(page, """
                     (() => {
                       const section = document.getElementById('load-agents');

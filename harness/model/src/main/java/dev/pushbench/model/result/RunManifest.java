@@ -14,6 +14,7 @@ import java.util.Map;
  * @param status          {@code running}, {@code complete}, {@code interrupted} or {@code failed}
  * @param cells           the cells' names in run order ({@code cells/NAME/summary.json})
  * @param childJvmOptions the options every server and load generator JVM got
+ * @param cluster         a cluster's run ({@code pushbench run --cluster}): where the roles ran; absent on one machine
  */
 public record RunManifest(
         @Required String runId,
@@ -34,7 +35,37 @@ public record RunManifest(
         List<String> childJvmOptions,
         ClockCheck clockCheck,
         LoadAverage loadAverage,
-        Jmh jmh) {
+        Jmh jmh,
+        Cluster cluster) {
+
+    /** On one machine: no cluster. */
+    public RunManifest(String runId, String status, String startedAt, String finishedAt, ScenarioInfo scenario, Git git,
+                       Jdk jdk, Os os, Integer cores, Long memoryBytes, Long maxOpenFilesPerProcess,
+                       Map<String, String> libraries, String loadgenEngine, String loadgenClient, List<String> cells,
+                       List<String> childJvmOptions, ClockCheck clockCheck, LoadAverage loadAverage, Jmh jmh) {
+        this(runId, status, startedAt, finishedAt, scenario, git, jdk, os, cores, memoryBytes, maxOpenFilesPerProcess,
+                libraries, loadgenEngine, loadgenClient, cells, childJvmOptions, clockCheck, loadAverage, jmh, null);
+    }
+
+    /**
+     * Where a cluster's run placed its roles, as the agents answered the controller.
+     *
+     * @param name   the cluster's name
+     * @param server the agent that served
+     * @param load   the load agents, in the order the subscribers are split over them
+     */
+    public record Cluster(String name, Agent server, List<Agent> load) {
+    }
+
+    /** An agent: its name, the address it bound to, its cores and its open-file limit per process. */
+    public record Agent(String agent, String host, Integer cores, Long maxOpenFiles) {
+    }
+
+    public RunManifest withCluster(Cluster c) {
+        return new RunManifest(runId, status, startedAt, finishedAt, scenario, git, jdk, os, cores, memoryBytes,
+                maxOpenFilesPerProcess, libraries, loadgenEngine, loadgenClient, cells, childJvmOptions, clockCheck,
+                loadAverage, jmh, c);
+    }
 
     public static final String RUNNING = "running";
     public static final String COMPLETE = "complete";
@@ -73,18 +104,18 @@ public record RunManifest(
     public RunManifest withStatus(String newStatus, String finished) {
         return new RunManifest(runId, newStatus, startedAt, finished, scenario, git, jdk, os, cores, memoryBytes,
                 maxOpenFilesPerProcess, libraries, loadgenEngine, loadgenClient, cells, childJvmOptions, clockCheck,
-                loadAverage, jmh);
+                loadAverage, jmh, cluster);
     }
 
     public RunManifest withChildJvmOptions(List<String> options) {
         return new RunManifest(runId, status, startedAt, finishedAt, scenario, git, jdk, os, cores, memoryBytes,
                 maxOpenFilesPerProcess, libraries, loadgenEngine, loadgenClient, cells, List.copyOf(options), clockCheck,
-                loadAverage, jmh);
+                loadAverage, jmh, cluster);
     }
 
     public RunManifest withClockCheck(ClockCheck check) {
         return new RunManifest(runId, status, startedAt, finishedAt, scenario, git, jdk, os, cores, memoryBytes,
                 maxOpenFilesPerProcess, libraries, loadgenEngine, loadgenClient, cells, childJvmOptions, check,
-                loadAverage, jmh);
+                loadAverage, jmh, cluster);
     }
 }

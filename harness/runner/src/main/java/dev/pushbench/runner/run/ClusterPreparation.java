@@ -9,6 +9,7 @@ import dev.pushbench.model.JsonFiles;
 import dev.pushbench.model.control.ControlMessage;
 import dev.pushbench.model.result.CellResult;
 import dev.pushbench.model.result.LoadResult;
+import dev.pushbench.model.result.RunManifest;
 import dev.pushbench.runner.cluster.AgentInfo;
 import dev.pushbench.runner.cluster.AgentMerge;
 import dev.pushbench.runner.cluster.ClockSync;
@@ -80,6 +81,16 @@ final class ClusterPreparation implements Preparer {
                         + " (cluster.load) or lower clients.connections");
             }
         }
+    }
+
+    /** Where the roles run, for {@code run.json}. */
+    static RunManifest.Cluster placement(ClusterController cluster) {
+        return new RunManifest.Cluster(cluster.spec().name(), agent(cluster.server()),
+                cluster.loads().stream().map(ClusterPreparation::agent).toList());
+    }
+
+    private static RunManifest.Agent agent(AgentInfo a) {
+        return new RunManifest.Agent(a.name(), a.host(), a.cores(), a.maxOpenFiles());
     }
 
     @Override

@@ -58,6 +58,12 @@ final class RunManifestFile {
         write();
     }
 
+    /** A cluster's run: where its roles run. */
+    void cluster(RunManifest.Cluster placement) {
+        manifest = manifest.withCluster(placement);
+        write();
+    }
+
     void clockCheck(ClockCheck.Result result) {
         manifest = manifest.withClockCheck(new RunManifest.ClockCheck(result.ok(), result.method(), result.detail()));
         write();

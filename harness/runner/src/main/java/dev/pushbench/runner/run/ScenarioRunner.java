@@ -229,7 +229,9 @@ public final class ScenarioRunner {
             } else {
                 // the agents' own JVM options; each load agent's clock is estimated per cell (agents[].clock)
                 preparation = new ClusterPreparation(scenario, cluster, verifier);
+                manifest.cluster(ClusterPreparation.placement(cluster));
                 clock = new ClockCheck.Result(true, "cluster", "each load agent's clock is estimated against the serving agent's per cell: agents[].clock");
+                manifest.clockCheck(clock);
             }
             if (!clock.ok()) {
                 manifest.finish(RunManifest.FAILED);

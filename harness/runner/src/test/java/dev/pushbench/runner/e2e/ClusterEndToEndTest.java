@@ -59,20 +59,14 @@ class ClusterEndToEndTest {
 
     @Test
     void twoLoadAgentsMergeTheirHistogramsAndOneSkewedClockIsCorrected(@TempDir Path dir) throws Exception {
-        int[] ports = freePorts(4);
-        String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
-        startAgent(dir, "server-1", ports[0], members, 0);
-        startAgent(dir, "load-1", ports[1], members, 0);
-        startAgent(dir, "load-2", ports[2], members, SKEW_NANOS);
-        awaitAgents(dir, "server-1", "load-1", "load-2");
-
+        Cluster cluster = startCluster(dir, SKEW_NANOS);
         Scenario scenario = scenario(dir, "cluster-merge", 200, List.of("sse"), List.of("http1.1"), "6s");
         ByteArrayOutputStream console = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
         int exit;
-        try (ClusterController controller = ClusterController.connect(new ClusterNode.Options("127.0.0.1", ports[3], 0,
-                List.of(members.split(",")), "pushbench"), scenario.cluster(), new PrintStream(console, true, StandardCharsets.UTF_8))) {
-            exit = new ScenarioRunner(scenario, dir.resolve("results"), new PrintStream(console, true, StandardCharsets.UTF_8),
-                    dev.pushbench.runner.cli.Verification::quick).onCluster(controller).run();
+        try (ClusterController controller = cluster.connect(scenario, out)) {
+            exit = new ScenarioRunner(scenario, dir.resolve("results"), out, dev.pushbench.runner.cli.Verification::quick)
+                    .onCluster(controller).run();
         }
         assertEquals(0, exit, "console:\n" + console);
         Path runDir = onlyRun(dir.resolve("results"));
@@ -115,26 +109,23 @@ class ClusterEndToEndTest {
         double p50Skewed = skewed.latencyMicros().p50();
         assertTrue(Math.abs(p50Skewed - p50Same) <= Math.max(2_000, 0.5 * p50Same) + c2.errorMicros(),
                 "corrected p50 " + p50Skewed + " µs against the same-clock agent's " + p50Same + " µs");
+        RunManifest.Cluster placement = RunFiles.run(runDir).cluster();
+        assertEquals("server-1", placement.server().agent(), "run.json says where the roles ran");
+        assertEquals(List.of("load-1", "load-2"), placement.load().stream().map(RunManifest.Agent::agent).toList());
         assertEquals(0, PushbenchCli.execute("validate", runDir.toString()), "the run's files validate");
     }
 
     @Test
     void aKilledLoadAgentFailsItsCellTheNextRunsOnTheOtherAndNoJvmStays(@TempDir Path dir) throws Exception {
-        int[] ports = freePorts(4);
-        String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
-        startAgent(dir, "server-1", ports[0], members, 0);
-        startAgent(dir, "load-1", ports[1], members, 0);
-        Process load2 = startAgent(dir, "load-2", ports[2], members, 0);
-        awaitAgents(dir, "server-1", "load-1", "load-2");
-
+        Cluster cluster = startCluster(dir, 0);
+        Process load2 = cluster.load2();
         Scenario scenario = scenario(dir, "cluster-kill", 100, List.of("sse"), List.of("http1.1", "h2c"), "6s");
         AtomicBoolean killed = new AtomicBoolean();
         List<ProcessHandle> children = new ArrayList<>();
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(console, true, StandardCharsets.UTF_8);
         int exit;
-        try (ClusterController controller = ClusterController.connect(new ClusterNode.Options("127.0.0.1", ports[3], 0,
-                List.of(members.split(",")), "pushbench"), scenario.cluster(), out)) {
+        try (ClusterController controller = cluster.connect(scenario, out)) {
             exit = new ScenarioRunner(scenario, dir.resolve("results"), out, dev.pushbench.runner.cli.Verification::quick)
                     .onCluster(controller)
                     .onPhase((CellPlan cell, String phase, long serverPid) -> {
@@ -164,6 +155,24 @@ class ClusterEndToEndTest {
             Thread.sleep(100);
         }
         assertTrue(children.stream().noneMatch(ProcessHandle::isAlive), "the dead agent's JVMs ended with it: " + children);
+    }
+
+    /** Three agents on loopback ports (server-1, load-1, and load-2 with its clock skewed), joined; the controller's port. */
+    private record Cluster(String members, int controllerPort, Process load2) {
+        ClusterController connect(Scenario scenario, PrintStream out) throws Exception {
+            return ClusterController.connect(new ClusterNode.Options("127.0.0.1", controllerPort, 0, List.of(members.split(",")),
+                    "pushbench"), scenario.cluster(), out);
+        }
+    }
+
+    private Cluster startCluster(Path dir, long load2SkewNanos) throws Exception {
+        int[] ports = freePorts(4);
+        String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
+        startAgent(dir, "server-1", ports[0], members, 0);
+        startAgent(dir, "load-1", ports[1], members, 0);
+        Process load2 = startAgent(dir, "load-2", ports[2], members, load2SkewNanos);
+        awaitAgents(dir, "server-1", "load-1", "load-2");
+        return new Cluster(members, ports[3], load2);
     }
 
     private static CellResult.AgentShare share(CellResult cell, String agent) {
