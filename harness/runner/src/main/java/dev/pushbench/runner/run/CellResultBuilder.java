@@ -155,11 +155,15 @@ final class CellResultBuilder {
         return serverIdle;
     }
 
-    /** A cluster's cell: each load agent's share; the load result is their merge. */
+    /** A cluster's cell: each load agent's share and its own result (the load result is their merge), the server's host. */
     private volatile List<CellResult.AgentShare> agents;
+    private volatile List<LoadResult> agentLoads;
+    private volatile String serverHost;
 
-    void agents(List<CellResult.AgentShare> shares) {
+    void agents(List<CellResult.AgentShare> shares, List<LoadResult> loads, String server) {
         agents = List.copyOf(shares);
+        agentLoads = List.copyOf(loads);
+        serverHost = server;
     }
 
     /** The load generator's result: connections, delivery, latency, polling, window, its health and its side of the costs. */
@@ -261,7 +265,7 @@ final class CellResultBuilder {
                 l == null ? null : l.tlsHandshakeMicros(), l == null ? null : l.pollMicros(),
                 l == null ? null : l.polling(), l == null ? null : l.window(), loadgen(),
                 finishedAt, durationSeconds, costs, points, server(), pathInfo, resilience, link, applied, upstream());
-        List<CellResult.AgentShare> shares = agents;
+        List<CellResult.AgentShare> shares = agentsJudged();
         return shares == null ? result : result.withAgents(shares);
     }
 
@@ -300,16 +304,14 @@ final class CellResultBuilder {
         this.generatorCpuShare = share;
     }
 
-    /** The load generator's health, with the server's CPU beside it and the runner's judgement of saturation. */
+    /**
+     * The load generator's health, with the server's CPU beside it and the runner's judgement of saturation. A
+     * cluster's cell is judged per load agent ({@link #agentsJudged}): its load is saturated when an agent's is.
+     */
     private CellResult.Loadgen loadgen() {
         if (load == null || load.loadgen() == null) {
             return null;
         }
-        CellResult.Loadgen health = load.loadgen().withProcess(load.process());
-        if (health.cpuPercent() == null) {
-            return health;
-        }
-        int cores = health.cores() != null ? health.cores() : Runtime.getRuntime().availableProcessors();
         Double serverPercent = serverCpuPercent();
         // the machine's CPU for the saturation rule: a proxy or a relay on the same cores competes like the server
         Double othersPercent = serverPercent;
@@ -318,17 +320,73 @@ final class CellResultBuilder {
                 othersPercent = othersPercent + pathPercent;
             }
         }
+        CellResult.Loadgen merged = judged(load, serverPercent, othersPercent);
+        List<CellResult.AgentShare> judgedAgents = agentsJudged();
+        if (judgedAgents == null || merged.cpuPercent() == null) {
+            return merged;
+        }
+        List<String> because = new java.util.ArrayList<>();
+        for (CellResult.AgentShare a : judgedAgents) {
+            if (a.loadgen() != null && Boolean.TRUE.equals(a.loadgen().saturated())) {
+                because.add(a.agent() + ": " + a.loadgen().saturatedBecause());
+            }
+        }
+        return merged.withMachine(merged.serverCpuPercent(), null, !because.isEmpty(),
+                because.isEmpty() ? null : String.join("; ", because));
+    }
+
+    /** One load generator's health and the judgement of its saturation, with {@code othersPercent} of CPU beside it on its cores. */
+    private CellResult.Loadgen judged(LoadResult l, Double serverPercent, Double othersPercent) {
+        CellResult.Loadgen health = l.loadgen().withProcess(l.process());
+        if (health.cpuPercent() == null) {
+            return health;
+        }
+        int cores = health.cores() != null ? health.cores() : Runtime.getRuntime().availableProcessors();
         Saturation saturation = Saturation.judge(new Saturation.Measured(health.cpuPercent(), othersPercent, cores,
-                publisherLagMeanMicros(), eventIntervalMicros, health.scheduledSends(), health.lateSends(),
-                health.lateSendMillis(), health.maxLateMillis(), Saturation.RampSchedule.of(load.connections()),
+                publisherLagMeanMicros(l), eventIntervalMicros, health.scheduledSends(), health.lateSends(),
+                health.lateSendMillis(), health.maxLateMillis(), Saturation.RampSchedule.of(l.connections()),
                 generatorCpuShare));
         return health.withMachine(serverPercent == null ? null : round3(serverPercent),
                 othersPercent == null ? null : round3(othersPercent + health.cpuPercent()),
                 saturation.saturated(), saturation.because());
     }
 
+    /**
+     * A cluster's load agents, each judged on its own: its CPU against its own host's cores, with the server's CPU
+     * and the other agents' beside it when they share its host ({@link #agents}); null on one machine.
+     */
+    private List<CellResult.AgentShare> agentsJudged() {
+        List<CellResult.AgentShare> shares = agents;
+        List<LoadResult> loads = agentLoads;
+        if (shares == null || loads == null) {
+            return shares;
+        }
+        Double serverPercent = serverCpuPercent();
+        List<CellResult.AgentShare> judged = new java.util.ArrayList<>();
+        for (int i = 0; i < shares.size(); i++) {
+            CellResult.AgentShare a = shares.get(i);
+            LoadResult l = loads.get(i);
+            if (l.loadgen() == null) {
+                judged.add(a);
+                continue;
+            }
+            Double others = a.host() != null && a.host().equals(serverHost) ? serverPercent : Double.valueOf(0);
+            for (int j = 0; j < shares.size(); j++) {
+                CellResult.Loadgen other = loads.get(j).loadgen();
+                if (j != i && others != null && other != null && other.cpuPercent() != null
+                        && java.util.Objects.equals(shares.get(j).host(), a.host())) {
+                    others = others + other.cpuPercent();
+                }
+            }
+            judged.add(new CellResult.AgentShare(a.agent(), a.host(), a.subscribers(), a.delivery(), a.latencyMicros(),
+                    a.connections(), judged(l, a.host() != null && a.host().equals(serverHost) ? serverPercent : null, others),
+                    a.costs(), a.clock(), a.intervals()));
+        }
+        return judged;
+    }
+
     /** How late the window's delivered events went out on average: intended-time latency less actual-send latency. */
-    private Double publisherLagMeanMicros() {
+    private static Double publisherLagMeanMicros(LoadResult load) {
         HistogramSummary intended = load.latencyMicros();
         HistogramSummary actual = load.latencyActualMicros();
         if (intended == null || actual == null || intended.mean() == null || actual.mean() == null

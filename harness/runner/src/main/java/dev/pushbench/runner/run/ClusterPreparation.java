@@ -220,7 +220,11 @@ final class ClusterPreparation implements Preparer {
             copy(member, "latency.hlog", cellDir.resolve("agents").resolve(a.name()));
         }
         copy(server, "server.log", cellDir);
-        result.agents(agents);
+        List<LoadResult> loads = new ArrayList<>();
+        for (RemoteChild member : members) {
+            loads.add(byAgent.get(member.agent().name()));
+        }
+        result.agents(agents, loads, cluster.server().host());
     }
 
     /** One of a child's files from its agent into {@code dir}; a failure to fetch is written in its place. */

@@ -81,6 +81,7 @@ class ClusterEndToEndTest {
         long latencyCount = 0;
         for (CellResult.AgentShare a : cell.agents()) {
             assertEquals(100L, a.subscribers(), "an even split of 200 subscribers");
+            assertNotNull(a.loadgen().saturated(), a.agent() + "'s load generator is judged on its own");
             assertEquals(0L, a.delivery().lost(), a.agent() + " lost nothing");
             assertEquals(a.delivery().expected(), a.delivery().delivered(), a.agent() + " delivered everything it was owed");
             delivered += a.delivery().delivered();
@@ -89,6 +90,8 @@ class ClusterEndToEndTest {
             assertTrue(Files.isRegularFile(cellDir.resolve("agents").resolve(a.agent()).resolve("latency.hlog")),
                     "the agent's own hlog is copied beside the merged one");
         }
+        assertEquals(cell.agents().stream().anyMatch(a -> a.loadgen().saturated()), cell.loadgen().saturated(),
+                "the cell's load is saturated when an agent's is, each judged on its own: " + cell.agents());
         assertEquals(expected, cell.delivery().expected(), "expected is the sum of the agents'");
         assertEquals(delivered, cell.delivery().delivered(), "delivered is the sum of the agents'");
         assertEquals(latencyCount, cell.latencyMicros().count(), "the merged latency counts every agent's events");
