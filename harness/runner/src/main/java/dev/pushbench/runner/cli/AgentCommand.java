@@ -72,6 +72,10 @@ final class AgentCommand implements Callable<Integer> {
         } catch (ClusterException e) {
             System.err.println("pushbench agent: " + e.getMessage());
             return Cli.FAILED;
+        } catch (java.io.IOException e) {
+            // the address is not this machine's, or the clock port is taken: the options given cannot be served
+            throw new BadInputException("--bind " + bind + " / --clock-port " + clockPort + ": " + e.getMessage()
+                    + " (is the address this machine's, and the port free?)");
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

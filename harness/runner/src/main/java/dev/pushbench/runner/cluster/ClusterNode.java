@@ -85,9 +85,11 @@ public final class ClusterNode implements AutoCloseable {
      * @throws ClusterException naming the address when the port is taken or the join fails
      */
     public static ClusterNode join(Options o, Duration timeout) throws ClusterException {
-        // Hazelcast's own account of joins and health goes to java.util.logging; only its errors reach the console (its warnings are about its own CP subsystem and module access, not ours)
+        // Hazelcast's own account goes to java.util.logging, silent unless PUSHBENCH_HAZELCAST_LOG names a level (INFO,
+        // WARNING, SEVERE): what fails (a port taken, a member gone) reaches the user as pushbench's own message, never
+        // as Hazelcast's stack trace
         System.setProperty("hazelcast.logging.type", "jdk");
-        HAZELCAST_LOG.setLevel(java.util.logging.Level.SEVERE);
+        HAZELCAST_LOG.setLevel(hazelcastLogLevel(System.getenv("PUSHBENCH_HAZELCAST_LOG")));
         Config config = ConfigUtil.loadConfig();
         config.setClusterName(o.name());
         config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -127,6 +129,15 @@ public final class ClusterNode implements AutoCloseable {
             }
             throw new ClusterException("cannot start the event bus on " + o.bind() + ":" + o.busPort() + ": "
                     + (e.getCause() == null ? e : e.getCause()).getMessage());
+        }
+    }
+
+    /** The level PUSHBENCH_HAZELCAST_LOG names; OFF when it is unset or names none. */
+    static java.util.logging.Level hazelcastLogLevel(String name) {
+        try {
+            return name == null || name.isBlank() ? java.util.logging.Level.OFF : java.util.logging.Level.parse(name.trim());
+        } catch (IllegalArgumentException e) {
+            return java.util.logging.Level.OFF;
         }
     }
 

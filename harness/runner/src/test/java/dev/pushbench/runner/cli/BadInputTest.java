@@ -175,4 +175,28 @@ class BadInputTest {
         assertEquals("10h00m", RunBounds.format(java.time.Duration.ofMinutes(600).plusSeconds(5)));
         assertEquals("600d 1h", RunBounds.format(java.time.Duration.ofHours(600 * 24 + 1)));
     }
+    /** An agent's options and a cluster's run are checked before anything joins a cluster or listens. */
+    @Test
+    void badClusterOptionsExit2NamingTheValue() throws Exception {
+        Outcome name = pushbench("agent", "--name", "Load_1", "--cluster", "127.0.0.1:5701");
+        assertEquals(2, name.exit(), name.err());
+        assertTrue(name.err().contains("--name 'Load_1'"), name.err());
+        Outcome member = pushbench("agent", "--name", "load-1", "--cluster", "127.0.0.1:70000");
+        assertEquals(2, member.exit(), member.err());
+        assertTrue(member.err().contains("'127.0.0.1:70000' is not host:port"), member.err());
+        // 192.0.2.1 (TEST-NET-1) is no address of this machine: nothing can listen there
+        Outcome bind = pushbench("agent", "--name", "load-1", "--cluster", "127.0.0.1:5701", "--bind", "192.0.2.1",
+                "--dir", dir.resolve("agent").toString());
+        assertEquals(2, bind.exit(), bind.err());
+        assertTrue(bind.err().contains("--bind 192.0.2.1") && bind.err().contains("this machine's"), bind.err());
+        Path oneMachine = scenario("name: plain", "matrix: {stacks: [jetty]}", "clients: {connections: 10}",
+                "feed: {rate: 10/s}", "timing: {duration: 5s}");
+        Outcome noBlock = pushbench("run", "--results", dir.resolve("results").toString(), "--cluster", "127.0.0.1:5701",
+                oneMachine.toString());
+        assertEquals(2, noBlock.exit(), noBlock.err());
+        assertTrue(noBlock.err().contains("--cluster needs a cluster block"), noBlock.err());
+        for (Outcome o : List.of(name, member, bind, noBlock)) {
+            assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
+        }
+    }
 }
