@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A capacity run (subscribers at one event per second each, SLO p99 ≤ 100 ms and nothing lost), written from
@@ -161,15 +159,7 @@ final class CapacityRun {
     }
 
     private static RunManifest manifest(List<String> cells) {
-        Map<String, Object> resolved = new TreeMap<>(Map.of(
-                "clients", new TreeMap<>(Map.of("connections", 1_000)),
-                "feed", new TreeMap<>(Map.of("topics", 1, "ratePerSecond", 1.0, "payloadBytes", 256)),
-                "timing", new TreeMap<>(Map.of("warmupMillis", 5000, "durationMillis", 20000, "repeats", 1))));
-        return new RunManifest(RUN_ID, RunManifest.COMPLETE, "2026-11-29T19:00:00Z", "2026-11-29T19:14:00Z",
-                new RunManifest.ScenarioInfo("capacity", null, "capacity.yaml", resolved),
-                new RunManifest.Git("0123456789abcdef", false), new RunManifest.Jdk("17.0.15", "Debian", "OpenJDK", null),
-                new RunManifest.Os("Linux", "6.18", "amd64"), 2, 25_276_026_880L, 20_000L,
-                new TreeMap<>(Map.of("jetty", "12.1.14", "vertx", "5.0.5")), "nio", "pushbench nio", cells, null,
-                new RunManifest.ClockCheck(true, "nanoTime bracket", "yes"), null, null);
+        return FixtureManifests.of(RUN_ID, RunManifest.COMPLETE, "2026-11-29T19:00:00Z", "2026-11-29T19:14:00Z", "capacity", "capacity.yaml",
+                FixtureManifests.resolved(1_000, 1, 1.0, 256, 5000, 20000, 1), FixtureManifests.BOTH_STACKS, cells);
     }
 }

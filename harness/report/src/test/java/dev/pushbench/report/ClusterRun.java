@@ -12,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 
@@ -169,15 +167,7 @@ final class ClusterRun {
     }
 
     private static RunManifest manifest(List<String> cells) {
-        Map<String, Object> resolved = new TreeMap<>(Map.of(
-                "clients", new TreeMap<>(Map.of("connections", 19_000)),
-                "feed", new TreeMap<>(Map.of("topics", 1, "ratePerSecond", 2.0, "payloadBytes", 256)),
-                "timing", new TreeMap<>(Map.of("warmupMillis", 2000, "durationMillis", 10000, "repeats", 1))));
-        return new RunManifest(RUN_ID, RunManifest.COMPLETE, "2026-11-29T21:00:00Z", "2026-11-29T21:03:00Z",
-                new RunManifest.ScenarioInfo("cluster-demo", null, "cluster/demo.yaml", resolved),
-                new RunManifest.Git("0123456789abcdef", false), new RunManifest.Jdk("17.0.15", "Debian", "OpenJDK", null),
-                new RunManifest.Os("Linux", "6.18", "amd64"), 2, 25_276_026_880L, 20_000L,
-                new TreeMap<>(Map.of("jetty", "12.1.14", "vertx", "5.0.5")), "nio", "pushbench nio", cells, null,
-                new RunManifest.ClockCheck(true, "nanoTime bracket", "yes"), null, null);
+        return FixtureManifests.of(RUN_ID, RunManifest.COMPLETE, "2026-11-29T21:00:00Z", "2026-11-29T21:03:00Z", "cluster-demo", "cluster/demo.yaml",
+                FixtureManifests.resolved(19_000, 1, 2.0, 256, 2000, 10000, 1), FixtureManifests.BOTH_STACKS, cells);
     }
 }

@@ -12,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 
@@ -194,14 +192,7 @@ final class FaultRun {
     }
 
     private static RunManifest manifest(List<String> cells) {
-        Map<String, Object> resolved = new TreeMap<>(Map.of(
-                "clients", new TreeMap<>(Map.of("connections", 100)),
-                "feed", new TreeMap<>(Map.of("topics", 5, "ratePerSecond", 20.0, "payloadBytes", 256)),
-                "timing", new TreeMap<>(Map.of("warmupMillis", 1000, "durationMillis", 10000, "repeats", 1))));
-        return new RunManifest(RUN_ID, RunManifest.COMPLETE, "2026-11-29T12:00:00Z", "2026-11-29T12:03:00Z",
-                new RunManifest.ScenarioInfo("flaky", null, "flaky.yaml", resolved),
-                new RunManifest.Git("0123456789abcdef", false), new RunManifest.Jdk("17.0.15", "Debian", "OpenJDK", null),
-                new RunManifest.Os("Linux", "6.18", "amd64"), 2, 25_276_026_880L, 20_000L, new TreeMap<>(Map.of("jetty", "12.1.14")), "nio",
-                "pushbench nio", cells, null, new RunManifest.ClockCheck(true, "nanoTime bracket", "yes"), null, null);
+        return FixtureManifests.of(RUN_ID, RunManifest.COMPLETE, "2026-11-29T12:00:00Z", "2026-11-29T12:03:00Z", "flaky", "flaky.yaml",
+                FixtureManifests.resolved(100, 5, 20.0, 256, 1000, 10000, 1), FixtureManifests.JETTY, cells);
     }
 }

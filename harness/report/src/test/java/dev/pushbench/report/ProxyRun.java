@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A run with cells direct and through proxies, written from {@link CellResult} and {@link RunManifest}
@@ -172,15 +170,7 @@ final class ProxyRun {
     }
 
     private static RunManifest manifest(List<String> cells) {
-        // ordered maps: the resolved scenario is shown in the page, which a golden file seals
-        Map<String, Object> resolved = new TreeMap<>(Map.of(
-                "clients", new TreeMap<>(Map.of("connections", 100)),
-                "feed", new TreeMap<>(Map.of("topics", 5, "ratePerSecond", 20.0, "payloadBytes", 256)),
-                "timing", new TreeMap<>(Map.of("warmupMillis", 1000, "durationMillis", 10000, "repeats", 2))));
-        return new RunManifest(RUN_ID, RunManifest.INTERRUPTED, "2026-11-29T11:00:00Z", "2026-11-29T11:05:00Z",
-                new RunManifest.ScenarioInfo("proxies", null, "proxies.yaml", resolved),
-                new RunManifest.Git("0123456789abcdef", false), new RunManifest.Jdk("17.0.15", "Debian", "OpenJDK", null),
-                new RunManifest.Os("Linux", "6.18", "amd64"), 2, 25_276_026_880L, 20_000L, new TreeMap<>(Map.of("jetty", "12.1.14")), "nio",
-                "pushbench nio", cells, null, new RunManifest.ClockCheck(true, "nanoTime bracket", "yes"), null, null);
+        return FixtureManifests.of(RUN_ID, RunManifest.INTERRUPTED, "2026-11-29T11:00:00Z", "2026-11-29T11:05:00Z", "proxies", "proxies.yaml",
+                FixtureManifests.resolved(100, 5, 20.0, 256, 1000, 10000, 2), FixtureManifests.JETTY, cells);
     }
 }
