@@ -4,7 +4,6 @@ import dev.pushbench.model.JsonFiles;
 import dev.pushbench.model.control.ControlMessage;
 import dev.pushbench.model.result.CellResult;
 import dev.pushbench.model.result.CellStatus;
-import dev.pushbench.model.result.HistogramSummary;
 import dev.pushbench.model.result.LoadResult;
 import dev.pushbench.model.result.ProcessSnapshot;
 import dev.pushbench.runner.proxy.ProxyProcess;
@@ -269,6 +268,18 @@ final class CellResultBuilder {
         return shares == null ? result : result.withAgents(shares);
     }
 
+    /** A cluster's load agents, each judged on its own; null on one machine. */
+    private List<CellResult.AgentShare> agentsJudged() {
+        List<CellResult.AgentShare> shares = agents;
+        List<LoadResult> loads = agentLoads;
+        return shares == null || loads == null ? shares
+                : generators().agents(shares, loads, serverHost, serverCpuPercent());
+    }
+
+    private GeneratorJudgement generators() {
+        return new GeneratorJudgement(eventIntervalMicros, generatorCpuShare);
+    }
+
     /**
      * Two-way cells: the load generator's upstream figures with the server's CPU in the window per message published
      * and per message delivered beside them; null for a one-way cell.
@@ -320,7 +331,7 @@ final class CellResultBuilder {
                 othersPercent = othersPercent + pathPercent;
             }
         }
-        CellResult.Loadgen merged = judged(load, serverPercent, othersPercent);
+        CellResult.Loadgen merged = generators().judged(load, serverPercent, othersPercent);
         List<CellResult.AgentShare> judgedAgents = agentsJudged();
         if (judgedAgents == null || merged.cpuPercent() == null) {
             return merged;
@@ -333,67 +344,6 @@ final class CellResultBuilder {
         }
         return merged.withMachine(merged.serverCpuPercent(), null, !because.isEmpty(),
                 because.isEmpty() ? null : String.join("; ", because));
-    }
-
-    /** One load generator's health and the judgement of its saturation, with {@code othersPercent} of CPU beside it on its cores. */
-    private CellResult.Loadgen judged(LoadResult l, Double serverPercent, Double othersPercent) {
-        CellResult.Loadgen health = l.loadgen().withProcess(l.process());
-        if (health.cpuPercent() == null) {
-            return health;
-        }
-        int cores = health.cores() != null ? health.cores() : Runtime.getRuntime().availableProcessors();
-        Saturation saturation = Saturation.judge(new Saturation.Measured(health.cpuPercent(), othersPercent, cores,
-                publisherLagMeanMicros(l), eventIntervalMicros, health.scheduledSends(), health.lateSends(),
-                health.lateSendMillis(), health.maxLateMillis(), Saturation.RampSchedule.of(l.connections()),
-                generatorCpuShare));
-        return health.withMachine(serverPercent == null ? null : round3(serverPercent),
-                othersPercent == null ? null : round3(othersPercent + health.cpuPercent()),
-                saturation.saturated(), saturation.because());
-    }
-
-    /**
-     * A cluster's load agents, each judged on its own: its CPU against its own host's cores, with the server's CPU
-     * and the other agents' beside it when they share its host ({@link #agents}); null on one machine.
-     */
-    private List<CellResult.AgentShare> agentsJudged() {
-        List<CellResult.AgentShare> shares = agents;
-        List<LoadResult> loads = agentLoads;
-        if (shares == null || loads == null) {
-            return shares;
-        }
-        Double serverPercent = serverCpuPercent();
-        List<CellResult.AgentShare> judged = new java.util.ArrayList<>();
-        for (int i = 0; i < shares.size(); i++) {
-            CellResult.AgentShare a = shares.get(i);
-            LoadResult l = loads.get(i);
-            if (l.loadgen() == null) {
-                judged.add(a);
-                continue;
-            }
-            Double others = a.host() != null && a.host().equals(serverHost) ? serverPercent : Double.valueOf(0);
-            for (int j = 0; j < shares.size(); j++) {
-                CellResult.Loadgen other = loads.get(j).loadgen();
-                if (j != i && others != null && other != null && other.cpuPercent() != null
-                        && java.util.Objects.equals(shares.get(j).host(), a.host())) {
-                    others = others + other.cpuPercent();
-                }
-            }
-            judged.add(new CellResult.AgentShare(a.agent(), a.host(), a.subscribers(), a.delivery(), a.latencyMicros(),
-                    a.connections(), judged(l, a.host() != null && a.host().equals(serverHost) ? serverPercent : null, others),
-                    a.costs(), a.clock(), a.intervals()));
-        }
-        return judged;
-    }
-
-    /** How late the window's delivered events went out on average: intended-time latency less actual-send latency. */
-    private static Double publisherLagMeanMicros(LoadResult load) {
-        HistogramSummary intended = load.latencyMicros();
-        HistogramSummary actual = load.latencyActualMicros();
-        if (intended == null || actual == null || intended.mean() == null || actual.mean() == null
-                || intended.count() == null || intended.count() == 0) {
-            return null;
-        }
-        return Math.max(0, intended.mean() - actual.mean());
     }
 
     /** The server's CPU over the measured window, 100 per core; null without both readings. */
