@@ -37,23 +37,39 @@ final class SseProbeStream implements AutoCloseable {
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private final List<String> lines = new ArrayList<>();
     private volatile String endReason;
+    /** Over HTTP/1.1, the stream's own connection, once open. */
+    private org.eclipse.jetty.client.Connection connection;
+    private boolean closed;
 
-    private final boolean probeIsHttp2;
-
-    private SseProbeStream(String label, Request request, boolean probeIsHttp2) {
+    private SseProbeStream(String label, Request request) {
         this.label = label;
         this.request = request;
-        this.probeIsHttp2 = probeIsHttp2;
     }
 
     static SseProbeStream open(Probe probe, String pathAndQuery, Map<String, String> requestHeaders) {
         Request request = probe.http.newRequest(probe.target.http(pathAndQuery)).method("GET");
         requestHeaders.forEach((name, value) -> request.headers(h -> h.put(name, value)));
         String label = "GET " + pathAndQuery + (requestHeaders.isEmpty() ? "" : " " + requestHeaders);
-        SseProbeStream stream = new SseProbeStream(label, request, probe.target.protocol().isHttp2());
+        boolean http2 = probe.target.protocol().isHttp2();
+        SseProbeStream stream = new SseProbeStream(label, request);
         request.onResponseHeaders(stream.headers::complete)
-                .onResponseContent((response, content) -> stream.feed(content))
-                .send(result -> stream.end(result.isFailed() ? result.getFailure() : null));
+                .onResponseContent((response, content) -> stream.feed(content));
+        Response.CompleteListener ended = result -> stream.end(result.isFailed() ? result.getFailure() : null);
+        if (http2) {
+            request.send(ended);
+            return stream;
+        }
+        // over HTTP/1.1 a connection of its own, never one from the pool: a connection an earlier check
+        // left mid-response could hand this one the rest of that response as its own
+        probe.http.resolveDestination(request).newConnection().whenComplete((connection, failure) -> {
+            if (failure != null) {
+                stream.end(failure);
+                return;
+            }
+            if (stream.own(connection)) {
+                connection.send(request, ended);
+            }
+        });
         return stream;
     }
 
@@ -127,13 +143,28 @@ final class SseProbeStream implements AutoCloseable {
 
     @Override
     public void close() {
-        // over HTTP/1.1 the connection is mid-response and cannot carry another exchange: close it
-        // with the request, so that the next check's request never lands on it
-        org.eclipse.jetty.client.Connection connection = request.getConnection();
+        // over HTTP/1.1 the connection is mid-response and cannot carry another exchange: it goes with the stream
         request.abort(new CancellationException("conformance check done"));
-        if (connection != null && !probeIsHttp2) {
-            connection.close();
+        org.eclipse.jetty.client.Connection own;
+        synchronized (this) {
+            closed = true;
+            own = connection;
         }
+        if (own != null) {
+            own.close();
+        }
+    }
+
+    /** Takes the stream's own connection; false (and closes it) when the stream was closed before it opened. */
+    private boolean own(org.eclipse.jetty.client.Connection opened) {
+        synchronized (this) {
+            if (!closed) {
+                connection = opened;
+                return true;
+            }
+        }
+        opened.close();
+        return false;
     }
 
     /**
