@@ -57,8 +57,12 @@ public record RunManifest(
     public record Cluster(String name, Agent server, List<Agent> load) {
     }
 
-    /** An agent: its name, the address it bound to, its cores and its open-file limit per process. */
-    public record Agent(String agent, String host, Integer cores, Long maxOpenFiles) {
+    /**
+     * An agent: its name, the address it bound to, its cores and its open-file limit per process, the
+     * JDK its child JVMs run on and the options every one of them got (the agent's own, never the
+     * controller's).
+     */
+    public record Agent(String agent, String host, Integer cores, Long maxOpenFiles, Jdk jdk, List<String> childJvmOptions) {
     }
 
     public RunManifest withCluster(Cluster c) {

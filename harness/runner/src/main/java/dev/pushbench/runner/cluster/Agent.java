@@ -1,15 +1,18 @@
 package dev.pushbench.runner.cluster;
 
 import dev.pushbench.core.Clocks;
+import dev.pushbench.core.Environment;
 import dev.pushbench.core.ProcessStats;
 import dev.pushbench.model.control.ControlCodec;
 import dev.pushbench.model.control.ControlMessage;
+import dev.pushbench.model.result.RunManifest;
 import dev.pushbench.runner.cluster.ClusterNode.ClusterException;
 import dev.pushbench.runner.run.ChildProcess;
 import dev.pushbench.runner.run.ChildProcess.ChildException;
 import dev.pushbench.runner.run.ChildSpecs;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -127,7 +130,23 @@ public final class Agent implements AutoCloseable {
         return new JsonObject().put("agent", name).put("host", bind).put("node", node.nodeId())
                 .put("pid", ProcessHandle.current().pid()).put("cores", Runtime.getRuntime().availableProcessors())
                 .put("maxOpenFiles", ProcessStats.maxOpenFiles()).put("clockPort", timeServer.port())
-                .put("children", children.size());
+                .put("children", children.size()).put("jdk", jdk())
+                .put("childJvmOptions", new JsonArray(childJvmOptions()));
+    }
+
+    /** The options every child JVM here gets: the agent's own, with its clock's skew when a test gave it one. */
+    private List<String> childJvmOptions() {
+        List<String> options = new ArrayList<>(jvmOptions);
+        if (Clocks.skewNanos() != 0) {
+            options.add("-Dpushbench.clock.skewNanos=" + Clocks.skewNanos());
+        }
+        return options;
+    }
+
+    private static JsonObject jdk() {
+        RunManifest.Jdk jdk = Environment.jdk();
+        return new JsonObject().put("version", jdk.version()).put("vendor", jdk.vendor()).put("vm", jdk.vm())
+                .put("home", jdk.home());
     }
 
     private void onRequest(Message<JsonObject> m) {
@@ -186,11 +205,7 @@ public final class Agent implements AutoCloseable {
         // a load generator waits for the controller's ramp as on one machine: its go names the spec in its directory
         List<String> args = role.equals("server") ? List.of("serve", "--config", spec.getFileName().toString())
                 : List.of("load", "--await-config");
-        List<String> options = new ArrayList<>(jvmOptions);
-        if (Clocks.skewNanos() != 0) {
-            options.add("-Dpushbench.clock.skewNanos=" + Clocks.skewNanos());
-        }
-        ChildProcess process = ChildProcess.start(role, options, args, childDir.resolve(role + ".log"), childDir);
+        ChildProcess process = ChildProcess.start(role, childJvmOptions(), args, childDir.resolve(role + ".log"), childDir);
         MessageConsumer<String> input = node.bus().consumer(ClusterNode.childAddress(cluster, name, id), m -> {
             try {
                 process.send(ControlCodec.decode(m.body()));

@@ -90,7 +90,7 @@ final class ClusterPreparation implements Preparer {
     }
 
     private static RunManifest.Agent agent(AgentInfo a) {
-        return new RunManifest.Agent(a.name(), a.host(), a.cores(), a.maxOpenFiles());
+        return new RunManifest.Agent(a.name(), a.host(), a.cores(), a.maxOpenFiles(), a.jdk(), a.childJvmOptions());
     }
 
     @Override

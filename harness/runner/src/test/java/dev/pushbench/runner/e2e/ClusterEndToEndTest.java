@@ -115,6 +115,15 @@ class ClusterEndToEndTest {
         RunManifest.Cluster placement = RunFiles.run(runDir).cluster();
         assertEquals("server-1", placement.server().agent(), "run.json says where the roles ran");
         assertEquals(List.of("load-1", "load-2"), placement.load().stream().map(RunManifest.Agent::agent).toList());
+        for (RunManifest.Agent agent : List.of(placement.server(), placement.load().get(0), placement.load().get(1))) {
+            assertEquals(System.getProperty("java.version"), agent.jdk().version(), agent.agent() + ": its children's JDK");
+            assertTrue(agent.childJvmOptions().contains("-XX:+UseG1GC"), agent.agent() + ": its children's options "
+                    + agent.childJvmOptions());
+        }
+        assertTrue(placement.load().get(1).childJvmOptions().stream().anyMatch(o -> o.contains("skewNanos")),
+                "load-2's children run with its skewed clock, and run.json says so: " + placement.load().get(1).childJvmOptions());
+        assertTrue(placement.load().get(0).childJvmOptions().stream().noneMatch(o -> o.contains("skewNanos")),
+                "load-1's do not: " + placement.load().get(0).childJvmOptions());
         assertEquals(0, PushbenchCli.execute("validate", runDir.toString()), "the run's files validate");
     }
 
