@@ -22,9 +22,9 @@ import java.util.function.Function;
  *
  * <p>A cell's latency is computed by the controller from the agents' interval histograms added together, never from
  * their percentiles: so its count is the sum of theirs, while its p50 and p99 are not any average of theirs. A clock is
- * flagged when its error bound (the larger of the estimates before and after the window) exceeds
- * {@link #FLAG_SHARE} of the agent's latency p50: latencies are corrected by the offset, so they are uncertain by that
- * bound. The runner's {@code clock.flagged} decides; only a file without it is judged here by the same rule.
+ * flagged when its bound ({@link CellResult.AgentClock#boundMicros()}: how far the offset applied may be from the
+ * true one during the window) exceeds {@link #FLAG_SHARE} of the agent's latency p50: latencies are corrected by the
+ * offset, so they are uncertain by that bound. The runner's {@code clock.flagged} decides; only a file without it is judged here by the same rule.
  */
 record LoadAgentsSection(List<Group> groups, List<String> warnings) {
 
@@ -99,31 +99,20 @@ record LoadAgentsSection(List<Group> groups, List<String> warnings) {
         if (c.flagged() != null) {
             return c.flagged();
         }
-        Double error = worstError(c);
+        Double error = c.boundMicros();
         Double p50 = p50(agent);
         return error != null && p50 != null && p50 > 0 && error > FLAG_SHARE * p50;
     }
 
     /** A flagged agent's note: "load agent load-2's clock offset is known only to ± 120 µs, …". */
     static String flagNote(CellResult.AgentShare agent) {
-        Double error = worstError(agent.clock());
+        Double error = agent.clock() == null ? null : agent.clock().boundMicros();
         Double p50 = p50(agent);
         String bound = error == null ? "an error bound not recorded" : "\u00b1 " + Format.micros(error);
         String against = p50 == null ? "flagged by the runner against its latency p50"
                 : "over " + Math.round(100 * FLAG_SHARE) + " % of its latency p50 (" + Format.micros(p50) + ")";
         return "load agent " + agent.agent() + "'s clock offset is known only to " + bound + ", " + against
                 + ": its latencies are not trustworthy to that precision";
-    }
-
-    /** The larger of the two estimates' error bounds, before and after the window. */
-    private static Double worstError(CellResult.AgentClock c) {
-        if (c == null) {
-            return null;
-        }
-        if (c.errorMicros() == null) {
-            return c.errorAfterMicros();
-        }
-        return c.errorAfterMicros() == null ? c.errorMicros() : Math.max(c.errorMicros(), c.errorAfterMicros());
     }
 
     private static Double p50(CellResult.AgentShare agent) {

@@ -696,11 +696,26 @@ public record CellResult(
      * @param samples               exchanges made (before and after, both carriers)
      * @param via                   the carrier of the kept exchange: {@code tcp} or {@code event-bus}
      * @param eventBusErrorMicros   the event bus's best half round trip, for comparison
-     * @param flagged               the error bound exceeds 10 % of the agent's latency p50: the latencies are not
-     *                              trustworthy to that precision
+     * @param flagged               {@link #boundMicros()} exceeds 10 % of the agent's latency p50: the latencies
+     *                              are not trustworthy to that precision
      */
     public record AgentClock(Double offsetMicros, Double errorMicros, Double offsetAfterMicros, Double errorAfterMicros,
                              Double driftMicrosPerSecond, Integer samples, String via, Double eventBusErrorMicros,
                              Boolean flagged) {
+
+        /**
+         * How far the offset the latencies were corrected by (the estimate before the window) may be from
+         * the true offset at any moment of the window: its own error bound at the start, and at the end
+         * the distance to the estimate after the window plus that one's bound (a drift between the clocks
+         * shows there). The larger of the two; null when neither estimate has a bound.
+         */
+        public Double boundMicros() {
+            Double atEnd = offsetAfterMicros == null || errorAfterMicros == null || offsetMicros == null ? null
+                    : Math.abs(offsetAfterMicros - offsetMicros) + errorAfterMicros;
+            if (errorMicros == null) {
+                return atEnd;
+            }
+            return atEnd == null ? errorMicros : Math.max(errorMicros, atEnd);
+        }
     }
 }

@@ -161,8 +161,8 @@ public final class ClockSync {
      * @param secondsBetween the time between the two estimates, for the drift
      * @param eventBusBefore the event bus's estimate before the window, for comparison, or null
      * @param totalSamples   the exchanges made, before and after, over every carrier
-     * @param p50Micros      the agent's latency median, or null when unknown; the record is flagged when the error
-     *                       bound exceeds a tenth of it
+     * @param p50Micros      the agent's latency median, or null when unknown; the record is flagged when its
+     *                       {@link AgentClock#boundMicros()} exceeds a tenth of it
      */
     public static AgentClock clock(Estimate before, Estimate after, double secondsBetween, Estimate eventBusBefore,
                                    int totalSamples, Double p50Micros) {
@@ -174,12 +174,14 @@ public final class ClockSync {
             }
             drift = micros(after.offsetNanos() - before.offsetNanos()) / secondsBetween;
         }
-        double errorMicros = micros(before.errorNanos());
-        boolean flagged = p50Micros != null && errorMicros > 0.1 * p50Micros;
-        return new AgentClock(micros(before.offsetNanos()), errorMicros,
+        AgentClock clock = new AgentClock(micros(before.offsetNanos()), micros(before.errorNanos()),
                 after == null ? null : micros(after.offsetNanos()), after == null ? null : micros(after.errorNanos()),
                 drift, totalSamples, before.via(), eventBusBefore == null ? null : micros(eventBusBefore.errorNanos()),
-                flagged);
+                null);
+        boolean flagged = p50Micros != null && clock.boundMicros() > 0.1 * p50Micros;
+        return new AgentClock(clock.offsetMicros(), clock.errorMicros(), clock.offsetAfterMicros(),
+                clock.errorAfterMicros(), clock.driftMicrosPerSecond(), clock.samples(), clock.via(),
+                clock.eventBusErrorMicros(), flagged);
     }
 
     private static double micros(long nanos) {

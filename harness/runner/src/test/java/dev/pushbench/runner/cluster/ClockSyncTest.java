@@ -115,18 +115,26 @@ class ClockSyncTest {
     }
 
     @Test
-    void theClockRecordIsInMicrosWithTheDriftBetweenTheEstimatesAndAFlagAtATenthOfTheMedian() {
+    void theClockRecordIsInMicrosWithTheDriftBetweenTheEstimatesAndAFlagWhenItsBoundPassesATenthOfTheMedian() {
         Estimate before = new Estimate(2_500_000, 40_000, 80_000, 100, "tcp");
         Estimate after = new Estimate(2_530_000, 45_000, 90_000, 100, "tcp");
         Estimate bus = new Estimate(2_400_000, 150_000, 300_000, 100, "event-bus");
-        AgentClock c = ClockSync.clock(before, after, 60.0, bus, 400, 500.0);
+        AgentClock c = ClockSync.clock(before, after, 60.0, bus, 400, 800.0);
         assertEquals(new AgentClock(2_500.0, 40.0, 2_530.0, 45.0, 0.5, 400, "tcp", 150.0, false), c);
-        assertTrue(ClockSync.clock(before, after, 60.0, bus, 400, 399.0).flagged());
-        assertFalse(ClockSync.clock(before, after, 60.0, bus, 400, 400.0).flagged());
+        // the offset applied (2,500 ± 40 µs) may be 30 + 45 µs from the true one by the window's end: the drift counts
+        assertEquals(75.0, c.boundMicros(), 1e-9);
+        assertTrue(ClockSync.clock(before, after, 60.0, bus, 400, 749.0).flagged());
+        assertFalse(ClockSync.clock(before, after, 60.0, bus, 400, 750.0).flagged());
         assertFalse(ClockSync.clock(before, after, 60.0, bus, 400, null).flagged());
+        Estimate steady = new Estimate(2_500_000, 60_000, 120_000, 100, "tcp");
+        assertEquals(60.0, ClockSync.clock(steady, before, 60.0, bus, 400, null).boundMicros(), 1e-9,
+                "without a drift the larger error bound of the two estimates");
 
         AgentClock failedCell = ClockSync.clock(before, null, 0, null, 100, null);
         assertEquals(new AgentClock(2_500.0, 40.0, null, null, null, 100, "tcp", null, false), failedCell);
+        assertEquals(40.0, failedCell.boundMicros(), 1e-9);
+        assertTrue(ClockSync.clock(before, null, 0, null, 100, 399.0).flagged());
+        assertFalse(ClockSync.clock(before, null, 0, null, 100, 400.0).flagged());
         assertThrows(IllegalArgumentException.class, () -> ClockSync.clock(before, after, 0, bus, 400, null));
     }
 }
