@@ -68,7 +68,8 @@ class AgentMergeTest {
         return intervals.stream().mapToLong(v -> v.length).sum();
     }
 
-    private record Line(String tag, long count, double startSeconds, double endSeconds) {
+    /** One interval of a log; its times as the log gives them back, in milliseconds since the epoch. */
+    private record Line(String tag, long count, long startMillis, long endMillis) {
     }
 
     private static List<Line> readLog(Path file) throws IOException {
@@ -78,8 +79,7 @@ class AgentMergeTest {
             EncodableHistogram next;
             while ((next = reader.nextIntervalHistogram()) != null) {
                 Histogram h = (Histogram) next;
-                lines.add(new Line(h.getTag(), h.getTotalCount(), h.getStartTimeStamp() / 1000.0,
-                        h.getEndTimeStamp() / 1000.0));
+                lines.add(new Line(h.getTag(), h.getTotalCount(), h.getStartTimeStamp(), h.getEndTimeStamp()));
             }
         } finally {
             reader.close();
@@ -145,11 +145,12 @@ class AgentMergeTest {
         assertEquals(3, merged.size());
         for (int i = 0; i < 3; i++) {
             assertEquals(one.get(i).length + two.get(i).length, merged.get(i).count(), "merged interval " + i);
-            // earliest start, latest end of the two agents' interval i
-            double oneStart = (BASE_MILLIS + 1000L * i + ("load-1".hashCode() & 7)) / 1000.0;
-            double twoStart = (BASE_MILLIS + 1000L * i + ("load-2".hashCode() & 7)) / 1000.0;
-            assertEquals(Math.min(oneStart, twoStart), merged.get(i).startSeconds(), 1e-3);
-            assertEquals(Math.max(oneStart, twoStart) + 1.0, merged.get(i).endSeconds(), 1e-3);
+            // earliest start, latest end of the two agents' interval i; a log writes its times in seconds with
+            // three decimals after its base time, and reading adds them back in floating point: ± 1 ms
+            long oneStart = BASE_MILLIS + 1000L * i + ("load-1".hashCode() & 7);
+            long twoStart = BASE_MILLIS + 1000L * i + ("load-2".hashCode() & 7);
+            assertEquals(Math.min(oneStart, twoStart), merged.get(i).startMillis(), 1, "merged interval " + i + "'s start");
+            assertEquals(Math.max(oneStart, twoStart) + 1000, merged.get(i).endMillis(), 1, "merged interval " + i + "'s end");
         }
     }
 
